@@ -1,0 +1,31 @@
+//! The hand-written runtime the generated code builds on: transport, errors, auth, and the
+//! serde helpers of the generated types. Nothing in here is generated.
+
+mod client;
+mod error;
+mod nullable;
+mod pattern;
+mod request;
+mod secret;
+#[doc(hidden)]
+pub mod union;
+
+use std::future::Future;
+use std::pin::Pin;
+
+pub use bytes::Bytes;
+pub use client::{ClientBuilder, Core, DEFAULT_BASE_URL};
+pub use error::{ApiError, Error};
+pub use nullable::Nullable;
+pub use pattern::{InvalidValue, Pattern};
+pub use request::{validate, Method, Operation, RateLimit, RawResponse, Request, Response};
+pub use secret::Secret;
+
+/// An RFC 3339 date-time in UTC.
+pub type DateTime = chrono::DateTime<chrono::Utc>;
+
+/// A calendar date.
+pub type Date = chrono::NaiveDate;
+
+/// The future a request builder turns into.
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;

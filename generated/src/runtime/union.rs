@@ -1,0 +1,65 @@
+//! Serde helpers the generated tagged unions and string enums call.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Visitor};
+use serde::ser::{Error as _, SerializeMap};
+use serde::{Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+/// Writes `{tag: value, ...fields of inner}`: the tag first, then the variant's own fields.
+pub fn serialize_tagged<S: Serializer, T: Serialize>(
+    serializer: S,
+    tag: &str,
+    value: &str,
+    inner: &T,
+) -> Result<S::Ok, S::Error> {
+    let Value::Object(fields) = serde_json::to_value(inner).map_err(S::Error::custom)? else {
+        return Err(S::Error::custom(format!(
+            "the `{value}` variant does not serialize to an object"
+        )));
+    };
+    let mut map = serializer.serialize_map(Some(fields.len() + 1))?;
+    map.serialize_entry(tag, value)?;
+    for (key, field) in fields.iter().filter(|(key, _)| key.as_str() != tag) {
+        map.serialize_entry(key, field)?;
+    }
+    map.end()
+}
+
+/// Reads a JSON object (the first step of decoding a tagged union).
+pub fn object<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Map<String, Value>, D::Error> {
+    <Map<String, Value> as serde::Deserialize>::deserialize(deserializer)
+}
+
+/// The string value of the tag property, if present.
+pub fn tag_of(object: &Map<String, Value>, tag: &str) -> Option<String> {
+    object.get(tag).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// Decodes a known variant from its object, minus the tag (the enum variant carries it).
+pub fn variant<T: DeserializeOwned, E: de::Error>(
+    mut object: Map<String, Value>,
+    tag: &str,
+) -> Result<T, E> {
+    object.shift_remove(tag);
+    serde_json::from_value(Value::Object(object)).map_err(E::custom)
+}
+
+/// Hands a borrowed or owned string to `f` without allocating when the input can lend it.
+pub fn visit_str<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    f: impl FnOnce(&str) -> T,
+) -> Result<T, D::Error> {
+    struct StrVisitor<F>(F);
+    impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for StrVisitor<F> {
+        type Value = T;
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a string")
+        }
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+            Ok((self.0)(value))
+        }
+    }
+    deserializer.deserialize_str(StrVisitor(f))
+}

@@ -1,0 +1,333 @@
+//! `models.rs`: structs, tagged unions, string enums and validated newtypes.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::{doc, ident, type_tokens};
+use crate::format::Item;
+use crate::ir::{
+    Api, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind,
+};
+
+/// Every item of `models.rs`.
+pub fn items(api: &Api) -> Vec<Item> {
+    let mut items = vec![Item {
+        name: "imports".to_owned(),
+        tokens: quote! {
+            use serde::{Deserialize, Serialize};
+            use crate::runtime as rt;
+        },
+    }];
+    items.extend(api.types.iter().map(|def| Item {
+        name: def.name.clone(),
+        tokens: type_def(def),
+    }));
+    items
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let docs = doc(def.doc.as_deref());
+    let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
+    let name = ident(&def.name);
+    let body = match &def.kind {
+        TypeKind::Struct(s) => struct_def(&name, s),
+        TypeKind::TaggedUnion(u) => union_def(&name, u),
+        TypeKind::StringEnum(e) => enum_def(&name, e),
+        TypeKind::Pattern(p) => pattern_def(&name, &def.name, p),
+    };
+    quote! { #docs #deprecated #body }
+}
+
+fn struct_def(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
+    let all_optional = s.fields.iter().all(|f| f.presence != Presence::Required);
+    let default = all_optional.then(|| quote! { Default, });
+    let fields = s.fields.iter().map(|f| {
+        let docs = doc(f.doc.as_deref());
+        let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
+        let field = ident(&f.name);
+        let mut inner = type_tokens(&f.ty);
+        if f.boxed {
+            inner = quote! { Box<#inner> };
+        }
+        let mut serde = Vec::new();
+        if f.name.trim_start_matches("r#") != f.wire_name {
+            let wire = &f.wire_name;
+            serde.push(quote! { rename = #wire });
+        }
+        let ty = match f.presence {
+            Presence::Required => inner,
+            Presence::RequiredNullable => quote! { Option<#inner> },
+            Presence::Optional => {
+                serde.push(quote! { default, skip_serializing_if = "Option::is_none" });
+                quote! { Option<#inner> }
+            }
+            Presence::OptionalNullable => {
+                serde.push(quote! { default, skip_serializing_if = "rt::Nullable::is_absent" });
+                quote! { rt::Nullable<#inner> }
+            }
+        };
+        let attrs = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
+        quote! { #docs #deprecated #attrs pub #field: #ty, }
+    });
+    let extra = ident(&s.extra_field);
+    let constructor = (!all_optional).then(|| constructor(name, s));
+    quote! {
+        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            /// Properties this version of the client does not know; kept so they survive a round trip.
+            #[serde(flatten)]
+            pub #extra: serde_json::Map<String, serde_json::Value>,
+        }
+        #constructor
+    }
+}
+
+/// `new(required fields...)` for structs that cannot derive `Default`.
+fn constructor(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
+    let params = s
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .map(|f| {
+            let field = ident(&f.name);
+            let ty = type_tokens(&f.ty);
+            let ty = if f.boxed {
+                quote! { Box<#ty> }
+            } else {
+                ty
+            };
+            quote! { #field: #ty }
+        });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        match f.presence {
+            Presence::Required => quote! { #field },
+            _ => quote! { #field: Default::default() },
+        }
+    });
+    let extra = ident(&s.extra_field);
+    quote! {
+        impl #name {
+            /// A value with the required properties set and every optional one absent.
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #extra: serde_json::Map::new() }
+            }
+        }
+    }
+}
+
+/// A discriminated union.
+///
+/// serde's internally tagged enums cannot keep an unknown variant's whole object, so the
+/// impls are written out: decoding reads the object once, dispatches on the tag, and hands
+/// an unknown tag's object to the catch-all untouched; encoding writes the tag first, then
+/// the variant's fields (or the unknown object as it came).
+fn union_def(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
+    let tag = &u.tag;
+    let unknown = ident(&u.unknown_variant);
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = ident(&v.ty);
+        let ty = if v.boxed {
+            quote! { Box<#ty> }
+        } else {
+            quote! { #ty }
+        };
+        let docs = format!(" `{}: {}`", u.tag, v.tag_value);
+        quote! { #[doc = #docs] #variant(#ty), }
+    });
+    let unknown_doc = format!(
+        " A `{tag}` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged."
+    );
+    let serialize_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.tag_value;
+        quote! { Self::#variant(value) => rt::union::serialize_tagged(serializer, #tag, #value, value), }
+    });
+    let deserialize_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.tag_value;
+        let wrap = if v.boxed {
+            quote! { |v| Self::#variant(Box::new(v)) }
+        } else {
+            quote! { Self::#variant }
+        };
+        quote! { Some(#value) => rt::union::variant(object, #tag).map(#wrap), }
+    });
+    let tag_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let value = &v.tag_value;
+        quote! { Self::#variant(_) => Some(#value), }
+    });
+    let tag_doc = format!(" The `{tag}` of this value as sent on the wire (`None` for an unknown object without one).");
+    quote! {
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #[doc = #unknown_doc]
+            #unknown(serde_json::Map<String, serde_json::Value>),
+        }
+        impl #name {
+            #[doc = #tag_doc]
+            pub fn tag(&self) -> Option<&str> {
+                match self {
+                    #(#tag_arms)*
+                    Self::#unknown(object) => object.get(#tag).and_then(serde_json::Value::as_str),
+                }
+            }
+        }
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::#unknown(object) => object.serialize(serializer),
+                }
+            }
+        }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let object = rt::union::object(deserializer)?;
+                let tag = rt::union::tag_of(&object, #tag);
+                match tag.as_deref() {
+                    #(#deserialize_arms)*
+                    _ => Ok(Self::#unknown(object)),
+                }
+            }
+        }
+    }
+}
+
+/// A string enum whose catch-all keeps values a newer server may send.
+fn enum_def(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
+    let unknown = ident(&e.unknown_variant);
+    let variants = e.values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = format!(" `{}`", v.wire);
+        let wire = match v.doc.as_deref().and_then(|d| d.lines().next()) {
+            Some(first) => format!("{wire} ({})", first.trim_end_matches('.')),
+            None => wire,
+        };
+        quote! { #[doc = #wire] #variant, }
+    });
+    let as_str_arms = e.values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote! { Self::#variant => #wire, }
+    });
+    let from_arms = e.values.iter().map(|v| {
+        let variant = ident(&v.name);
+        let wire = &v.wire;
+        quote! { #wire => Self::#variant, }
+    });
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know, kept verbatim.
+            #unknown(String),
+        }
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str_arms)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_arms)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::union::visit_str(deserializer, |value| Self::from(value))
+            }
+        }
+    }
+}
+
+/// A string newtype that can only hold values matching its pattern.
+fn pattern_def(name: &proc_macro2::Ident, type_name: &str, p: &PatternNewtype) -> TokenStream {
+    let pattern = &p.pattern;
+    let pattern_doc = format!(" The pattern every `{type_name}` matches.");
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct #name(String);
+        impl #name {
+            #[doc = #pattern_doc]
+            pub const PATTERN: &'static str = #pattern;
+            /// Checks `value` against [`Self::PATTERN`].
+            pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
+                static PATTERN: rt::Pattern = rt::Pattern::new(#type_name, #name::PATTERN);
+                PATTERN.check(value.into()).map(Self)
+            }
+            /// The value as a string slice.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+            /// The value as an owned string.
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+        impl std::str::FromStr for #name {
+            type Err = rt::InvalidValue;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Self::new(value)
+            }
+        }
+        impl TryFrom<&str> for #name {
+            type Error = rt::InvalidValue;
+            fn try_from(value: &str) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+        impl TryFrom<String> for #name {
+            type Error = rt::InvalidValue;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::new(value)
+            }
+        }
+        impl AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = String::deserialize(deserializer)?;
+                Self::new(value).map_err(serde::de::Error::custom)
+            }
+        }
+    }
+}

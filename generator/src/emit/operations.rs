@@ -1,0 +1,371 @@
+//! `operations.rs`: the `Client` with one method per operation, and one request builder each.
+//!
+//! Each builder is a thin typed wrapper: it collects arguments, then hands a plain
+//! `rt::Request` to the one non-generic pipeline in the runtime (`rt::Core::send`). Only the
+//! body encoding and response decoding are generic, so the per-operation code stays small.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust::{doc, ident, qualified_type_tokens};
+use crate::format::Item;
+use crate::ir::{Api, Operation, Param, ResponseKind, TypeRef};
+
+/// Every item of `operations.rs`.
+pub fn items(api: &Api) -> Vec<Item> {
+    let mut items = vec![Item {
+        name: "imports".to_owned(),
+        tokens: quote! {
+            use super::models;
+            use crate::runtime as rt;
+        },
+    }];
+    items.push(Item {
+        name: "Client".to_owned(),
+        tokens: client(api),
+    });
+    items.extend(api.operations.iter().map(|op| Item {
+        name: op.name.clone(),
+        tokens: builder(op),
+    }));
+    items
+}
+
+fn client(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(client_method);
+    let title_doc = format!(
+        " Client for the {} ({} operations): one method per operation.",
+        api.title,
+        api.operations.len()
+    );
+    quote! {
+        #[doc = #title_doc]
+        ///
+        /// Each method takes the operation's required inputs and returns a request builder:
+        /// set optional parameters on it, then `.await` it. The client is cheap to clone and
+        /// can be shared across tasks.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            core: rt::Core,
+        }
+        impl Client {
+            /// Starts configuring a client: base URL, credentials, timeouts, retries.
+            pub fn builder() -> rt::ClientBuilder<Self> {
+                rt::ClientBuilder::new()
+            }
+            /// The request pipeline this client sends through.
+            pub fn core(&self) -> &rt::Core {
+                &self.core
+            }
+            #(#methods)*
+        }
+        impl From<rt::Core> for Client {
+            fn from(core: rt::Core) -> Self {
+                Client { core }
+            }
+        }
+    }
+}
+
+/// How a required parameter is taken by the client method and stored in the builder.
+enum ArgKind {
+    /// A validated newtype: taken as any string, validated when sent (typed error, no I/O).
+    Validated(TokenStream),
+    /// A plain string: `impl Into<String>`.
+    Text,
+    /// Anything else: taken as its own type.
+    Value(TokenStream),
+}
+
+fn arg_kind(param: &Param) -> ArgKind {
+    match &param.ty {
+        ty if param.validated => ArgKind::Validated(qualified_type_tokens(ty)),
+        TypeRef::String => ArgKind::Text,
+        other => ArgKind::Value(qualified_type_tokens(other)),
+    }
+}
+
+/// Required parameters (path, then required query) with how each is taken.
+fn required_params(op: &Operation) -> Vec<(&Param, ArgKind)> {
+    op.path_params
+        .iter()
+        .chain(op.query_params.iter().filter(|p| p.required))
+        .map(|p| (p, arg_kind(p)))
+        .collect()
+}
+
+fn client_method(op: &Operation) -> TokenStream {
+    let docs = doc(Some(&method_doc(op)));
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for (param, kind) in required_params(op) {
+        let name = ident(&param.name);
+        match kind {
+            ArgKind::Validated(_) => {
+                args.push(quote! { #name: impl AsRef<str> });
+                inits.push(quote! { #name: #name.as_ref().to_owned() });
+            }
+            ArgKind::Text => {
+                args.push(quote! { #name: impl Into<String> });
+                inits.push(quote! { #name: #name.into() });
+            }
+            ArgKind::Value(ty) => {
+                args.push(quote! { #name: #ty });
+                inits.push(quote! { #name });
+            }
+        }
+    }
+    for param in op.query_params.iter().filter(|p| !p.required) {
+        let name = ident(&param.name);
+        inits.push(quote! { #name: None });
+    }
+    if let Some(body) = &op.body {
+        let ty = qualified_type_tokens(&body.ty);
+        if body.required {
+            args.push(quote! { body: #ty });
+            inits.push(quote! { body });
+        } else {
+            inits.push(quote! { body: None });
+        }
+    }
+    quote! {
+        #docs
+        #deprecated
+        pub fn #method(&self, #(#args),*) -> #builder {
+            #builder { core: self.core.clone(), #(#inits,)* version: None }
+        }
+    }
+}
+
+fn method_doc(op: &Operation) -> String {
+    let mut text = String::new();
+    if let Some(summary) = &op.summary {
+        text.push_str(summary);
+        text.push_str("\n\n");
+    }
+    if let Some(description) = &op.doc {
+        text.push_str(description);
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "`{} {}` (`{}`)",
+        op.method.as_str(),
+        op.path,
+        op.name
+    ));
+    if let Some(version) = &op.default_version {
+        text.push_str(&format!(", API version `{version}`"));
+        let others: Vec<String> = op
+            .versions
+            .iter()
+            .filter(|v| *v != version)
+            .map(|v| format!("`{v}`"))
+            .collect();
+        if !others.is_empty() {
+            text.push_str(&format!(
+                " (also documented: {}; choose with `.version(..)`)",
+                others.join(", ")
+            ));
+        }
+    }
+    text.push('.');
+    if !op.errors.is_empty() {
+        text.push_str("\n\n# Errors\n\n");
+        text.push_str("Fails with [`rt::Error::Api`] on the documented error statuses: ");
+        let statuses: Vec<String> = op
+            .errors
+            .iter()
+            .map(|(status, what)| format!("{status} ({what})"))
+            .collect();
+        text.push_str(&statuses.join(", "));
+        text.push_str(", and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.");
+    }
+    text
+}
+
+fn builder(op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let struct_doc = format!(
+        " Request builder for [`Client::{}`]: set optional parameters, then `.await` it (or call `send`).",
+        op.method_name.trim_start_matches("r#")
+    );
+    let mut fields = vec![quote! { core: rt::Core }];
+    for (param, kind) in required_params(op) {
+        let name = ident(&param.name);
+        let ty = match kind {
+            ArgKind::Validated(_) | ArgKind::Text => quote! { String },
+            ArgKind::Value(ty) => ty,
+        };
+        fields.push(quote! { #name: #ty });
+    }
+    let mut setters = Vec::new();
+    for param in op.query_params.iter().filter(|p| !p.required) {
+        let name = ident(&param.name);
+        let ty = qualified_type_tokens(&param.ty);
+        fields.push(quote! { #name: Option<#ty> });
+        let docs = doc(param.doc.as_deref());
+        setters.push(quote! {
+            #docs
+            pub fn #name(mut self, #name: #ty) -> Self {
+                self.#name = Some(#name);
+                self
+            }
+        });
+    }
+    if let Some(body) = &op.body {
+        let ty = qualified_type_tokens(&body.ty);
+        if body.required {
+            fields.push(quote! { body: #ty });
+        } else {
+            fields.push(quote! { body: Option<#ty> });
+            let docs = doc(body.doc.as_deref());
+            setters.push(quote! {
+                #docs
+                pub fn body(mut self, body: #ty) -> Self {
+                    self.body = Some(body);
+                    self
+                }
+            });
+        }
+    }
+    fields.push(quote! { version: Option<String> });
+
+    let name = &op.name;
+    let http_method = ident(match op.method.as_str() {
+        "GET" => "Get",
+        "PUT" => "Put",
+        "POST" => "Post",
+        "DELETE" => "Delete",
+        "OPTIONS" => "Options",
+        "HEAD" => "Head",
+        "PATCH" => "Patch",
+        _ => "Trace",
+    });
+    let path = &op.path;
+    let versions = &op.versions;
+    let default_version = match &op.default_version {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    };
+    let idempotent = op.method.is_idempotent();
+    let version_doc = match &op.default_version {
+        Some(v) => format!(
+            " Sends API version `version` instead of the default `{v}` (documented: {}). Must look like `YYYY-MM-DD`.",
+            op.versions.join(", ")
+        ),
+        None => " Sends this API version (`YYYY-MM-DD`) in `Accept` and `Content-Type`.".to_owned(),
+    };
+
+    let mut steps = Vec::new();
+    for (param, kind) in required_params(op) {
+        let field = ident(&param.name);
+        let wire = &param.wire_name;
+        let is_path = op
+            .path_params
+            .iter()
+            .any(|p| p.wire_name == param.wire_name);
+        let value = match kind {
+            ArgKind::Validated(ty) => {
+                quote! { rt::validate::<#ty>(op, #wire, self.#field)?.as_str() }
+            }
+            ArgKind::Text => quote! { &self.#field },
+            ArgKind::Value(_) => quote! { &self.#field.to_string() },
+        };
+        if is_path {
+            steps.push(quote! { request.path_param(#wire, #value); });
+        } else {
+            steps.push(query_step(wire, &param.ty, quote! { Some(&self.#field) }));
+        }
+    }
+    for param in op.query_params.iter().filter(|p| !p.required) {
+        let field = ident(&param.name);
+        steps.push(query_step(
+            &param.wire_name,
+            &param.ty,
+            quote! { self.#field.as_ref() },
+        ));
+    }
+    if let Some(body) = &op.body {
+        if body.required {
+            steps.push(quote! { request.json_body(op, &self.body)?; });
+        } else {
+            steps.push(quote! {
+                if let Some(body) = &self.body {
+                    request.json_body(op, body)?;
+                }
+            });
+        }
+    }
+    let (output, decode) = match &op.response.kind {
+        ResponseKind::Json(ty) => {
+            let ty = qualified_type_tokens(ty);
+            (ty.clone(), quote! { response.json::<#ty>(op) })
+        }
+        ResponseKind::Empty => (quote! { () }, quote! { Ok(response.empty()) }),
+        ResponseKind::Binary => (quote! { rt::Bytes }, quote! { Ok(response.bytes()) }),
+    };
+    quote! {
+        #[doc = #struct_doc]
+        #[derive(Debug)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #builder {
+            #(#fields,)*
+        }
+        impl #builder {
+            /// What the runtime needs to know about this operation.
+            pub const OPERATION: rt::Operation = rt::Operation {
+                name: #name,
+                method: rt::Method::#http_method,
+                path: #path,
+                versions: &[#(#versions),*],
+                default_version: #default_version,
+                idempotent: #idempotent,
+            };
+            #(#setters)*
+            #[doc = #version_doc]
+            pub fn version(mut self, version: impl Into<String>) -> Self {
+                self.version = Some(version.into());
+                self
+            }
+            /// Sends the request and decodes the success value.
+            pub async fn send(self) -> Result<#output, rt::Error> {
+                self.send_with_response().await.map(rt::Response::into_value)
+            }
+            /// Sends the request; the result also carries the status and rate-limit headers.
+            pub async fn send_with_response(self) -> Result<rt::Response<#output>, rt::Error> {
+                let op = &Self::OPERATION;
+                let mut request = rt::Request::new(op, self.version.as_deref())?;
+                #(#steps)*
+                let response = self.core.send(request).await?;
+                #decode
+            }
+        }
+        impl std::future::IntoFuture for #builder {
+            type Output = Result<#output, rt::Error>;
+            type IntoFuture = rt::BoxFuture<#output>;
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn query_step(wire: &str, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::List(_) => quote! {
+            if let Some(values) = #value {
+                for value in values {
+                    request.query(#wire, value);
+                }
+            }
+        },
+        _ => quote! {
+            if let Some(value) = #value {
+                request.query(#wire, value);
+            }
+        },
+    }
+}

@@ -1,0 +1,291 @@
+//! The intermediate representation between lowering and emitting.
+//!
+//! Everything semantic (refs, allOf, oneOf, direction split, naming) is already decided here:
+//! the emitter renders these values and never looks at the spec again.
+
+/// The whole API as the emitter sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// `info.title` of the spec.
+    pub title: String,
+    /// `info.version` of the spec.
+    pub spec_version: String,
+    /// Named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operations, sorted by method name.
+    pub operations: Vec<Operation>,
+}
+
+/// One named Rust type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// Rust type name (UpperCamelCase, unique in the crate).
+    pub name: String,
+    /// Doc comment text (already condensed).
+    pub doc: Option<String>,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+    /// Where the type comes from, as a JSON pointer (for diagnostics and doc comments).
+    pub origin: String,
+    /// What the type is.
+    pub kind: TypeKind,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties; unknown properties are kept in an `extra` map.
+    Struct(StructDef),
+    /// A `oneOf` with a discriminator: one variant per tag value plus a catch-all.
+    TaggedUnion(TaggedUnion),
+    /// A string enum (or a `oneOf` of string enums): one variant per value plus a catch-all.
+    StringEnum(StringEnum),
+    /// A string constrained by a `pattern`: a validated newtype.
+    Pattern(PatternNewtype),
+}
+
+/// An object schema lowered to a struct.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructDef {
+    /// Fields in spec order (inherited ones first).
+    pub fields: Vec<Field>,
+    /// Name of the field that collects unknown properties (never clashes with a real field).
+    pub extra_field: String,
+}
+
+/// One struct field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Rust field name (snake_case, raw identifier if it is a keyword).
+    pub name: String,
+    /// Property name on the wire.
+    pub wire_name: String,
+    /// The value type (without the Option/Nullable wrapper, see `presence`).
+    pub ty: TypeRef,
+    /// Required / optional / nullable.
+    pub presence: Presence,
+    /// Stored behind a `Box` to break a recursive type.
+    pub boxed: bool,
+    /// Doc comment text.
+    pub doc: Option<String>,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+}
+
+/// How a property may be present on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never null: `T`.
+    Required,
+    /// Always present, may be null: `Option<T>` (None is sent as `null`).
+    RequiredNullable,
+    /// May be absent, never null: `Option<T>` (None is left out).
+    Optional,
+    /// May be absent or null: the three-state `Nullable<T>` (absent / null / value).
+    OptionalNullable,
+}
+
+/// A discriminated union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaggedUnion {
+    /// The discriminator property on the wire, e.g. `type`.
+    pub tag: String,
+    /// One variant per known tag value, in spec order.
+    pub variants: Vec<Variant>,
+    /// Name of the catch-all variant that keeps an unknown object verbatim.
+    pub unknown_variant: String,
+}
+
+/// One variant of a tagged union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// Rust variant name.
+    pub name: String,
+    /// The tag value on the wire.
+    pub tag_value: String,
+    /// The struct the variant carries.
+    pub ty: String,
+    /// Stored behind a `Box` to break a recursive type.
+    pub boxed: bool,
+}
+
+/// A string enum with a catch-all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StringEnum {
+    /// Known values in spec order.
+    pub values: Vec<EnumValue>,
+    /// Name of the catch-all variant holding an unknown value.
+    pub unknown_variant: String,
+}
+
+/// One known enum value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumValue {
+    /// Rust variant name.
+    pub name: String,
+    /// Exact spelling on the wire.
+    pub wire: String,
+    /// Doc comment (e.g. which member enum of a `oneOf` it came from).
+    pub doc: Option<String>,
+}
+
+/// A validated string newtype.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatternNewtype {
+    /// The regular expression every value must match.
+    pub pattern: String,
+}
+
+/// A reference to a type as used in a field, parameter or body.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    /// A named type of this crate.
+    Named(String),
+    /// `String`.
+    String,
+    /// A secret string, redacted in `Debug`.
+    Secret,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// An RFC 3339 date-time.
+    DateTime,
+    /// A calendar date.
+    Date,
+    /// Any JSON value.
+    Json,
+    /// A free-form JSON object, key order preserved.
+    JsonObject,
+    /// `Vec<T>`.
+    List(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+}
+
+/// HTTP methods the client can send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// The method as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    /// Whether repeating the request has the same effect as sending it once (RFC 9110 §9.2.2).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+/// One API operation, rendered as a client method plus a request builder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// The short operation name (`x-xgen-operation-id-override`, else `operationId`).
+    pub name: String,
+    /// The `operationId` of the spec.
+    pub operation_id: String,
+    /// Client method name (snake_case).
+    pub method_name: String,
+    /// Request builder type name (UpperCamelCase).
+    pub builder_name: String,
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// Longer description.
+    pub doc: Option<String>,
+    /// `deprecated: true` in the spec.
+    pub deprecated: bool,
+    /// HTTP method.
+    pub method: Method,
+    /// Path template as in the spec, e.g. `/api/atlas/v2/groups/{groupId}/streams`.
+    pub path: String,
+    /// Path parameters in template order.
+    pub path_params: Vec<Param>,
+    /// Query parameters (required ones first, then optional ones), in spec order.
+    pub query_params: Vec<Param>,
+    /// The request body, if any.
+    pub body: Option<Body>,
+    /// What a success returns.
+    pub response: SuccessResponse,
+    /// Every API version the operation is documented at, oldest first.
+    pub versions: Vec<String>,
+    /// The version sent by default (the newest documented one).
+    pub default_version: Option<String>,
+    /// Documented error statuses with their descriptions.
+    pub errors: Vec<(String, String)>,
+    /// JSON pointer of the operation in the spec.
+    pub origin: String,
+}
+
+/// A path or query parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// Rust identifier.
+    pub name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Required parameters are method arguments; optional ones are builder setters.
+    pub required: bool,
+    /// A validated newtype: the client takes any string and checks it before sending.
+    pub validated: bool,
+    /// Doc comment.
+    pub doc: Option<String>,
+}
+
+/// A request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// The body type.
+    pub ty: TypeRef,
+    /// Whether the body must be sent.
+    pub required: bool,
+    /// Doc comment.
+    pub doc: Option<String>,
+}
+
+/// The success response of an operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SuccessResponse {
+    /// The documented success status, e.g. `200`.
+    pub status: u16,
+    /// What the body holds.
+    pub kind: ResponseKind,
+}
+
+/// What a success response body holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResponseKind {
+    /// A JSON value of this type.
+    Json(TypeRef),
+    /// Nothing the client needs (no schema).
+    Empty,
+    /// Raw bytes (e.g. `+gzip` log downloads).
+    Binary,
+}

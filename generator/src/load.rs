@@ -1,0 +1,168 @@
+//! Load stage: read the spec file and parse it into `openapiv3` types.
+
+use std::path::{Path, PathBuf};
+
+use openapiv3::OpenAPI;
+use serde::Deserialize;
+
+use crate::diag::{Diagnostic, Report};
+use crate::locate::{escape_segment, Position};
+use crate::GenerateError;
+
+/// A parsed spec with the text it came from (for diagnostics).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The spec file.
+    pub file: PathBuf,
+    /// Its text.
+    pub source: String,
+    /// The parsed document.
+    pub api: OpenAPI,
+}
+
+/// Reads `path` (a YAML file, or a directory holding exactly one `.yaml`/`.yml` file).
+pub fn load(path: &Path) -> Result<Loaded, GenerateError> {
+    let file = resolve_spec_file(path)?;
+    let source = std::fs::read_to_string(&file).map_err(|source| GenerateError::Io {
+        path: file.clone(),
+        source,
+    })?;
+    parse(file, source)
+}
+
+/// Parses spec text; `file` is only used to name the source in diagnostics.
+pub fn parse(file: PathBuf, source: String) -> Result<Loaded, GenerateError> {
+    let deserializer = serde_yaml::Deserializer::from_str(&source);
+    match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
+        Ok(api) => match version_problem(Some(&api.openapi), None) {
+            Some(d) => Err(report(file, &source, vec![d])),
+            None => Ok(Loaded { file, source, api }),
+        },
+        Err(error) => {
+            let diagnostic = explain_parse_error(&source, error);
+            Err(report(file, &source, vec![diagnostic]))
+        }
+    }
+}
+
+fn report(file: PathBuf, source: &str, diagnostics: Vec<Diagnostic>) -> GenerateError {
+    GenerateError::Spec(Box::new(Report::new(file, source, diagnostics)))
+}
+
+fn resolve_spec_file(path: &Path) -> Result<PathBuf, GenerateError> {
+    if !path.is_dir() {
+        return Ok(path.to_owned());
+    }
+    let entries = std::fs::read_dir(path).map_err(|source| GenerateError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mut candidates: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")))
+        .collect();
+    candidates.sort();
+    match candidates.len() {
+        1 => Ok(candidates.remove(0)),
+        n => Err(GenerateError::SpecDirectory {
+            path: path.to_owned(),
+            found: n,
+        }),
+    }
+}
+
+/// The first lines of a document: enough to tell Swagger 2.0 and OpenAPI 3.1 apart.
+#[derive(Deserialize)]
+struct Header {
+    openapi: Option<serde_yaml::Value>,
+    swagger: Option<serde_yaml::Value>,
+}
+
+fn version_problem(openapi: Option<&str>, swagger: Option<&str>) -> Option<Diagnostic> {
+    match (openapi, swagger) {
+        (Some(v), _) if v.starts_with("3.0") => None,
+        (Some(v), _) if v.starts_with("3.") => Some(Diagnostic::new(
+            "#/openapi",
+            format!("OpenAPI {v} is not supported: this generator reads OpenAPI 3.0 documents"),
+            "convert the document to OpenAPI 3.0.x (e.g. `nullable: true` instead of `type: [T, 'null']`) and set `openapi: 3.0.3`",
+        )),
+        (Some(v), _) => Some(Diagnostic::new(
+            "#/openapi",
+            format!("`openapi: {v}` is not an OpenAPI 3.0 version"),
+            "set `openapi: 3.0.3` (or the 3.0.x version the document follows)",
+        )),
+        (None, Some(v)) => Some(Diagnostic::new(
+            "#/swagger",
+            format!("this is a Swagger {v} document; this generator reads OpenAPI 3.0"),
+            "convert it to OpenAPI 3.0 first (e.g. with swagger2openapi) and generate from the result",
+        )),
+        (None, None) => Some(Diagnostic::new(
+            "#",
+            "the document has no `openapi` field",
+            "add `openapi: 3.0.3` at the top level of the document",
+        )),
+    }
+}
+
+fn explain_parse_error(
+    source: &str,
+    error: serde_path_to_error::Error<serde_yaml::Error>,
+) -> Diagnostic {
+    let inner = error.inner();
+    // A YAML syntax error has a position but no meaningful path.
+    if let Some(location) = inner.location() {
+        if error.path().iter().next().is_none() {
+            let mut d = Diagnostic::new(
+                "#",
+                format!("YAML syntax error: {inner}"),
+                "fix the YAML syntax at the marked position",
+            );
+            d.position = Some(Position {
+                line: location.line(),
+                column: location.column(),
+            });
+            return d;
+        }
+    }
+    // Wrong or missing version: say so rather than complain about a field deep inside.
+    if let Ok(header) = serde_yaml::from_str::<Header>(source) {
+        let text = |v: &Option<serde_yaml::Value>| v.as_ref().map(yaml_scalar_text);
+        let (openapi, swagger) = (text(&header.openapi), text(&header.swagger));
+        if let Some(d) = version_problem(openapi.as_deref(), swagger.as_deref()) {
+            return d;
+        }
+    }
+    let pointer = path_to_pointer(error.path());
+    Diagnostic::new(
+        pointer,
+        format!("this node does not fit the OpenAPI 3.0 schema: {inner}"),
+        "compare the node with the OpenAPI 3.0 specification (https://spec.openapis.org/oas/v3.0.3) and correct its shape",
+    )
+}
+
+fn yaml_scalar_text(value: &serde_yaml::Value) -> String {
+    match value {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+    }
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        let text = match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.clone(),
+            Segment::Enum { variant } => variant.clone(),
+            Segment::Unknown => continue,
+        };
+        pointer.push('/');
+        pointer.push_str(&escape_segment(&text));
+    }
+    pointer
+}

@@ -1,0 +1,200 @@
+//! Maps JSON pointers to line and column in the YAML source.
+//!
+//! `serde_yaml` reports positions only for syntax errors, and `openapiv3` values carry none.
+//! To point a semantic diagnostic (a dangling `$ref`, a bad discriminator) at its line, the
+//! source is parsed a second time with `yaml-rust2`'s event parser, which keeps a marker per
+//! event. This only happens when there is something to report, so a clean run pays nothing.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// A 1-based line and column in a source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// JSON pointer (`#/a/b/0`) to the position of the node's key (or of the item, in a list).
+#[derive(Debug, Default)]
+pub struct PointerIndex {
+    positions: HashMap<String, Position>,
+}
+
+impl PointerIndex {
+    /// Indexes a YAML document. A document that does not scan yields an empty index.
+    pub fn build(source: &str) -> Self {
+        let mut builder = Builder::default();
+        let mut parser = Parser::new_from_str(source);
+        // A scan error only truncates the index; the caller already has the serde_yaml error.
+        let _ = parser.load(&mut builder, false);
+        PointerIndex {
+            positions: builder.positions,
+        }
+    }
+
+    /// The position of `pointer`, or of its nearest indexed ancestor.
+    pub fn locate(&self, pointer: &str) -> Option<Position> {
+        let mut candidate = pointer;
+        loop {
+            if let Some(position) = self.positions.get(candidate) {
+                return Some(*position);
+            }
+            let cut = candidate.rfind('/')?;
+            candidate = &candidate[..cut];
+        }
+    }
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+enum Frame {
+    /// `key` is the pending key; `item` is the pointer of this mapping when it is a list item,
+    /// whose position is taken from its first key (the parser marks a block mapping in a list
+    /// at its first value, not its first key).
+    Map {
+        key: Option<(String, Marker)>,
+        item: Option<String>,
+    },
+    Seq {
+        index: usize,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    path: Vec<String>,
+    positions: HashMap<String, Position>,
+}
+
+impl Builder {
+    fn pointer(&self, last: &str) -> String {
+        let mut pointer = String::from("#");
+        for segment in self.path.iter().map(String::as_str).chain([last]) {
+            pointer.push('/');
+            pointer.push_str(&escape_segment(segment));
+        }
+        pointer
+    }
+
+    /// Called for every node start; returns the path segment of the node if it is a value.
+    fn enter_value(&mut self, mark: Marker, scalar: Option<&str>) -> Option<String> {
+        match self.stack.last_mut() {
+            None => None,
+            Some(Frame::Map { key, item }) => match key.take() {
+                None => {
+                    // This node is a key: remember it until its value arrives.
+                    *key = Some((scalar.unwrap_or_default().to_owned(), mark));
+                    if let Some(pointer) = item.take() {
+                        self.positions.insert(pointer, position(mark));
+                    }
+                    None
+                }
+                Some((name, key_mark)) => {
+                    let pointer = self.pointer(&name);
+                    self.positions.insert(pointer, position(key_mark));
+                    Some(name)
+                }
+            },
+            Some(Frame::Seq { index }) => {
+                let segment = index.to_string();
+                *index += 1;
+                let pointer = self.pointer(&segment);
+                self.positions.insert(pointer, position(mark));
+                Some(segment)
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match event {
+            Event::Scalar(value, ..) => {
+                self.enter_value(mark, Some(&value));
+            }
+            Event::Alias(_) => {
+                self.enter_value(mark, None);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_root = self.stack.is_empty();
+                let in_list = matches!(self.stack.last(), Some(Frame::Seq { .. }));
+                let segment = self.enter_value(mark, None);
+                let item = match (&segment, in_list) {
+                    (Some(segment), true) => Some(self.pointer(segment)),
+                    _ => None,
+                };
+                if is_root {
+                    self.positions.insert("#".to_owned(), position(mark));
+                }
+                if let Some(segment) = segment {
+                    self.path.push(segment);
+                }
+                self.stack.push(match event {
+                    Event::MappingStart(..) => Frame::Map { key: None, item },
+                    _ => Frame::Seq { index: 0 },
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+                if !self.stack.is_empty() {
+                    self.path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn position(mark: Marker) -> Position {
+    Position {
+        line: mark.line(),
+        column: mark.col() + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_keys_items_and_ancestors() {
+        let source = "openapi: 3.0.1\ncomponents:\n  schemas:\n    A/B:\n      oneOf:\n        - $ref: '#/x'\n        - type: string\n";
+        let index = PointerIndex::build(source);
+        assert_eq!(
+            index.locate("#/openapi"),
+            Some(Position { line: 1, column: 1 })
+        );
+        assert_eq!(
+            index.locate("#/components/schemas/A~1B"),
+            Some(Position { line: 4, column: 5 })
+        );
+        assert_eq!(
+            index.locate("#/components/schemas/A~1B/oneOf/1"),
+            Some(Position {
+                line: 7,
+                column: 11
+            })
+        );
+        assert_eq!(
+            index.locate("#/components/schemas/A~1B/oneOf/0/$ref"),
+            Some(Position {
+                line: 6,
+                column: 11
+            })
+        );
+        // An unknown child falls back to its nearest known ancestor.
+        assert_eq!(
+            index.locate("#/components/schemas/A~1B/nope"),
+            Some(Position { line: 4, column: 5 })
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! Pass 4: recursive types get a `Box` where the recursion would make them infinitely sized.
+
+use std::collections::HashMap;
+
+use crate::ir::{TypeDef, TypeKind, TypeRef};
+
+/// Marks the fields and variants that close a cycle of by-value containment as boxed.
+///
+/// Only direct containment counts: a `Vec` or map already stores its items on the heap. A
+/// depth-first walk over the types in name order boxes each back edge it meets, so the same
+/// spec always boxes the same fields.
+pub fn box_recursive_fields(types: &mut [TypeDef]) {
+    let mut order: Vec<usize> = (0..types.len()).collect();
+    order.sort_by(|&a, &b| types[a].name.cmp(&types[b].name));
+    let index: HashMap<String, usize> = types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.clone(), i))
+        .collect();
+    let mut state = vec![State::New; types.len()];
+    let mut to_box: Vec<(usize, usize)> = Vec::new();
+    for &start in &order {
+        if state[start] == State::New {
+            walk(start, types, &index, &mut state, &mut to_box);
+        }
+    }
+    for (ty, edge) in to_box {
+        match &mut types[ty].kind {
+            TypeKind::Struct(s) => s.fields[edge].boxed = true,
+            TypeKind::TaggedUnion(u) => u.variants[edge].boxed = true,
+            TypeKind::StringEnum(_) | TypeKind::Pattern(_) => {}
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    New,
+    OnStack,
+    Done,
+}
+
+/// The types a type holds by value: (edge index, target name).
+fn edges(def: &TypeDef) -> Vec<(usize, &str)> {
+    match &def.kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| match &f.ty {
+                TypeRef::Named(name) => Some((i, name.as_str())),
+                _ => None,
+            })
+            .collect(),
+        TypeKind::TaggedUnion(u) => u
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i, v.ty.as_str()))
+            .collect(),
+        TypeKind::StringEnum(_) | TypeKind::Pattern(_) => Vec::new(),
+    }
+}
+
+/// A node on the walk's stack: the type, its edges, and the next edge to follow.
+type Frame<'a> = (usize, Vec<(usize, &'a str)>, usize);
+
+fn walk(
+    node: usize,
+    types: &[TypeDef],
+    index: &HashMap<String, usize>,
+    state: &mut [State],
+    to_box: &mut Vec<(usize, usize)>,
+) {
+    // An explicit stack: recursive specs can be deep, and the generator must not overflow.
+    let mut stack: Vec<Frame<'_>> = vec![(node, edges(&types[node]), 0)];
+    state[node] = State::OnStack;
+    while let Some((current, out, next)) = stack.last_mut() {
+        if *next == out.len() {
+            state[*current] = State::Done;
+            stack.pop();
+            continue;
+        }
+        let (edge, target) = out[*next];
+        *next += 1;
+        let current = *current;
+        let Some(&target) = index.get(target) else {
+            continue;
+        };
+        match state[target] {
+            State::OnStack => to_box.push((current, edge)),
+            State::New => {
+                state[target] = State::OnStack;
+                stack.push((target, edges(&types[target]), 0));
+            }
+            State::Done => {}
+        }
+    }
+}

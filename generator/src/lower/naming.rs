@@ -1,0 +1,134 @@
+//! Turning spec names into Rust identifiers, and keeping them unique.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be plain identifiers (2021 edition strict and reserved keywords).
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// Keywords that cannot even be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
+
+/// Type names the generated code uses unqualified; a schema may not take them.
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Result", "String", "Vec", "Box", "Self", "Some", "None", "Ok", "Err",
+];
+
+/// Replaces everything that cannot appear in an identifier with a word break.
+fn words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// `UpperCamelCase` type or variant name for any spec string.
+pub fn type_name(raw: &str) -> String {
+    let mut name = words(raw).to_upper_camel_case();
+    name.retain(|c| c.is_ascii_alphanumeric() || c == '_' || c.is_alphanumeric());
+    if name.is_empty() {
+        name = "Empty".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Value");
+    }
+    name
+}
+
+/// `snake_case` field, method or parameter name for any spec string (raw identifier if needed).
+pub fn field_name(raw: &str) -> String {
+    let mut name = words(raw).to_snake_case();
+    if name.is_empty() {
+        name = "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'n');
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    } else if KEYWORDS.contains(&name.as_str()) {
+        name.insert_str(0, "r#");
+    }
+    name
+}
+
+/// Hands out names, adding a numeric suffix when a name is already taken.
+#[derive(Debug, Default)]
+pub struct Namer {
+    taken: BTreeSet<String>,
+}
+
+impl Namer {
+    /// A namer with some names already taken.
+    pub fn with_taken<'a>(taken: impl IntoIterator<Item = &'a str>) -> Self {
+        Namer {
+            taken: taken.into_iter().map(str::to_owned).collect(),
+        }
+    }
+
+    /// Returns `wanted` if free, else `wanted2`, `wanted3`, ... (`wanted_2` for snake case).
+    pub fn claim(&mut self, wanted: &str) -> String {
+        let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {
+            "_"
+        } else {
+            ""
+        };
+        let mut candidate = wanted.to_owned();
+        let mut n = 2;
+        while self.taken.contains(candidate.trim_start_matches("r#")) {
+            candidate = format!("{}{separator}{n}", wanted.trim_start_matches("r#"));
+            n += 1;
+        }
+        self.taken
+            .insert(candidate.trim_start_matches("r#").to_owned());
+        candidate
+    }
+
+    /// Whether `name` is taken.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_identifiers() {
+        assert_eq!(
+            type_name("StreamsAWSLambdaConnection"),
+            "StreamsAwsLambdaConnection"
+        );
+        assert_eq!(type_name("SP50"), "Sp50");
+        assert_eq!(type_name("BUILT_IN"), "BuiltIn");
+        assert_eq!(type_name("group.protocol.type"), "GroupProtocolType");
+        assert_eq!(type_name("3des"), "V3des");
+        assert_eq!(type_name(""), "Empty");
+        assert_eq!(type_name("Result"), "ResultValue");
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("_id"), "id");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("group.protocol.type"), "group_protocol_type");
+        assert_eq!(field_name("1st"), "n1st");
+        assert_eq!(field_name("dataProcessRegion"), "data_process_region");
+    }
+
+    #[test]
+    fn namer_suffixes_collisions() {
+        let mut namer = Namer::default();
+        assert_eq!(namer.claim("Foo"), "Foo");
+        assert_eq!(namer.claim("Foo"), "Foo2");
+        assert_eq!(namer.claim("r#type"), "r#type");
+        assert_eq!(namer.claim("type"), "type_2");
+    }
+}

@@ -1,0 +1,568 @@
+//! Pass 3 for operations: paths, parameters, bodies, responses and versions.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{
+    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode,
+};
+
+use super::doc;
+use super::naming::{field_name, type_name};
+use super::view::RefOr;
+use super::{Class, Dir, Lowerer};
+use crate::diag::Diagnostic;
+use crate::ir::{Body, Method, Operation, Param, ResponseKind, SuccessResponse};
+use crate::locate::escape_segment;
+
+/// An operation as found in the spec.
+pub(super) struct OpSite<'a> {
+    path: &'a str,
+    method: Method,
+    item: &'a PathItem,
+    op: &'a openapiv3::Operation,
+    pointer: String,
+}
+
+/// A parameter after `$ref` resolution.
+struct ParamSite<'a> {
+    data: &'a openapiv3::ParameterData,
+    location: &'static str,
+    pointer: String,
+}
+
+/// The media types of a body, with the one to generate from.
+struct Media<'a> {
+    /// Every documented version, oldest first.
+    versions: Vec<String>,
+    /// The chosen media type name and its schema (newest version).
+    chosen: Option<(&'a str, Option<RefOr<'a>>, String)>,
+}
+
+impl<'a> Lowerer<'a> {
+    /// Every operation of every path, in spec order.
+    pub(super) fn collect_operations(&mut self) -> Vec<OpSite<'a>> {
+        let mut out = Vec::new();
+        for (path, item) in &self.api.paths.paths {
+            let path_pointer = format!("#/paths/{}", escape_segment(path));
+            let ReferenceOr::Item(item) = item else {
+                self.unsupported(
+                    &path_pointer,
+                    "a `$ref` path item",
+                    "inline the path item under `paths`",
+                );
+                continue;
+            };
+            let methods = [
+                (Method::Get, &item.get, "get"),
+                (Method::Put, &item.put, "put"),
+                (Method::Post, &item.post, "post"),
+                (Method::Delete, &item.delete, "delete"),
+                (Method::Options, &item.options, "options"),
+                (Method::Head, &item.head, "head"),
+                (Method::Patch, &item.patch, "patch"),
+                (Method::Trace, &item.trace, "trace"),
+            ];
+            for (method, op, key) in methods {
+                if let Some(op) = op {
+                    out.push(OpSite {
+                        path,
+                        method,
+                        item,
+                        op,
+                        pointer: format!("{path_pointer}/{key}"),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Pass 1 for one operation: visits the schemas of its parameters, body and success body.
+    pub(super) fn discover_operation(&mut self, site: &OpSite<'a>) {
+        for param in self.params(site) {
+            if let ParameterSchemaOrContent::Schema(schema) = &param.data.format {
+                let hint = type_name(&param.data.name);
+                self.visit(
+                    RefOr::of(schema),
+                    &format!("{}/schema", param.pointer),
+                    &hint,
+                    Dir::Request,
+                );
+            }
+        }
+        let builder = builder_name(&operation_name(site));
+        if let Some((body, pointer)) = self.request_body(site) {
+            if let Some((_, Some(schema), media_pointer)) = media(&body.content, &pointer).chosen {
+                self.visit(
+                    schema,
+                    &format!("{media_pointer}/schema"),
+                    &format!("{builder}Body"),
+                    Dir::Request,
+                );
+            }
+        }
+        if let Some((_, response, pointer)) = self.success_response(site) {
+            if let Some((_, Some(schema), media_pointer)) =
+                media(&response.content, &pointer).chosen
+            {
+                self.visit(
+                    schema,
+                    &format!("{media_pointer}/schema"),
+                    &format!("{builder}Response"),
+                    Dir::Response,
+                );
+            }
+        }
+    }
+
+    /// Pass 3 for one operation.
+    pub(super) fn convert_operation(&mut self, site: &OpSite<'a>) -> Option<Operation> {
+        let name = operation_name(site);
+        let mut path_params = Vec::new();
+        let mut query_params = Vec::new();
+        for param in self.params(site) {
+            let data = param.data;
+            let (ty, validated) = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    let inline = format!("{}/schema", param.pointer);
+                    let validated = match self.resolve(RefOr::of(schema), &inline) {
+                        Some((p, s)) => self.classify(&p, s) == Class::Pattern,
+                        None => false,
+                    };
+                    (
+                        self.type_ref(RefOr::of(schema), &inline, Dir::Request),
+                        validated,
+                    )
+                }
+                ParameterSchemaOrContent::Content(_) => {
+                    self.unsupported(
+                        &param.pointer,
+                        "a parameter described by `content` instead of `schema`",
+                        "describe the parameter with `schema`",
+                    );
+                    continue;
+                }
+            };
+            let lowered = Param {
+                name: field_name(&data.name),
+                wire_name: data.name.clone(),
+                ty,
+                required: data.required || param.location == "path",
+                validated,
+                doc: doc::clean(data.description.as_deref()),
+            };
+            match param.location {
+                "path" => path_params.push(lowered),
+                "query" => query_params.push(lowered),
+                other => self.unsupported(
+                    &param.pointer,
+                    &format!("`in: {other}` parameters"),
+                    "only path and query parameters are supported; send headers with a custom client middleware",
+                ),
+            }
+        }
+        self.check_path_template(site, &mut path_params);
+        query_params.sort_by_key(|p| !p.required);
+
+        let mut versions = Vec::new();
+        let body = match self.request_body(site) {
+            Some((body, pointer)) => {
+                let found = media(&body.content, &pointer);
+                versions.extend(found.versions);
+                match found.chosen {
+                    Some((_, Some(schema), media_pointer)) => Some(Body {
+                        ty: self.type_ref(schema, &format!("{media_pointer}/schema"), Dir::Request),
+                        required: body.required,
+                        doc: doc::clean(body.description.as_deref()),
+                    }),
+                    _ => None,
+                }
+            }
+            None => None,
+        };
+        let response = match self.success_response(site) {
+            Some((status, response, pointer)) => {
+                let found = media(&response.content, &pointer);
+                versions.extend(found.versions);
+                let kind = match found.chosen {
+                    Some((media_type, _, _)) if is_binary(media_type) => ResponseKind::Binary,
+                    Some((_, Some(schema), media_pointer)) => ResponseKind::Json(self.type_ref(
+                        schema,
+                        &format!("{media_pointer}/schema"),
+                        Dir::Response,
+                    )),
+                    _ => ResponseKind::Empty,
+                };
+                SuccessResponse { status, kind }
+            }
+            None => SuccessResponse {
+                status: 200,
+                kind: ResponseKind::Empty,
+            },
+        };
+        versions.sort();
+        versions.dedup();
+        let errors = self.error_responses(site);
+        let op = site.op;
+        Some(Operation {
+            method_name: field_name(&name),
+            builder_name: builder_name(&name),
+            operation_id: op.operation_id.clone().unwrap_or_else(|| name.clone()),
+            name,
+            summary: doc::clean(op.summary.as_deref()),
+            doc: doc::clean(op.description.as_deref()),
+            deprecated: op.deprecated,
+            method: site.method,
+            path: site.path.to_owned(),
+            path_params,
+            query_params,
+            body,
+            response,
+            default_version: versions.last().cloned(),
+            versions,
+            errors,
+            origin: site.pointer.clone(),
+        })
+    }
+
+    /// Reports method names that collide (after snake_case conversion).
+    pub(super) fn check_operation_names(&mut self, ops: &[Operation]) {
+        let mut seen: BTreeMap<&str, &Operation> = BTreeMap::new();
+        for op in ops {
+            if let Some(first) = seen.insert(&op.method_name, op) {
+                self.report(Diagnostic::new(
+                    format!("{}/operationId", op.origin),
+                    format!(
+                        "operation `{}` and operation `{}` ({}) both become the method `{}`",
+                        op.name, first.name, first.origin, op.method_name
+                    ),
+                    "give one of them a different `operationId` (or `x-xgen-operation-id-override`)",
+                ));
+            }
+        }
+    }
+
+    /// Path-item and operation parameters, resolved; the operation's win on (name, in).
+    fn params(&mut self, site: &OpSite<'a>) -> Vec<ParamSite<'a>> {
+        let item_pointer = site
+            .pointer
+            .rsplit_once('/')
+            .map(|(p, _)| p.to_owned())
+            .unwrap_or_default();
+        let mut out: Vec<ParamSite<'a>> = Vec::new();
+        let lists = [
+            (&site.item.parameters, item_pointer),
+            (&site.op.parameters, site.pointer.clone()),
+        ];
+        for (list, base) in lists {
+            for (i, param) in list.iter().enumerate() {
+                let Some(found) = self.resolve_param(param, &format!("{base}/parameters/{i}"))
+                else {
+                    continue;
+                };
+                out.retain(|p| !(p.data.name == found.data.name && p.location == found.location));
+                out.push(found);
+            }
+        }
+        out
+    }
+
+    fn resolve_param(
+        &mut self,
+        param: &'a ReferenceOr<Parameter>,
+        site: &str,
+    ) -> Option<ParamSite<'a>> {
+        let (param, pointer) = match param {
+            ReferenceOr::Item(p) => (p, site.to_owned()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference
+                    .strip_prefix("#/components/parameters/")
+                    .map(super::unescape);
+                let found = name.as_ref().and_then(|n| {
+                    self.api
+                        .components
+                        .as_ref()?
+                        .parameters
+                        .get(n)?
+                        .as_item()
+                        .map(|p| (p, n))
+                });
+                match found {
+                    Some((p, n)) => (p, format!("#/components/parameters/{}", escape_segment(n))),
+                    None => {
+                        self.report(Diagnostic::new(
+                            format!("{site}/$ref"),
+                            format!("`$ref: '{reference}'` does not resolve to a parameter in `components/parameters`"),
+                            "define the parameter under `components/parameters` or fix the reference",
+                        ));
+                        return None;
+                    }
+                }
+            }
+        };
+        let location = match param {
+            Parameter::Query { .. } => "query",
+            Parameter::Header { .. } => "header",
+            Parameter::Path { .. } => "path",
+            Parameter::Cookie { .. } => "cookie",
+        };
+        Some(ParamSite {
+            data: param.parameter_data_ref(),
+            location,
+            pointer,
+        })
+    }
+
+    /// Every `{name}` in the path has a path parameter, and every path parameter a `{name}`;
+    /// path parameters end up in template order.
+    fn check_path_template(&mut self, site: &OpSite<'a>, params: &mut [Param]) {
+        let names = template_names(site.path);
+        for name in &names {
+            if !params.iter().any(|p| &p.wire_name == name) {
+                self.report(Diagnostic::new(
+                    format!("{}/parameters", site.pointer),
+                    format!("the path `{}` has `{{{name}}}` but the operation declares no path parameter `{name}`", site.path),
+                    format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to the operation's parameters"),
+                ));
+            }
+        }
+        for param in params.iter() {
+            if !names.contains(&param.wire_name) {
+                self.report(Diagnostic::new(
+                    format!("{}/parameters", site.pointer),
+                    format!(
+                        "path parameter `{}` does not appear in the path `{}`",
+                        param.wire_name, site.path
+                    ),
+                    format!(
+                        "add `{{{}}}` to the path, or declare the parameter `in: query`",
+                        param.wire_name
+                    ),
+                ));
+            }
+        }
+        params.sort_by_key(|p| names.iter().position(|n| *n == p.wire_name));
+    }
+
+    fn request_body(&mut self, site: &OpSite<'a>) -> Option<(&'a RequestBody, String)> {
+        let pointer = format!("{}/requestBody", site.pointer);
+        match site.op.request_body.as_ref()? {
+            ReferenceOr::Item(body) => Some((body, pointer)),
+            ReferenceOr::Reference { reference } => {
+                let name = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .map(super::unescape);
+                let found = name.as_ref().and_then(|n| {
+                    self.api
+                        .components
+                        .as_ref()?
+                        .request_bodies
+                        .get(n)?
+                        .as_item()
+                });
+                if found.is_none() {
+                    self.report(Diagnostic::new(
+                        format!("{pointer}/$ref"),
+                        format!("`$ref: '{reference}'` does not resolve to a request body in `components/requestBodies`"),
+                        "define the request body under `components/requestBodies` or fix the reference",
+                    ));
+                }
+                Some((
+                    found?,
+                    format!(
+                        "#/components/requestBodies/{}",
+                        escape_segment(name.as_deref()?)
+                    ),
+                ))
+            }
+        }
+    }
+
+    /// The lowest documented 2xx response.
+    fn success_response(&mut self, site: &OpSite<'a>) -> Option<(u16, &'a Response, String)> {
+        let (status, response) = site
+            .op
+            .responses
+            .responses
+            .iter()
+            .filter_map(|(code, r)| match code {
+                StatusCode::Code(c @ 200..=299) => Some((*c, r)),
+                StatusCode::Range(2) => Some((200, r)),
+                _ => None,
+            })
+            .min_by_key(|(c, _)| *c)?;
+        let pointer = format!("{}/responses/{status}", site.pointer);
+        let (response, pointer) = self.resolve_response(response, pointer)?;
+        Some((status, response, pointer))
+    }
+
+    fn resolve_response(
+        &mut self,
+        response: &'a ReferenceOr<Response>,
+        pointer: String,
+    ) -> Option<(&'a Response, String)> {
+        match response {
+            ReferenceOr::Item(r) => Some((r, pointer)),
+            ReferenceOr::Reference { reference } => {
+                let name = reference
+                    .strip_prefix("#/components/responses/")
+                    .map(super::unescape);
+                let found = name
+                    .as_ref()
+                    .and_then(|n| self.api.components.as_ref()?.responses.get(n)?.as_item());
+                match (found, name) {
+                    (Some(r), Some(n)) => {
+                        Some((r, format!("#/components/responses/{}", escape_segment(&n))))
+                    }
+                    _ => {
+                        self.report(Diagnostic::new(
+                            format!("{pointer}/$ref"),
+                            format!("`$ref: '{reference}'` does not resolve to a response in `components/responses`"),
+                            "define the response under `components/responses` or fix the reference",
+                        ));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// Documented error statuses (4xx, 5xx, ranges, default) and their descriptions.
+    fn error_responses(&mut self, site: &OpSite<'a>) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (code, response) in &site.op.responses.responses {
+            let status = match code {
+                StatusCode::Code(c) if *c >= 400 => c.to_string(),
+                StatusCode::Range(r) if *r >= 4 => format!("{r}XX"),
+                _ => continue,
+            };
+            let pointer = format!("{}/responses/{status}", site.pointer);
+            if let Some((r, _)) = self.resolve_response(response, pointer) {
+                out.push((
+                    status,
+                    r.description.trim().trim_end_matches('.').to_owned(),
+                ));
+            }
+        }
+        if let Some(default) = &site.op.responses.default {
+            if let Some((r, _)) =
+                self.resolve_response(default, format!("{}/responses/default", site.pointer))
+            {
+                out.push((
+                    "default".to_owned(),
+                    r.description.trim().trim_end_matches('.').to_owned(),
+                ));
+            }
+        }
+        out
+    }
+}
+
+/// The short operation name: `x-xgen-operation-id-override`, else `operationId`, else one made
+/// from the method and path.
+fn operation_name(site: &OpSite<'_>) -> String {
+    if let Some(serde_json::Value::String(short)) =
+        site.op.extensions.get("x-xgen-operation-id-override")
+    {
+        return short.clone();
+    }
+    if let Some(id) = &site.op.operation_id {
+        return id.clone();
+    }
+    format!("{} {}", site.method.as_str().to_lowercase(), site.path)
+}
+
+fn builder_name(operation: &str) -> String {
+    type_name(operation)
+}
+
+/// `{name}` placeholders of a path template, in order.
+fn template_names(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        names.push(rest[start + 1..start + end].to_owned());
+        rest = &rest[start + end + 1..];
+    }
+    names
+}
+
+/// The API version in a vendor media type: `application/vnd.atlas.2023-02-01+json` -> `2023-02-01`.
+fn media_version(media_type: &str) -> Option<String> {
+    let vendor = media_type.strip_prefix("application/vnd.")?;
+    let before_suffix = vendor.split('+').next()?;
+    let version = before_suffix.rsplit('.').next()?;
+    let is_date = version.len() == 10
+        && version.chars().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                c == '-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    is_date.then(|| version.to_owned())
+}
+
+fn is_binary(media_type: &str) -> bool {
+    !(media_type.ends_with("+json")
+        || media_type == "application/json"
+        || media_type.ends_with("/json"))
+}
+
+/// Picks the media type to generate from: the newest documented version (several versions of
+/// one operation share a schema in this API), else the first JSON one, else the first.
+fn media<'a>(
+    content: &'a indexmap::IndexMap<String, openapiv3::MediaType>,
+    pointer: &str,
+) -> Media<'a> {
+    let mut versions: Vec<String> = content.keys().filter_map(|m| media_version(m)).collect();
+    versions.sort();
+    let newest = versions.last().cloned();
+    let chosen = content
+        .iter()
+        .max_by_key(|(name, _)| {
+            (
+                media_version(name) == newest && newest.is_some(),
+                !is_binary(name),
+            )
+        })
+        .map(|(name, media)| {
+            let schema = media.schema.as_ref().map(RefOr::of);
+            (
+                name.as_str(),
+                schema,
+                format!("{pointer}/content/{}", escape_segment(name)),
+            )
+        });
+    Media { versions, chosen }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_come_from_vendor_media_types() {
+        assert_eq!(
+            media_version("application/vnd.atlas.2023-02-01+json").as_deref(),
+            Some("2023-02-01")
+        );
+        assert_eq!(
+            media_version("application/vnd.atlas.2024-05-30+gzip").as_deref(),
+            Some("2024-05-30")
+        );
+        assert_eq!(media_version("application/json"), None);
+        assert_eq!(media_version("application/vnd.atlas.latest+json"), None);
+    }
+
+    #[test]
+    fn template_names_in_order() {
+        assert_eq!(
+            template_names("/a/{groupId}/b/{name}:start"),
+            vec!["groupId", "name"]
+        );
+    }
+}

@@ -1,0 +1,314 @@
+//! Pass 3 for schemas: every named form becomes a `TypeDef`; every use a `TypeRef`.
+
+use std::collections::HashSet;
+
+use openapiv3::Schema;
+
+use super::discover::{mapping_site, members, members_key};
+use super::doc;
+use super::naming::{field_name, type_name, Namer};
+use super::view::{Extra, RefOr, View};
+use super::{Class, Dir, FormKey, Lowerer};
+use crate::diag::Diagnostic;
+use crate::ir::{
+    EnumValue, Field, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef,
+    TypeKind, TypeRef, Variant,
+};
+
+impl<'a> Lowerer<'a> {
+    /// Converts every discovered form into a type definition.
+    pub(super) fn convert_types(&mut self) -> Vec<TypeDef> {
+        let forms: Vec<FormKey> = self.forms.iter().cloned().collect();
+        let mut emitted = HashSet::new();
+        let mut out = Vec::new();
+        for key in forms {
+            let Some(name) = self.names.get(&key).cloned() else {
+                continue;
+            };
+            // Pattern newtypes with the same name and pattern are one type.
+            if !emitted.insert(name.clone()) {
+                continue;
+            }
+            let Some(schema) = self.schema_at(&key.pointer) else {
+                continue;
+            };
+            let dir = key.dir.unwrap_or(Dir::Response);
+            let kind = match self.classify(&key.pointer, schema) {
+                Class::Struct => {
+                    TypeKind::Struct(self.convert_struct(&key.pointer, schema, key.dir))
+                }
+                Class::Union => {
+                    TypeKind::TaggedUnion(self.convert_union(&key.pointer, schema, dir))
+                }
+                Class::Enum => TypeKind::StringEnum(self.convert_enum(&key.pointer, schema)),
+                Class::Pattern => TypeKind::Pattern(PatternNewtype {
+                    pattern: View::new(schema).pattern.unwrap_or_default().to_owned(),
+                }),
+                Class::Inline => continue,
+            };
+            let data = &schema.schema_data;
+            let fallback = match &kind {
+                TypeKind::Pattern(p) => format!("A string matching `{}`.", p.pattern),
+                _ => format!(
+                    "The `{}` schema of the spec.",
+                    self.base_names
+                        .get(&key.pointer)
+                        .map_or(name.as_str(), String::as_str)
+                ),
+            };
+            out.push(TypeDef {
+                doc: doc::clean(data.description.as_deref().or(data.title.as_deref()))
+                    .or(Some(fallback)),
+                name,
+                deprecated: data.deprecated,
+                origin: key.pointer.clone(),
+                kind,
+            });
+        }
+        out
+    }
+
+    fn convert_struct(&mut self, pointer: &str, schema: &'a Schema, dir: Option<Dir>) -> StructDef {
+        let mut namer = Namer::default();
+        let mut fields = Vec::new();
+        for prop in self.struct_props(pointer, schema) {
+            if (dir == Some(Dir::Request) && prop.read_only)
+                || (dir == Some(Dir::Response) && prop.write_only)
+            {
+                continue;
+            }
+            let Some((_, target)) = self.resolve(prop.schema, &prop.pointer) else {
+                continue;
+            };
+            let target_view = View::new(target);
+            // The property node itself (not the referenced component) carries the doc text.
+            let own = match prop.schema {
+                RefOr::Item(s) => Some(&s.schema_data),
+                RefOr::Ref(_) => None,
+            };
+            let secret = target_view.typ == Some("string")
+                && target_view.enum_strings.is_empty()
+                && (prop.write_only || target_view.format == Some("password"));
+            let ty = if secret {
+                TypeRef::Secret
+            } else {
+                self.type_ref(prop.schema, &prop.pointer, dir.unwrap_or(Dir::Response))
+            };
+            let nullable = target.schema_data.nullable;
+            let presence = match (prop.required, nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, false) => Presence::Optional,
+                (false, true) => Presence::OptionalNullable,
+            };
+            fields.push(Field {
+                name: namer.claim(&field_name(&prop.wire)),
+                wire_name: prop.wire.clone(),
+                ty,
+                presence,
+                boxed: false,
+                // A `$ref` property has no text of its own: the referenced schema's text describes it.
+                doc: doc::clean(own.and_then(|d| d.description.as_deref()))
+                    .or_else(|| doc::clean(target.schema_data.description.as_deref()))
+                    .or_else(|| Some(format!("The `{}` property.", prop.wire))),
+                deprecated: own.is_some_and(|d| d.deprecated),
+            });
+        }
+        let extra_field = if namer.is_taken("extra") {
+            namer.claim("unknown_fields")
+        } else {
+            namer.claim("extra")
+        };
+        StructDef {
+            fields,
+            extra_field,
+        }
+    }
+
+    fn convert_union(&mut self, pointer: &str, schema: &'a Schema, dir: Dir) -> TaggedUnion {
+        let view = View::new(schema);
+        let tag = view
+            .data
+            .discriminator
+            .as_ref()
+            .map(|d| d.property_name.clone())
+            .unwrap_or_default();
+        let mut namer = Namer::default();
+        let mut variants = Vec::new();
+        for (tag_value, target) in self.variants(&view) {
+            let site = mapping_site(pointer, &tag_value);
+            let Some((p, s)) = self.resolve_ref(&target, &site) else {
+                continue;
+            };
+            if self.classify(&p, s) != Class::Struct {
+                self.unsupported(
+                    &site,
+                    &format!("discriminator value `{tag_value}` maps to `{target}`, which is not an object schema"),
+                    "map every discriminator value to an object schema (a tag can only be added to an object)",
+                );
+                continue;
+            }
+            let key = self.form_key(&p, s, dir);
+            let Some(ty) = self.names.get(&key).cloned() else {
+                continue;
+            };
+            variants.push(Variant {
+                name: namer.claim(&type_name(&tag_value)),
+                tag_value,
+                ty,
+                boxed: false,
+            });
+        }
+        let unknown_variant = unknown_name(&mut namer);
+        TaggedUnion {
+            tag,
+            variants,
+            unknown_variant,
+        }
+    }
+
+    fn convert_enum(&mut self, pointer: &str, schema: &'a Schema) -> StringEnum {
+        let view = View::new(schema);
+        let mut wires: Vec<(String, Option<String>)> = view
+            .enum_strings
+            .iter()
+            .map(|v| ((*v).to_owned(), None))
+            .collect();
+        // A oneOf of string enums (regions per cloud provider) is one enum with every value; each
+        // value's doc names the member it came from.
+        let member_list: Vec<RefOr<'a>> = members(&view).collect();
+        for (i, member) in member_list.into_iter().enumerate() {
+            let inline = format!("{pointer}/{}/{i}", members_key(&view));
+            let Some((_, s)) = self.resolve(member, &inline) else {
+                continue;
+            };
+            let member_view = View::new(s);
+            let member_doc = doc::clean(
+                s.schema_data
+                    .description
+                    .as_deref()
+                    .or(s.schema_data.title.as_deref()),
+            );
+            wires.extend(
+                member_view
+                    .enum_strings
+                    .iter()
+                    .map(|v| ((*v).to_owned(), member_doc.clone())),
+            );
+        }
+        let mut namer = Namer::default();
+        let mut seen = HashSet::new();
+        let values = wires
+            .into_iter()
+            .filter(|(wire, _)| seen.insert(wire.clone()))
+            .map(|(wire, doc)| EnumValue {
+                name: namer.claim(&type_name(&wire)),
+                wire,
+                doc,
+            })
+            .collect();
+        StringEnum {
+            values,
+            unknown_variant: unknown_name(&mut namer),
+        }
+    }
+
+    /// The Rust type of a schema used in direction `dir`.
+    pub(super) fn type_ref(&mut self, r: RefOr<'a>, inline: &str, dir: Dir) -> TypeRef {
+        let Some((pointer, schema)) = self.resolve(r, inline) else {
+            return TypeRef::Json;
+        };
+        match self.classify(&pointer, schema) {
+            Class::Inline => self.inline_type(&pointer, schema, dir),
+            _ => {
+                let key = self.form_key(&pointer, schema, dir);
+                match self.names.get(&key) {
+                    Some(name) => TypeRef::Named(name.clone()),
+                    None => {
+                        self.report(Diagnostic::new(
+                            pointer,
+                            "generator bug: this schema was used but never named",
+                            "please report this with the spec that triggers it",
+                        ));
+                        TypeRef::Json
+                    }
+                }
+            }
+        }
+    }
+
+    /// Types that need no definition of their own: primitives, lists, maps, free-form JSON,
+    /// and schemas that only wrap another one (`allOf: [$ref X]`, a single-member `oneOf`).
+    fn inline_type(&mut self, pointer: &str, schema: &'a Schema, dir: Dir) -> TypeRef {
+        let view = View::new(schema);
+        let member_list: Vec<RefOr<'a>> = members(&view).collect();
+        if member_list.len() == 1 {
+            return self.type_ref(
+                member_list[0],
+                &format!("{pointer}/{}/0", members_key(&view)),
+                dir,
+            );
+        }
+        if member_list.len() > 1 {
+            // Alternatives without a discriminator: keep the value as JSON so nothing is lost.
+            return TypeRef::Json;
+        }
+        if let Some(first) = view.all_of.first() {
+            return self.type_ref(*first, &format!("{pointer}/allOf/0"), dir);
+        }
+        match view.typ {
+            Some("string") => match view.format {
+                Some("date-time") => TypeRef::DateTime,
+                Some("date") => TypeRef::Date,
+                Some("password") => TypeRef::Secret,
+                _ => TypeRef::String,
+            },
+            Some("integer") => match view.format {
+                Some("int32") => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            Some("number") => match view.format {
+                Some("float") => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
+            Some("boolean") => TypeRef::Bool,
+            Some("array") => match view.items {
+                Some(items) => TypeRef::List(Box::new(self.type_ref(
+                    items,
+                    &format!("{pointer}/items"),
+                    dir,
+                ))),
+                None => TypeRef::List(Box::new(TypeRef::Json)),
+            },
+            Some("object") | None => match view.additional {
+                Some(Extra::Schema(values)) => {
+                    match self.type_ref(values, &format!("{pointer}/additionalProperties"), dir) {
+                        // A map of free-form values is a JSON object: keep its key order (an
+                        // aggregation stage's keys are ordered) rather than sort it.
+                        TypeRef::Json | TypeRef::JsonObject => TypeRef::JsonObject,
+                        value => TypeRef::Map(Box::new(value)),
+                    }
+                }
+                _ if view.typ == Some("object") => TypeRef::JsonObject,
+                _ => TypeRef::Json,
+            },
+            Some(other) => {
+                self.report(Diagnostic::new(
+                    pointer,
+                    format!("`type: {other}` is not an OpenAPI 3.0 type"),
+                    "use one of string, integer, number, boolean, array, object",
+                ));
+                TypeRef::Json
+            }
+        }
+    }
+}
+
+/// The catch-all variant's name: `Unknown`, unless a known value took it.
+fn unknown_name(namer: &mut Namer) -> String {
+    if namer.is_taken("Unknown") {
+        namer.claim("UnknownValue")
+    } else {
+        namer.claim("Unknown")
+    }
+}

@@ -1,0 +1,231 @@
+//! One uniform view of an `openapiv3` schema.
+//!
+//! `openapiv3` spreads a schema over `SchemaKind::Type(..)`, `OneOf`/`AllOf`/`AnyOf`, and
+//! `Any(AnySchema)` — and a schema that mixes `oneOf` with `properties` or `type` (as
+//! `StreamsConnection` and `BaseStreamsRegion` do) lands in `Any`. Lowering would have to look
+//! in every place for every question; this view answers each question in one place.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+
+/// A schema reference or an inline schema, as found anywhere in the document.
+pub type SchemaRef<'a> = RefOr<'a>;
+
+/// Either a `$ref` string or an inline schema.
+#[derive(Clone, Copy, Debug)]
+pub enum RefOr<'a> {
+    /// `$ref: '#/...'`
+    Ref(&'a str),
+    /// An inline schema.
+    Item(&'a Schema),
+}
+
+impl<'a> RefOr<'a> {
+    /// Views a `ReferenceOr<Schema>`.
+    pub fn of(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => RefOr::Ref(reference),
+            ReferenceOr::Item(s) => RefOr::Item(s),
+        }
+    }
+
+    /// Views a `ReferenceOr<Box<Schema>>`.
+    pub fn of_boxed(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => RefOr::Ref(reference),
+            ReferenceOr::Item(s) => RefOr::Item(s),
+        }
+    }
+}
+
+/// The `additionalProperties` of an object.
+#[derive(Clone, Copy, Debug)]
+pub enum Extra<'a> {
+    /// Not given, or `true`: anything goes.
+    Any,
+    /// `false`.
+    None,
+    /// A schema for every extra value.
+    Schema(RefOr<'a>),
+}
+
+/// Everything lowering asks of one schema.
+#[derive(Debug)]
+pub struct View<'a> {
+    /// `type`, if given.
+    pub typ: Option<&'a str>,
+    /// `format`, if given.
+    pub format: Option<&'a str>,
+    /// `pattern` of a string.
+    pub pattern: Option<&'a str>,
+    /// String `enum` values (nulls dropped).
+    pub enum_strings: Vec<&'a str>,
+    /// Whether an `enum` is present with non-string values.
+    pub enum_other: bool,
+    /// Object properties in spec order.
+    pub properties: Vec<(&'a str, RefOr<'a>)>,
+    /// `required` property names.
+    pub required: Vec<&'a str>,
+    /// `additionalProperties` (only meaningful for objects).
+    pub additional: Option<Extra<'a>>,
+    /// Array `items`.
+    pub items: Option<RefOr<'a>>,
+    /// `oneOf` members.
+    pub one_of: Vec<RefOr<'a>>,
+    /// `anyOf` members.
+    pub any_of: Vec<RefOr<'a>>,
+    /// `allOf` members.
+    pub all_of: Vec<RefOr<'a>>,
+    /// Whether `not` is present.
+    pub has_not: bool,
+    /// The schema's own metadata.
+    pub data: &'a openapiv3::SchemaData,
+}
+
+impl<'a> View<'a> {
+    /// Builds the view of one schema.
+    pub fn new(schema: &'a Schema) -> Self {
+        let mut view = View {
+            typ: None,
+            format: None,
+            pattern: None,
+            enum_strings: Vec::new(),
+            enum_other: false,
+            properties: Vec::new(),
+            required: Vec::new(),
+            additional: None,
+            items: None,
+            one_of: Vec::new(),
+            any_of: Vec::new(),
+            all_of: Vec::new(),
+            has_not: false,
+            data: &schema.schema_data,
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => {
+                view.typ = Some("string");
+                view.format = format_name(&s.format);
+                view.pattern = s.pattern.as_deref();
+                view.enum_strings = s.enumeration.iter().flatten().map(String::as_str).collect();
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                view.typ = Some("number");
+                view.format = format_name(&n.format);
+                view.enum_other = !n.enumeration.is_empty();
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                view.typ = Some("integer");
+                view.format = format_name(&i.format);
+                view.enum_other = !i.enumeration.is_empty();
+            }
+            SchemaKind::Type(Type::Boolean(b)) => {
+                view.typ = Some("boolean");
+                view.enum_other = !b.enumeration.is_empty();
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                view.typ = Some("object");
+                view.set_object(&o.properties, &o.required, o.additional_properties.as_ref());
+            }
+            SchemaKind::Type(Type::Array(a)) => {
+                view.typ = Some("array");
+                view.items = a.items.as_ref().map(RefOr::of_boxed);
+            }
+            SchemaKind::OneOf { one_of } => view.one_of = one_of.iter().map(RefOr::of).collect(),
+            SchemaKind::AllOf { all_of } => view.all_of = all_of.iter().map(RefOr::of).collect(),
+            SchemaKind::AnyOf { any_of } => view.any_of = any_of.iter().map(RefOr::of).collect(),
+            SchemaKind::Not { .. } => view.has_not = true,
+            SchemaKind::Any(any) => {
+                view.typ = any.typ.as_deref();
+                view.format = any.format.as_deref();
+                view.pattern = any.pattern.as_deref();
+                for value in &any.enumeration {
+                    match value {
+                        serde_json::Value::String(s) => view.enum_strings.push(s),
+                        serde_json::Value::Null => {}
+                        _ => view.enum_other = true,
+                    }
+                }
+                view.set_object(
+                    &any.properties,
+                    &any.required,
+                    any.additional_properties.as_ref(),
+                );
+                view.items = any.items.as_ref().map(RefOr::of_boxed);
+                view.one_of = any.one_of.iter().map(RefOr::of).collect();
+                view.any_of = any.any_of.iter().map(RefOr::of).collect();
+                view.all_of = any.all_of.iter().map(RefOr::of).collect();
+                view.has_not = any.not.is_some();
+            }
+        }
+        view
+    }
+
+    fn set_object(
+        &mut self,
+        properties: &'a IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &'a [String],
+        additional: Option<&'a AdditionalProperties>,
+    ) {
+        self.properties = properties
+            .iter()
+            .map(|(name, schema)| (name.as_str(), RefOr::of_boxed(schema)))
+            .collect();
+        self.required = required.iter().map(String::as_str).collect();
+        self.additional = additional.map(|a| match a {
+            AdditionalProperties::Any(true) => Extra::Any,
+            AdditionalProperties::Any(false) => Extra::None,
+            AdditionalProperties::Schema(s) => Extra::Schema(RefOr::of(s)),
+        });
+    }
+
+    /// Whether the schema describes an object with named properties (or inherits some).
+    pub fn is_object_like(&self) -> bool {
+        !self.properties.is_empty() || !self.all_of.is_empty() || self.typ == Some("object")
+    }
+}
+
+fn format_name<T: FormatName>(format: &VariantOrUnknownOrEmpty<T>) -> Option<&str> {
+    match format {
+        VariantOrUnknownOrEmpty::Item(item) => Some(item.name()),
+        VariantOrUnknownOrEmpty::Unknown(other) => Some(other),
+        VariantOrUnknownOrEmpty::Empty => None,
+    }
+}
+
+/// The spelling of a known `format`.
+trait FormatName {
+    fn name(&self) -> &'static str;
+}
+
+impl FormatName for StringFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            StringFormat::Date => "date",
+            StringFormat::DateTime => "date-time",
+            StringFormat::Password => "password",
+            StringFormat::Byte => "byte",
+            StringFormat::Binary => "binary",
+        }
+    }
+}
+
+impl FormatName for openapiv3::NumberFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            openapiv3::NumberFormat::Float => "float",
+            openapiv3::NumberFormat::Double => "double",
+        }
+    }
+}
+
+impl FormatName for openapiv3::IntegerFormat {
+    fn name(&self) -> &'static str {
+        match self {
+            openapiv3::IntegerFormat::Int32 => "int32",
+            openapiv3::IntegerFormat::Int64 => "int64",
+        }
+    }
+}
