@@ -27,7 +27,9 @@
 // Union variants hold their structs by value so they can be matched and built directly; the
 // size difference between a Sample and a Kafka connection is a few hundred bytes.
 #[allow(clippy::large_enum_variant)]
+#[rustfmt::skip] // formatted by the generator (prettyplease); `cargo fmt` must not touch it
 pub mod models;
+#[rustfmt::skip]
 mod operations;
 pub mod runtime;
 

@@ -171,9 +171,7 @@ impl CreateStreamConnection {
     }
     /// Sends the request and decodes the success value.
     pub async fn send(self) -> Result<models::StreamsConnection, rt::Error> {
-        self.send_with_response()
-            .await
-            .map(rt::Response::into_value)
+        self.send_with_response().await.map(rt::Response::into_value)
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub async fn send_with_response(
@@ -181,10 +179,11 @@ impl CreateStreamConnection {
     ) -> Result<rt::Response<models::StreamsConnection>, rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
-        request.path_param(
-            "groupId",
-            rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
-        );
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
         request.path_param("tenantName", &self.tenant_name);
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
@@ -245,9 +244,7 @@ impl CreateStreamWorkspace {
     }
     /// Sends the request and decodes the success value.
     pub async fn send(self) -> Result<models::StreamsTenant, rt::Error> {
-        self.send_with_response()
-            .await
-            .map(rt::Response::into_value)
+        self.send_with_response().await.map(rt::Response::into_value)
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub async fn send_with_response(
@@ -255,10 +252,11 @@ impl CreateStreamWorkspace {
     ) -> Result<rt::Response<models::StreamsTenant>, rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
-        request.path_param(
-            "groupId",
-            rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
-        );
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
         }
@@ -319,18 +317,17 @@ impl StartStreamProcessor {
     }
     /// Sends the request and decodes the success value.
     pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response()
-            .await
-            .map(rt::Response::into_value)
+        self.send_with_response().await.map(rt::Response::into_value)
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
-        request.path_param(
-            "groupId",
-            rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
-        );
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
         if let Some(value) = self.envelope.as_ref() {
@@ -393,9 +390,7 @@ impl UpdateStreamConnection {
     }
     /// Sends the request and decodes the success value.
     pub async fn send(self) -> Result<models::StreamsConnection, rt::Error> {
-        self.send_with_response()
-            .await
-            .map(rt::Response::into_value)
+        self.send_with_response().await.map(rt::Response::into_value)
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub async fn send_with_response(
@@ -403,10 +398,11 @@ impl UpdateStreamConnection {
     ) -> Result<rt::Response<models::StreamsConnection>, rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
-        request.path_param(
-            "groupId",
-            rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
-        );
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
         if let Some(value) = self.envelope.as_ref() {

@@ -107,9 +107,11 @@ fn constructor(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
         }
     });
     let extra = ident(&s.extra_field);
+    let allow = s.fields.iter().any(|f| f.deprecated).then(|| quote! { #[allow(deprecated)] });
     quote! {
         impl #name {
             /// A value with the required properties set and every optional one absent.
+            #allow
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* #extra: serde_json::Map::new() }
             }

@@ -299,6 +299,7 @@ fn builder(op: &Operation) -> TokenStream {
             });
         }
     }
+    let mutability = (!steps.is_empty()).then(|| quote! { mut });
     let (output, decode) = match &op.response.kind {
         ResponseKind::Json(ty) => {
             let ty = qualified_type_tokens(ty);
@@ -337,7 +338,7 @@ fn builder(op: &Operation) -> TokenStream {
             /// Sends the request; the result also carries the status and rate-limit headers.
             pub async fn send_with_response(self) -> Result<rt::Response<#output>, rt::Error> {
                 let op = &Self::OPERATION;
-                let mut request = rt::Request::new(op, self.version.as_deref())?;
+                let #mutability request = rt::Request::new(op, self.version.as_deref())?;
                 #(#steps)*
                 let response = self.core.send(request).await?;
                 #decode
