@@ -25,7 +25,10 @@ fn main() -> ExitCode {
     specs.retain(|p| p.extension().is_some_and(|e| e == "yaml"));
     specs.sort();
     for spec in specs {
-        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = spec
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         failed |= !run(&spec, &out.join("fixtures").join(stem));
     }
     if failed {
@@ -42,7 +45,10 @@ fn run(spec: &Path, dir: &Path) -> bool {
         Ok(_) => true,
         Err(error) => {
             eprintln!("{error}");
-            println!("cargo:warning=atlas-streams: generating from {} failed; the diagnostics follow below", spec.display());
+            println!(
+                "cargo:warning=atlas-streams: generating from {} failed; the diagnostics follow below",
+                spec.display()
+            );
             false
         }
     }

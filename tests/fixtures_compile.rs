@@ -14,10 +14,20 @@ macro_rules! fixture {
         #[allow(dead_code, clippy::large_enum_variant)]
         mod $name {
             pub mod models {
-                include!(concat!(env!("OUT_DIR"), "/fixtures/", stringify!($name), "/src/models.rs"));
+                include!(concat!(
+                    env!("OUT_DIR"),
+                    "/fixtures/",
+                    stringify!($name),
+                    "/src/models.rs"
+                ));
             }
             pub mod operations {
-                include!(concat!(env!("OUT_DIR"), "/fixtures/", stringify!($name), "/src/operations.rs"));
+                include!(concat!(
+                    env!("OUT_DIR"),
+                    "/fixtures/",
+                    stringify!($name),
+                    "/src/operations.rs"
+                ));
             }
         }
     };
@@ -33,7 +43,11 @@ use serde_json::json;
 
 fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
     let typed: T = serde_json::from_value(value.clone()).expect("decodes");
-    assert_eq!(serde_json::to_value(&typed).expect("encodes"), value, "re-encodes to the same JSON");
+    assert_eq!(
+        serde_json::to_value(&typed).expect("encodes"),
+        value,
+        "re-encodes to the same JSON"
+    );
     typed
 }
 
@@ -62,7 +76,10 @@ fn read_only_and_write_only_split_the_directions() {
         email: "a@example.com".into(),
         password: runtime::Secret::new("pw-hunter2"),
         api_key: Some(runtime::Secret::new("key-hunter2")),
-        profile: Some(ProfileRequest { display_name: Some("A".into()), ..Default::default() }),
+        profile: Some(ProfileRequest {
+            display_name: Some("A".into()),
+            ..Default::default()
+        }),
         tags: None,
         extra: Default::default(),
     };
@@ -70,10 +87,14 @@ fn read_only_and_write_only_split_the_directions() {
     assert!(!debug.contains("hunter2"), "secrets leak into Debug: {debug}");
     let sent = serde_json::to_value(&request).unwrap();
     assert_eq!(sent["password"], "pw-hunter2");
-    let account: Account = round_trip(json!({"id": "1", "email": "a@example.com", "profile": {"createdAt": "2024-01-01T00:00:00Z"}}));
+    let account: Account =
+        round_trip(json!({"id": "1", "email": "a@example.com", "profile": {"createdAt": "2024-01-01T00:00:00Z"}}));
     assert_eq!(account.id.as_deref(), Some("1"));
     // Only ever sent: keeps its name, and its readOnly property is gone.
-    let patch = AccountRequest { email: Some("b@example.com".into()), ..Default::default() };
+    let patch = AccountRequest {
+        email: Some("b@example.com".into()),
+        ..Default::default()
+    };
     assert_eq!(serde_json::to_value(&patch).unwrap(), json!({"email": "b@example.com"}));
 }
 
@@ -81,7 +102,10 @@ fn read_only_and_write_only_split_the_directions() {
 fn scalars_enums_newtypes_and_nullables() {
     use scalars::models::{GroupId, Job, JobState, Region};
     assert!(GroupId::new("not-an-id").is_err());
-    assert_eq!(GroupId::new("32b6e34b3d91647abb20e7b8").unwrap().as_str(), "32b6e34b3d91647abb20e7b8");
+    assert_eq!(
+        GroupId::new("32b6e34b3d91647abb20e7b8").unwrap().as_str(),
+        "32b6e34b3d91647abb20e7b8"
+    );
     assert_eq!("RUNNING".parse::<JobState>().unwrap(), JobState::Running);
     assert_eq!(JobState::from("PAUSED"), JobState::Unknown("PAUSED".into()));
     assert_eq!(Region::from("eastus"), Region::Eastus);
@@ -98,21 +122,33 @@ fn scalars_enums_newtypes_and_nullables() {
     assert!(job.note.is_null() && job.owner.is_absent());
     assert_eq!(job.bytes, Some(9_007_199_254_740_993));
     assert_eq!(job.extra["newField"], json!({"kept": true}));
-    let stage_keys: Vec<&String> = job.pipeline.as_ref().unwrap()[0]["$match"].as_object().unwrap().keys().collect();
+    let stage_keys: Vec<&String> = job.pipeline.as_ref().unwrap()[0]["$match"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
     assert_eq!(stage_keys, ["z", "a"], "pipeline key order is kept");
-    assert!(serde_json::from_value::<Job>(json!({"groupId": "nope", "state": "DONE", "startedAt": "2024-05-06T07:08:09Z"})).is_err());
+    assert!(serde_json::from_value::<Job>(
+        json!({"groupId": "nope", "state": "DONE", "startedAt": "2024-05-06T07:08:09Z"})
+    )
+    .is_err());
 }
 
 #[test]
 fn names_that_are_not_identifiers_still_generate() {
     use names::models::{FooBar, FooBar2, ResultValue, ResultValueKind};
-    let value: ResultValue = round_trip(json!({"type": "t", "self": "s", "match": 1, "group.protocol.type": "g", "1st": true, "extra": "e", "Extra": "E", "kind": ""}));
+    let value: ResultValue = round_trip(
+        json!({"type": "t", "self": "s", "match": 1, "group.protocol.type": "g", "1st": true, "extra": "e", "Extra": "E", "kind": ""}),
+    );
     assert_eq!(value.r#type.as_deref(), Some("t"));
     assert_eq!(value.self_.as_deref(), Some("s"));
     assert_eq!(value.n1st, Some(true));
     assert_eq!(value.kind, Some(ResultValueKind::Empty));
     assert_eq!(ResultValueKind::from("Unknown"), ResultValueKind::Unknown);
-    assert_eq!(ResultValueKind::from("other"), ResultValueKind::UnknownValue("other".into()));
+    assert_eq!(
+        ResultValueKind::from("other"),
+        ResultValueKind::UnknownValue("other".into())
+    );
     let _ = (FooBar::default(), FooBar2::default());
 }
 

@@ -35,3 +35,8 @@ pub mod runtime;
 
 pub use operations::*;
 pub use runtime::{ApiError, Error, Nullable, Response, Secret};
+
+/// The README's example is compiled as a doctest, so it cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExample;

@@ -27,6 +27,10 @@ impl Client {
     ///
     /// Creates one connection for a stream instance in the specified project. To use this resource, the requesting Service Account or API Key must have the Project Owner or Project Stream Processing Owner role.
     ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Human-readable label that identifies the stream instance.
+    ///
     /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections` (`createStreamConnection`), API version `2025-02-19` (also documented: `2023-11-15`; choose with `.version(..)`).
     ///
     /// # Errors
@@ -52,6 +56,9 @@ impl Client {
     ///
     /// Creates one stream instance in the specified project. To use this resource, the requesting Service Account or API Key must have the Project Data Access Admin role, Project Owner role, or Project Stream Processing Owner role.
     ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    ///
     /// `POST /api/atlas/v2/groups/{groupId}/streams` (`createStreamWorkspace`), API version `2025-03-12`.
     ///
     /// # Errors
@@ -74,6 +81,11 @@ impl Client {
     /// Start One Stream Processor
     ///
     /// Start a Stream Processor within the specified stream instance. To use this resource, the requesting Service Account or API Key must have the Project Owner role or Project Stream Processing Owner role.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Human-readable label that identifies the stream instance.
+    /// - `processor_name`: Human-readable label that identifies the stream processor.
     ///
     /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start` (`startStreamProcessor`), API version `2024-08-05`.
     ///
@@ -99,6 +111,11 @@ impl Client {
     /// Update One Stream Connection
     ///
     /// Updates one connection for the specified stream instance in the specified project. To use this resource, the requesting Service Account or API Key must have the Project Owner role or Project Stream Processing Owner role.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Human-readable label that identifies the stream instance.
+    /// - `connection_name`: Human-readable label that identifies the stream connection.
     ///
     /// `PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}` (`updateStreamConnection`), API version `2024-08-05`.
     ///

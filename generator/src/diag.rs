@@ -20,11 +20,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic at `pointer`; its position is filled in when the report is built.
-    pub fn new(
-        pointer: impl Into<String>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Self {
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>, help: impl Into<String>) -> Self {
         Diagnostic {
             pointer: pointer.into(),
             message: message.into(),
@@ -69,12 +65,7 @@ impl Report {
             let text = lines.get(number - 1).copied().unwrap_or_default();
             writeln!(f, "{number:>width$} | {text}")?;
             if number == position.line {
-                writeln!(
-                    f,
-                    "{:>width$} | {}^",
-                    "",
-                    " ".repeat(position.column.saturating_sub(1))
-                )?;
+                writeln!(f, "{:>width$} | {}^", "", " ".repeat(position.column.saturating_sub(1)))?;
             }
         }
         Ok(())

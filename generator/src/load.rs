@@ -104,10 +104,7 @@ fn version_problem(openapi: Option<&str>, swagger: Option<&str>) -> Option<Diagn
     }
 }
 
-fn explain_parse_error(
-    source: &str,
-    error: serde_path_to_error::Error<serde_yaml::Error>,
-) -> Diagnostic {
+fn explain_parse_error(source: &str, error: serde_path_to_error::Error<serde_yaml::Error>) -> Diagnostic {
     let inner = error.inner();
     // A YAML syntax error has a position but no meaningful path.
     if let Some(location) = inner.location() {
@@ -144,10 +141,7 @@ fn yaml_scalar_text(value: &serde_yaml::Value) -> String {
     match value {
         serde_yaml::Value::String(s) => s.clone(),
         serde_yaml::Value::Number(n) => n.to_string(),
-        other => serde_yaml::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_owned(),
+        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_owned(),
     }
 }
 

@@ -169,27 +169,18 @@ mod tests {
     fn locates_keys_items_and_ancestors() {
         let source = "openapi: 3.0.1\ncomponents:\n  schemas:\n    A/B:\n      oneOf:\n        - $ref: '#/x'\n        - type: string\n";
         let index = PointerIndex::build(source);
-        assert_eq!(
-            index.locate("#/openapi"),
-            Some(Position { line: 1, column: 1 })
-        );
+        assert_eq!(index.locate("#/openapi"), Some(Position { line: 1, column: 1 }));
         assert_eq!(
             index.locate("#/components/schemas/A~1B"),
             Some(Position { line: 4, column: 5 })
         );
         assert_eq!(
             index.locate("#/components/schemas/A~1B/oneOf/1"),
-            Some(Position {
-                line: 7,
-                column: 11
-            })
+            Some(Position { line: 7, column: 11 })
         );
         assert_eq!(
             index.locate("#/components/schemas/A~1B/oneOf/0/$ref"),
-            Some(Position {
-                line: 6,
-                column: 11
-            })
+            Some(Position { line: 6, column: 11 })
         );
         // An unknown child falls back to its nearest known ancestor.
         assert_eq!(

@@ -17,11 +17,7 @@ pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 
 /// Everything except RFC 3986 unreserved characters is encoded, so a path parameter can never
 /// add a segment (`/`), a query (`?`), a fragment (`#`) or anything a proxy might reinterpret.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// How requests are authenticated.
 #[derive(Clone)]
@@ -121,9 +117,8 @@ impl<C: From<Core>> ClientBuilder<C> {
 
     /// Builds the client.
     pub fn build(self) -> Result<C, Error> {
-        let base_url = url::Url::parse(&self.base_url).map_err(|e| {
-            Error::Config(format!("base URL `{}` is not a URL: {e}", self.base_url))
-        })?;
+        let base_url = url::Url::parse(&self.base_url)
+            .map_err(|e| Error::Config(format!("base URL `{}` is not a URL: {e}", self.base_url)))?;
         match base_url.scheme() {
             "https" => {}
             "http" if self.allow_insecure_http || is_loopback(&base_url) => {}
@@ -141,8 +136,7 @@ impl<C: From<Core>> ClientBuilder<C> {
             .user_agent(self.user_agent)
             // A redirect to another host must not carry the credentials along.
             .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                let same_host = attempt.previous().first().map(|u| u.host_str())
-                    == Some(attempt.url().host_str());
+                let same_host = attempt.previous().first().map(|u| u.host_str()) == Some(attempt.url().host_str());
                 if same_host && attempt.previous().len() < 5 {
                     attempt.follow()
                 } else {
@@ -219,25 +213,17 @@ impl Core {
             .request(operation.method.to_http(), url)
             .header(http::header::ACCEPT, &media);
         if let Some(body) = request.body.clone() {
-            builder = builder
-                .header(http::header::CONTENT_TYPE, &media)
-                .body(body);
+            builder = builder.header(http::header::CONTENT_TYPE, &media).body(body);
         }
         builder = match &self.inner.auth {
             Auth::None => builder,
             Auth::Bearer(token) => builder.bearer_auth(token.expose()),
         };
         tracing::debug!(version, "sending");
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| transport(operation.name, e))?;
+        let response = builder.send().await.map_err(|e| transport(operation.name, e))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport(operation.name, e))?;
+        let body = response.bytes().await.map_err(|e| transport(operation.name, e))?;
         tracing::debug!(status, "received");
         if (200..300).contains(&status) {
             return Ok(RawResponse {
@@ -266,28 +252,21 @@ impl Core {
         let mut path = String::with_capacity(operation.path.len() + 64);
         let mut rest = operation.path;
         while let Some(start) = rest.find('{') {
-            let end = rest[start..]
-                .find('}')
-                .map(|e| start + e)
-                .unwrap_or(rest.len());
+            let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len());
             path.push_str(&rest[..start]);
             let name = &rest[start + 1..end];
             let (param, value) = request
                 .path_params
                 .iter()
                 .find(|(n, _)| *n == name)
-                .ok_or_else(|| {
-                    Error::invalid_argument(operation.name, "path", format!("`{name}` was not set"))
-                })?;
+                .ok_or_else(|| Error::invalid_argument(operation.name, "path", format!("`{name}` was not set")))?;
             // `.` and `..` survive percent-encoding as dot segments, which URL parsers resolve
             // to the parent path: such a name could address another endpoint.
             if value.is_empty() || value == "." || value == ".." {
                 return Err(Error::invalid_argument(
                     operation.name,
                     param,
-                    format!(
-                        "`{value}` cannot be a path segment (empty, `.` and `..` are not allowed)"
-                    ),
+                    format!("`{value}` cannot be a path segment (empty, `.` and `..` are not allowed)"),
                 ));
             }
             path.extend(utf8_percent_encode(value, SEGMENT));

@@ -20,11 +20,7 @@ pub struct ApiError {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<serde_json::Value>>,
     /// Violations in the request, for 400 responses.
-    #[serde(
-        rename = "badRequestDetail",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "badRequestDetail", default, skip_serializing_if = "Option::is_none")]
     pub bad_request_detail: Option<serde_json::Value>,
     /// Properties this version of the client does not know.
     #[serde(flatten)]
@@ -143,13 +139,7 @@ impl Error {
 
     /// 401 Unauthorized or 403 Forbidden.
     pub fn is_unauthorized(&self) -> bool {
-        matches!(
-            self,
-            Error::Api {
-                status: 401 | 403,
-                ..
-            }
-        )
+        matches!(self, Error::Api { status: 401 | 403, .. })
     }
 
     /// 429 Too Many Requests.
@@ -162,11 +152,7 @@ impl Error {
         matches!(self, Error::Timeout { .. })
     }
 
-    pub(crate) fn invalid_argument(
-        operation: &'static str,
-        parameter: &'static str,
-        reason: impl ToString,
-    ) -> Self {
+    pub(crate) fn invalid_argument(operation: &'static str, parameter: &'static str, reason: impl ToString) -> Self {
         Error::InvalidArgument {
             operation,
             parameter,

@@ -69,8 +69,7 @@ impl Request {
     /// Starts a request; `version` overrides the operation's default API version.
     pub fn new(operation: &'static Operation, version: Option<&str>) -> Result<Self, Error> {
         if let Some(version) = version {
-            check_version(version)
-                .map_err(|reason| Error::invalid_argument(operation.name, "version", reason))?;
+            check_version(version).map_err(|reason| Error::invalid_argument(operation.name, "version", reason))?;
         }
         Ok(Request {
             operation,
@@ -92,18 +91,9 @@ impl Request {
     }
 
     /// Sets a JSON body.
-    pub fn json_body<T: Serialize>(
-        &mut self,
-        operation: &Operation,
-        body: &T,
-    ) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| {
-            Error::invalid_argument(
-                operation.name,
-                "body",
-                format!("cannot be encoded as JSON: {e}"),
-            )
-        })?;
+    pub fn json_body<T: Serialize>(&mut self, operation: &Operation, body: &T) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::invalid_argument(operation.name, "body", format!("cannot be encoded as JSON: {e}")))?;
         self.body = Some(bytes);
         Ok(())
     }
@@ -119,13 +109,9 @@ impl Request {
 /// An API version must look like `YYYY-MM-DD`.
 pub(crate) fn check_version(version: &str) -> Result<(), String> {
     let ok = version.len() == 10
-        && version.char_indices().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == '-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
+        && version
+            .char_indices()
+            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
     if ok {
         Ok(())
     } else {
@@ -136,11 +122,7 @@ pub(crate) fn check_version(version: &str) -> Result<(), String> {
 }
 
 /// Validates a pattern-constrained argument (e.g. a group id) before anything is sent.
-pub fn validate<T>(
-    operation: &Operation,
-    parameter: &'static str,
-    value: String,
-) -> Result<T, Error>
+pub fn validate<T>(operation: &Operation, parameter: &'static str, value: String) -> Result<T, Error>
 where
     T: TryFrom<String, Error = InvalidValue>,
 {

@@ -38,19 +38,13 @@ pub fn tag_of(object: &Map<String, Value>, tag: &str) -> Option<String> {
 }
 
 /// Decodes a known variant from its object, minus the tag (the enum variant carries it).
-pub fn variant<T: DeserializeOwned, E: de::Error>(
-    mut object: Map<String, Value>,
-    tag: &str,
-) -> Result<T, E> {
+pub fn variant<T: DeserializeOwned, E: de::Error>(mut object: Map<String, Value>, tag: &str) -> Result<T, E> {
     object.shift_remove(tag);
     serde_json::from_value(Value::Object(object)).map_err(E::custom)
 }
 
 /// Hands a borrowed or owned string to `f` without allocating when the input can lend it.
-pub fn visit_str<'de, D: Deserializer<'de>, T>(
-    deserializer: D,
-    f: impl FnOnce(&str) -> T,
-) -> Result<T, D::Error> {
+pub fn visit_str<'de, D: Deserializer<'de>, T>(deserializer: D, f: impl FnOnce(&str) -> T) -> Result<T, D::Error> {
     struct StrVisitor<F>(F);
     impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for StrVisitor<F> {
         type Value = T;

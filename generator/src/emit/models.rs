@@ -5,9 +5,7 @@ use quote::quote;
 
 use super::rust::{doc, ident, type_tokens};
 use crate::format::Item;
-use crate::ir::{
-    Api, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind,
-};
+use crate::ir::{Api, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind};
 
 /// Every item of `models.rs`.
 pub fn items(api: &Api) -> Vec<Item> {
@@ -85,20 +83,16 @@ fn struct_def(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
 
 /// `new(required fields...)` for structs that cannot derive `Default`.
 fn constructor(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
-    let params = s
-        .fields
-        .iter()
-        .filter(|f| f.presence == Presence::Required)
-        .map(|f| {
-            let field = ident(&f.name);
-            let ty = type_tokens(&f.ty);
-            let ty = if f.boxed {
-                quote! { Box<#ty> }
-            } else {
-                ty
-            };
-            quote! { #field: #ty }
-        });
+    let params = s.fields.iter().filter(|f| f.presence == Presence::Required).map(|f| {
+        let field = ident(&f.name);
+        let ty = type_tokens(&f.ty);
+        let ty = if f.boxed {
+            quote! { Box<#ty> }
+        } else {
+            ty
+        };
+        quote! { #field: #ty }
+    });
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         match f.presence {
@@ -107,7 +101,11 @@ fn constructor(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
         }
     });
     let extra = ident(&s.extra_field);
-    let allow = s.fields.iter().any(|f| f.deprecated).then(|| quote! { #[allow(deprecated)] });
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote! { #[allow(deprecated)] });
     quote! {
         impl #name {
             /// A value with the required properties set and every optional one absent.

@@ -150,12 +150,20 @@ fn method_doc(op: &Operation) -> String {
         text.push_str(description);
         text.push_str("\n\n");
     }
-    text.push_str(&format!(
-        "`{} {}` (`{}`)",
-        op.method.as_str(),
-        op.path,
-        op.name
-    ));
+    let required: Vec<&Param> = op
+        .path_params
+        .iter()
+        .chain(op.query_params.iter().filter(|p| p.required))
+        .collect();
+    if !required.is_empty() {
+        text.push_str("Arguments:\n");
+        for param in required {
+            let what = param.doc.as_deref().and_then(|d| d.lines().next()).unwrap_or("");
+            text.push_str(&format!("- `{}`: {what}\n", param.name.trim_start_matches("r#")));
+        }
+        text.push('\n');
+    }
+    text.push_str(&format!("`{} {}` (`{}`)", op.method.as_str(), op.path, op.name));
     if let Some(version) = &op.default_version {
         text.push_str(&format!(", API version `{version}`"));
         let others: Vec<String> = op
@@ -181,7 +189,9 @@ fn method_doc(op: &Operation) -> String {
             .map(|(status, what)| format!("{status} ({what})"))
             .collect();
         text.push_str(&statuses.join(", "));
-        text.push_str(", and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.");
+        text.push_str(
+            ", and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.",
+        );
     }
     text
 }
@@ -263,10 +273,7 @@ fn builder(op: &Operation) -> TokenStream {
     for (param, kind) in required_params(op) {
         let field = ident(&param.name);
         let wire = &param.wire_name;
-        let is_path = op
-            .path_params
-            .iter()
-            .any(|p| p.wire_name == param.wire_name);
+        let is_path = op.path_params.iter().any(|p| p.wire_name == param.wire_name);
         let value = match kind {
             ArgKind::Validated(ty) => {
                 quote! { rt::validate::<#ty>(op, #wire, self.#field)?.as_str() }
@@ -282,11 +289,7 @@ fn builder(op: &Operation) -> TokenStream {
     }
     for param in op.query_params.iter().filter(|p| !p.required) {
         let field = ident(&param.name);
-        steps.push(query_step(
-            &param.wire_name,
-            &param.ty,
-            quote! { self.#field.as_ref() },
-        ));
+        steps.push(query_step(&param.wire_name, &param.ty, quote! { self.#field.as_ref() }));
     }
     if let Some(body) = &op.body {
         if body.required {

@@ -12,11 +12,7 @@ use crate::ir::{TypeDef, TypeKind, TypeRef};
 pub fn box_recursive_fields(types: &mut [TypeDef]) {
     let mut order: Vec<usize> = (0..types.len()).collect();
     order.sort_by(|&a, &b| types[a].name.cmp(&types[b].name));
-    let index: HashMap<String, usize> = types
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.clone(), i))
-        .collect();
+    let index: HashMap<String, usize> = types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
     let mut state = vec![State::New; types.len()];
     let mut to_box: Vec<(usize, usize)> = Vec::new();
     for &start in &order {
@@ -52,12 +48,7 @@ fn edges(def: &TypeDef) -> Vec<(usize, &str)> {
                 _ => None,
             })
             .collect(),
-        TypeKind::TaggedUnion(u) => u
-            .variants
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (i, v.ty.as_str()))
-            .collect(),
+        TypeKind::TaggedUnion(u) => u.variants.iter().enumerate().map(|(i, v)| (i, v.ty.as_str())).collect(),
         TypeKind::StringEnum(_) | TypeKind::Pattern(_) => Vec::new(),
     }
 }

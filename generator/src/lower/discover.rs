@@ -72,11 +72,7 @@ impl<'a> Lowerer<'a> {
             }
         } else if !view.enum_strings.is_empty() && matches!(view.typ, None | Some("string")) {
             Class::Enum
-        } else if view.typ == Some("string")
-            && view
-                .pattern
-                .is_some_and(|p| regex_lite::Regex::new(p).is_ok())
-        {
+        } else if view.typ == Some("string") && view.pattern.is_some_and(|p| regex_lite::Regex::new(p).is_ok()) {
             Class::Pattern
         } else if !view.properties.is_empty() || self.inherits_object(pointer, &view) {
             Class::Struct
@@ -105,23 +101,19 @@ impl<'a> Lowerer<'a> {
         if view.all_of.is_empty() {
             return false;
         }
-        view.all_of
-            .clone()
-            .into_iter()
-            .enumerate()
-            .any(|(i, member)| {
-                let inline = format!("{pointer}/allOf/{i}");
-                match self.resolve(member, &inline) {
-                    Some((p, s)) => {
-                        let v = View::new(s);
-                        !v.properties.is_empty()
-                            || v.data.discriminator.is_some()
-                            || matches!(self.classify(&p, s), Class::Struct | Class::Union)
-                            || (v.typ == Some("object") && v.all_of.is_empty())
-                    }
-                    None => false,
+        view.all_of.clone().into_iter().enumerate().any(|(i, member)| {
+            let inline = format!("{pointer}/allOf/{i}");
+            match self.resolve(member, &inline) {
+                Some((p, s)) => {
+                    let v = View::new(s);
+                    !v.properties.is_empty()
+                        || v.data.discriminator.is_some()
+                        || matches!(self.classify(&p, s), Class::Struct | Class::Union)
+                        || (v.typ == Some("object") && v.all_of.is_empty())
                 }
-            })
+                None => false,
+            }
+        })
     }
 
     /// The properties of a struct after `allOf` inheritance, minus union tags.
@@ -240,17 +232,11 @@ impl<'a> Lowerer<'a> {
             Class::Enum | Class::Pattern => {}
             Class::Inline => refs.extend(self.inline_children(pointer, &view)),
         }
-        refs.into_iter()
-            .filter_map(|(r, p)| self.resolve(r, &p))
-            .collect()
+        refs.into_iter().filter_map(|(r, p)| self.resolve(r, &p)).collect()
     }
 
     /// Children of an inline (unnamed) schema: array items, map values, a single-member oneOf.
-    pub(super) fn inline_children(
-        &self,
-        pointer: &str,
-        view: &View<'a>,
-    ) -> Vec<(RefOr<'a>, String)> {
+    pub(super) fn inline_children(&self, pointer: &str, view: &View<'a>) -> Vec<(RefOr<'a>, String)> {
         let mut refs = Vec::new();
         if let Some(items) = view.items {
             refs.push((items, format!("{pointer}/items")));
@@ -341,19 +327,14 @@ impl<'a> Lowerer<'a> {
             return;
         }
         let key = self.form_key(pointer, schema, dir);
-        self.usage
-            .entry(pointer.to_owned())
-            .or_default()
-            .insert(dir);
+        self.usage.entry(pointer.to_owned()).or_default().insert(dir);
         if !self.forms.insert(key) {
             return;
         }
         match class {
             Class::Struct => {
                 for prop in self.struct_props(pointer, schema) {
-                    if (dir == Dir::Request && prop.read_only)
-                        || (dir == Dir::Response && prop.write_only)
-                    {
+                    if (dir == Dir::Request && prop.read_only) || (dir == Dir::Response && prop.write_only) {
                         continue;
                     }
                     let hint = self.prop_hint(&base, &prop);
@@ -471,19 +452,12 @@ impl<'a> Lowerer<'a> {
 
     /// Reports a construct the generator cannot express, once per pointer.
     pub(super) fn unsupported(&mut self, pointer: &str, what: &str, help: &str) {
-        self.report(Diagnostic::new(
-            pointer,
-            format!("unsupported construct: {what}"),
-            help,
-        ));
+        self.report(Diagnostic::new(pointer, format!("unsupported construct: {what}"), help));
     }
 }
 
 fn has_mapping(view: &View<'_>) -> bool {
-    view.data
-        .discriminator
-        .as_ref()
-        .is_some_and(|d| !d.mapping.is_empty())
+    view.data.discriminator.as_ref().is_some_and(|d| !d.mapping.is_empty())
 }
 
 /// `oneOf` members, else `anyOf` members.
@@ -507,10 +481,7 @@ pub(super) fn members_key(view: &View<'_>) -> &'static str {
 
 /// The variants of a discriminated union: every mapping entry in order, then every `oneOf`
 /// member the mapping does not name, tagged with its schema name (OpenAPI's implicit mapping).
-fn union_members(
-    view: &View<'_>,
-    discriminator: &openapiv3::Discriminator,
-) -> Vec<(String, String)> {
+fn union_members(view: &View<'_>, discriminator: &openapiv3::Discriminator) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = discriminator
         .mapping
         .iter()

@@ -212,16 +212,14 @@ fn unescape(segment: &str) -> String {
 /// A help text for a dangling schema reference, naming the closest existing schema.
 fn suggest_schema(api: &OpenAPI, missing: &str) -> String {
     let lower = missing.to_lowercase();
-    let close = api
-        .components
-        .iter()
-        .flat_map(|c| c.schemas.keys())
-        .find(|name| {
-            let candidate = name.to_lowercase();
-            candidate == lower || candidate.contains(&lower) || lower.contains(&candidate)
-        });
+    let close = api.components.iter().flat_map(|c| c.schemas.keys()).find(|name| {
+        let candidate = name.to_lowercase();
+        candidate == lower || candidate.contains(&lower) || lower.contains(&candidate)
+    });
     match close {
-        Some(name) => format!("did you mean `#/components/schemas/{name}`? Otherwise add the schema under `components/schemas`"),
+        Some(name) => {
+            format!("did you mean `#/components/schemas/{name}`? Otherwise add the schema under `components/schemas`")
+        }
         None => format!("add a schema named `{missing}` under `components/schemas`, or correct the reference"),
     }
 }

@@ -6,11 +6,10 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Words that cannot be plain identifiers (2021 edition strict and reserved keywords).
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
-    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe",
-    "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
-    "priv", "typeof", "unsized", "virtual", "yield", "try",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
+    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
+    "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
 ];
 
 /// Keywords that cannot even be raw identifiers.
@@ -23,9 +22,7 @@ const RESERVED_TYPES: &[&str] = &[
 
 /// Replaces everything that cannot appear in an identifier with a word break.
 fn words(raw: &str) -> String {
-    raw.chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect()
+    raw.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect()
 }
 
 /// `UpperCamelCase` type or variant name for any spec string.
@@ -88,8 +85,7 @@ impl Namer {
             candidate = format!("{}{separator}{n}", wanted.trim_start_matches("r#"));
             n += 1;
         }
-        self.taken
-            .insert(candidate.trim_start_matches("r#").to_owned());
+        self.taken.insert(candidate.trim_start_matches("r#").to_owned());
         candidate
     }
 
@@ -105,10 +101,7 @@ mod tests {
 
     #[test]
     fn names_become_identifiers() {
-        assert_eq!(
-            type_name("StreamsAWSLambdaConnection"),
-            "StreamsAwsLambdaConnection"
-        );
+        assert_eq!(type_name("StreamsAWSLambdaConnection"), "StreamsAwsLambdaConnection");
         assert_eq!(type_name("SP50"), "Sp50");
         assert_eq!(type_name("BUILT_IN"), "BuiltIn");
         assert_eq!(type_name("group.protocol.type"), "GroupProtocolType");

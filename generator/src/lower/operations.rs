@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::{
-    Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode,
-};
+use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode};
 
 use super::doc;
 use super::naming::{field_name, type_name};
@@ -102,9 +100,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         if let Some((_, response, pointer)) = self.success_response(site) {
-            if let Some((_, Some(schema), media_pointer)) =
-                media(&response.content, &pointer).chosen
-            {
+            if let Some((_, Some(schema), media_pointer)) = media(&response.content, &pointer).chosen {
                 self.visit(
                     schema,
                     &format!("{media_pointer}/schema"),
@@ -129,10 +125,7 @@ impl<'a> Lowerer<'a> {
                         Some((p, s)) => self.classify(&p, s) == Class::Pattern,
                         None => false,
                     };
-                    (
-                        self.type_ref(RefOr::of(schema), &inline, Dir::Request),
-                        validated,
-                    )
+                    (self.type_ref(RefOr::of(schema), &inline, Dir::Request), validated)
                 }
                 ParameterSchemaOrContent::Content(_) => {
                     self.unsupported(
@@ -186,11 +179,9 @@ impl<'a> Lowerer<'a> {
                 versions.extend(found.versions);
                 let kind = match found.chosen {
                     Some((media_type, _, _)) if is_binary(media_type) => ResponseKind::Binary,
-                    Some((_, Some(schema), media_pointer)) => ResponseKind::Json(self.type_ref(
-                        schema,
-                        &format!("{media_pointer}/schema"),
-                        Dir::Response,
-                    )),
+                    Some((_, Some(schema), media_pointer)) => {
+                        ResponseKind::Json(self.type_ref(schema, &format!("{media_pointer}/schema"), Dir::Response))
+                    }
                     _ => ResponseKind::Empty,
                 };
                 SuccessResponse { status, kind }
@@ -256,8 +247,7 @@ impl<'a> Lowerer<'a> {
         ];
         for (list, base) in lists {
             for (i, param) in list.iter().enumerate() {
-                let Some(found) = self.resolve_param(param, &format!("{base}/parameters/{i}"))
-                else {
+                let Some(found) = self.resolve_param(param, &format!("{base}/parameters/{i}")) else {
                     continue;
                 };
                 out.retain(|p| !(p.data.name == found.data.name && p.location == found.location));
@@ -267,17 +257,11 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn resolve_param(
-        &mut self,
-        param: &'a ReferenceOr<Parameter>,
-        site: &str,
-    ) -> Option<ParamSite<'a>> {
+    fn resolve_param(&mut self, param: &'a ReferenceOr<Parameter>, site: &str) -> Option<ParamSite<'a>> {
         let (param, pointer) = match param {
             ReferenceOr::Item(p) => (p, site.to_owned()),
             ReferenceOr::Reference { reference } => {
-                let name = reference
-                    .strip_prefix("#/components/parameters/")
-                    .map(super::unescape);
+                let name = reference.strip_prefix("#/components/parameters/").map(super::unescape);
                 let found = name.as_ref().and_then(|n| {
                     self.api
                         .components
@@ -352,27 +336,21 @@ impl<'a> Lowerer<'a> {
                 let name = reference
                     .strip_prefix("#/components/requestBodies/")
                     .map(super::unescape);
-                let found = name.as_ref().and_then(|n| {
-                    self.api
-                        .components
-                        .as_ref()?
-                        .request_bodies
-                        .get(n)?
-                        .as_item()
-                });
+                let found = name
+                    .as_ref()
+                    .and_then(|n| self.api.components.as_ref()?.request_bodies.get(n)?.as_item());
                 if found.is_none() {
                     self.report(Diagnostic::new(
                         format!("{pointer}/$ref"),
-                        format!("`$ref: '{reference}'` does not resolve to a request body in `components/requestBodies`"),
+                        format!(
+                            "`$ref: '{reference}'` does not resolve to a request body in `components/requestBodies`"
+                        ),
                         "define the request body under `components/requestBodies` or fix the reference",
                     ));
                 }
                 Some((
                     found?,
-                    format!(
-                        "#/components/requestBodies/{}",
-                        escape_segment(name.as_deref()?)
-                    ),
+                    format!("#/components/requestBodies/{}", escape_segment(name.as_deref()?)),
                 ))
             }
         }
@@ -404,16 +382,12 @@ impl<'a> Lowerer<'a> {
         match response {
             ReferenceOr::Item(r) => Some((r, pointer)),
             ReferenceOr::Reference { reference } => {
-                let name = reference
-                    .strip_prefix("#/components/responses/")
-                    .map(super::unescape);
+                let name = reference.strip_prefix("#/components/responses/").map(super::unescape);
                 let found = name
                     .as_ref()
                     .and_then(|n| self.api.components.as_ref()?.responses.get(n)?.as_item());
                 match (found, name) {
-                    (Some(r), Some(n)) => {
-                        Some((r, format!("#/components/responses/{}", escape_segment(&n))))
-                    }
+                    (Some(r), Some(n)) => Some((r, format!("#/components/responses/{}", escape_segment(&n)))),
                     _ => {
                         self.report(Diagnostic::new(
                             format!("{pointer}/$ref"),
@@ -438,16 +412,11 @@ impl<'a> Lowerer<'a> {
             };
             let pointer = format!("{}/responses/{status}", site.pointer);
             if let Some((r, _)) = self.resolve_response(response, pointer) {
-                out.push((
-                    status,
-                    r.description.trim().trim_end_matches('.').to_owned(),
-                ));
+                out.push((status, r.description.trim().trim_end_matches('.').to_owned()));
             }
         }
         if let Some(default) = &site.op.responses.default {
-            if let Some((r, _)) =
-                self.resolve_response(default, format!("{}/responses/default", site.pointer))
-            {
+            if let Some((r, _)) = self.resolve_response(default, format!("{}/responses/default", site.pointer)) {
                 out.push((
                     "default".to_owned(),
                     r.description.trim().trim_end_matches('.').to_owned(),
@@ -461,9 +430,7 @@ impl<'a> Lowerer<'a> {
 /// The short operation name: `x-xgen-operation-id-override`, else `operationId`, else one made
 /// from the method and path.
 fn operation_name(site: &OpSite<'_>) -> String {
-    if let Some(serde_json::Value::String(short)) =
-        site.op.extensions.get("x-xgen-operation-id-override")
-    {
+    if let Some(serde_json::Value::String(short)) = site.op.extensions.get("x-xgen-operation-id-override") {
         return short.clone();
     }
     if let Some(id) = &site.op.operation_id {
@@ -496,39 +463,26 @@ fn media_version(media_type: &str) -> Option<String> {
     let before_suffix = vendor.split('+').next()?;
     let version = before_suffix.rsplit('.').next()?;
     let is_date = version.len() == 10
-        && version.chars().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                c == '-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
+        && version
+            .chars()
+            .enumerate()
+            .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
     is_date.then(|| version.to_owned())
 }
 
 fn is_binary(media_type: &str) -> bool {
-    !(media_type.ends_with("+json")
-        || media_type == "application/json"
-        || media_type.ends_with("/json"))
+    !(media_type.ends_with("+json") || media_type == "application/json" || media_type.ends_with("/json"))
 }
 
 /// Picks the media type to generate from: the newest documented version (several versions of
 /// one operation share a schema in this API), else the first JSON one, else the first.
-fn media<'a>(
-    content: &'a indexmap::IndexMap<String, openapiv3::MediaType>,
-    pointer: &str,
-) -> Media<'a> {
+fn media<'a>(content: &'a indexmap::IndexMap<String, openapiv3::MediaType>, pointer: &str) -> Media<'a> {
     let mut versions: Vec<String> = content.keys().filter_map(|m| media_version(m)).collect();
     versions.sort();
     let newest = versions.last().cloned();
     let chosen = content
         .iter()
-        .max_by_key(|(name, _)| {
-            (
-                media_version(name) == newest && newest.is_some(),
-                !is_binary(name),
-            )
-        })
+        .max_by_key(|(name, _)| (media_version(name) == newest && newest.is_some(), !is_binary(name)))
         .map(|(name, media)| {
             let schema = media.schema.as_ref().map(RefOr::of);
             (
@@ -560,9 +514,6 @@ mod tests {
 
     #[test]
     fn template_names_in_order() {
-        assert_eq!(
-            template_names("/a/{groupId}/b/{name}:start"),
-            vec!["groupId", "name"]
-        );
+        assert_eq!(template_names("/a/{groupId}/b/{name}:start"), vec!["groupId", "name"]);
     }
 }

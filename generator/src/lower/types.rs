@@ -11,8 +11,7 @@ use super::view::{Extra, RefOr, View};
 use super::{Class, Dir, FormKey, Lowerer};
 use crate::diag::Diagnostic;
 use crate::ir::{
-    EnumValue, Field, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef,
-    TypeKind, TypeRef, Variant,
+    EnumValue, Field, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind, TypeRef, Variant,
 };
 
 impl<'a> Lowerer<'a> {
@@ -34,12 +33,8 @@ impl<'a> Lowerer<'a> {
             };
             let dir = key.dir.unwrap_or(Dir::Response);
             let kind = match self.classify(&key.pointer, schema) {
-                Class::Struct => {
-                    TypeKind::Struct(self.convert_struct(&key.pointer, schema, key.dir))
-                }
-                Class::Union => {
-                    TypeKind::TaggedUnion(self.convert_union(&key.pointer, schema, dir))
-                }
+                Class::Struct => TypeKind::Struct(self.convert_struct(&key.pointer, schema, key.dir)),
+                Class::Union => TypeKind::TaggedUnion(self.convert_union(&key.pointer, schema, dir)),
                 Class::Enum => TypeKind::StringEnum(self.convert_enum(&key.pointer, schema)),
                 Class::Pattern => TypeKind::Pattern(PatternNewtype {
                     pattern: View::new(schema).pattern.unwrap_or_default().to_owned(),
@@ -51,14 +46,11 @@ impl<'a> Lowerer<'a> {
                 TypeKind::Pattern(p) => format!("A string matching `{}`.", p.pattern),
                 _ => format!(
                     "The `{}` schema of the spec.",
-                    self.base_names
-                        .get(&key.pointer)
-                        .map_or(name.as_str(), String::as_str)
+                    self.base_names.get(&key.pointer).map_or(name.as_str(), String::as_str)
                 ),
             };
             out.push(TypeDef {
-                doc: doc::clean(data.description.as_deref().or(data.title.as_deref()))
-                    .or(Some(fallback)),
+                doc: doc::clean(data.description.as_deref().or(data.title.as_deref())).or(Some(fallback)),
                 name,
                 deprecated: data.deprecated,
                 origin: key.pointer.clone(),
@@ -72,9 +64,7 @@ impl<'a> Lowerer<'a> {
         let mut namer = Namer::default();
         let mut fields = Vec::new();
         for prop in self.struct_props(pointer, schema) {
-            if (dir == Some(Dir::Request) && prop.read_only)
-                || (dir == Some(Dir::Response) && prop.write_only)
-            {
+            if (dir == Some(Dir::Request) && prop.read_only) || (dir == Some(Dir::Response) && prop.write_only) {
                 continue;
             }
             let Some((_, target)) = self.resolve(prop.schema, &prop.pointer) else {
@@ -119,10 +109,7 @@ impl<'a> Lowerer<'a> {
         } else {
             namer.claim("extra")
         };
-        StructDef {
-            fields,
-            extra_field,
-        }
+        StructDef { fields, extra_field }
     }
 
     fn convert_union(&mut self, pointer: &str, schema: &'a Schema, dir: Dir) -> TaggedUnion {
@@ -169,11 +156,8 @@ impl<'a> Lowerer<'a> {
 
     fn convert_enum(&mut self, pointer: &str, schema: &'a Schema) -> StringEnum {
         let view = View::new(schema);
-        let mut wires: Vec<(String, Option<String>)> = view
-            .enum_strings
-            .iter()
-            .map(|v| ((*v).to_owned(), None))
-            .collect();
+        let mut wires: Vec<(String, Option<String>)> =
+            view.enum_strings.iter().map(|v| ((*v).to_owned(), None)).collect();
         // A oneOf of string enums (regions per cloud provider) is one enum with every value; each
         // value's doc names the member it came from.
         let member_list: Vec<RefOr<'a>> = members(&view).collect();
@@ -183,12 +167,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let member_view = View::new(s);
-            let member_doc = doc::clean(
-                s.schema_data
-                    .description
-                    .as_deref()
-                    .or(s.schema_data.title.as_deref()),
-            );
+            let member_doc = doc::clean(s.schema_data.description.as_deref().or(s.schema_data.title.as_deref()));
             wires.extend(
                 member_view
                     .enum_strings
@@ -243,11 +222,7 @@ impl<'a> Lowerer<'a> {
         let view = View::new(schema);
         let member_list: Vec<RefOr<'a>> = members(&view).collect();
         if member_list.len() == 1 {
-            return self.type_ref(
-                member_list[0],
-                &format!("{pointer}/{}/0", members_key(&view)),
-                dir,
-            );
+            return self.type_ref(member_list[0], &format!("{pointer}/{}/0", members_key(&view)), dir);
         }
         if member_list.len() > 1 {
             // Alternatives without a discriminator: keep the value as JSON so nothing is lost.
@@ -273,11 +248,7 @@ impl<'a> Lowerer<'a> {
             },
             Some("boolean") => TypeRef::Bool,
             Some("array") => match view.items {
-                Some(items) => TypeRef::List(Box::new(self.type_ref(
-                    items,
-                    &format!("{pointer}/items"),
-                    dir,
-                ))),
+                Some(items) => TypeRef::List(Box::new(self.type_ref(items, &format!("{pointer}/items"), dir))),
                 None => TypeRef::List(Box::new(TypeRef::Json)),
             },
             Some("object") | None => match view.additional {

@@ -6,10 +6,7 @@
 //! in every place for every question; this view answers each question in one place.
 
 use indexmap::IndexMap;
-use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
 /// A schema reference or an inline schema, as found anywhere in the document.
 pub type SchemaRef<'a> = RefOr<'a>;
@@ -148,11 +145,7 @@ impl<'a> View<'a> {
                         _ => view.enum_other = true,
                     }
                 }
-                view.set_object(
-                    &any.properties,
-                    &any.required,
-                    any.additional_properties.as_ref(),
-                );
+                view.set_object(&any.properties, &any.required, any.additional_properties.as_ref());
                 view.items = any.items.as_ref().map(RefOr::of_boxed);
                 view.one_of = any.one_of.iter().map(RefOr::of).collect();
                 view.any_of = any.any_of.iter().map(RefOr::of).collect();

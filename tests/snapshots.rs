@@ -1,0 +1,27 @@
+//! Snapshots of the generated code, for review when the spec or the generator changes
+//! (`cargo insta review`). The same code is compiled: `generated/` by the workspace, the
+//! fixtures by `fixtures_compile.rs`.
+
+use atlas_streams_workspace::{fresh_fixture_output, fresh_spec_output};
+
+fn read(path: std::path::PathBuf) -> String {
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn spec_output() {
+    insta::assert_snapshot!("spec_models", read(fresh_spec_output().join("src/models.rs")));
+    insta::assert_snapshot!("spec_operations", read(fresh_spec_output().join("src/operations.rs")));
+}
+
+#[test]
+fn fixture_outputs() {
+    for name in ["union", "directions", "scalars", "names", "recursion"] {
+        let dir = fresh_fixture_output(name);
+        insta::assert_snapshot!(format!("fixture_{name}_models"), read(dir.join("src/models.rs")));
+        insta::assert_snapshot!(
+            format!("fixture_{name}_operations"),
+            read(dir.join("src/operations.rs"))
+        );
+    }
+}
