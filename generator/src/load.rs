@@ -105,36 +105,42 @@ fn version_problem(openapi: Option<&str>, swagger: Option<&str>) -> Option<Diagn
 }
 
 fn explain_parse_error(source: &str, error: serde_path_to_error::Error<serde_yaml::Error>) -> Diagnostic {
-    let inner = error.inner();
-    // A YAML syntax error has a position but no meaningful path.
-    if let Some(location) = inner.location() {
-        if error.path().iter().next().is_none() {
+    // If even the first lines do not parse, it is a YAML syntax error with a position.
+    let header = match serde_yaml::from_str::<Header>(source) {
+        Ok(header) => header,
+        Err(syntax) => {
             let mut d = Diagnostic::new(
                 "#",
-                format!("YAML syntax error: {inner}"),
+                format!("YAML syntax error: {syntax}"),
                 "fix the YAML syntax at the marked position",
             );
-            d.position = Some(Position {
-                line: location.line(),
-                column: location.column(),
+            d.position = syntax.location().map(|l| Position {
+                line: l.line(),
+                column: l.column(),
             });
             return d;
         }
-    }
+    };
     // Wrong or missing version: say so rather than complain about a field deep inside.
-    if let Ok(header) = serde_yaml::from_str::<Header>(source) {
-        let text = |v: &Option<serde_yaml::Value>| v.as_ref().map(yaml_scalar_text);
-        let (openapi, swagger) = (text(&header.openapi), text(&header.swagger));
-        if let Some(d) = version_problem(openapi.as_deref(), swagger.as_deref()) {
-            return d;
-        }
+    let text = |v: &Option<serde_yaml::Value>| v.as_ref().map(yaml_scalar_text);
+    let (openapi, swagger) = (text(&header.openapi), text(&header.swagger));
+    if let Some(d) = version_problem(openapi.as_deref(), swagger.as_deref()) {
+        return d;
     }
     let pointer = path_to_pointer(error.path());
-    Diagnostic::new(
+    let mut d = Diagnostic::new(
         pointer,
-        format!("this node does not fit the OpenAPI 3.0 schema: {inner}"),
+        format!("this node does not fit the OpenAPI 3.0 schema: {}", error.inner()),
         "compare the node with the OpenAPI 3.0 specification (https://spec.openapis.org/oas/v3.0.3) and correct its shape",
-    )
+    );
+    // A syntax error deeper in the file also lands here, with a position but no useful path.
+    if error.path().iter().next().is_none() {
+        d.position = error.inner().location().map(|l| Position {
+            line: l.line(),
+            column: l.column(),
+        });
+    }
+    d
 }
 
 fn yaml_scalar_text(value: &serde_yaml::Value) -> String {

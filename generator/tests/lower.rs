@@ -1,0 +1,172 @@
+//! Lowering, checked on the IR (no code emitted): the type-mapping rules applied to `spec/`.
+
+use std::path::Path;
+
+use atlas_streams_generator::ir::{Api, Presence, TypeDef, TypeKind, TypeRef};
+use atlas_streams_generator::{load, lower};
+
+fn lowered() -> Api {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/atlas-streams.yaml");
+    let loaded = load::load(&spec).expect("spec/ loads");
+    lower::lower(&loaded.api).expect("spec/ lowers")
+}
+
+fn ty<'a>(api: &'a Api, name: &str) -> &'a TypeDef {
+    api.types
+        .iter()
+        .find(|t| t.name == name)
+        .unwrap_or_else(|| panic!("no type {name}"))
+}
+
+fn field_names(api: &Api, name: &str) -> Vec<String> {
+    match &ty(api, name).kind {
+        TypeKind::Struct(s) => s.fields.iter().map(|f| f.wire_name.clone()).collect(),
+        other => panic!("{name} is not a struct: {other:?}"),
+    }
+}
+
+#[test]
+fn the_connection_union_has_one_variant_per_mapping_entry_in_each_direction() {
+    let api = lowered();
+    for (union, suffix) in [("StreamsConnection", ""), ("StreamsConnectionRequest", "Request")] {
+        let TypeKind::TaggedUnion(u) = &ty(&api, union).kind else {
+            panic!("{union} is not a union")
+        };
+        assert_eq!(u.tag, "type");
+        let tags: Vec<&str> = u.variants.iter().map(|v| v.tag_value.as_str()).collect();
+        assert_eq!(
+            tags,
+            [
+                "Sample",
+                "Cluster",
+                "Kafka",
+                "Https",
+                "AWSLambda",
+                "S3",
+                "AWSKinesisDataStreams"
+            ]
+        );
+        let kafka = u.variants.iter().find(|v| v.tag_value == "Kafka").unwrap();
+        assert_eq!(kafka.ty, format!("StreamsKafkaConnection{suffix}"));
+        assert_eq!(u.unknown_variant, "Unknown");
+    }
+}
+
+#[test]
+fn subtypes_inherit_the_parent_properties_but_not_its_tag() {
+    let api = lowered();
+    assert_eq!(
+        field_names(&api, "StreamsKafkaConnection"),
+        [
+            "name",
+            "links",
+            "authentication",
+            "bootstrapServers",
+            "config",
+            "networking",
+            "security"
+        ]
+    );
+    assert_eq!(field_names(&api, "StreamsSampleConnectionRequest"), ["name"]);
+}
+
+#[test]
+fn read_only_is_response_only_and_write_only_is_request_only() {
+    let api = lowered();
+    let request = field_names(&api, "StreamsTenantRequest");
+    assert_eq!(
+        request,
+        ["name", "dataProcessRegion", "sampleConnections", "streamConfig"]
+    );
+    let response = field_names(&api, "StreamsTenant");
+    for read_only in ["_id", "groupId", "hostnames", "connections", "links"] {
+        assert!(
+            response.contains(&read_only.to_owned()),
+            "{read_only} missing from the response type"
+        );
+    }
+    let secrets = ["password", "clientSecret", "sslKey", "sslKeyPassword"];
+    let response = field_names(&api, "StreamsKafkaAuthentication");
+    assert!(secrets.iter().all(|s| !response.contains(&s.to_string())));
+    let TypeKind::Struct(request) = &ty(&api, "StreamsKafkaAuthenticationRequest").kind else {
+        panic!()
+    };
+    for secret in secrets {
+        let field = request.fields.iter().find(|f| f.wire_name == secret).unwrap();
+        assert_eq!(field.ty, TypeRef::Secret, "{secret}");
+    }
+    // Both seed-page variants of Kafka authentication are kept.
+    let names = field_names(&api, "StreamsKafkaAuthenticationRequest");
+    assert!(names.contains(&"httpsCaPem".to_owned()) && names.contains(&"method".to_owned()));
+}
+
+#[test]
+fn nullable_optional_properties_are_three_state() {
+    let api = lowered();
+    let TypeKind::Struct(cluster) = &ty(&api, "StreamsClusterConnectionRequest").kind else {
+        panic!()
+    };
+    let presence = |wire: &str| cluster.fields.iter().find(|f| f.wire_name == wire).unwrap().presence;
+    assert_eq!(presence("clusterGroupId"), Presence::OptionalNullable);
+    assert_eq!(presence("dbRoleToExecute"), Presence::OptionalNullable);
+    assert_eq!(presence("clusterName"), Presence::Optional);
+}
+
+#[test]
+fn a_one_of_of_string_enums_is_one_enum_and_group_ids_share_one_type() {
+    let api = lowered();
+    let TypeKind::StringEnum(region) = &ty(&api, "BaseStreamsRegion").kind else {
+        panic!()
+    };
+    let values: Vec<&str> = region.values.iter().map(|v| v.wire.as_str()).collect();
+    assert!(values.contains(&"SYDNEY_AUS") && values.contains(&"eastus") && values.contains(&"US_CENTRAL1"));
+    assert_eq!(values.len(), 14 + 6 + 3);
+    let TypeKind::Pattern(group) = &ty(&api, "GroupId").kind else {
+        panic!()
+    };
+    assert_eq!(group.pattern, "^([a-f0-9]{24})$");
+    let TypeKind::Struct(tenant) = &ty(&api, "StreamsTenant").kind else {
+        panic!()
+    };
+    let group_field = tenant.fields.iter().find(|f| f.wire_name == "groupId").unwrap();
+    assert_eq!(group_field.ty, TypeRef::Named("GroupId".into()));
+    let op = api
+        .operations
+        .iter()
+        .find(|o| o.name == "startStreamProcessor")
+        .unwrap();
+    assert_eq!(op.path_params[0].ty, TypeRef::Named("GroupId".into()));
+    assert!(op.path_params[0].validated);
+}
+
+#[test]
+fn operations_carry_their_documented_versions() {
+    let api = lowered();
+    let versions = |name: &str| {
+        let op = api.operations.iter().find(|o| o.name == name).unwrap();
+        (op.versions.clone(), op.default_version.clone())
+    };
+    assert_eq!(
+        versions("createStreamConnection"),
+        (
+            vec!["2023-11-15".into(), "2025-02-19".into()],
+            Some("2025-02-19".into())
+        )
+    );
+    assert_eq!(
+        versions("createStreamWorkspace"),
+        (vec!["2025-03-12".into()], Some("2025-03-12".into()))
+    );
+    assert_eq!(versions("updateStreamConnection").1.as_deref(), Some("2024-08-05"));
+    assert_eq!(versions("startStreamProcessor").1.as_deref(), Some("2024-08-05"));
+    let names: Vec<&str> = api.operations.iter().map(|o| o.method_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "create_stream_connection",
+            "create_stream_workspace",
+            "start_stream_processor",
+            "update_stream_connection"
+        ]
+    );
+}
