@@ -34,7 +34,7 @@ mod operations;
 pub mod runtime;
 
 pub use operations::*;
-pub use runtime::{ApiError, Error, Nullable, Response, Secret};
+pub use runtime::{ApiError, Error, Nullable, Response, RetryPolicy, Secret};
 
 /// The README's example is compiled as a doctest, so it cannot drift from the API.
 #[cfg(doctest)]

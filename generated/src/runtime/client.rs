@@ -1,51 +1,37 @@
-//! The client's configuration and its one non-generic request pipeline.
+//! The client's configuration: base URL, credentials, timeouts, retries, API version.
 
-use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use tracing::Instrument;
-
-use super::error::{ApiError, Error};
-use super::request::{check_version, RawResponse, Request};
+use super::auth::{Auth, DigestAuth, ServiceAccount};
+use super::error::Error;
+use super::request::check_version;
+use super::retry::RetryPolicy;
 use super::secret::Secret;
 
 /// Where the Atlas Administration API lives.
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 
-/// Everything except RFC 3986 unreserved characters is encoded, so a path parameter can never
-/// add a segment (`/`), a query (`?`), a fragment (`#`) or anything a proxy might reinterpret.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
-/// How requests are authenticated.
-#[derive(Clone)]
-pub(crate) enum Auth {
-    /// No `Authorization` header (useful against a local test server).
+/// Credentials as configured, before the HTTP client exists.
+#[derive(Clone, Debug)]
+enum Credentials {
     None,
-    /// A caller-supplied bearer token.
     Bearer(Secret),
-}
-
-impl fmt::Debug for Auth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Auth::None => f.write_str("None"),
-            Auth::Bearer(_) => f.write_str("Bearer(***)"),
-        }
-    }
+    ServiceAccount { client_id: String, client_secret: Secret },
+    ApiKey { public_key: String, private_key: Secret },
 }
 
 /// Configures a client; `C` is the generated client type it builds.
 #[derive(Debug)]
 pub struct ClientBuilder<C> {
     base_url: String,
-    auth: Auth,
+    credentials: Credentials,
     user_agent: String,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     api_version: Option<String>,
+    retry: RetryPolicy,
     allow_insecure_http: bool,
     client: PhantomData<fn() -> C>,
 }
@@ -57,15 +43,17 @@ impl<C: From<Core>> Default for ClientBuilder<C> {
 }
 
 impl<C: From<Core>> ClientBuilder<C> {
-    /// Defaults: Atlas' base URL, no credentials, 60 s request timeout, 10 s connect timeout.
+    /// Defaults: Atlas' base URL, no credentials, 60 s request timeout, 10 s connect timeout,
+    /// retries on (see [`RetryPolicy`]).
     pub fn new() -> Self {
         ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
-            auth: Auth::None,
+            credentials: Credentials::None,
             user_agent: format!("atlas-streams-rust/{}", env!("CARGO_PKG_VERSION")),
             timeout: Some(Duration::from_secs(60)),
             connect_timeout: Some(Duration::from_secs(10)),
             api_version: None,
+            retry: RetryPolicy::default(),
             allow_insecure_http: false,
             client: PhantomData,
         }
@@ -79,7 +67,26 @@ impl<C: From<Core>> ClientBuilder<C> {
 
     /// Authenticates with a bearer token the caller obtained.
     pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
-        self.auth = Auth::Bearer(token.into());
+        self.credentials = Credentials::Bearer(token.into());
+        self
+    }
+
+    /// Authenticates as a service account: OAuth 2.0 client credentials against
+    /// `<base URL>/api/oauth/token`, the token cached until shortly before it expires.
+    pub fn service_account(mut self, client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
+        self.credentials = Credentials::ServiceAccount {
+            client_id: client_id.into(),
+            client_secret: client_secret.into(),
+        };
+        self
+    }
+
+    /// Authenticates with a programmatic API key (HTTP Digest).
+    pub fn api_key(mut self, public_key: impl Into<String>, private_key: impl Into<Secret>) -> Self {
+        self.credentials = Credentials::ApiKey {
+            public_key: public_key.into(),
+            private_key: private_key.into(),
+        };
         self
     }
 
@@ -89,7 +96,7 @@ impl<C: From<Core>> ClientBuilder<C> {
         self
     }
 
-    /// Time limit for a whole request (`None`: no limit).
+    /// Time limit for one attempt of a request (`None`: no limit).
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
@@ -98,6 +105,12 @@ impl<C: From<Core>> ClientBuilder<C> {
     /// Time limit for establishing a connection (`None`: no limit).
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.connect_timeout = timeout;
+        self
+    }
+
+    /// How failed requests are retried ([`RetryPolicy::disabled`] to turn retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -134,7 +147,7 @@ impl<C: From<Core>> ClientBuilder<C> {
         }
         let mut http = reqwest::Client::builder()
             .user_agent(self.user_agent)
-            // A redirect to another host must not carry the credentials along.
+            // Follow redirects on the same host only: credentials never go to another host.
             .redirect(reqwest::redirect::Policy::custom(|attempt| {
                 let same_host = attempt.previous().first().map(|u| u.host_str()) == Some(attempt.url().host_str());
                 if same_host && attempt.previous().len() < 5 {
@@ -152,15 +165,32 @@ impl<C: From<Core>> ClientBuilder<C> {
         let http = http
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let base = self.base_url.trim_end_matches('/').to_owned();
-        Ok(C::from(Core {
-            inner: Arc::new(Inner {
-                http,
-                base_url: base,
-                auth: self.auth,
-                api_version: self.api_version,
-            }),
-        }))
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        let auth = match self.credentials {
+            Credentials::None => Auth::None,
+            Credentials::Bearer(token) => Auth::Bearer(token),
+            Credentials::ServiceAccount {
+                client_id,
+                client_secret,
+            } => Auth::ServiceAccount(Arc::new(ServiceAccount::new(
+                client_id,
+                client_secret,
+                format!("{base_url}/api/oauth/token"),
+                http.clone(),
+            ))),
+            Credentials::ApiKey {
+                public_key,
+                private_key,
+            } => Auth::Digest(Arc::new(DigestAuth::new(public_key, private_key))),
+        };
+        let inner = Inner {
+            http,
+            base_url,
+            auth,
+            api_version: self.api_version,
+            retry: self.retry,
+        };
+        Ok(C::from(Core { inner: Arc::new(inner) }))
     }
 }
 
@@ -173,125 +203,18 @@ fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
-/// The shared request pipeline: configuration plus connection pool. Cheap to clone.
+/// The shared request pipeline: configuration, credentials and connection pool. Cheap to
+/// clone; clones share the pool and the token cache.
 #[derive(Clone, Debug)]
 pub struct Core {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
 }
 
 #[derive(Debug)]
-struct Inner {
-    http: reqwest::Client,
-    base_url: String,
-    auth: Auth,
-    api_version: Option<String>,
-}
-
-impl Core {
-    /// Sends a request and returns the success response, or the error.
-    pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
-        let operation = request.operation;
-        let span = tracing::info_span!("atlas_streams.request", operation = operation.name, method = ?operation.method);
-        self.send_inner(request).instrument(span).await
-    }
-
-    async fn send_inner(&self, request: Request) -> Result<RawResponse, Error> {
-        let operation = request.operation;
-        let url = self.url(&request)?;
-        let version = request
-            .version
-            .as_deref()
-            .or(self.inner.api_version.as_deref())
-            .or(operation.default_version);
-        let media = match version {
-            Some(version) => format!("application/vnd.atlas.{version}+json"),
-            None => "application/json".to_owned(),
-        };
-        let mut builder = self
-            .inner
-            .http
-            .request(operation.method.to_http(), url)
-            .header(http::header::ACCEPT, &media);
-        if let Some(body) = request.body.clone() {
-            builder = builder.header(http::header::CONTENT_TYPE, &media).body(body);
-        }
-        builder = match &self.inner.auth {
-            Auth::None => builder,
-            Auth::Bearer(token) => builder.bearer_auth(token.expose()),
-        };
-        tracing::debug!(version, "sending");
-        let response = builder.send().await.map_err(|e| transport(operation.name, e))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| transport(operation.name, e))?;
-        tracing::debug!(status, "received");
-        if (200..300).contains(&status) {
-            return Ok(RawResponse {
-                operation: operation.name,
-                status,
-                headers,
-                body,
-                enveloped: request.enveloped(),
-            });
-        }
-        let retry_after = headers
-            .get(http::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok()?.trim().parse().ok());
-        Err(Error::Api {
-            operation: operation.name,
-            status,
-            error: serde_json::from_slice::<ApiError>(&body).ok().map(Box::new),
-            body: String::from_utf8_lossy(&body).into_owned(),
-            retry_after,
-        })
-    }
-
-    /// Fills the path template, one percent-encoded segment per parameter.
-    fn url(&self, request: &Request) -> Result<url::Url, Error> {
-        let operation = request.operation;
-        let mut path = String::with_capacity(operation.path.len() + 64);
-        let mut rest = operation.path;
-        while let Some(start) = rest.find('{') {
-            let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len());
-            path.push_str(&rest[..start]);
-            let name = &rest[start + 1..end];
-            let (param, value) = request
-                .path_params
-                .iter()
-                .find(|(n, _)| *n == name)
-                .ok_or_else(|| Error::invalid_argument(operation.name, "path", format!("`{name}` was not set")))?;
-            // `.` and `..` survive percent-encoding as dot segments, which URL parsers resolve
-            // to the parent path: such a name could address another endpoint.
-            if value.is_empty() || value == "." || value == ".." {
-                return Err(Error::invalid_argument(
-                    operation.name,
-                    param,
-                    format!("`{value}` cannot be a path segment (empty, `.` and `..` are not allowed)"),
-                ));
-            }
-            path.extend(utf8_percent_encode(value, SEGMENT));
-            rest = &rest[(end + 1).min(rest.len())..];
-        }
-        path.push_str(rest);
-        let mut url = url::Url::parse(&format!("{}{path}", self.inner.base_url))
-            .map_err(|e| Error::invalid_argument(operation.name, "path", e))?;
-        if !request.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &request.query {
-                pairs.append_pair(name, value);
-            }
-        }
-        Ok(url)
-    }
-}
-
-fn transport(operation: &'static str, error: reqwest::Error) -> Error {
-    if error.is_timeout() {
-        Error::Timeout { operation }
-    } else {
-        Error::Transport {
-            operation,
-            source: error.without_url(),
-        }
-    }
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) auth: Auth,
+    pub(crate) api_version: Option<String>,
+    pub(crate) retry: RetryPolicy,
 }

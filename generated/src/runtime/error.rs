@@ -84,6 +84,16 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+    /// Credentials were refused or a token could not be obtained.
+    #[error("{operation}: authentication failed: {message}")]
+    Auth {
+        /// The operation.
+        operation: &'static str,
+        /// The HTTP status of the refusal, if there was one.
+        status: Option<u16>,
+        /// What happened (never the credentials themselves).
+        message: String,
+    },
     /// The client could not be built from its configuration.
     #[error("invalid client configuration: {0}")]
     Config(String),
@@ -137,9 +147,9 @@ impl Error {
         matches!(self, Error::Api { status: 409, .. })
     }
 
-    /// 401 Unauthorized or 403 Forbidden.
+    /// 401 Unauthorized or 403 Forbidden, or credentials that could not be used.
     pub fn is_unauthorized(&self) -> bool {
-        matches!(self, Error::Api { status: 401 | 403, .. })
+        matches!(self, Error::Api { status: 401 | 403, .. } | Error::Auth { .. })
     }
 
     /// 429 Too Many Requests.
@@ -150,6 +160,18 @@ impl Error {
     /// A timeout.
     pub fn is_timeout(&self) -> bool {
         matches!(self, Error::Timeout { .. })
+    }
+
+    /// A transport error; its URL is dropped (the message names the operation instead).
+    pub(crate) fn transport(operation: &'static str, error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Error::Timeout { operation }
+        } else {
+            Error::Transport {
+                operation,
+                source: error.without_url(),
+            }
+        }
     }
 
     pub(crate) fn invalid_argument(operation: &'static str, parameter: &'static str, reason: impl ToString) -> Self {

@@ -1,12 +1,15 @@
 //! The hand-written runtime the generated code builds on: transport, errors, auth, and the
 //! serde helpers of the generated types. Nothing in here is generated.
 
+mod auth;
 mod client;
 mod error;
 mod nullable;
 mod pattern;
 mod request;
+mod retry;
 mod secret;
+mod transport;
 #[doc(hidden)]
 pub mod union;
 
@@ -19,6 +22,7 @@ pub use error::{ApiError, Error};
 pub use nullable::Nullable;
 pub use pattern::{InvalidValue, Pattern};
 pub use request::{validate, Method, Operation, RateLimit, RawResponse, Request, Response};
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 
 /// An RFC 3339 date-time in UTC.

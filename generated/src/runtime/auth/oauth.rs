@@ -1,0 +1,138 @@
+//! OAuth 2.0 client credentials for Atlas service accounts (RFC 6749 §4.4).
+//!
+//! The token is fetched from `<base>/api/oauth/token` with the client id and secret as HTTP
+//! Basic credentials, cached until shortly before it expires, and fetched by one task at a
+//! time: callers that need a token while a fetch is under way wait for that fetch instead of
+//! starting their own (the cache sits behind an async mutex held across the fetch).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+use crate::runtime::error::Error;
+use crate::runtime::secret::Secret;
+
+/// A cached access token.
+struct Cached {
+    token: Secret,
+    refresh_at: Instant,
+    generation: u64,
+}
+
+/// A service account's credentials and its token cache.
+pub struct ServiceAccount {
+    client_id: String,
+    client_secret: Secret,
+    token_url: String,
+    http: reqwest::Client,
+    cache: tokio::sync::Mutex<Option<Cached>>,
+    generations: AtomicU64,
+}
+
+impl std::fmt::Debug for ServiceAccount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceAccount")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .field("token_url", &self.token_url)
+            .finish()
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenResponse {
+    access_token: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct TokenError {
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+impl ServiceAccount {
+    /// Credentials for the token endpoint at `token_url`.
+    pub fn new(client_id: String, client_secret: Secret, token_url: String, http: reqwest::Client) -> Self {
+        ServiceAccount {
+            client_id,
+            client_secret,
+            token_url,
+            http,
+            cache: tokio::sync::Mutex::new(None),
+            generations: AtomicU64::new(0),
+        }
+    }
+
+    /// A valid token and its generation (to invalidate exactly this token after a 401).
+    pub async fn token(&self, operation: &'static str) -> Result<(Secret, u64), Error> {
+        let mut cache = self.cache.lock().await;
+        if let Some(cached) = cache.as_ref().filter(|c| Instant::now() < c.refresh_at) {
+            return Ok((cached.token.clone(), cached.generation));
+        }
+        let (token, lifetime) = self.fetch(operation).await?;
+        let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
+        // Refresh a little early so a token never expires in flight: a tenth of its lifetime,
+        // at most a minute.
+        let margin = (lifetime / 10).min(Duration::from_secs(60));
+        *cache = Some(Cached {
+            token: token.clone(),
+            refresh_at: Instant::now() + lifetime - margin,
+            generation,
+        });
+        tracing::debug!(generation, lifetime_s = lifetime.as_secs(), "fetched an access token");
+        Ok((token, generation))
+    }
+
+    /// Drops the cached token if it is still the one of `generation` (the API refused it).
+    pub async fn invalidate(&self, generation: u64) {
+        let mut cache = self.cache.lock().await;
+        if cache.as_ref().is_some_and(|c| c.generation == generation) {
+            *cache = None;
+        }
+    }
+
+    async fn fetch(&self, operation: &'static str) -> Result<(Secret, Duration), Error> {
+        let response = self
+            .http
+            .post(&self.token_url)
+            .basic_auth(&self.client_id, Some(self.client_secret.expose()))
+            .header(http::header::ACCEPT, "application/json")
+            .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+            .send()
+            .await
+            .map_err(|e| Error::transport(operation, e))?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(|e| Error::transport(operation, e))?;
+        if !(200..300).contains(&status) {
+            let detail = serde_json::from_slice::<TokenError>(&body).ok();
+            let message = match detail
+                .as_ref()
+                .map(|d| (d.error.as_deref(), d.error_description.as_deref()))
+            {
+                Some((_, Some(description))) => description.to_owned(),
+                Some((Some(error), None)) => error.to_owned(),
+                _ => "no error description".to_owned(),
+            };
+            return Err(Error::Auth {
+                operation,
+                status: Some(status),
+                message: format!("the token endpoint answered {status}: {message}"),
+            });
+        }
+        let token: TokenResponse = serde_json::from_slice(&body).map_err(|e| Error::Auth {
+            operation,
+            status: Some(status),
+            message: format!("the token endpoint's answer is not a token response: {e}"),
+        })?;
+        Ok((
+            Secret::new(token.access_token),
+            Duration::from_secs(token.expires_in.unwrap_or(3600).max(1)),
+        ))
+    }
+}

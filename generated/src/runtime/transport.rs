@@ -1,0 +1,186 @@
+//! The one non-generic request pipeline: URL, headers, credentials, retries, error mapping.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use tracing::Instrument;
+
+use super::client::Core;
+use super::error::{ApiError, Error};
+use super::request::{RawResponse, Request};
+use super::retry::{parse_retry_after, Failure};
+
+/// Everything except RFC 3986 unreserved characters is encoded, so a path parameter can never
+/// add a segment (`/`), a query (`?`), a fragment (`#`) or anything a proxy might reinterpret.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// At most this many extra attempts answer authentication challenges (a Digest challenge,
+/// then a stale nonce; or one refreshed service-account token).
+const AUTH_RETRIES: u32 = 2;
+
+/// One attempt's outcome before it is judged.
+enum Attempt {
+    Response(reqwest::Response, super::auth::Sent),
+    Failed(Error, Failure),
+}
+
+impl Core {
+    /// Sends a request (retrying as configured) and returns the success response, or the error.
+    pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
+        let operation = request.operation;
+        let span = tracing::info_span!("atlas_streams.request", operation = operation.name, method = ?operation.method);
+        self.send_with_retries(request).instrument(span).await
+    }
+
+    async fn send_with_retries(&self, request: Request) -> Result<RawResponse, Error> {
+        let operation = request.operation;
+        // Everything that can be wrong with the arguments is found before the first byte is sent.
+        let url = self.url(&request)?;
+        let target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        };
+        let method = operation.method.to_http();
+        let version = request
+            .version
+            .as_deref()
+            .or(self.inner.api_version.as_deref())
+            .or(operation.default_version);
+        let media = match version {
+            Some(version) => format!("application/vnd.atlas.{version}+json"),
+            None => "application/json".to_owned(),
+        };
+        let (mut attempt, mut auth_retries) = (0u32, 0u32);
+        loop {
+            attempt += 1;
+            let outcome = match self
+                .inner
+                .auth
+                .authorize(operation.name, method.as_str(), &target)
+                .await
+            {
+                // No request has reached the API yet: a token fetch that could not connect is
+                // as safe to repeat as a connection that could not be made.
+                Err(Error::Transport { operation, source }) => {
+                    Attempt::Failed(Error::Transport { operation, source }, Failure::NotSent)
+                }
+                Err(error) => return Err(error),
+                Ok(sent) => {
+                    let mut builder = self
+                        .inner
+                        .http
+                        .request(method.clone(), url.clone())
+                        .header(http::header::ACCEPT, &media);
+                    if let Some(body) = &request.body {
+                        builder = builder.header(http::header::CONTENT_TYPE, &media).body(body.clone());
+                    }
+                    if let Some(header) = &sent.header {
+                        builder = builder.header(http::header::AUTHORIZATION, header.clone());
+                    }
+                    tracing::debug!(attempt, version, "sending");
+                    match builder.send().await {
+                        Ok(response) => Attempt::Response(response, sent),
+                        Err(e) => {
+                            let failure = if e.is_connect() {
+                                Failure::NotSent
+                            } else {
+                                Failure::Ambiguous
+                            };
+                            Attempt::Failed(Error::transport(operation.name, e), failure)
+                        }
+                    }
+                }
+            };
+            let (error, failure) = match outcome {
+                Attempt::Response(response, sent) => {
+                    let status = response.status().as_u16();
+                    if status == 401
+                        && auth_retries < AUTH_RETRIES
+                        && self.inner.auth.on_unauthorized(response.headers(), &sent).await
+                    {
+                        auth_retries += 1;
+                        attempt -= 1; // answering a challenge is not a failed attempt
+                        tracing::debug!(auth_retries, "answering an authentication challenge");
+                        continue;
+                    }
+                    let headers = response.headers().clone();
+                    let body = response
+                        .bytes()
+                        .await
+                        .map_err(|e| Error::transport(operation.name, e))?;
+                    tracing::debug!(status, "received");
+                    if (200..300).contains(&status) {
+                        return Ok(RawResponse {
+                            operation: operation.name,
+                            status,
+                            headers,
+                            body,
+                            enveloped: request.enveloped(),
+                        });
+                    }
+                    let retry_after = headers
+                        .get(http::header::RETRY_AFTER)
+                        .and_then(|v| parse_retry_after(v.to_str().ok()?));
+                    let error = Error::Api {
+                        operation: operation.name,
+                        status,
+                        error: serde_json::from_slice::<ApiError>(&body).ok().map(Box::new),
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                        retry_after: retry_after.map(|d| d.as_secs()),
+                    };
+                    (error, Failure::Status(status, retry_after))
+                }
+                Attempt::Failed(error, failure) => (error, failure),
+            };
+            match self.inner.retry.delay(failure, operation.idempotent, attempt) {
+                Some(delay) => {
+                    tracing::warn!(
+                        operation = operation.name,
+                        attempt,
+                        delay_ms = delay.as_millis() as u64,
+                        error = %error,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    /// Fills the path template, one percent-encoded segment per parameter.
+    fn url(&self, request: &Request) -> Result<url::Url, Error> {
+        let operation = request.operation;
+        let mut path = String::with_capacity(operation.path.len() + 64);
+        let mut rest = operation.path;
+        while let Some(start) = rest.find('{') {
+            let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len());
+            path.push_str(&rest[..start]);
+            let name = &rest[start + 1..end];
+            let (param, value) = request
+                .path_params
+                .iter()
+                .find(|(n, _)| *n == name)
+                .ok_or_else(|| Error::invalid_argument(operation.name, "path", format!("`{name}` was not set")))?;
+            // `.` and `..` survive percent-encoding as dot segments, which URL parsers resolve
+            // to the parent path: such a name could address another endpoint.
+            if value.is_empty() || value == "." || value == ".." {
+                return Err(Error::invalid_argument(
+                    operation.name,
+                    param,
+                    format!("`{value}` cannot be a path segment (empty, `.` and `..` are not allowed)"),
+                ));
+            }
+            path.extend(utf8_percent_encode(value, SEGMENT));
+            rest = &rest[(end + 1).min(rest.len())..];
+        }
+        path.push_str(rest);
+        let mut url = url::Url::parse(&format!("{}{path}", self.inner.base_url))
+            .map_err(|e| Error::invalid_argument(operation.name, "path", e))?;
+        if !request.query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (name, value) in &request.query {
+                pairs.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+}
