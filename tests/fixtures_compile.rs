@@ -160,3 +160,20 @@ fn recursive_types_are_boxed() {
     let expression: Expression = round_trip(json!({"op": "not", "operand": {"op": "lit", "value": true}}));
     assert!(matches!(expression, Expression::Not(_)));
 }
+
+mod common;
+
+#[tokio::test]
+async fn an_idempotent_get_is_retried_after_the_connection_drops() {
+    // The Atlas operations of `spec/` are all POST or PATCH; a fixture GET shows the other side
+    // of the rule: a request that is safe to repeat is sent again after an ambiguous failure.
+    let server = common::HangUpServer::start(1).await;
+    let client = recursion::operations::Client::builder()
+        .base_url(&server.base_url)
+        .retry(atlas_streams::RetryPolicy::default().initial_backoff(std::time::Duration::from_millis(10)))
+        .build()
+        .unwrap();
+    let node = client.get_tree().await.unwrap();
+    assert_eq!(node, recursion::models::Node::default());
+    assert_eq!(server.connections(), 2, "dropped once, answered on the retry");
+}

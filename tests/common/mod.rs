@@ -161,6 +161,7 @@ pub struct Canned {
     status: u16,
     headers: Vec<(String, String)>,
     body: String,
+    delay: Option<std::time::Duration>,
 }
 
 impl Canned {
@@ -170,7 +171,14 @@ impl Canned {
             status,
             headers: vec![("content-type".into(), content_type.into())],
             body: body.to_string(),
+            delay: None,
         }
+    }
+
+    /// Waits this long before answering.
+    pub fn after(mut self, delay: std::time::Duration) -> Self {
+        self.delay = Some(delay);
+        self
     }
 
     /// Adds a header.
@@ -180,10 +188,14 @@ impl Canned {
     }
 }
 
+/// Decides the answer to a request.
+type Handler = Arc<dyn Fn(&Received) -> Canned + Send + Sync>;
+
 #[derive(Clone, Default)]
 struct Shared {
     received: Arc<Mutex<Vec<Received>>>,
     answers: Arc<Mutex<VecDeque<Canned>>>,
+    handler: Option<Handler>,
 }
 
 /// An axum server on 127.0.0.1 (real TCP) that answers canned responses in order.
@@ -194,9 +206,21 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts the server on a free port.
+    /// Starts the server on a free port; it answers the queued answers in order.
     pub async fn start() -> Self {
-        let shared = Shared::default();
+        Self::serve(Shared::default()).await
+    }
+
+    /// Starts a server whose answers `handler` computes from each request.
+    pub async fn with_handler(handler: impl Fn(&Received) -> Canned + Send + Sync + 'static) -> Self {
+        Self::serve(Shared {
+            handler: Some(Arc::new(handler)),
+            ..Shared::default()
+        })
+        .await
+    }
+
+    async fn serve(shared: Shared) -> Self {
         let app = Router::new().fallback(record).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base_url = format!("http://{}", listener.local_addr().unwrap());
@@ -235,23 +259,73 @@ impl TestServer {
 async fn record(State(shared): State<Shared>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-    shared.received.lock().unwrap().push(Received {
+    let received = Received {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
         headers: parts.headers,
         body,
-    });
-    let canned = shared.answers.lock().unwrap().pop_front();
+    };
+    shared.received.lock().unwrap().push(received.clone());
+    let canned = match &shared.handler {
+        Some(handler) => Some(handler(&received)),
+        None => shared.answers.lock().unwrap().pop_front(),
+    };
     let Some(canned) = canned else {
         return Response::builder()
             .status(StatusCode::INTERNAL_SERVER_ERROR)
             .body(Body::from("no canned answer"))
             .unwrap();
     };
+    if let Some(delay) = canned.delay {
+        tokio::time::sleep(delay).await;
+    }
     let mut response = Response::builder().status(canned.status);
     for (name, value) in &canned.headers {
         response = response.header(name, HeaderValue::from_str(value).unwrap());
     }
     response.body(Body::from(canned.body)).unwrap()
+}
+
+/// A bare TCP server on 127.0.0.1 that reads each request and then hangs up without answering,
+/// for the first `drops` connections, and answers `200 {}` after that. Counts connections.
+pub struct HangUpServer {
+    /// `http://127.0.0.1:<port>`.
+    pub base_url: String,
+    connections: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl HangUpServer {
+    /// Starts the server.
+    pub async fn start(drops: usize) -> Self {
+        use std::sync::atomic::Ordering;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let connections = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = connections.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let seen = counter.fetch_add(1, Ordering::SeqCst);
+                let mut buffer = vec![0u8; 64 * 1024];
+                // Read the request head (and whatever body arrived with it).
+                let _ = socket.read(&mut buffer).await;
+                if seen < drops {
+                    drop(socket); // the request was sent; no answer comes
+                } else {
+                    let answer = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}";
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                }
+            }
+        });
+        HangUpServer { base_url, connections }
+    }
+
+    /// Connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
