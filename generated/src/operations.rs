@@ -149,7 +149,7 @@ impl From<rt::Core> for Client {
 }
 
 /// Request builder for [`Client::create_stream_connection`]: set optional parameters, then `.await` it (or call `send`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateStreamConnection {
     core: rt::Core,
@@ -169,6 +169,7 @@ impl CreateStreamConnection {
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
         versions: &["2023-11-15", "2025-02-19"],
         default_version: Some("2025-02-19"),
+        media_suffix: "json",
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
@@ -209,8 +210,7 @@ impl CreateStreamConnection {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        let response = self.core.send(request).await?;
-        response.json::<models::StreamsConnection>(op)
+        self.core.send(request).await?.json::<models::StreamsConnection>(op)
     }
 }
 
@@ -223,7 +223,7 @@ impl std::future::IntoFuture for CreateStreamConnection {
 }
 
 /// Request builder for [`Client::create_stream_workspace`]: set optional parameters, then `.await` it (or call `send`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateStreamWorkspace {
     core: rt::Core,
@@ -242,6 +242,7 @@ impl CreateStreamWorkspace {
         path: "/api/atlas/v2/groups/{groupId}/streams",
         versions: &["2025-03-12"],
         default_version: Some("2025-03-12"),
+        media_suffix: "json",
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
@@ -281,8 +282,7 @@ impl CreateStreamWorkspace {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        let response = self.core.send(request).await?;
-        response.json::<models::StreamsTenant>(op)
+        self.core.send(request).await?.json::<models::StreamsTenant>(op)
     }
 }
 
@@ -295,7 +295,7 @@ impl std::future::IntoFuture for CreateStreamWorkspace {
 }
 
 /// Request builder for [`Client::start_stream_processor`]: set optional parameters, then `.await` it (or call `send`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StartStreamProcessor {
     core: rt::Core,
@@ -315,6 +315,7 @@ impl StartStreamProcessor {
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start",
         versions: &["2024-08-05"],
         default_version: Some("2024-08-05"),
+        media_suffix: "json",
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
@@ -353,8 +354,7 @@ impl StartStreamProcessor {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        let response = self.core.send(request).await?;
-        Ok(response.empty())
+        Ok(self.core.send(request).await?.empty())
     }
 }
 
@@ -367,7 +367,7 @@ impl std::future::IntoFuture for StartStreamProcessor {
 }
 
 /// Request builder for [`Client::update_stream_connection`]: set optional parameters, then `.await` it (or call `send`).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateStreamConnection {
     core: rt::Core,
@@ -388,6 +388,7 @@ impl UpdateStreamConnection {
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
         versions: &["2024-08-05"],
         default_version: Some("2024-08-05"),
+        media_suffix: "json",
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
@@ -429,8 +430,7 @@ impl UpdateStreamConnection {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        let response = self.core.send(request).await?;
-        response.json::<models::StreamsConnection>(op)
+        self.core.send(request).await?.json::<models::StreamsConnection>(op)
     }
 }
 

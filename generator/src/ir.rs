@@ -224,10 +224,9 @@ pub struct Operation {
     pub method: Method,
     /// Path template as in the spec, e.g. `/api/atlas/v2/groups/{groupId}/streams`.
     pub path: String,
-    /// Path parameters in template order.
-    pub path_params: Vec<Param>,
-    /// Query parameters (required ones first, then optional ones), in spec order.
-    pub query_params: Vec<Param>,
+    /// Parameters: path ones in template order, then required query and header ones, then
+    /// optional ones, each group in spec order.
+    pub params: Vec<Param>,
     /// The request body, if any.
     pub body: Option<Body>,
     /// What a success returns.
@@ -238,13 +237,28 @@ pub struct Operation {
     pub default_version: Option<String>,
     /// Documented error statuses with their descriptions.
     pub errors: Vec<(String, String)>,
+    /// How to walk all pages, for a paginated list.
+    pub pagination: Option<Pagination>,
     /// JSON pointer of the operation in the spec.
     pub origin: String,
 }
 
-/// A path or query parameter.
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A segment of the path.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// A path, query or header parameter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Param {
+    /// Where it goes.
+    pub location: ParamLocation,
     /// Rust identifier.
     pub name: String,
     /// Name on the wire.
@@ -270,11 +284,28 @@ pub struct Body {
     pub doc: Option<String>,
 }
 
+/// A list answered page by page: `{results: [...], totalCount}` with a page-number parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// The setter of the page number (e.g. `page_num`).
+    pub page_param: String,
+    /// The struct field holding one page of items (e.g. `results`).
+    pub items_field: String,
+    /// Whether `items_field` is optional in the response type.
+    pub items_optional: bool,
+    /// The field with the total count, if any (e.g. `total_count`).
+    pub total_field: Option<String>,
+    /// The item type.
+    pub item: TypeRef,
+}
+
 /// The success response of an operation.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SuccessResponse {
     /// The documented success status, e.g. `200`.
     pub status: u16,
+    /// The suffix of the vendor media type to accept (`json`, `gzip`, ...).
+    pub media_suffix: String,
     /// What the body holds.
     pub kind: ResponseKind,
 }

@@ -135,8 +135,8 @@ fn a_one_of_of_string_enums_is_one_enum_and_group_ids_share_one_type() {
         .iter()
         .find(|o| o.name == "startStreamProcessor")
         .unwrap();
-    assert_eq!(op.path_params[0].ty, TypeRef::Named("GroupId".into()));
-    assert!(op.path_params[0].validated);
+    assert_eq!(op.params[0].ty, TypeRef::Named("GroupId".into()));
+    assert!(op.params[0].validated);
 }
 
 #[test]

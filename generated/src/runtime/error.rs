@@ -84,6 +84,14 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+    /// A streamed body broke off or could not be decompressed.
+    #[error("{operation}: download failed: {message}")]
+    Download {
+        /// The operation.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
     /// Credentials were refused or a token could not be obtained.
     #[error("{operation}: authentication failed: {message}")]
     Auth {

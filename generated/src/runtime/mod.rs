@@ -3,8 +3,10 @@
 
 mod auth;
 mod client;
+mod download;
 mod error;
 mod nullable;
+mod paginate;
 mod pattern;
 mod request;
 mod retry;
@@ -18,8 +20,10 @@ use std::pin::Pin;
 
 pub use bytes::Bytes;
 pub use client::{ClientBuilder, Core, DEFAULT_BASE_URL};
+pub use download::{ByteStream, Download};
 pub use error::{ApiError, Error};
 pub use nullable::Nullable;
+pub use paginate::{paginate, ItemStream, Page};
 pub use pattern::{InvalidValue, Pattern};
 pub use request::{validate, Method, Operation, RateLimit, RawResponse, Request, Response};
 pub use retry::RetryPolicy;

@@ -22,6 +22,8 @@ pub struct Operation {
     pub versions: &'static [&'static str],
     /// The version sent unless overridden.
     pub default_version: Option<&'static str>,
+    /// What the success body is: the `+suffix` of its media type (`json`, `gzip`, ...).
+    pub media_suffix: &'static str,
     /// Whether sending the request twice has the same effect as once.
     pub idempotent: bool,
 }
@@ -61,6 +63,7 @@ pub struct Request {
     pub(crate) operation: &'static Operation,
     pub(crate) path_params: Vec<(&'static str, String)>,
     pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) version: Option<String>,
     pub(crate) body: Option<Vec<u8>>,
 }
@@ -75,6 +78,7 @@ impl Request {
             operation,
             path_params: Vec::new(),
             query: Vec::new(),
+            headers: Vec::new(),
             version: version.map(str::to_owned),
             body: None,
         })
@@ -88,6 +92,11 @@ impl Request {
     /// Adds a query parameter.
     pub fn query(&mut self, name: &'static str, value: &(impl Display + ?Sized)) {
         self.query.push((name, value.to_string()));
+    }
+
+    /// Adds a header parameter.
+    pub fn header(&mut self, name: &'static str, value: &(impl Display + ?Sized)) {
+        self.headers.push((name, value.to_string()));
     }
 
     /// Sets a JSON body.
@@ -136,6 +145,16 @@ pub struct RateLimit {
     pub limit: Option<u64>,
     /// `RateLimit-Remaining`: requests left in the current window.
     pub remaining: Option<u64>,
+}
+
+impl RateLimit {
+    pub(crate) fn from_headers(headers: &http::HeaderMap) -> Self {
+        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse().ok();
+        RateLimit {
+            limit: number("ratelimit-limit"),
+            remaining: number("ratelimit-remaining"),
+        }
+    }
 }
 
 /// A success response: the decoded value plus what the headers said.

@@ -4,6 +4,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use tracing::Instrument;
 
 use super::client::Core;
+use super::download::Download;
 use super::error::{ApiError, Error};
 use super::request::{RawResponse, Request};
 use super::retry::{parse_retry_after, Failure};
@@ -23,14 +24,44 @@ enum Attempt {
 }
 
 impl Core {
-    /// Sends a request (retrying as configured) and returns the success response, or the error.
+    /// Sends a request (retrying as configured) and returns the success response with its
+    /// body read, or the error.
     pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
         let operation = request.operation;
+        let enveloped = request.enveloped();
         let span = tracing::info_span!("atlas_streams.request", operation = operation.name, method = ?operation.method);
-        self.send_with_retries(request).instrument(span).await
+        async move {
+            let response = self.send_with_retries(request).await?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| Error::transport(operation.name, e))?;
+            tracing::debug!(status, bytes = body.len(), "received");
+            Ok(RawResponse {
+                operation: operation.name,
+                status,
+                headers,
+                body,
+                enveloped,
+            })
+        }
+        .instrument(span)
+        .await
     }
 
-    async fn send_with_retries(&self, request: Request) -> Result<RawResponse, Error> {
+    /// Sends a request (retrying as configured until a success status arrives) and hands the
+    /// body over unread, to be streamed.
+    pub async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
+        let operation = request.operation;
+        let span = tracing::info_span!("atlas_streams.request", operation = operation.name, method = ?operation.method);
+        let response = self.send_with_retries(request).instrument(span).await?;
+        Ok(Download::new(operation.name, response))
+    }
+
+    /// The retry loop; returns a success response whose body is still unread.
+    async fn send_with_retries(&self, request: Request) -> Result<reqwest::Response, Error> {
         let operation = request.operation;
         // Everything that can be wrong with the arguments is found before the first byte is sent.
         let url = self.url(&request)?;
@@ -44,10 +75,21 @@ impl Core {
             .as_deref()
             .or(self.inner.api_version.as_deref())
             .or(operation.default_version);
-        let media = match version {
-            Some(version) => format!("application/vnd.atlas.{version}+json"),
-            None => "application/json".to_owned(),
+        // Bodies are JSON; what is accepted back is the operation's own kind (`+gzip` for logs).
+        let (content_type, accept) = match version {
+            Some(version) => (
+                format!("application/vnd.atlas.{version}+json"),
+                format!("application/vnd.atlas.{version}+{}", operation.media_suffix),
+            ),
+            None => ("application/json".to_owned(), "application/json".to_owned()),
         };
+        let mut extra_headers = http::HeaderMap::new();
+        for (name, value) in &request.headers {
+            let value = http::HeaderValue::from_str(value).map_err(|_| {
+                Error::invalid_argument(operation.name, name, "contains characters a header cannot carry")
+            })?;
+            extra_headers.append(*name, value);
+        }
         let (mut attempt, mut auth_retries) = (0u32, 0u32);
         loop {
             attempt += 1;
@@ -68,9 +110,12 @@ impl Core {
                         .inner
                         .http
                         .request(method.clone(), url.clone())
-                        .header(http::header::ACCEPT, &media);
+                        .header(http::header::ACCEPT, &accept)
+                        .headers(extra_headers.clone());
                     if let Some(body) = &request.body {
-                        builder = builder.header(http::header::CONTENT_TYPE, &media).body(body.clone());
+                        builder = builder
+                            .header(http::header::CONTENT_TYPE, &content_type)
+                            .body(body.clone());
                     }
                     if let Some(header) = &sent.header {
                         builder = builder.header(http::header::AUTHORIZATION, header.clone());
@@ -101,21 +146,15 @@ impl Core {
                         tracing::debug!(auth_retries, "answering an authentication challenge");
                         continue;
                     }
+                    if (200..300).contains(&status) {
+                        return Ok(response);
+                    }
                     let headers = response.headers().clone();
                     let body = response
                         .bytes()
                         .await
                         .map_err(|e| Error::transport(operation.name, e))?;
-                    tracing::debug!(status, "received");
-                    if (200..300).contains(&status) {
-                        return Ok(RawResponse {
-                            operation: operation.name,
-                            status,
-                            headers,
-                            body,
-                            enveloped: request.enveloped(),
-                        });
-                    }
+                    tracing::debug!(status, "received an error status");
                     let retry_after = headers
                         .get(http::header::RETRY_AFTER)
                         .and_then(|v| parse_retry_after(v.to_str().ok()?));

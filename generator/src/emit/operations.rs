@@ -9,7 +9,7 @@ use quote::quote;
 
 use super::rust::{doc, ident, qualified_type_tokens};
 use crate::format::Item;
-use crate::ir::{Api, Operation, Param, ResponseKind, TypeRef};
+use crate::ir::{Api, Operation, Param, ParamLocation, ResponseKind, TypeRef};
 
 /// Every item of `operations.rs`.
 pub fn items(api: &Api) -> Vec<Item> {
@@ -85,13 +85,17 @@ fn arg_kind(param: &Param) -> ArgKind {
     }
 }
 
-/// Required parameters (path, then required query) with how each is taken.
+/// Required parameters (path ones first) with how each is taken.
 fn required_params(op: &Operation) -> Vec<(&Param, ArgKind)> {
-    op.path_params
+    op.params
         .iter()
-        .chain(op.query_params.iter().filter(|p| p.required))
+        .filter(|p| p.required)
         .map(|p| (p, arg_kind(p)))
         .collect()
+}
+
+fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| !p.required)
 }
 
 fn client_method(op: &Operation) -> TokenStream {
@@ -118,7 +122,7 @@ fn client_method(op: &Operation) -> TokenStream {
             }
         }
     }
-    for param in op.query_params.iter().filter(|p| !p.required) {
+    for param in optional_params(op) {
         let name = ident(&param.name);
         inits.push(quote! { #name: None });
     }
@@ -150,11 +154,7 @@ fn method_doc(op: &Operation) -> String {
         text.push_str(description);
         text.push_str("\n\n");
     }
-    let required: Vec<&Param> = op
-        .path_params
-        .iter()
-        .chain(op.query_params.iter().filter(|p| p.required))
-        .collect();
+    let required: Vec<&Param> = op.params.iter().filter(|p| p.required).collect();
     if !required.is_empty() {
         text.push_str("Arguments:\n");
         for param in required {
@@ -180,6 +180,9 @@ fn method_doc(op: &Operation) -> String {
         }
     }
     text.push('.');
+    if op.pagination.is_some() {
+        text.push_str(" One page per call; the builder's `items()` streams every item of every page.");
+    }
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\n");
         text.push_str("Fails with [`rt::Error::Api`] on the documented error statuses: ");
@@ -196,12 +199,8 @@ fn method_doc(op: &Operation) -> String {
     text
 }
 
-fn builder(op: &Operation) -> TokenStream {
-    let builder = ident(&op.builder_name);
-    let struct_doc = format!(
-        " Request builder for [`Client::{}`]: set optional parameters, then `.await` it (or call `send`).",
-        op.method_name.trim_start_matches("r#")
-    );
+/// The builder's fields and optional-parameter setters.
+fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut fields = vec![quote! { core: rt::Core }];
     for (param, kind) in required_params(op) {
         let name = ident(&param.name);
@@ -212,7 +211,7 @@ fn builder(op: &Operation) -> TokenStream {
         fields.push(quote! { #name: #ty });
     }
     let mut setters = Vec::new();
-    for param in op.query_params.iter().filter(|p| !p.required) {
+    for param in optional_params(op) {
         let name = ident(&param.name);
         let ty = qualified_type_tokens(&param.ty);
         fields.push(quote! { #name: Option<#ty> });
@@ -242,7 +241,71 @@ fn builder(op: &Operation) -> TokenStream {
         }
     }
     fields.push(quote! { version: Option<String> });
+    (fields, setters)
+}
 
+/// The statements that put every argument into the `rt::Request`.
+fn request_steps(op: &Operation) -> Vec<TokenStream> {
+    let mut steps = Vec::new();
+    for param in &op.params {
+        let field = ident(&param.name);
+        let wire = &param.wire_name;
+        let add = match param.location {
+            ParamLocation::Path => quote! { path_param },
+            ParamLocation::Query => quote! { query },
+            ParamLocation::Header => quote! { header },
+        };
+        let step = match (param.required, arg_kind(param)) {
+            (true, ArgKind::Validated(ty)) => {
+                quote! { request.#add(#wire, rt::validate::<#ty>(op, #wire, self.#field)?.as_str()); }
+            }
+            (true, ArgKind::Text) => quote! { request.#add(#wire, &self.#field); },
+            (true, _) if param.location == ParamLocation::Path => {
+                quote! { request.#add(#wire, &self.#field.to_string()); }
+            }
+            (true, _) => list_or_value(&add, wire, &param.ty, quote! { Some(&self.#field) }),
+            (false, _) => list_or_value(&add, wire, &param.ty, quote! { self.#field.as_ref() }),
+        };
+        steps.push(step);
+    }
+    if let Some(body) = &op.body {
+        if body.required {
+            steps.push(quote! { request.json_body(op, &self.body)?; });
+        } else {
+            steps.push(quote! {
+                if let Some(body) = &self.body {
+                    request.json_body(op, body)?;
+                }
+            });
+        }
+    }
+    steps
+}
+
+fn list_or_value(add: &TokenStream, wire: &str, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::List(_) => quote! {
+            if let Some(values) = #value {
+                for value in values {
+                    request.#add(#wire, value);
+                }
+            }
+        },
+        _ => quote! {
+            if let Some(value) = #value {
+                request.#add(#wire, value);
+            }
+        },
+    }
+}
+
+fn builder(op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let struct_doc = format!(
+        " Request builder for [`Client::{}`]: set optional parameters, then `.await` it (or call `send`).",
+        op.method_name.trim_start_matches("r#")
+    );
+    let (fields, setters) = fields_and_setters(op);
     let name = &op.name;
     let http_method = ident(match op.method.as_str() {
         "GET" => "Get",
@@ -260,6 +323,7 @@ fn builder(op: &Operation) -> TokenStream {
         Some(v) => quote! { Some(#v) },
         None => quote! { None },
     };
+    let media_suffix = &op.response.media_suffix;
     let idempotent = op.method.is_idempotent();
     let version_doc = match &op.default_version {
         Some(v) => format!(
@@ -268,52 +332,68 @@ fn builder(op: &Operation) -> TokenStream {
         ),
         None => " Sends this API version (`YYYY-MM-DD`) in `Accept` and `Content-Type`.".to_owned(),
     };
-
-    let mut steps = Vec::new();
-    for (param, kind) in required_params(op) {
-        let field = ident(&param.name);
-        let wire = &param.wire_name;
-        let is_path = op.path_params.iter().any(|p| p.wire_name == param.wire_name);
-        let value = match kind {
-            ArgKind::Validated(ty) => {
-                quote! { rt::validate::<#ty>(op, #wire, self.#field)?.as_str() }
-            }
-            ArgKind::Text => quote! { &self.#field },
-            ArgKind::Value(_) => quote! { &self.#field.to_string() },
-        };
-        if is_path {
-            steps.push(quote! { request.path_param(#wire, #value); });
-        } else {
-            steps.push(query_step(wire, &param.ty, quote! { Some(&self.#field) }));
-        }
-    }
-    for param in op.query_params.iter().filter(|p| !p.required) {
-        let field = ident(&param.name);
-        steps.push(query_step(&param.wire_name, &param.ty, quote! { self.#field.as_ref() }));
-    }
-    if let Some(body) = &op.body {
-        if body.required {
-            steps.push(quote! { request.json_body(op, &self.body)?; });
-        } else {
-            steps.push(quote! {
-                if let Some(body) = &self.body {
-                    request.json_body(op, body)?;
-                }
-            });
-        }
-    }
+    let steps = request_steps(op);
     let mutability = (!steps.is_empty()).then(|| quote! { mut });
-    let (output, decode) = match &op.response.kind {
+    let prepare = quote! {
+        let op = &Self::OPERATION;
+        let #mutability request = rt::Request::new(op, self.version.as_deref())?;
+        #(#steps)*
+    };
+    let sending = match &op.response.kind {
         ResponseKind::Json(ty) => {
             let ty = qualified_type_tokens(ty);
-            (ty.clone(), quote! { response.json::<#ty>(op) })
+            sends(&ty, quote! { #prepare self.core.send(request).await?.json::<#ty>(op) })
         }
-        ResponseKind::Empty => (quote! { () }, quote! { Ok(response.empty()) }),
-        ResponseKind::Binary => (quote! { rt::Bytes }, quote! { Ok(response.bytes()) }),
+        ResponseKind::Empty => sends(
+            &quote! { () },
+            quote! { #prepare Ok(self.core.send(request).await?.empty()) },
+        ),
+        ResponseKind::Binary => quote! {
+            /// Sends the request and returns the body as a stream, as it arrives (nothing is
+            /// buffered; see [`rt::Download`] for decompressing on the fly).
+            pub async fn send(self) -> Result<rt::Download, rt::Error> {
+                #prepare
+                self.core.send_streaming(request).await
+            }
+        },
     };
+    let into_future = match &op.response.kind {
+        ResponseKind::Binary => quote! { rt::Download },
+        ResponseKind::Json(ty) => qualified_type_tokens(ty),
+        ResponseKind::Empty => quote! { () },
+    };
+    let items = op.pagination.as_ref().map(|p| {
+        let item = qualified_type_tokens(&p.item);
+        let page = ident(&p.page_param);
+        let field = ident(&p.items_field);
+        let items = if p.items_optional {
+            quote! { page.#field.unwrap_or_default() }
+        } else {
+            quote! { page.#field }
+        };
+        let total = match &p.total_field {
+            Some(total) => {
+                let total = ident(total);
+                quote! { page.#total.map(i64::from) }
+            }
+            None => quote! { None },
+        };
+        quote! {
+            /// Every item of every page, fetched one page at a time as the stream is read. The
+            /// page size is this builder's, the first page is 1 (or the one set), and the stream
+            /// ends after the page that completes the total count, or at an empty page.
+            pub fn items(self) -> rt::ItemStream<#item> {
+                let first = self.#page.unwrap_or(1);
+                rt::paginate(self, first, |builder: Self, page_number| async move {
+                    let page = builder.#page(page_number).send().await?;
+                    Ok(rt::Page { items: #items, total: #total })
+                })
+            }
+        }
+    });
     quote! {
         #[doc = #struct_doc]
-        #[derive(Debug)]
+        #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is awaited or sent"]
         pub struct #builder {
             #(#fields,)*
@@ -326,6 +406,7 @@ fn builder(op: &Operation) -> TokenStream {
                 path: #path,
                 versions: &[#(#versions),*],
                 default_version: #default_version,
+                media_suffix: #media_suffix,
                 idempotent: #idempotent,
             };
             #(#setters)*
@@ -334,22 +415,12 @@ fn builder(op: &Operation) -> TokenStream {
                 self.version = Some(version.into());
                 self
             }
-            /// Sends the request and decodes the success value.
-            pub async fn send(self) -> Result<#output, rt::Error> {
-                self.send_with_response().await.map(rt::Response::into_value)
-            }
-            /// Sends the request; the result also carries the status and rate-limit headers.
-            pub async fn send_with_response(self) -> Result<rt::Response<#output>, rt::Error> {
-                let op = &Self::OPERATION;
-                let #mutability request = rt::Request::new(op, self.version.as_deref())?;
-                #(#steps)*
-                let response = self.core.send(request).await?;
-                #decode
-            }
+            #sending
+            #items
         }
         impl std::future::IntoFuture for #builder {
-            type Output = Result<#output, rt::Error>;
-            type IntoFuture = rt::BoxFuture<#output>;
+            type Output = Result<#into_future, rt::Error>;
+            type IntoFuture = rt::BoxFuture<#into_future>;
             fn into_future(self) -> Self::IntoFuture {
                 Box::pin(self.send())
             }
@@ -357,19 +428,16 @@ fn builder(op: &Operation) -> TokenStream {
     }
 }
 
-fn query_step(wire: &str, ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::List(_) => quote! {
-            if let Some(values) = #value {
-                for value in values {
-                    request.query(#wire, value);
-                }
-            }
-        },
-        _ => quote! {
-            if let Some(value) = #value {
-                request.query(#wire, value);
-            }
-        },
+/// `send` and `send_with_response` for a response decoded into `output`.
+fn sends(output: &TokenStream, body: TokenStream) -> TokenStream {
+    quote! {
+        /// Sends the request and decodes the success value.
+        pub async fn send(self) -> Result<#output, rt::Error> {
+            self.send_with_response().await.map(rt::Response::into_value)
+        }
+        /// Sends the request; the result also carries the status and rate-limit headers.
+        pub async fn send_with_response(self) -> Result<rt::Response<#output>, rt::Error> {
+            #body
+        }
     }
 }

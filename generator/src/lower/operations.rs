@@ -9,7 +9,7 @@ use super::naming::{field_name, type_name};
 use super::view::RefOr;
 use super::{Class, Dir, Lowerer};
 use crate::diag::Diagnostic;
-use crate::ir::{Body, Method, Operation, Param, ResponseKind, SuccessResponse};
+use crate::ir::{Body, Method, Operation, Pagination, Param, ParamLocation, ResponseKind, SuccessResponse, TypeRef};
 use crate::locate::escape_segment;
 
 /// An operation as found in the spec.
@@ -114,8 +114,7 @@ impl<'a> Lowerer<'a> {
     /// Pass 3 for one operation.
     pub(super) fn convert_operation(&mut self, site: &OpSite<'a>) -> Option<Operation> {
         let name = operation_name(site);
-        let mut path_params = Vec::new();
-        let mut query_params = Vec::new();
+        let mut params = Vec::new();
         for param in self.params(site) {
             let data = param.data;
             let (ty, validated) = match &data.format {
@@ -136,26 +135,30 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
             };
-            let lowered = Param {
+            let location = match param.location {
+                "path" => ParamLocation::Path,
+                "query" => ParamLocation::Query,
+                "header" => ParamLocation::Header,
+                other => {
+                    self.unsupported(
+                        &param.pointer,
+                        &format!("`in: {other}` parameters"),
+                        "send cookies through a custom HTTP client instead, or drop the parameter",
+                    );
+                    continue;
+                }
+            };
+            params.push(Param {
+                location,
                 name: field_name(&data.name),
                 wire_name: data.name.clone(),
                 ty,
                 required: data.required || param.location == "path",
                 validated,
                 doc: doc::clean(data.description.as_deref()),
-            };
-            match param.location {
-                "path" => path_params.push(lowered),
-                "query" => query_params.push(lowered),
-                other => self.unsupported(
-                    &param.pointer,
-                    &format!("`in: {other}` parameters"),
-                    "only path and query parameters are supported; send headers with a custom client middleware",
-                ),
-            }
+            });
         }
-        self.check_path_template(site, &mut path_params);
-        query_params.sort_by_key(|p| !p.required);
+        self.check_path_template(site, &mut params);
 
         let mut versions = Vec::new();
         let body = match self.request_body(site) {
@@ -177,6 +180,11 @@ impl<'a> Lowerer<'a> {
             Some((status, response, pointer)) => {
                 let found = media(&response.content, &pointer);
                 versions.extend(found.versions);
+                let media_suffix = found
+                    .chosen
+                    .as_ref()
+                    .map_or("json", |(m, _, _)| media_suffix(m))
+                    .to_owned();
                 let kind = match found.chosen {
                     Some((media_type, _, _)) if is_binary(media_type) => ResponseKind::Binary,
                     Some((_, Some(schema), media_pointer)) => {
@@ -184,16 +192,22 @@ impl<'a> Lowerer<'a> {
                     }
                     _ => ResponseKind::Empty,
                 };
-                SuccessResponse { status, kind }
+                SuccessResponse {
+                    status,
+                    media_suffix,
+                    kind,
+                }
             }
             None => SuccessResponse {
                 status: 200,
+                media_suffix: "json".to_owned(),
                 kind: ResponseKind::Empty,
             },
         };
         versions.sort();
         versions.dedup();
         let errors = self.error_responses(site);
+        let pagination = pagination(&params, &response.kind, &self.struct_fields_of(&response.kind));
         let op = site.op;
         Some(Operation {
             method_name: field_name(&name),
@@ -205,13 +219,13 @@ impl<'a> Lowerer<'a> {
             deprecated: op.deprecated,
             method: site.method,
             path: site.path.to_owned(),
-            path_params,
-            query_params,
+            params,
             body,
             response,
             default_version: versions.last().cloned(),
             versions,
             errors,
+            pagination,
             origin: site.pointer.clone(),
         })
     }
@@ -298,11 +312,14 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Every `{name}` in the path has a path parameter, and every path parameter a `{name}`;
-    /// path parameters end up in template order.
+    /// parameters end up ordered: path ones (in template order), required others, optional others.
     fn check_path_template(&mut self, site: &OpSite<'a>, params: &mut [Param]) {
         let names = template_names(site.path);
         for name in &names {
-            if !params.iter().any(|p| &p.wire_name == name) {
+            if !params
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && &p.wire_name == name)
+            {
                 self.report(Diagnostic::new(
                     format!("{}/parameters", site.pointer),
                     format!("the path `{}` has `{{{name}}}` but the operation declares no path parameter `{name}`", site.path),
@@ -310,7 +327,7 @@ impl<'a> Lowerer<'a> {
                 ));
             }
         }
-        for param in params.iter() {
+        for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
             if !names.contains(&param.wire_name) {
                 self.report(Diagnostic::new(
                     format!("{}/parameters", site.pointer),
@@ -325,7 +342,11 @@ impl<'a> Lowerer<'a> {
                 ));
             }
         }
-        params.sort_by_key(|p| names.iter().position(|n| *n == p.wire_name));
+        params.sort_by_key(|p| match p.location {
+            ParamLocation::Path => (0, names.iter().position(|n| *n == p.wire_name)),
+            _ if p.required => (1, None),
+            _ => (2, None),
+        });
     }
 
     fn request_body(&mut self, site: &OpSite<'a>) -> Option<(&'a RequestBody, String)> {
@@ -401,6 +422,22 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// The fields of a JSON response's struct (empty for anything else).
+    fn struct_fields_of(&mut self, kind: &ResponseKind) -> Vec<crate::ir::Field> {
+        let ResponseKind::Json(TypeRef::Named(name)) = kind else {
+            return Vec::new();
+        };
+        let key = self.names.iter().find(|(_, n)| *n == name).map(|(k, _)| k.clone());
+        let Some(key) = key else { return Vec::new() };
+        let Some(schema) = self.schema_at(&key.pointer) else {
+            return Vec::new();
+        };
+        if self.classify(&key.pointer, schema) != Class::Struct {
+            return Vec::new();
+        }
+        self.convert_struct(&key.pointer, schema, key.dir).fields
+    }
+
     /// Documented error statuses (4xx, 5xx, ranges, default) and their descriptions.
     fn error_responses(&mut self, site: &OpSite<'a>) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -468,6 +505,42 @@ fn media_version(media_type: &str) -> Option<String> {
             .enumerate()
             .all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
     is_date.then(|| version.to_owned())
+}
+
+/// What a media type's `+suffix` (or subtype) says the body is: `json`, `gzip`, `csv`, ...
+fn media_suffix(media_type: &str) -> &str {
+    match media_type.rsplit_once('+') {
+        Some((_, suffix)) => suffix,
+        None => media_type.rsplit('/').next().unwrap_or("json"),
+    }
+}
+
+/// The page-walking convention of the Atlas Admin API: a `pageNum` query parameter and a
+/// response object with a `results` list (and usually `totalCount`).
+const PAGE_PARAM: &str = "pageNum";
+const ITEMS_FIELD: &str = "results";
+const TOTAL_FIELD: &str = "totalCount";
+
+/// Recognizes a paginated list operation from its parameters and its response's fields.
+fn pagination(params: &[Param], kind: &ResponseKind, fields: &[crate::ir::Field]) -> Option<Pagination> {
+    let ResponseKind::Json(TypeRef::Named(_)) = kind else {
+        return None;
+    };
+    let page = params
+        .iter()
+        .find(|p| p.location == ParamLocation::Query && p.wire_name == PAGE_PARAM && !p.required)?;
+    let items = fields.iter().find(|f| f.wire_name == ITEMS_FIELD)?;
+    let TypeRef::List(item) = &items.ty else { return None };
+    let total = fields
+        .iter()
+        .find(|f| f.wire_name == TOTAL_FIELD && matches!(f.ty, TypeRef::I32 | TypeRef::I64));
+    Some(Pagination {
+        page_param: page.name.clone(),
+        items_field: items.name.clone(),
+        items_optional: items.presence != crate::ir::Presence::Required,
+        total_field: total.map(|t| t.name.clone()),
+        item: (**item).clone(),
+    })
 }
 
 fn is_binary(media_type: &str) -> bool {

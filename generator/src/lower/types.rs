@@ -60,7 +60,7 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn convert_struct(&mut self, pointer: &str, schema: &'a Schema, dir: Option<Dir>) -> StructDef {
+    pub(super) fn convert_struct(&mut self, pointer: &str, schema: &'a Schema, dir: Option<Dir>) -> StructDef {
         let mut namer = Namer::default();
         let mut fields = Vec::new();
         for prop in self.struct_props(pointer, schema) {
