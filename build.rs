@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed=spec");
     println!("cargo:rerun-if-changed=tests/fixtures");
+    println!("cargo::rustc-check-cfg=cfg(official_spec)");
 
     let mut failed = false;
     failed |= !run(&root.join("spec"), &out.join("spec"));
@@ -30,6 +31,14 @@ fn main() -> ExitCode {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         failed |= !run(&spec, &out.join("fixtures").join(stem));
+    }
+    // MongoDB's official Streams spec (beside the checkout in `shared/`) is real-world input the
+    // generator must handle unchanged; `tests/official_spec.rs` compiles what comes out.
+    let official = root.join("../shared/reference/atlas-streams-official.yaml");
+    println!("cargo:rerun-if-changed={}", official.display());
+    if official.is_file() {
+        failed |= !run(&official, &out.join("fixtures/official"));
+        println!("cargo::rustc-cfg=official_spec");
     }
     if failed {
         ExitCode::FAILURE

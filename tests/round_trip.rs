@@ -4,7 +4,7 @@
 mod common;
 
 use atlas_streams::models::{
-    BaseStreamsRegion, StreamConfigTier, StreamsConnection, StreamsConnectionRequest,
+    BaseStreamsRegion, StreamWorkspaceTier, StreamsConnection, StreamsConnectionRequest,
     StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest, StreamsTenant, StreamsTenantRequest,
 };
 use atlas_streams::{ApiError, Secret};
@@ -110,7 +110,7 @@ fn seed_responses_decode_into_the_right_variants() {
     );
     assert_eq!(
         tenant.stream_config.value().and_then(|c| c.tier.clone()),
-        Some(StreamConfigTier::Sp30)
+        Some(StreamWorkspaceTier::Sp30)
     );
     assert_eq!(
         tenant.id.as_ref().map(|id| id.as_str()),

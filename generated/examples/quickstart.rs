@@ -15,7 +15,7 @@
 use std::process::ExitCode;
 
 use atlas_streams::models::{
-    BaseStreamsRegion, StreamConfigRequest, StreamConfigTier, StreamsConnectionRequest,
+    BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsConnectionRequest,
     StreamsDataProcessRegionCloudProvider, StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest,
     StreamsKafkaConnectionRequest, StreamsTenantRequest,
 };
@@ -133,7 +133,7 @@ async fn run(config: Config) -> Result<(), atlas_streams::Error> {
             BaseStreamsRegion::VirginiaUsa,
         )),
         stream_config: Nullable::Value(StreamConfigRequest {
-            tier: Some(StreamConfigTier::Sp10),
+            tier: Some(StreamWorkspaceTier::Sp10),
             ..Default::default()
         }),
         ..Default::default()

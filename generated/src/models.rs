@@ -224,7 +224,7 @@ pub struct DbRoleToExecute {
     pub role: Option<String>,
     /// Type of the DB role. Can be either Built In or Custom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<DbRoleToExecuteType>,
+    pub r#type: Option<DbRoleType>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
@@ -241,7 +241,7 @@ pub struct DbRoleToExecuteRequest {
     pub role: Option<String>,
     /// Type of the DB role. Can be either Built In or Custom.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<DbRoleToExecuteType>,
+    pub r#type: Option<DbRoleType>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -250,7 +250,7 @@ pub struct DbRoleToExecuteRequest {
 /// Type of the DB role. Can be either Built In or Custom.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum DbRoleToExecuteType {
+pub enum DbRoleType {
     /// `BUILT_IN`
     BuiltIn,
     /// `CUSTOM`
@@ -259,7 +259,7 @@ pub enum DbRoleToExecuteType {
     Unknown(String),
 }
 
-impl DbRoleToExecuteType {
+impl DbRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -270,7 +270,7 @@ impl DbRoleToExecuteType {
     }
 }
 
-impl From<&str> for DbRoleToExecuteType {
+impl From<&str> for DbRoleType {
     fn from(value: &str) -> Self {
         match value {
             "BUILT_IN" => Self::BuiltIn,
@@ -280,26 +280,26 @@ impl From<&str> for DbRoleToExecuteType {
     }
 }
 
-impl std::str::FromStr for DbRoleToExecuteType {
+impl std::str::FromStr for DbRoleType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for DbRoleToExecuteType {
+impl std::fmt::Display for DbRoleType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for DbRoleToExecuteType {
+impl Serialize for DbRoleType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for DbRoleToExecuteType {
+impl<'de> Deserialize<'de> for DbRoleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -386,88 +386,67 @@ pub struct Link {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Configuration options for an Atlas Stream Processing Workspace.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct StreamConfig {
-    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<StreamConfigTier>,
-    /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
-    #[serde(rename = "maxTierSize", default, skip_serializing_if = "Option::is_none")]
-    pub max_tier_size: Option<StreamConfigMaxTierSize>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub links: Option<Vec<Link>>,
-    /// Properties this version of the client does not know; kept so they survive a round trip.
-    #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
+/// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum StreamConfigMaxTierSize {
-    /// `SP50`
-    Sp50,
-    /// `SP30`
-    Sp30,
-    /// `SP10`
-    Sp10,
-    /// `SP5`
-    Sp5,
-    /// `SP2`
-    Sp2,
+pub enum NetworkingAccessType {
+    /// `PUBLIC`
+    Public,
+    /// `VPC`
+    Vpc,
+    /// `PRIVATE_LINK`
+    PrivateLink,
+    /// `TRANSIT_GATEWAY`
+    TransitGateway,
     /// A value this version of the client does not know, kept verbatim.
     Unknown(String),
 }
 
-impl StreamConfigMaxTierSize {
+impl NetworkingAccessType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Sp50 => "SP50",
-            Self::Sp30 => "SP30",
-            Self::Sp10 => "SP10",
-            Self::Sp5 => "SP5",
-            Self::Sp2 => "SP2",
+            Self::Public => "PUBLIC",
+            Self::Vpc => "VPC",
+            Self::PrivateLink => "PRIVATE_LINK",
+            Self::TransitGateway => "TRANSIT_GATEWAY",
             Self::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for StreamConfigMaxTierSize {
+impl From<&str> for NetworkingAccessType {
     fn from(value: &str) -> Self {
         match value {
-            "SP50" => Self::Sp50,
-            "SP30" => Self::Sp30,
-            "SP10" => Self::Sp10,
-            "SP5" => Self::Sp5,
-            "SP2" => Self::Sp2,
+            "PUBLIC" => Self::Public,
+            "VPC" => Self::Vpc,
+            "PRIVATE_LINK" => Self::PrivateLink,
+            "TRANSIT_GATEWAY" => Self::TransitGateway,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl std::str::FromStr for StreamConfigMaxTierSize {
+impl std::str::FromStr for NetworkingAccessType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for StreamConfigMaxTierSize {
+impl std::fmt::Display for NetworkingAccessType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for StreamConfigMaxTierSize {
+impl Serialize for NetworkingAccessType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for StreamConfigMaxTierSize {
+impl<'de> Deserialize<'de> for NetworkingAccessType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -477,22 +456,39 @@ impl<'de> Deserialize<'de> for StreamConfigMaxTierSize {
 
 /// Configuration options for an Atlas Stream Processing Workspace.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct StreamConfigRequest {
+pub struct StreamConfig {
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<StreamConfigTier>,
+    pub tier: Option<StreamWorkspaceTier>,
     /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
     #[serde(rename = "maxTierSize", default, skip_serializing_if = "Option::is_none")]
-    pub max_tier_size: Option<StreamConfigMaxTierSize>,
+    pub max_tier_size: Option<StreamWorkspaceMaxTierSize>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+/// Configuration options for an Atlas Stream Processing Workspace.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamConfigRequest {
+    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<StreamWorkspaceTier>,
+    /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
+    #[serde(rename = "maxTierSize", default, skip_serializing_if = "Option::is_none")]
+    pub max_tier_size: Option<StreamWorkspaceMaxTierSize>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum StreamConfigTier {
+pub enum StreamWorkspaceMaxTierSize {
     /// `SP50`
     Sp50,
     /// `SP30`
@@ -507,7 +503,7 @@ pub enum StreamConfigTier {
     Unknown(String),
 }
 
-impl StreamConfigTier {
+impl StreamWorkspaceMaxTierSize {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -521,7 +517,7 @@ impl StreamConfigTier {
     }
 }
 
-impl From<&str> for StreamConfigTier {
+impl From<&str> for StreamWorkspaceMaxTierSize {
     fn from(value: &str) -> Self {
         match value {
             "SP50" => Self::Sp50,
@@ -534,26 +530,98 @@ impl From<&str> for StreamConfigTier {
     }
 }
 
-impl std::str::FromStr for StreamConfigTier {
+impl std::str::FromStr for StreamWorkspaceMaxTierSize {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
 
-impl std::fmt::Display for StreamConfigTier {
+impl std::fmt::Display for StreamWorkspaceMaxTierSize {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl Serialize for StreamConfigTier {
+impl Serialize for StreamWorkspaceMaxTierSize {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> Deserialize<'de> for StreamConfigTier {
+impl<'de> Deserialize<'de> for StreamWorkspaceMaxTierSize {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
+}
+
+/// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamWorkspaceTier {
+    /// `SP50`
+    Sp50,
+    /// `SP30`
+    Sp30,
+    /// `SP10`
+    Sp10,
+    /// `SP5`
+    Sp5,
+    /// `SP2`
+    Sp2,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamWorkspaceTier {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sp50 => "SP50",
+            Self::Sp30 => "SP30",
+            Self::Sp10 => "SP10",
+            Self::Sp5 => "SP5",
+            Self::Sp2 => "SP2",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamWorkspaceTier {
+    fn from(value: &str) -> Self {
+        match value {
+            "SP50" => Self::Sp50,
+            "SP30" => Self::Sp30,
+            "SP10" => Self::Sp10,
+            "SP5" => Self::Sp5,
+            "SP2" => Self::Sp2,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamWorkspaceTier {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamWorkspaceTier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamWorkspaceTier {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamWorkspaceTier {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1268,7 +1336,7 @@ pub struct StreamsKafkaNetworkingAccess {
     pub tgw_route_id: Option<TgwRouteId>,
     /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<StreamsKafkaNetworkingAccessType>,
+    pub r#type: Option<NetworkingAccessType>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
@@ -1291,78 +1359,10 @@ pub struct StreamsKafkaNetworkingAccessRequest {
     pub tgw_route_id: Option<TgwRouteId>,
     /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<StreamsKafkaNetworkingAccessType>,
+    pub r#type: Option<NetworkingAccessType>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-/// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum StreamsKafkaNetworkingAccessType {
-    /// `PUBLIC`
-    Public,
-    /// `VPC`
-    Vpc,
-    /// `PRIVATE_LINK`
-    PrivateLink,
-    /// `TRANSIT_GATEWAY`
-    TransitGateway,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
-}
-
-impl StreamsKafkaNetworkingAccessType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "PUBLIC",
-            Self::Vpc => "VPC",
-            Self::PrivateLink => "PRIVATE_LINK",
-            Self::TransitGateway => "TRANSIT_GATEWAY",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsKafkaNetworkingAccessType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PUBLIC" => Self::Public,
-            "VPC" => Self::Vpc,
-            "PRIVATE_LINK" => Self::PrivateLink,
-            "TRANSIT_GATEWAY" => Self::TransitGateway,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsKafkaNetworkingAccessType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsKafkaNetworkingAccessType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsKafkaNetworkingAccessType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsKafkaNetworkingAccessType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
 }
 
 /// Networking configuration for Streams connections.

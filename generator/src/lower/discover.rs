@@ -1,6 +1,6 @@
 //! Pass 1 and 2: find every type an operation needs, classify it, and name it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use openapiv3::{ReferenceOr, Schema};
 
@@ -304,10 +304,13 @@ impl<'a> Lowerer<'a> {
 
     fn visit_resolved(&mut self, pointer: &str, schema: &'a Schema, hint: &str, dir: Dir) {
         let class = self.classify(pointer, schema);
-        // A component is named after itself; an inline schema after where it sits.
-        let base = match component_name(pointer) {
-            Some(name) => type_name(&name),
-            None => hint.to_owned(),
+        // A component is named after itself; an inline schema after where it is defined (not
+        // where it was first reached: a property inherited by ten subtypes is one type, named
+        // after the parent that declares it); a validated id after its property (the hint).
+        let base = match (component_name(pointer), &class) {
+            (Some(name), _) => type_name(&name),
+            (None, Class::Pattern) => hint.to_owned(),
+            (None, _) => pointer_name(pointer).unwrap_or_else(|| hint.to_owned()),
         };
         self.base_names
             .entry(pointer.to_owned())
@@ -337,7 +340,7 @@ impl<'a> Lowerer<'a> {
                     if (dir == Dir::Request && prop.read_only) || (dir == Dir::Response && prop.write_only) {
                         continue;
                     }
-                    let hint = self.prop_hint(&base, &prop);
+                    let hint = self.prop_hint(&prop);
                     self.visit(prop.schema, &prop.pointer, &hint, dir);
                 }
                 if let Some(Extra::Schema(extra)) = view.additional {
@@ -365,7 +368,10 @@ impl<'a> Lowerer<'a> {
     /// (`groupId` -> `GroupId`, shared by every property and parameter with that name and
     /// pattern); an object's own id (`_id`, `id`) after its owner; anything else after the
     /// owner and the property.
-    fn prop_hint(&mut self, owner: &str, prop: &Prop<'a>) -> String {
+    fn prop_hint(&mut self, prop: &Prop<'a>) -> String {
+        // The owner is the schema that declares the property, which may be an ancestor.
+        let declaring = prop.pointer.rsplitn(3, '/').nth(2).unwrap_or_default();
+        let owner = pointer_name(declaring).unwrap_or_default();
         let is_pattern = match prop.schema {
             RefOr::Item(s) => self.classify(&prop.pointer, s) == Class::Pattern,
             RefOr::Ref(_) => false,
@@ -398,22 +404,27 @@ impl<'a> Lowerer<'a> {
         let mut forms: Vec<FormKey> = self.forms.iter().cloned().collect();
         let is_component = |k: &FormKey| component_name(&k.pointer).is_some();
         forms.sort_by_key(|k| (!is_component(k), self.is_derived(k), k.clone()));
+        let titled = self.shared_enum_titles(&forms);
         let mut namer = Namer::default();
-        let mut patterns: Vec<((String, String), String)> = Vec::new();
+        // Types that several schemas share: (base name, what must be equal) -> the one name.
+        let mut shared: Vec<((String, String), String)> = Vec::new();
         for key in forms {
             let base = self
                 .base_names
                 .get(&key.pointer)
                 .cloned()
                 .unwrap_or_else(|| "Unnamed".to_owned());
-            if self.classes.get(&key.pointer) == Some(&Class::Pattern) {
-                let pattern = self.pattern_of(&key.pointer).unwrap_or_default();
-                let shared = (base.clone(), pattern);
-                let name = match patterns.iter().find(|(k, _)| *k == shared) {
+            let sharing = match self.classes.get(&key.pointer) {
+                Some(Class::Pattern) => Some((base.clone(), self.pattern_of(&key.pointer).unwrap_or_default())),
+                Some(Class::Enum) => titled.get(&key.pointer).cloned(),
+                _ => None,
+            };
+            if let Some(identity) = sharing {
+                let name = match shared.iter().find(|(k, _)| *k == identity) {
                     Some((_, name)) => name.clone(),
                     None => {
-                        let name = namer.claim(&base);
-                        patterns.push((shared, name.clone()));
+                        let name = namer.claim(&identity.0);
+                        shared.push((identity, name.clone()));
                         name
                     }
                 };
@@ -428,6 +439,42 @@ impl<'a> Lowerer<'a> {
             let name = namer.claim(&wanted);
             self.names.insert(key, name);
         }
+    }
+
+    /// Inline enums that share a `title` and the same values are one type named after the
+    /// title (the official spec's "Stream Workspace Tier" appears on five schemas). A title
+    /// given to enums with different values names none of them: they keep their own names.
+    fn shared_enum_titles(&self, forms: &[FormKey]) -> HashMap<String, (String, String)> {
+        let mut by_title: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for key in forms {
+            if component_name(&key.pointer).is_some() || self.classes.get(&key.pointer) != Some(&Class::Enum) {
+                continue;
+            }
+            let Some(schema) = self.schema_at(&key.pointer) else {
+                continue;
+            };
+            let view = View::new(schema);
+            let Some(title) = view.data.title.as_deref() else {
+                continue;
+            };
+            if view.enum_strings.is_empty() {
+                continue;
+            }
+            let values = view.enum_strings.join("\u{0}");
+            by_title
+                .entry(type_name(title))
+                .or_default()
+                .push((key.pointer.clone(), values));
+        }
+        let mut out = HashMap::new();
+        for (title, members) in by_title {
+            if members.iter().all(|(_, values)| *values == members[0].1) {
+                for (pointer, values) in members {
+                    out.insert(pointer, (title.clone(), values));
+                }
+            }
+        }
+        out
     }
 
     /// Whether a form gets a derived `…Request` name: the request form of a schema that is
@@ -516,4 +563,25 @@ pub(super) fn component_name(pointer: &str) -> Option<String> {
 /// The pointer of a discriminator mapping entry (for diagnostics).
 pub(super) fn mapping_site(union: &str, tag: &str) -> String {
     format!("{union}/discriminator/mapping/{}", escape_segment(tag))
+}
+
+/// A type name for a schema nested in a component: the component's name, then each property
+/// on the way down (`Item` for array items, `Value` for map values; `allOf`/`oneOf` members
+/// add nothing). `None` outside `#/components/schemas`.
+pub(super) fn pointer_name(pointer: &str) -> Option<String> {
+    let rest = pointer.strip_prefix("#/components/schemas/")?;
+    let mut segments = rest.split('/').map(super::unescape);
+    let mut name = type_name(&segments.next()?);
+    while let Some(segment) = segments.next() {
+        match segment.as_str() {
+            "properties" => name.push_str(&type_name(&segments.next()?)),
+            "items" => name.push_str("Item"),
+            "additionalProperties" => name.push_str("Value"),
+            "allOf" | "oneOf" | "anyOf" => {
+                segments.next();
+            }
+            _ => {}
+        }
+    }
+    Some(name)
 }
