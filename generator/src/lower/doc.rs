@@ -18,13 +18,38 @@ pub fn clean(description: Option<&str>) -> Option<String> {
             out.push(if in_fence { "```" } else { "```text" }.to_owned());
             in_fence = !in_fence;
         } else {
-            out.push(line.to_owned());
+            // A list item right under a paragraph line would be read as that paragraph's lazy
+            // continuation: give the list its own paragraph.
+            let previous = out.last().map(String::as_str).unwrap_or("");
+            if !in_fence && is_list_item(line) && !previous.is_empty() && !is_list_item(previous.trim_start()) {
+                out.push(String::new());
+            }
+            out.push(nest_dashes(line));
         }
     }
     if in_fence {
         out.push("```".to_owned());
     }
     Some(out.join("\n"))
+}
+
+/// `-- item` (a nested item written with more dashes, as the Atlas spec does) becomes an
+/// indented `- item`, which Markdown reads as nested.
+fn nest_dashes(line: &str) -> String {
+    let dashes = line.chars().take_while(|c| *c == '-').count();
+    if dashes >= 2 && line[dashes..].starts_with(' ') {
+        format!("{}-{}", "  ".repeat(dashes - 1), &line[dashes..])
+    } else {
+        line.to_owned()
+    }
+}
+
+/// Whether a (trimmed) line starts a Markdown list item.
+fn is_list_item(line: &str) -> bool {
+    let bullet = line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") || line.starts_with("-- ");
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let numbered = digits > 0 && matches!(line[digits..].chars().next(), Some('.' | ')'));
+    bullet || numbered
 }
 
 #[cfg(test)]
@@ -38,5 +63,7 @@ mod tests {
         let cleaned = clean(Some("```json\n{}\n```")).unwrap();
         assert_eq!(cleaned, "```text\n{}\n```");
         assert_eq!(clean(Some("   ")), None);
+        assert_eq!(clean(Some("Kinds:\n- a\n- b")).unwrap(), "Kinds:\n\n- a\n- b");
+        assert_eq!(clean(Some("- AWS\n-- `MSK` clusters")).unwrap(), "- AWS\n  - `MSK` clusters");
     }
 }
