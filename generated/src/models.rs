@@ -4,6 +4,234 @@
 use serde::{Deserialize, Serialize};
 use crate::runtime as rt;
 
+/// Account details for the group, region, and provider.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum AccountDetails {
+    /// `cloudProvider: aws`
+    Aws(AwsAccountDetails),
+    /// `cloudProvider: azure`
+    Azure(AzureAccountDetails),
+    /// `cloudProvider: gcp`
+    Gcp(GcpAccountDetails),
+    /// A `cloudProvider` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    Unknown(serde_json::Map<String, serde_json::Value>),
+}
+
+impl AccountDetails {
+    /// The `cloudProvider` of this value as sent on the wire (`None` for an unknown object without one).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Aws(_) => Some("aws"),
+            Self::Azure(_) => Some("azure"),
+            Self::Gcp(_) => Some("gcp"),
+            Self::Unknown(object) => {
+                object.get("cloudProvider").and_then(serde_json::Value::as_str)
+            }
+        }
+    }
+}
+
+impl Serialize for AccountDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Aws(value) => {
+                rt::union::serialize_tagged(serializer, "cloudProvider", "aws", value)
+            }
+            Self::Azure(value) => {
+                rt::union::serialize_tagged(serializer, "cloudProvider", "azure", value)
+            }
+            Self::Gcp(value) => {
+                rt::union::serialize_tagged(serializer, "cloudProvider", "gcp", value)
+            }
+            Self::Unknown(object) => object.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccountDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let object = rt::union::object(deserializer)?;
+        let tag = rt::union::tag_of(&object, "cloudProvider");
+        match tag.as_deref() {
+            Some("aws") => rt::union::variant(object, "cloudProvider").map(Self::Aws),
+            Some("azure") => rt::union::variant(object, "cloudProvider").map(Self::Azure),
+            Some("gcp") => rt::union::variant(object, "cloudProvider").map(Self::Gcp),
+            _ => Ok(Self::Unknown(object)),
+        }
+    }
+}
+
+/// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Arn(String);
+
+impl Arn {
+    /// The pattern every `Arn` matches.
+    pub const PATTERN: &'static str = "^arn:aws:kafka";
+    /// Checks `value` against [`Self::PATTERN`].
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
+        static PATTERN: rt::Pattern = rt::Pattern::new("Arn", Arn::PATTERN);
+        PATTERN.check(value.into()).map(Self)
+    }
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value as an owned string.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::str::FromStr for Arn {
+    type Err = rt::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<&str> for Arn {
+    type Error = rt::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<String> for Arn {
+    type Error = rt::InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for Arn {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Arn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Arn {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::new(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The `AwsAccountDetails` schema of the spec.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AwsAccountDetails {
+    /// The AWS Account ID.
+    #[serde(rename = "awsAccountId", default, skip_serializing_if = "Option::is_none")]
+    pub aws_account_id: Option<String>,
+    /// The VPC CIDR Block.
+    #[serde(rename = "cidrBlock", default, skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    /// The VPC ID.
+    #[serde(rename = "vpcId", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `AzureAccountDetails` schema of the spec.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AzureAccountDetails {
+    /// The Azure Subscription ID.
+    #[serde(
+        rename = "azureSubscriptionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub azure_subscription_id: Option<String>,
+    /// The VPC CIDR Block.
+    #[serde(rename = "cidrBlock", default, skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    /// The name of the virtual network.
+    #[serde(
+        rename = "virtualNetworkName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub virtual_network_name: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Azure-specific configuration for the connection.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AzureConnection {
+    /// Azure region where the storage account is located.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Unique ID of the Azure Service Principal that has access to the storage account.
+    #[serde(
+        rename = "servicePrincipalId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_principal_id: Option<String>,
+    /// Name of the Azure Storage Account to connect to.
+    #[serde(
+        rename = "storageAccountName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_account_name: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Azure-specific configuration for the connection.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AzureConnectionRequest {
+    /// Azure region where the storage account is located.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Unique ID of the Azure Service Principal that has access to the storage account.
+    #[serde(
+        rename = "servicePrincipalId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_principal_id: Option<String>,
+    /// Name of the Azure Storage Account to connect to.
+    #[serde(
+        rename = "storageAccountName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub storage_account_name: Option<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Name of the cloud provider region hosting Atlas Stream Processing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -145,6 +373,57 @@ impl<'de> Deserialize<'de> for BaseStreamsRegion {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
+}
+
+/// Inherits the authentication configuration from Kafka for the Confluent Schema Registry.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConfluentSaslInheritAuthentication {
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Authentication details for type `USER_INFO` with username and password for Confluent Schema Registry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfluentUserInfoAuthentication {
+    /// Username or Public Key for authentication.
+    pub username: String,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConfluentUserInfoAuthentication {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(username: String) -> Self {
+        Self {
+            username,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Authentication details for type `USER_INFO` with username and password for Confluent Schema Registry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConfluentUserInfoAuthenticationRequest {
+    /// Password or Private Key for authentication.
+    pub password: rt::Secret,
+    /// Username or Public Key for authentication.
+    pub username: String,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl ConfluentUserInfoAuthenticationRequest {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(password: rt::Secret, username: String) -> Self {
+        Self {
+            password,
+            username,
+            extra: serde_json::Map::new(),
+        }
     }
 }
 
@@ -307,6 +586,26 @@ impl<'de> Deserialize<'de> for DbRoleType {
     }
 }
 
+/// The `GcpAccountDetails` schema of the spec.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GcpAccountDetails {
+    /// The GCP Project ID.
+    #[serde(rename = "gcpProjectId", default, skip_serializing_if = "Option::is_none")]
+    pub gcp_project_id: Option<String>,
+    /// The VPC CIDR Block.
+    #[serde(rename = "cidrBlock", default, skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    /// The name of the VPC network.
+    #[serde(rename = "vpcNetworkName", default, skip_serializing_if = "Option::is_none")]
+    pub vpc_network_name: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// A string matching `^([a-f0-9]{24})$`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
@@ -386,71 +685,281 @@ pub struct Link {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The `PaginatedApiStreamsConnectionView` schema of the spec.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaginatedApiStreamsConnectionView {
+    /// List of returned documents that MongoDB Cloud provides when completing this request.
+    pub results: Vec<StreamsConnection>,
+    /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PaginatedApiStreamsConnectionView {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(results: Vec<StreamsConnection>) -> Self {
+        Self {
+            results,
+            total_count: Default::default(),
+            links: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The `PaginatedApiStreamsFailoverConnection` schema of the spec.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaginatedApiStreamsFailoverConnection {
+    /// List of returned documents that MongoDB Cloud provides when completing this request.
+    pub results: Vec<StreamsFailoverConnection>,
+    /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PaginatedApiStreamsFailoverConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(results: Vec<StreamsFailoverConnection>) -> Self {
+        Self {
+            results,
+            total_count: Default::default(),
+            links: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The `PaginatedApiStreamsPrivateLinkView` schema of the spec.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaginatedApiStreamsPrivateLinkView {
+    /// List of returned documents that MongoDB Cloud provides when completing this request.
+    pub results: Vec<StreamsPrivateLinkConnection>,
+    /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PaginatedApiStreamsPrivateLinkView {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(results: Vec<StreamsPrivateLinkConnection>) -> Self {
+        Self {
+            results,
+            total_count: Default::default(),
+            links: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The `PaginatedApiStreamsStreamProcessorWithStatsView` schema of the spec.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaginatedApiStreamsStreamProcessorWithStatsView {
+    /// List of returned documents that MongoDB Cloud provides when completing this request.
+    pub results: Vec<StreamsProcessorWithStats>,
+    /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PaginatedApiStreamsStreamProcessorWithStatsView {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(results: Vec<StreamsProcessorWithStats>) -> Self {
+        Self {
+            results,
+            total_count: Default::default(),
+            links: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The `PaginatedApiStreamsTenantView` schema of the spec.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaginatedApiStreamsTenantView {
+    /// List of returned documents that MongoDB Cloud provides when completing this request.
+    pub results: Vec<StreamsTenant>,
+    /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PaginatedApiStreamsTenantView {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(results: Vec<StreamsTenant>) -> Self {
+        Self {
+            results,
+            total_count: Default::default(),
+            links: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The `PaginatedApiStreamsVpcPeeringConnectionView` schema of the spec.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PaginatedApiStreamsVpcPeeringConnectionView {
+    /// List of returned documents that MongoDB Cloud provides when completing this request.
+    pub results: Vec<VpcPeeringConnection>,
+    /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
+    #[serde(rename = "totalCount", default, skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl PaginatedApiStreamsVpcPeeringConnectionView {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(results: Vec<VpcPeeringConnection>) -> Self {
+        Self {
+            results,
+            total_count: Default::default(),
+            links: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Authentication configuration for Schema Registry.
+#[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub enum NetworkingAccessType {
-    /// `PUBLIC`
-    Public,
-    /// `VPC`
-    Vpc,
-    /// `PRIVATE_LINK`
-    PrivateLink,
-    /// `TRANSIT_GATEWAY`
-    TransitGateway,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
+pub enum SchemaRegistryAuthentication {
+    /// `type: USER_INFO`
+    UserInfo(ConfluentUserInfoAuthentication),
+    /// `type: SASL_INHERIT`
+    SaslInherit(ConfluentSaslInheritAuthentication),
+    /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
-impl NetworkingAccessType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
+impl SchemaRegistryAuthentication {
+    /// The `type` of this value as sent on the wire (`None` for an unknown object without one).
+    pub fn tag(&self) -> Option<&str> {
         match self {
-            Self::Public => "PUBLIC",
-            Self::Vpc => "VPC",
-            Self::PrivateLink => "PRIVATE_LINK",
-            Self::TransitGateway => "TRANSIT_GATEWAY",
-            Self::Unknown(value) => value,
+            Self::UserInfo(_) => Some("USER_INFO"),
+            Self::SaslInherit(_) => Some("SASL_INHERIT"),
+            Self::Unknown(object) => {
+                object.get("type").and_then(serde_json::Value::as_str)
+            }
         }
     }
 }
 
-impl From<&str> for NetworkingAccessType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PUBLIC" => Self::Public,
-            "VPC" => Self::Vpc,
-            "PRIVATE_LINK" => Self::PrivateLink,
-            "TRANSIT_GATEWAY" => Self::TransitGateway,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for NetworkingAccessType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for NetworkingAccessType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for NetworkingAccessType {
+impl Serialize for SchemaRegistryAuthentication {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        match self {
+            Self::UserInfo(value) => {
+                rt::union::serialize_tagged(serializer, "type", "USER_INFO", value)
+            }
+            Self::SaslInherit(value) => {
+                rt::union::serialize_tagged(serializer, "type", "SASL_INHERIT", value)
+            }
+            Self::Unknown(object) => object.serialize(serializer),
+        }
     }
 }
 
-impl<'de> Deserialize<'de> for NetworkingAccessType {
+impl<'de> Deserialize<'de> for SchemaRegistryAuthentication {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
+        let object = rt::union::object(deserializer)?;
+        let tag = rt::union::tag_of(&object, "type");
+        match tag.as_deref() {
+            Some("USER_INFO") => rt::union::variant(object, "type").map(Self::UserInfo),
+            Some("SASL_INHERIT") => {
+                rt::union::variant(object, "type").map(Self::SaslInherit)
+            }
+            _ => Ok(Self::Unknown(object)),
+        }
+    }
+}
+
+/// Authentication configuration for Schema Registry.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum SchemaRegistryAuthenticationRequest {
+    /// `type: USER_INFO`
+    UserInfo(ConfluentUserInfoAuthenticationRequest),
+    /// `type: SASL_INHERIT`
+    SaslInherit(ConfluentSaslInheritAuthentication),
+    /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    Unknown(serde_json::Map<String, serde_json::Value>),
+}
+
+impl SchemaRegistryAuthenticationRequest {
+    /// The `type` of this value as sent on the wire (`None` for an unknown object without one).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::UserInfo(_) => Some("USER_INFO"),
+            Self::SaslInherit(_) => Some("SASL_INHERIT"),
+            Self::Unknown(object) => {
+                object.get("type").and_then(serde_json::Value::as_str)
+            }
+        }
+    }
+}
+
+impl Serialize for SchemaRegistryAuthenticationRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::UserInfo(value) => {
+                rt::union::serialize_tagged(serializer, "type", "USER_INFO", value)
+            }
+            Self::SaslInherit(value) => {
+                rt::union::serialize_tagged(serializer, "type", "SASL_INHERIT", value)
+            }
+            Self::Unknown(object) => object.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SchemaRegistryAuthenticationRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let object = rt::union::object(deserializer)?;
+        let tag = rt::union::tag_of(&object, "type");
+        match tag.as_deref() {
+            Some("USER_INFO") => rt::union::variant(object, "type").map(Self::UserInfo),
+            Some("SASL_INHERIT") => {
+                rt::union::variant(object, "type").map(Self::SaslInherit)
+            }
+            _ => Ok(Self::Unknown(object)),
+        }
     }
 }
 
@@ -663,9 +1172,18 @@ pub struct StreamsAwsConnectionConfigRequest {
 /// The configuration for AWS Kinesis Data Stream connections.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamsAwsKinesisDataStreamsConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsConnectionState>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
@@ -686,6 +1204,9 @@ pub struct StreamsAwsKinesisDataStreamsConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// AWS configurations for AWS-based connection types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<StreamsAwsConnectionConfigRequest>,
@@ -700,15 +1221,31 @@ pub struct StreamsAwsKinesisDataStreamsConnectionRequest {
 /// The configuration for AWS Lambda connections.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamsAwsLambdaConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsConnectionState>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
     /// AWS configurations for AWS-based connection types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<StreamsAwsConnectionConfig>,
+    /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
+    #[serde(
+        rename = "publicPrivateNetworking",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub public_private_networking: Option<StreamsPublicPrivateLinkNetworking>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -720,9 +1257,76 @@ pub struct StreamsAwsLambdaConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// AWS configurations for AWS-based connection types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<StreamsAwsConnectionConfigRequest>,
+    /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
+    #[serde(
+        rename = "publicPrivateNetworking",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub public_private_networking: Option<StreamsPublicPrivateLinkNetworkingRequest>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The configuration for Azure Blob Storage connections.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsAzureBlobStorageConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsConnectionState>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Azure-specific configuration for the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azure: Option<AzureConnection>,
+    /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
+    #[serde(
+        rename = "publicPrivateNetworking",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub public_private_networking: Option<StreamsPublicPrivateLinkNetworking>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The configuration for Azure Blob Storage connections.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsAzureBlobStorageConnectionRequest {
+    /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Azure-specific configuration for the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub azure: Option<AzureConnectionRequest>,
+    /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
+    #[serde(
+        rename = "publicPrivateNetworking",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub public_private_networking: Option<StreamsPublicPrivateLinkNetworkingRequest>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -731,9 +1335,18 @@ pub struct StreamsAwsLambdaConnectionRequest {
 /// The configuration for Atlas Cluster connections.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamsClusterConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsConnectionState>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
@@ -765,6 +1378,9 @@ pub struct StreamsClusterConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the configured cluster. Required if the ID does not match the project containing the streams workspace. You must first enable the organization setting.
     #[serde(
         rename = "clusterGroupId",
@@ -805,6 +1421,12 @@ pub enum StreamsConnection {
     S3(StreamsS3Connection),
     /// `type: AWSKinesisDataStreams`
     AwsKinesisDataStreams(StreamsAwsKinesisDataStreamsConnection),
+    /// `type: SchemaRegistry`
+    SchemaRegistry(StreamsSchemaRegistryConnection),
+    /// `type: AzureBlobStorage`
+    AzureBlobStorage(StreamsAzureBlobStorageConnection),
+    /// `type: GCPPubSub`
+    GcpPubSub(StreamsGcpPubSubConnection),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
@@ -820,6 +1442,9 @@ impl StreamsConnection {
             Self::AwsLambda(_) => Some("AWSLambda"),
             Self::S3(_) => Some("S3"),
             Self::AwsKinesisDataStreams(_) => Some("AWSKinesisDataStreams"),
+            Self::SchemaRegistry(_) => Some("SchemaRegistry"),
+            Self::AzureBlobStorage(_) => Some("AzureBlobStorage"),
+            Self::GcpPubSub(_) => Some("GCPPubSub"),
             Self::Unknown(object) => {
                 object.get("type").and_then(serde_json::Value::as_str)
             }
@@ -856,6 +1481,20 @@ impl Serialize for StreamsConnection {
                     value,
                 )
             }
+            Self::SchemaRegistry(value) => {
+                rt::union::serialize_tagged(serializer, "type", "SchemaRegistry", value)
+            }
+            Self::AzureBlobStorage(value) => {
+                rt::union::serialize_tagged(
+                    serializer,
+                    "type",
+                    "AzureBlobStorage",
+                    value,
+                )
+            }
+            Self::GcpPubSub(value) => {
+                rt::union::serialize_tagged(serializer, "type", "GCPPubSub", value)
+            }
             Self::Unknown(object) => object.serialize(serializer),
         }
     }
@@ -877,6 +1516,13 @@ impl<'de> Deserialize<'de> for StreamsConnection {
             Some("AWSKinesisDataStreams") => {
                 rt::union::variant(object, "type").map(Self::AwsKinesisDataStreams)
             }
+            Some("SchemaRegistry") => {
+                rt::union::variant(object, "type").map(Self::SchemaRegistry)
+            }
+            Some("AzureBlobStorage") => {
+                rt::union::variant(object, "type").map(Self::AzureBlobStorage)
+            }
+            Some("GCPPubSub") => rt::union::variant(object, "type").map(Self::GcpPubSub),
             _ => Ok(Self::Unknown(object)),
         }
     }
@@ -900,6 +1546,12 @@ pub enum StreamsConnectionRequest {
     S3(StreamsS3ConnectionRequest),
     /// `type: AWSKinesisDataStreams`
     AwsKinesisDataStreams(StreamsAwsKinesisDataStreamsConnectionRequest),
+    /// `type: SchemaRegistry`
+    SchemaRegistry(StreamsSchemaRegistryConnectionRequest),
+    /// `type: AzureBlobStorage`
+    AzureBlobStorage(StreamsAzureBlobStorageConnectionRequest),
+    /// `type: GCPPubSub`
+    GcpPubSub(StreamsGcpPubSubConnectionRequest),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
@@ -915,6 +1567,9 @@ impl StreamsConnectionRequest {
             Self::AwsLambda(_) => Some("AWSLambda"),
             Self::S3(_) => Some("S3"),
             Self::AwsKinesisDataStreams(_) => Some("AWSKinesisDataStreams"),
+            Self::SchemaRegistry(_) => Some("SchemaRegistry"),
+            Self::AzureBlobStorage(_) => Some("AzureBlobStorage"),
+            Self::GcpPubSub(_) => Some("GCPPubSub"),
             Self::Unknown(object) => {
                 object.get("type").and_then(serde_json::Value::as_str)
             }
@@ -951,6 +1606,20 @@ impl Serialize for StreamsConnectionRequest {
                     value,
                 )
             }
+            Self::SchemaRegistry(value) => {
+                rt::union::serialize_tagged(serializer, "type", "SchemaRegistry", value)
+            }
+            Self::AzureBlobStorage(value) => {
+                rt::union::serialize_tagged(
+                    serializer,
+                    "type",
+                    "AzureBlobStorage",
+                    value,
+                )
+            }
+            Self::GcpPubSub(value) => {
+                rt::union::serialize_tagged(serializer, "type", "GCPPubSub", value)
+            }
             Self::Unknown(object) => object.serialize(serializer),
         }
     }
@@ -972,8 +1641,83 @@ impl<'de> Deserialize<'de> for StreamsConnectionRequest {
             Some("AWSKinesisDataStreams") => {
                 rt::union::variant(object, "type").map(Self::AwsKinesisDataStreams)
             }
+            Some("SchemaRegistry") => {
+                rt::union::variant(object, "type").map(Self::SchemaRegistry)
+            }
+            Some("AzureBlobStorage") => {
+                rt::union::variant(object, "type").map(Self::AzureBlobStorage)
+            }
+            Some("GCPPubSub") => rt::union::variant(object, "type").map(Self::GcpPubSub),
             _ => Ok(Self::Unknown(object)),
         }
+    }
+}
+
+/// The connection state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamsConnectionState {
+    /// `PENDING`
+    Pending,
+    /// `READY`
+    Ready,
+    /// `DELETING`
+    Deleting,
+    /// `FAILED`
+    Failed,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamsConnectionState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Ready => "READY",
+            Self::Deleting => "DELETING",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamsConnectionState {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "READY" => Self::Ready,
+            "DELETING" => Self::Deleting,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamsConnectionState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamsConnectionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamsConnectionState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsConnectionState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
     }
 }
 
@@ -1107,12 +1851,468 @@ impl StreamsDataProcessRegionRequest {
     }
 }
 
-/// The configuration for HTTPS connections.
+/// Dead letter queue for the stream processor.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct StreamsHttpsConnection {
+pub struct StreamsDlq {
+    /// Name of the collection to use for the DLQ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coll: Option<String>,
+    /// Name of the connection to write DLQ messages to. Must be an Atlas connection.
+    #[serde(rename = "connectionName", default, skip_serializing_if = "Option::is_none")]
+    pub connection_name: Option<String>,
+    /// Name of the database to use for the DLQ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Dead letter queue for the stream processor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsDlqRequest {
+    /// Name of the collection to use for the DLQ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coll: Option<String>,
+    /// Name of the connection to write DLQ messages to. Must be an Atlas connection.
+    #[serde(rename = "connectionName", default, skip_serializing_if = "Option::is_none")]
+    pub connection_name: Option<String>,
+    /// Name of the database to use for the DLQ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub db: Option<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `StreamsFailoverClusterConnection` schema of the spec.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsFailoverClusterConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Human-readable label that identifies the stream connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsFailoverConnectionState>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Unique 24-hexadecimal digit string that identifies the project that contains the configured cluster. Required if the ID does not match the project containing the streams workspace. You must first enable the organization setting.
+    #[serde(
+        rename = "clusterGroupId",
+        default,
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
+    pub cluster_group_id: rt::Nullable<String>,
+    /// Name of the cluster configured for this connection.
+    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// The name of a built-in or custom DB Role to connect to an Atlas Cluster.
+    #[serde(
+        rename = "dbRoleToExecute",
+        default,
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
+    pub db_role_to_execute: rt::Nullable<DbRoleToExecute>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `StreamsFailoverClusterConnection` schema of the spec.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsFailoverClusterConnectionRequest {
+    /// Human-readable label that identifies the stream connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Unique 24-hexadecimal digit string that identifies the project that contains the configured cluster. Required if the ID does not match the project containing the streams workspace. You must first enable the organization setting.
+    #[serde(
+        rename = "clusterGroupId",
+        default,
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
+    pub cluster_group_id: rt::Nullable<String>,
+    /// Name of the cluster configured for this connection.
+    #[serde(rename = "clusterName", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// The name of a built-in or custom DB Role to connect to an Atlas Cluster.
+    #[serde(
+        rename = "dbRoleToExecute",
+        default,
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
+    pub db_role_to_execute: rt::Nullable<DbRoleToExecuteRequest>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Settings that define a failover connection to an external data store.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum StreamsFailoverConnection {
+    /// `type: Cluster`
+    Cluster(StreamsFailoverClusterConnection),
+    /// `type: Kafka`
+    Kafka(StreamsFailoverKafkaConnection),
+    /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    Unknown(serde_json::Map<String, serde_json::Value>),
+}
+
+impl StreamsFailoverConnection {
+    /// The `type` of this value as sent on the wire (`None` for an unknown object without one).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Cluster(_) => Some("Cluster"),
+            Self::Kafka(_) => Some("Kafka"),
+            Self::Unknown(object) => {
+                object.get("type").and_then(serde_json::Value::as_str)
+            }
+        }
+    }
+}
+
+impl Serialize for StreamsFailoverConnection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Cluster(value) => {
+                rt::union::serialize_tagged(serializer, "type", "Cluster", value)
+            }
+            Self::Kafka(value) => {
+                rt::union::serialize_tagged(serializer, "type", "Kafka", value)
+            }
+            Self::Unknown(object) => object.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsFailoverConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let object = rt::union::object(deserializer)?;
+        let tag = rt::union::tag_of(&object, "type");
+        match tag.as_deref() {
+            Some("Cluster") => rt::union::variant(object, "type").map(Self::Cluster),
+            Some("Kafka") => rt::union::variant(object, "type").map(Self::Kafka),
+            _ => Ok(Self::Unknown(object)),
+        }
+    }
+}
+
+/// Settings that define a failover connection to an external data store.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum StreamsFailoverConnectionRequest {
+    /// `type: Cluster`
+    Cluster(StreamsFailoverClusterConnectionRequest),
+    /// `type: Kafka`
+    Kafka(StreamsFailoverKafkaConnectionRequest),
+    /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    Unknown(serde_json::Map<String, serde_json::Value>),
+}
+
+impl StreamsFailoverConnectionRequest {
+    /// The `type` of this value as sent on the wire (`None` for an unknown object without one).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Cluster(_) => Some("Cluster"),
+            Self::Kafka(_) => Some("Kafka"),
+            Self::Unknown(object) => {
+                object.get("type").and_then(serde_json::Value::as_str)
+            }
+        }
+    }
+}
+
+impl Serialize for StreamsFailoverConnectionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Cluster(value) => {
+                rt::union::serialize_tagged(serializer, "type", "Cluster", value)
+            }
+            Self::Kafka(value) => {
+                rt::union::serialize_tagged(serializer, "type", "Kafka", value)
+            }
+            Self::Unknown(object) => object.serialize(serializer),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsFailoverConnectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let object = rt::union::object(deserializer)?;
+        let tag = rt::union::tag_of(&object, "type");
+        match tag.as_deref() {
+            Some("Cluster") => rt::union::variant(object, "type").map(Self::Cluster),
+            Some("Kafka") => rt::union::variant(object, "type").map(Self::Kafka),
+            _ => Ok(Self::Unknown(object)),
+        }
+    }
+}
+
+/// The connection state.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamsFailoverConnectionState {
+    /// `PENDING`
+    Pending,
+    /// `READY`
+    Ready,
+    /// `DELETING`
+    Deleting,
+    /// `FAILED`
+    Failed,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamsFailoverConnectionState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Ready => "READY",
+            Self::Deleting => "DELETING",
+            Self::Failed => "FAILED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamsFailoverConnectionState {
+    fn from(value: &str) -> Self {
+        match value {
+            "PENDING" => Self::Pending,
+            "READY" => Self::Ready,
+            "DELETING" => Self::Deleting,
+            "FAILED" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamsFailoverConnectionState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamsFailoverConnectionState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamsFailoverConnectionState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsFailoverConnectionState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
+}
+
+/// The `StreamsFailoverKafkaConnection` schema of the spec.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsFailoverKafkaConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Human-readable label that identifies the stream connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsFailoverConnectionState>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<StreamsKafkaAuthentication>,
+    /// Comma separated list of server addresses.
+    #[serde(
+        rename = "bootstrapServers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bootstrap_servers: Option<String>,
+    /// A map of Kafka key-value pairs for optional configuration. This is a flat object, and keys can have '.' characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<std::collections::BTreeMap<String, String>>,
+    /// Networking configuration for Streams connections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub networking: Option<StreamsKafkaNetworking>,
+    /// Properties for the secure transport connection to Kafka. For SSL, this can include the trusted certificate to use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<StreamsKafkaSecurity>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The `StreamsFailoverKafkaConnection` schema of the spec.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsFailoverKafkaConnectionRequest {
+    /// Human-readable label that identifies the stream connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<StreamsKafkaAuthenticationRequest>,
+    /// Comma separated list of server addresses.
+    #[serde(
+        rename = "bootstrapServers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub bootstrap_servers: Option<String>,
+    /// A map of Kafka key-value pairs for optional configuration. This is a flat object, and keys can have '.' characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<std::collections::BTreeMap<String, String>>,
+    /// Networking configuration for Streams connections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub networking: Option<StreamsKafkaNetworkingRequest>,
+    /// Properties for the secure transport connection to Kafka. For SSL, this can include the trusted certificate to use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security: Option<StreamsKafkaSecurityRequest>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// GCP-specific configuration for the connection.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsGcpConnectionConfig {
+    /// Email address of the Google Cloud Platform (GCP) service account that Atlas Streams uses to connect to the GCP Pub/Sub resources.
+    #[serde(
+        rename = "serviceAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_account_id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// GCP-specific configuration for the connection.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsGcpConnectionConfigRequest {
+    /// Email address of the Google Cloud Platform (GCP) service account that Atlas Streams uses to connect to the GCP Pub/Sub resources.
+    #[serde(
+        rename = "serviceAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_account_id: Option<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The configuration for GCP Pub/Sub connections.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsGcpPubSubConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsConnectionState>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// GCP-specific configuration for the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gcp: Option<StreamsGcpConnectionConfig>,
+    /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
+    #[serde(
+        rename = "publicPrivateNetworking",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub public_private_networking: Option<StreamsPublicPrivateLinkNetworking>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The configuration for GCP Pub/Sub connections.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsGcpPubSubConnectionRequest {
+    /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// GCP-specific configuration for the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gcp: Option<StreamsGcpConnectionConfigRequest>,
+    /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
+    #[serde(
+        rename = "publicPrivateNetworking",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub public_private_networking: Option<StreamsPublicPrivateLinkNetworkingRequest>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The configuration for HTTPS connections.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsHttpsConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsConnectionState>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
@@ -1133,6 +2333,9 @@ pub struct StreamsHttpsConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// A map of key-value pairs that will be passed as headers for the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<std::collections::BTreeMap<String, String>>,
@@ -1147,6 +2350,9 @@ pub struct StreamsHttpsConnectionRequest {
 /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamsKafkaAuthentication {
+    /// AWS configurations for AWS-based connection types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws: Option<StreamsAwsConnectionConfig>,
     /// OIDC client identifier for authentication to the Kafka cluster.
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -1193,6 +2399,9 @@ pub struct StreamsKafkaAuthentication {
 /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamsKafkaAuthenticationRequest {
+    /// AWS configurations for AWS-based connection types.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws: Option<StreamsAwsConnectionConfigRequest>,
     /// OIDC client identifier for authentication to the Kafka cluster.
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
@@ -1248,9 +2457,18 @@ pub struct StreamsKafkaAuthenticationRequest {
 /// The configuration for Kafka connections.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamsKafkaConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsConnectionState>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
@@ -1284,6 +2502,9 @@ pub struct StreamsKafkaConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication: Option<StreamsKafkaAuthenticationRequest>,
@@ -1336,7 +2557,7 @@ pub struct StreamsKafkaNetworkingAccess {
     pub tgw_route_id: Option<TgwRouteId>,
     /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<NetworkingAccessType>,
+    pub r#type: Option<StreamsKafkaNetworkingAccessType>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
@@ -1359,10 +2580,78 @@ pub struct StreamsKafkaNetworkingAccessRequest {
     pub tgw_route_id: Option<TgwRouteId>,
     /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<NetworkingAccessType>,
+    pub r#type: Option<StreamsKafkaNetworkingAccessType>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamsKafkaNetworkingAccessType {
+    /// `PUBLIC`
+    Public,
+    /// `VPC`
+    Vpc,
+    /// `PRIVATE_LINK`
+    PrivateLink,
+    /// `TRANSIT_GATEWAY`
+    TransitGateway,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamsKafkaNetworkingAccessType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "PUBLIC",
+            Self::Vpc => "VPC",
+            Self::PrivateLink => "PRIVATE_LINK",
+            Self::TransitGateway => "TRANSIT_GATEWAY",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamsKafkaNetworkingAccessType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PUBLIC" => Self::Public,
+            "VPC" => Self::Vpc,
+            "PRIVATE_LINK" => Self::PrivateLink,
+            "TRANSIT_GATEWAY" => Self::TransitGateway,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamsKafkaNetworkingAccessType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamsKafkaNetworkingAccessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamsKafkaNetworkingAccessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsKafkaNetworkingAccessType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
 }
 
 /// Networking configuration for Streams connections.
@@ -1415,12 +2704,1007 @@ pub struct StreamsKafkaSecurityRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// A request to modify an existing stream processor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsModifyStreamProcessor {
+    /// New name for the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New pipeline for the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Additional options for modifying a stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<StreamsModifyStreamProcessorOptions>,
+    /// Flag that enables or disables failover for the stream processor.
+    #[serde(
+        rename = "failoverEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failover_enabled: Option<bool>,
+    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<StreamWorkspaceTier>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Additional options for modifying a stream processor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsModifyStreamProcessorOptions {
+    /// Dead letter queue for the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlq: Option<StreamsDlqRequest>,
+    /// When true, the modified stream processor resumes from its last checkpoint.
+    #[serde(
+        rename = "resumeFromCheckpoint",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resume_from_checkpoint: Option<bool>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Optional configuration for the stream processor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsOptions {
+    /// Dead letter queue for the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlq: Option<StreamsDlq>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Optional configuration for the stream processor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsOptionsRequest {
+    /// Dead letter queue for the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dlq: Option<StreamsDlqRequest>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Container for metadata needed to create a Private Link connection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamsPrivateLinkConnection {
+    /// The ID of the Private Link connection.
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<StreamsPrivateLinkConnectionId>,
+    /// Cloud provider where the private endpoint's target resource is deployed. Valid values are AWS, AZURE, and GCP.
+    pub provider: String,
+    /// Vendor that manages the cloud service. The list of supported vendor values is:
+    ///
+    /// - AWS
+    ///   - `MSK` for AWS MSK Kafka clusters
+    ///   - `CONFLUENT` for Confluent Kafka clusters on AWS
+    ///   - `KINESIS` for AWS Kinesis Data Streams
+    ///   - `S3` for AWS S3
+    ///   - `LAMBDA` for AWS Lambda
+    ///
+    /// - Azure
+    ///   - `EVENTHUB` for Azure EventHub.
+    ///   - `CONFLUENT` for Confluent Kafka clusters on Azure
+    ///   - `AZURE_BLOB_STORAGE` for Azure Blob Storage
+    ///
+    /// - GCP
+    ///   - `CONFLUENT` for Confluent Kafka clusters on GCP
+    ///   - `PUBSUB` for Google Cloud Pub/Sub
+    ///
+    /// **NOTE** Omitting the vendor field will default to using the GENERIC vendor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// The region of the Provider’s cluster. See [AWS](https://www.mongodb.com/docs/atlas/reference/amazon-aws/#stream-processing-workspaces), [AZURE](https://www.mongodb.com/docs/atlas/reference/microsoft-azure/#stream-processing-workspaces), and [GCP](https://www.mongodb.com/docs/atlas/reference/google-gcp/#stream-processing-workspaces) supported regions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<Arn>,
+    /// Authentication mechanism to use with this private networking connection.
+    #[serde(
+        rename = "authenticationScheme",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub authentication_scheme: Option<StreamsPrivateLinkConnectionAuthenticationScheme>,
+    /// Azure Resource IDs of each availability zone for the Azure Confluent cluster.
+    #[serde(
+        rename = "azureResourceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub azure_resource_ids: Option<Vec<String>>,
+    /// The domain hostname. Required for the following provider and vendor combinations:
+    ///
+    /// - AWS provider with CONFLUENT vendor.
+    /// - AZURE provider with EVENTHUB or CONFLUENT vendor.
+    #[serde(rename = "dnsDomain", default, skip_serializing_if = "Option::is_none")]
+    pub dns_domain: Option<String>,
+    /// Sub-Domain name of Confluent cluster. These are typically your availability zones. Required for AWS Provider and CONFLUENT vendor, if your AWS CONFLUENT cluster doesn't use subdomains, you must set this to the empty array [].
+    #[serde(rename = "dnsSubDomain", default, skip_serializing_if = "Option::is_none")]
+    pub dns_sub_domain: Option<Vec<String>>,
+    /// List of GCP Private Service Connect connection IDs.
+    #[serde(
+        rename = "gcpConnectionIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gcp_connection_ids: Option<Vec<String>>,
+    /// Service Attachment URIs of each availability zone for the GCP Confluent cluster.
+    #[serde(
+        rename = "gcpServiceAttachmentUris",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gcp_service_attachment_uris: Option<Vec<String>>,
+    /// For AZURE EVENTHUB, this is the [namespace endpoint ID](https://learn.microsoft.com/en-us/rest/api/eventhub/namespaces/get). For AWS CONFLUENT cluster, this is the [VPC Endpoint service name](https://docs.confluent.io/cloud/current/networking/private-links/aws-privatelink.html).
+    #[serde(
+        rename = "serviceEndpointId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_endpoint_id: Option<String>,
+    /// Error message if the state is FAILED.
+    #[serde(rename = "errorMessage", default, skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
+    /// Interface endpoint ID that is created from the service endpoint ID provided.
+    #[serde(
+        rename = "interfaceEndpointId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub interface_endpoint_id: Option<String>,
+    /// Interface endpoint name that is created from the service endpoint ID provided.
+    #[serde(
+        rename = "interfaceEndpointName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub interface_endpoint_name: Option<String>,
+    /// Account ID from the cloud provider.
+    #[serde(
+        rename = "providerAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provider_account_id: Option<String>,
+    /// State the connection is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StreamsPrivateLinkConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(provider: String) -> Self {
+        Self {
+            id: Default::default(),
+            provider,
+            vendor: Default::default(),
+            region: Default::default(),
+            arn: Default::default(),
+            authentication_scheme: Default::default(),
+            azure_resource_ids: Default::default(),
+            dns_domain: Default::default(),
+            dns_sub_domain: Default::default(),
+            gcp_connection_ids: Default::default(),
+            gcp_service_attachment_uris: Default::default(),
+            service_endpoint_id: Default::default(),
+            error_message: Default::default(),
+            interface_endpoint_id: Default::default(),
+            interface_endpoint_name: Default::default(),
+            provider_account_id: Default::default(),
+            state: Default::default(),
+            links: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Authentication mechanism to use with this private networking connection.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamsPrivateLinkConnectionAuthenticationScheme {
+    /// `TLS`
+    Tls,
+    /// `SASL_SCRAM`
+    SaslScram,
+    /// `IAM`
+    Iam,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamsPrivateLinkConnectionAuthenticationScheme {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Tls => "TLS",
+            Self::SaslScram => "SASL_SCRAM",
+            Self::Iam => "IAM",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamsPrivateLinkConnectionAuthenticationScheme {
+    fn from(value: &str) -> Self {
+        match value {
+            "TLS" => Self::Tls,
+            "SASL_SCRAM" => Self::SaslScram,
+            "IAM" => Self::Iam,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamsPrivateLinkConnectionAuthenticationScheme {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamsPrivateLinkConnectionAuthenticationScheme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamsPrivateLinkConnectionAuthenticationScheme {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsPrivateLinkConnectionAuthenticationScheme {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
+}
+
+/// The ID of the Private Link connection.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct StreamsPrivateLinkConnectionId(String);
+
+impl StreamsPrivateLinkConnectionId {
+    /// The pattern every `StreamsPrivateLinkConnectionId` matches.
+    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
+    /// Checks `value` against [`Self::PATTERN`].
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
+        static PATTERN: rt::Pattern = rt::Pattern::new(
+            "StreamsPrivateLinkConnectionId",
+            StreamsPrivateLinkConnectionId::PATTERN,
+        );
+        PATTERN.check(value.into()).map(Self)
+    }
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value as an owned string.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::str::FromStr for StreamsPrivateLinkConnectionId {
+    type Err = rt::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<&str> for StreamsPrivateLinkConnectionId {
+    type Error = rt::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<String> for StreamsPrivateLinkConnectionId {
+    type Error = rt::InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for StreamsPrivateLinkConnectionId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for StreamsPrivateLinkConnectionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsPrivateLinkConnectionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::new(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Request body for updating a Private Link connection.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsPrivateLinkConnectionRequest {
+    /// The domain hostname for the AWS Confluent Serverless Private Link connection. Allowed only when no domain is currently set, or when the connection is in `IDLE` state.
+    #[serde(rename = "dnsDomain", default, skip_serializing_if = "Option::is_none")]
+    pub dns_domain: Option<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Container for metadata needed to create a Private Link connection.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamsPrivateLinkConnectionRequest2 {
+    /// Cloud provider where the private endpoint's target resource is deployed. Valid values are AWS, AZURE, and GCP.
+    pub provider: String,
+    /// Vendor that manages the cloud service. The list of supported vendor values is:
+    ///
+    /// - AWS
+    ///   - `MSK` for AWS MSK Kafka clusters
+    ///   - `CONFLUENT` for Confluent Kafka clusters on AWS
+    ///   - `KINESIS` for AWS Kinesis Data Streams
+    ///   - `S3` for AWS S3
+    ///   - `LAMBDA` for AWS Lambda
+    ///
+    /// - Azure
+    ///   - `EVENTHUB` for Azure EventHub.
+    ///   - `CONFLUENT` for Confluent Kafka clusters on Azure
+    ///   - `AZURE_BLOB_STORAGE` for Azure Blob Storage
+    ///
+    /// - GCP
+    ///   - `CONFLUENT` for Confluent Kafka clusters on GCP
+    ///   - `PUBSUB` for Google Cloud Pub/Sub
+    ///
+    /// **NOTE** Omitting the vendor field will default to using the GENERIC vendor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    /// The region of the Provider’s cluster. See [AWS](https://www.mongodb.com/docs/atlas/reference/amazon-aws/#stream-processing-workspaces), [AZURE](https://www.mongodb.com/docs/atlas/reference/microsoft-azure/#stream-processing-workspaces), and [GCP](https://www.mongodb.com/docs/atlas/reference/google-gcp/#stream-processing-workspaces) supported regions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<Arn>,
+    /// Authentication mechanism to use with this private networking connection.
+    #[serde(
+        rename = "authenticationScheme",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub authentication_scheme: Option<StreamsPrivateLinkConnectionAuthenticationScheme>,
+    /// Azure Resource IDs of each availability zone for the Azure Confluent cluster.
+    #[serde(
+        rename = "azureResourceIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub azure_resource_ids: Option<Vec<String>>,
+    /// The domain hostname. Required for the following provider and vendor combinations:
+    ///
+    /// - AWS provider with CONFLUENT vendor.
+    /// - AZURE provider with EVENTHUB or CONFLUENT vendor.
+    #[serde(rename = "dnsDomain", default, skip_serializing_if = "Option::is_none")]
+    pub dns_domain: Option<String>,
+    /// Sub-Domain name of Confluent cluster. These are typically your availability zones. Required for AWS Provider and CONFLUENT vendor, if your AWS CONFLUENT cluster doesn't use subdomains, you must set this to the empty array [].
+    #[serde(rename = "dnsSubDomain", default, skip_serializing_if = "Option::is_none")]
+    pub dns_sub_domain: Option<Vec<String>>,
+    /// List of GCP Private Service Connect connection IDs.
+    #[serde(
+        rename = "gcpConnectionIds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gcp_connection_ids: Option<Vec<String>>,
+    /// Service Attachment URIs of each availability zone for the GCP Confluent cluster.
+    #[serde(
+        rename = "gcpServiceAttachmentUris",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub gcp_service_attachment_uris: Option<Vec<String>>,
+    /// For AZURE EVENTHUB, this is the [namespace endpoint ID](https://learn.microsoft.com/en-us/rest/api/eventhub/namespaces/get). For AWS CONFLUENT cluster, this is the [VPC Endpoint service name](https://docs.confluent.io/cloud/current/networking/private-links/aws-privatelink.html).
+    #[serde(
+        rename = "serviceEndpointId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub service_endpoint_id: Option<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StreamsPrivateLinkConnectionRequest2 {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(provider: String) -> Self {
+        Self {
+            provider,
+            vendor: Default::default(),
+            region: Default::default(),
+            arn: Default::default(),
+            authentication_scheme: Default::default(),
+            azure_resource_ids: Default::default(),
+            dns_domain: Default::default(),
+            dns_sub_domain: Default::default(),
+            gcp_connection_ids: Default::default(),
+            gcp_service_attachment_uris: Default::default(),
+            service_endpoint_id: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// An atlas stream processor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsProcessor {
+    /// Unique 24-hexadecimal character string that identifies the stream processor.
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<StreamsProcessorId>,
+    /// Human-readable name of the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Stream aggregation pipeline you want to apply to your streaming data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Optional configuration for the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<StreamsOptions>,
+    /// Flag that enables or disables failover for the stream processor.
+    #[serde(
+        rename = "failoverEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failover_enabled: Option<bool>,
+    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<StreamWorkspaceTier>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Unique 24-hexadecimal character string that identifies the stream processor.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct StreamsProcessorId(String);
+
+impl StreamsProcessorId {
+    /// The pattern every `StreamsProcessorId` matches.
+    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
+    /// Checks `value` against [`Self::PATTERN`].
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
+        static PATTERN: rt::Pattern = rt::Pattern::new(
+            "StreamsProcessorId",
+            StreamsProcessorId::PATTERN,
+        );
+        PATTERN.check(value.into()).map(Self)
+    }
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value as an owned string.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::str::FromStr for StreamsProcessorId {
+    type Err = rt::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<&str> for StreamsProcessorId {
+    type Error = rt::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<String> for StreamsProcessorId {
+    type Error = rt::InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for StreamsProcessorId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for StreamsProcessorId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsProcessorId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::new(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An atlas stream processor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsProcessorRequest {
+    /// Human-readable name of the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Stream aggregation pipeline you want to apply to your streaming data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Optional configuration for the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<StreamsOptionsRequest>,
+    /// Flag that enables or disables failover for the stream processor.
+    #[serde(
+        rename = "failoverEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failover_enabled: Option<bool>,
+    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<StreamWorkspaceTier>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Desired status change to apply to a tenant's stream processors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamsProcessorStatus {
+    /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
+    pub status: StreamsProcessorStatusStatus,
+    /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub mode: rt::Nullable<StreamsProcessorStatusMode>,
+    /// Name of the region against which to apply the status change. Required when `status` is `FAILED_OVER`; optional otherwise.
+    #[serde(default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub region: rt::Nullable<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StreamsProcessorStatus {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(status: StreamsProcessorStatusStatus) -> Self {
+        Self {
+            status,
+            mode: Default::default(),
+            region: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamsProcessorStatusMode {
+    /// `GRACEFUL`
+    Graceful,
+    /// `FORCED`
+    Forced,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamsProcessorStatusMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Graceful => "GRACEFUL",
+            Self::Forced => "FORCED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamsProcessorStatusMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "GRACEFUL" => Self::Graceful,
+            "FORCED" => Self::Forced,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamsProcessorStatusMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamsProcessorStatusMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamsProcessorStatusMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsProcessorStatusMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
+}
+
+/// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamsProcessorStatusStatus {
+    /// `STARTED`
+    Started,
+    /// `STOPPED`
+    Stopped,
+    /// `FAILED_OVER`
+    FailedOver,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamsProcessorStatusStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Started => "STARTED",
+            Self::Stopped => "STOPPED",
+            Self::FailedOver => "FAILED_OVER",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamsProcessorStatusStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "STARTED" => Self::Started,
+            "STOPPED" => Self::Stopped,
+            "FAILED_OVER" => Self::FailedOver,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamsProcessorStatusStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamsProcessorStatusStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamsProcessorStatusStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsProcessorStatusStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
+}
+
+/// An atlas stream processor with optional stats.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamsProcessorWithStats {
+    /// Unique 24-hexadecimal character string that identifies the stream processor.
+    #[serde(rename = "_id")]
+    pub id: StreamsProcessorWithStatsId,
+    /// Human-readable name of the stream processor.
+    pub name: String,
+    /// Stream aggregation pipeline you want to apply to your streaming data.
+    pub pipeline: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// The state of the stream processor. Commonly occurring states are 'CREATED', 'STARTED', 'STOPPED' and 'FAILED'.
+    pub state: String,
+    /// The stats associated with the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stats: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Optional configuration for the stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<StreamsOptions>,
+    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<StreamWorkspaceTier>,
+    /// Flag that indicates whether the stream processor is eligible for failover.
+    #[serde(
+        rename = "eligibleForFailover",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub eligible_for_failover: Option<bool>,
+    /// Flag that enables or disables failover for the stream processor.
+    #[serde(
+        rename = "failoverEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failover_enabled: Option<bool>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StreamsProcessorWithStats {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(
+        id: StreamsProcessorWithStatsId,
+        name: String,
+        pipeline: Vec<serde_json::Map<String, serde_json::Value>>,
+        state: String,
+    ) -> Self {
+        Self {
+            id,
+            name,
+            pipeline,
+            state,
+            stats: Default::default(),
+            options: Default::default(),
+            tier: Default::default(),
+            eligible_for_failover: Default::default(),
+            failover_enabled: Default::default(),
+            links: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Unique 24-hexadecimal character string that identifies the stream processor.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct StreamsProcessorWithStatsId(String);
+
+impl StreamsProcessorWithStatsId {
+    /// The pattern every `StreamsProcessorWithStatsId` matches.
+    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
+    /// Checks `value` against [`Self::PATTERN`].
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
+        static PATTERN: rt::Pattern = rt::Pattern::new(
+            "StreamsProcessorWithStatsId",
+            StreamsProcessorWithStatsId::PATTERN,
+        );
+        PATTERN.check(value.into()).map(Self)
+    }
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value as an owned string.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::str::FromStr for StreamsProcessorWithStatsId {
+    type Err = rt::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<&str> for StreamsProcessorWithStatsId {
+    type Error = rt::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<String> for StreamsProcessorWithStatsId {
+    type Error = rt::InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for StreamsProcessorWithStatsId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for StreamsProcessorWithStatsId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsProcessorWithStatsId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::new(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsPublicPrivateLinkNetworking {
+    /// Information about networking access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<StreamsPublicPrivateLinkNetworkingAccess>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Information about networking access.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsPublicPrivateLinkNetworkingAccess {
+    /// The ID of the Private Link connection. Required for `PRIVATE_LINK` type. For GCP connections using Private Service Connect (PSC), this is the PSC connection ID.
+    #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<ConnectionId>,
+    /// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<StreamsPublicPrivateLinkNetworkingAccessType>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Information about networking access.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsPublicPrivateLinkNetworkingAccessRequest {
+    /// The ID of the Private Link connection. Required for `PRIVATE_LINK` type. For GCP connections using Private Service Connect (PSC), this is the PSC connection ID.
+    #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<ConnectionId>,
+    /// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<StreamsPublicPrivateLinkNetworkingAccessType>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamsPublicPrivateLinkNetworkingAccessType {
+    /// `PUBLIC`
+    Public,
+    /// `PRIVATE_LINK`
+    PrivateLink,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamsPublicPrivateLinkNetworkingAccessType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Public => "PUBLIC",
+            Self::PrivateLink => "PRIVATE_LINK",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamsPublicPrivateLinkNetworkingAccessType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PUBLIC" => Self::Public,
+            "PRIVATE_LINK" => Self::PrivateLink,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamsPublicPrivateLinkNetworkingAccessType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamsPublicPrivateLinkNetworkingAccessType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamsPublicPrivateLinkNetworkingAccessType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsPublicPrivateLinkNetworkingAccessType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
+}
+
+/// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsPublicPrivateLinkNetworkingRequest {
+    /// Information about networking access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<StreamsPublicPrivateLinkNetworkingAccessRequest>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// The configuration for S3 connections.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamsS3Connection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsConnectionState>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
@@ -1441,6 +3725,9 @@ pub struct StreamsS3ConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// AWS configurations for AWS-based connection types.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aws: Option<StreamsAwsConnectionConfigRequest>,
@@ -1455,9 +3742,18 @@ pub struct StreamsS3ConnectionRequest {
 /// The configuration for Sample connections.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamsSampleConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsConnectionState>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<Link>>,
@@ -1472,6 +3768,9 @@ pub struct StreamsSampleConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -1502,6 +3801,278 @@ pub struct StreamsSampleConnectionsRequest {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// The configuration for Schema Registry connections.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamsSchemaRegistryConnection {
+    /// Unique identifier of the connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The connection state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<StreamsConnectionState>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// The Schema Registry provider.
+    pub provider: StreamsSchemaRegistryConnectionProvider,
+    /// Authentication configuration for Schema Registry.
+    #[serde(rename = "schemaRegistryAuthentication")]
+    pub schema_registry_authentication: SchemaRegistryAuthentication,
+    /// List of Schema Registry endpoint URLs used by this connection. Each URL must use the http or https scheme and specify a valid host and optional port.
+    #[serde(rename = "schemaRegistryUrls")]
+    pub schema_registry_urls: Vec<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StreamsSchemaRegistryConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(
+        provider: StreamsSchemaRegistryConnectionProvider,
+        schema_registry_authentication: SchemaRegistryAuthentication,
+        schema_registry_urls: Vec<String>,
+    ) -> Self {
+        Self {
+            id: Default::default(),
+            name: Default::default(),
+            region: Default::default(),
+            state: Default::default(),
+            links: Default::default(),
+            provider,
+            schema_registry_authentication,
+            schema_registry_urls,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// The Schema Registry provider.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamsSchemaRegistryConnectionProvider {
+    /// `CONFLUENT`
+    Confluent,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamsSchemaRegistryConnectionProvider {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Confluent => "CONFLUENT",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamsSchemaRegistryConnectionProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "CONFLUENT" => Self::Confluent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamsSchemaRegistryConnectionProvider {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamsSchemaRegistryConnectionProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamsSchemaRegistryConnectionProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsSchemaRegistryConnectionProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
+}
+
+/// The configuration for Schema Registry connections.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamsSchemaRegistryConnectionRequest {
+    /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The connection region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The Schema Registry provider.
+    pub provider: StreamsSchemaRegistryConnectionProvider,
+    /// Authentication configuration for Schema Registry.
+    #[serde(rename = "schemaRegistryAuthentication")]
+    pub schema_registry_authentication: SchemaRegistryAuthenticationRequest,
+    /// List of Schema Registry endpoint URLs used by this connection. Each URL must use the http or https scheme and specify a valid host and optional port.
+    #[serde(rename = "schemaRegistryUrls")]
+    pub schema_registry_urls: Vec<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StreamsSchemaRegistryConnectionRequest {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(
+        provider: StreamsSchemaRegistryConnectionProvider,
+        schema_registry_authentication: SchemaRegistryAuthenticationRequest,
+        schema_registry_urls: Vec<String>,
+    ) -> Self {
+        Self {
+            name: Default::default(),
+            region: Default::default(),
+            provider,
+            schema_registry_authentication,
+            schema_registry_urls,
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Failover options for starting a stream processor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StreamsStartProcessorFailover {
+    /// Cloud provider region where the stream processor should be started in failover mode. The region must be a valid region for the stream processor's cloud provider and must be included in the tenant's configured failover regions, or it may be the tenant's default (primary) region.
+    pub region: String,
+    /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<StreamsStartProcessorFailoverMode>,
+    /// If true, clears the checkpoint so the failover processor does not resume from it. Applies only to FORCED failover; clearing may cause duplicate or missing records in the output.
+    #[serde(
+        rename = "clearCheckpoint",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub clear_checkpoint: Option<bool>,
+    /// If true, simulates the operation without making any changes.
+    #[serde(rename = "dryRun", default, skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl StreamsStartProcessorFailover {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(region: String) -> Self {
+        Self {
+            region,
+            mode: Default::default(),
+            clear_checkpoint: Default::default(),
+            dry_run: Default::default(),
+            extra: serde_json::Map::new(),
+        }
+    }
+}
+
+/// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamsStartProcessorFailoverMode {
+    /// `GRACEFUL`
+    Graceful,
+    /// `FORCED`
+    Forced,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamsStartProcessorFailoverMode {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Graceful => "GRACEFUL",
+            Self::Forced => "FORCED",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamsStartProcessorFailoverMode {
+    fn from(value: &str) -> Self {
+        match value {
+            "GRACEFUL" => Self::Graceful,
+            "FORCED" => Self::Forced,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamsStartProcessorFailoverMode {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamsStartProcessorFailoverMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamsStartProcessorFailoverMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsStartProcessorFailoverMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
+}
+
+/// A request to start a stream processor.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsStartStreamProcessorWith {
+    /// When true or not specified, the stream processor resumes from its last checkpoint. When false, the stream processor starts fresh.
+    #[serde(
+        rename = "resumeFromCheckpoint",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub resume_from_checkpoint: Option<bool>,
+    /// The operation time after which the change stream source should begin reporting. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
+    #[serde(
+        rename = "startAtOperationTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub start_at_operation_time: Option<rt::DateTime>,
+    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<StreamWorkspaceTier>,
+    /// Failover options for starting a stream processor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failover: Option<StreamsStartProcessorFailover>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Details of one stream instance (called a stream workspace in the official spec).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamsTenant {
@@ -1521,6 +4092,13 @@ pub struct StreamsTenant {
         skip_serializing_if = "Option::is_none"
     )]
     pub data_process_region: Option<StreamsDataProcessRegion>,
+    /// List of failover regions configured for the stream workspace.
+    #[serde(
+        rename = "failoverRegions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failover_regions: Option<Vec<StreamsDataProcessRegion>>,
     /// Sample connections to add to SPI.
     #[serde(
         rename = "sampleConnections",
@@ -1630,6 +4208,13 @@ pub struct StreamsTenantRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub data_process_region: Option<StreamsDataProcessRegionRequest>,
+    /// List of failover regions configured for the stream workspace.
+    #[serde(
+        rename = "failoverRegions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failover_regions: Option<Vec<StreamsDataProcessRegionRequest>>,
     /// Sample connections to add to SPI.
     #[serde(
         rename = "sampleConnections",
@@ -1647,6 +4232,113 @@ pub struct StreamsTenantRequest {
     /// Properties this version of the client does not know; kept so they survive a round trip.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Details to update a stream tenant, optionally accompanied by a processor status change (for example, triggering bulk regional failover).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamsTenantUpdateRequest {
+    /// Human-readable label that identifies the cloud provider.
+    #[serde(rename = "cloudProvider", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_provider: Option<StreamsTenantUpdateRequestCloudProvider>,
+    /// Name of the cloud provider region hosting Atlas Stream Processing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<BaseStreamsRegion>,
+    /// Failover regions for the stream workspace.
+    #[serde(
+        rename = "failoverRegions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub failover_regions: Option<Vec<StreamsDataProcessRegionRequest>>,
+    /// Desired status change to apply to a tenant's stream processors.
+    #[serde(
+        rename = "processorStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub processor_status: Option<StreamsProcessorStatus>,
+    /// Configuration options for an Atlas Stream Processing Workspace.
+    #[serde(
+        rename = "streamConfig",
+        default,
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
+    pub stream_config: rt::Nullable<StreamConfigRequest>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Human-readable label that identifies the cloud provider.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum StreamsTenantUpdateRequestCloudProvider {
+    /// `AWS`
+    Aws,
+    /// `GCP`
+    Gcp,
+    /// `AZURE`
+    Azure,
+    /// `TENANT`
+    Tenant,
+    /// `SERVERLESS`
+    Serverless,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl StreamsTenantUpdateRequestCloudProvider {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Gcp => "GCP",
+            Self::Azure => "AZURE",
+            Self::Tenant => "TENANT",
+            Self::Serverless => "SERVERLESS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for StreamsTenantUpdateRequestCloudProvider {
+    fn from(value: &str) -> Self {
+        match value {
+            "AWS" => Self::Aws,
+            "GCP" => Self::Gcp,
+            "AZURE" => Self::Azure,
+            "TENANT" => Self::Tenant,
+            "SERVERLESS" => Self::Serverless,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for StreamsTenantUpdateRequestCloudProvider {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for StreamsTenantUpdateRequestCloudProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for StreamsTenantUpdateRequestCloudProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StreamsTenantUpdateRequestCloudProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
+    }
 }
 
 /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
@@ -1714,5 +4406,241 @@ impl<'de> Deserialize<'de> for TgwRouteId {
     ) -> Result<Self, D::Error> {
         let value = String::deserialize(deserializer)?;
         Self::new(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Container for elements used to challenge the user before taking certain actions on VPC Peering connections.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpcPeeringActionChallenge {
+    /// The AWS requester account ID.
+    #[serde(
+        rename = "requesterAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requester_account_id: Option<String>,
+    /// The AWS requester VPC ID.
+    #[serde(rename = "requesterVpcId", default, skip_serializing_if = "Option::is_none")]
+    pub requester_vpc_id: Option<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Represents a VPC Peering connection on AWS.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct VpcPeeringConnection {
+    /// Internal VPC Peering Connection ID.
+    #[serde(rename = "_id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<VpcPeeringConnectionId>,
+    /// Unique VPC Peering Connection name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The internal project ID.
+    #[serde(rename = "groupId", default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<GroupId>,
+    /// The account ID responsible for accepting the request.
+    #[serde(
+        rename = "accepterAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub accepter_account_id: Option<String>,
+    /// The CIDR block for the accepter VPC.
+    #[serde(rename = "accepterCidr", default, skip_serializing_if = "Option::is_none")]
+    pub accepter_cidr: Option<String>,
+    /// The VPC ID accepting the request.
+    #[serde(rename = "accepterVpcId", default, skip_serializing_if = "Option::is_none")]
+    pub accepter_vpc_id: Option<String>,
+    /// The account ID requesting the VPC Peering connection.
+    #[serde(
+        rename = "requesterAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub requester_account_id: Option<String>,
+    /// The CIDR block for the requesting VPC.
+    #[serde(rename = "requesterCidr", default, skip_serializing_if = "Option::is_none")]
+    pub requester_cidr: Option<String>,
+    /// The VPC ID requesting the VPC Peering connection.
+    #[serde(rename = "requesterVpcId", default, skip_serializing_if = "Option::is_none")]
+    pub requester_vpc_id: Option<String>,
+    /// The status in the cloud provider for this connection.
+    #[serde(rename = "cloudStatus", default, skip_serializing_if = "Option::is_none")]
+    pub cloud_status: Option<String>,
+    /// The local status of the VPC Peering Connection.
+    #[serde(rename = "localStatus", default, skip_serializing_if = "Option::is_none")]
+    pub local_status: Option<VpcPeeringConnectionLocalStatus>,
+    /// A status message.
+    #[serde(rename = "statusMessage", default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+    /// The time when the VPC Peering Connection request expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
+    #[serde(rename = "expirationTime", default, skip_serializing_if = "Option::is_none")]
+    pub expiration_time: Option<rt::DateTime>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Link>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Internal VPC Peering Connection ID.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct VpcPeeringConnectionId(String);
+
+impl VpcPeeringConnectionId {
+    /// The pattern every `VpcPeeringConnectionId` matches.
+    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
+    /// Checks `value` against [`Self::PATTERN`].
+    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
+        static PATTERN: rt::Pattern = rt::Pattern::new(
+            "VpcPeeringConnectionId",
+            VpcPeeringConnectionId::PATTERN,
+        );
+        PATTERN.check(value.into()).map(Self)
+    }
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The value as an owned string.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl std::str::FromStr for VpcPeeringConnectionId {
+    type Err = rt::InvalidValue;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<&str> for VpcPeeringConnectionId {
+    type Error = rt::InvalidValue;
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl TryFrom<String> for VpcPeeringConnectionId {
+    type Error = rt::InvalidValue;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::new(value)
+    }
+}
+
+impl AsRef<str> for VpcPeeringConnectionId {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for VpcPeeringConnectionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for VpcPeeringConnectionId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::new(value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The local status of the VPC Peering Connection.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum VpcPeeringConnectionLocalStatus {
+    /// `NONE`
+    NoneValue,
+    /// `SCAN_FAILED`
+    ScanFailed,
+    /// `UPDATE_FAILED`
+    UpdateFailed,
+    /// `REQUEST_ACCEPT`
+    RequestAccept,
+    /// `ACCEPT_REQUESTED`
+    AcceptRequested,
+    /// `REQUEST_REJECT`
+    RequestReject,
+    /// `REJECT_REQUESTED`
+    RejectRequested,
+    /// `REQUEST_DELETE`
+    RequestDelete,
+    /// `DELETE_REQUESTED`
+    DeleteRequested,
+    /// `ACTIVE`
+    Active,
+    /// A value this version of the client does not know, kept verbatim.
+    Unknown(String),
+}
+
+impl VpcPeeringConnectionLocalStatus {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::NoneValue => "NONE",
+            Self::ScanFailed => "SCAN_FAILED",
+            Self::UpdateFailed => "UPDATE_FAILED",
+            Self::RequestAccept => "REQUEST_ACCEPT",
+            Self::AcceptRequested => "ACCEPT_REQUESTED",
+            Self::RequestReject => "REQUEST_REJECT",
+            Self::RejectRequested => "REJECT_REQUESTED",
+            Self::RequestDelete => "REQUEST_DELETE",
+            Self::DeleteRequested => "DELETE_REQUESTED",
+            Self::Active => "ACTIVE",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for VpcPeeringConnectionLocalStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "NONE" => Self::NoneValue,
+            "SCAN_FAILED" => Self::ScanFailed,
+            "UPDATE_FAILED" => Self::UpdateFailed,
+            "REQUEST_ACCEPT" => Self::RequestAccept,
+            "ACCEPT_REQUESTED" => Self::AcceptRequested,
+            "REQUEST_REJECT" => Self::RequestReject,
+            "REJECT_REQUESTED" => Self::RejectRequested,
+            "REQUEST_DELETE" => Self::RequestDelete,
+            "DELETE_REQUESTED" => Self::DeleteRequested,
+            "ACTIVE" => Self::Active,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl std::str::FromStr for VpcPeeringConnectionLocalStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for VpcPeeringConnectionLocalStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for VpcPeeringConnectionLocalStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VpcPeeringConnectionLocalStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::union::visit_str(deserializer, |value| Self::from(value))
     }
 }

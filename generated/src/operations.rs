@@ -4,7 +4,7 @@
 use super::models;
 use crate::runtime as rt;
 
-/// Client for the MongoDB Atlas Administration API - Atlas Streams (hand-curated subset) (4 operations): one method per operation.
+/// Client for the MongoDB Atlas Administration API - Atlas Streams (hand-curated subset) (37 operations): one method per operation.
 ///
 /// Each method takes the operation's required inputs and returns a request builder:
 /// set optional parameters on it, then `.await` it. The client is cheap to clone and
@@ -22,6 +22,92 @@ impl Client {
     /// The request pipeline this client sends through.
     pub fn core(&self) -> &rt::Core {
         &self.core
+    }
+    /// Accept One Incoming VPC Peering Connection
+    ///
+    /// Requests the acceptance of an incoming VPC Peering connection.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `id`: The VPC Peering Connection id.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept` (`acceptVpcPeeringConnection`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn accept_vpc_peering_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        id: impl Into<String>,
+        body: models::VpcPeeringActionChallenge,
+    ) -> AcceptVpcPeeringConnection {
+        AcceptVpcPeeringConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            id: id.into(),
+            envelope: None,
+            body,
+            version: None,
+        }
+    }
+    /// Create One Failover Stream Connection
+    ///
+    /// Creates one failover connection for a stream workspace in the specified project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `connection_name`: Label that identifies the stream connection name.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections` (`createFailoverConnection`), API version `2025-03-12`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Conflict), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn create_failover_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        connection_name: impl Into<String>,
+        body: models::StreamsFailoverConnectionRequest,
+    ) -> CreateFailoverConnection {
+        CreateFailoverConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            connection_name: connection_name.into(),
+            envelope: None,
+            pretty: None,
+            body,
+            version: None,
+        }
+    }
+    /// Create One Private Link Connection
+    ///
+    /// Creates one Private Link in the specified project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections` (`createPrivateLinkConnection`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Unauthorized), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn create_private_link_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        body: models::StreamsPrivateLinkConnectionRequest2,
+    ) -> CreatePrivateLinkConnection {
+        CreatePrivateLinkConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            envelope: None,
+            pretty: None,
+            body,
+            version: None,
+        }
     }
     /// Create One Stream Connection
     ///
@@ -43,6 +129,35 @@ impl Client {
         body: models::StreamsConnectionRequest,
     ) -> CreateStreamConnection {
         CreateStreamConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            envelope: None,
+            pretty: None,
+            body,
+            version: None,
+        }
+    }
+    /// Create One Stream Processor
+    ///
+    /// Create one Stream Processor within the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor` (`createStreamProcessor`), API version `2024-05-30`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Unauthorized), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn create_stream_processor(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        body: models::StreamsProcessorRequest,
+    ) -> CreateStreamProcessor {
+        CreateStreamProcessor {
             core: self.core.clone(),
             group_id: group_id.as_ref().to_owned(),
             tenant_name: tenant_name.into(),
@@ -78,6 +193,635 @@ impl Client {
             version: None,
         }
     }
+    /// Delete One Private Link Connection
+    ///
+    /// Deletes one Private Link in the specified project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `connection_id`: Unique ID that identifies the Private Link connection.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}` (`deletePrivateLinkConnection`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn delete_private_link_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        connection_id: impl Into<String>,
+    ) -> DeletePrivateLinkConnection {
+        DeletePrivateLinkConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            connection_id: connection_id.into(),
+            envelope: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Delete One Stream Connection
+    ///
+    /// Delete one connection of the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `connection_name`: Label that identifies the stream connection.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}` (`deleteStreamConnection`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Conflict), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn delete_stream_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        connection_name: impl Into<String>,
+    ) -> DeleteStreamConnection {
+        DeleteStreamConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            connection_name: connection_name.into(),
+            envelope: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Delete One Stream Failover Connection
+    ///
+    /// Delete one failover connection of the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `connection_name`: Label that identifies the stream connection.
+    /// - `failover_connection_id`: Label that identifies the stream failover connection id.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}` (`deleteStreamFailoverConnection`), API version `2025-03-12`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn delete_stream_failover_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        connection_name: impl Into<String>,
+        failover_connection_id: impl Into<String>,
+    ) -> DeleteStreamFailoverConnection {
+        DeleteStreamFailoverConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            connection_name: connection_name.into(),
+            failover_connection_id: failover_connection_id.into(),
+            envelope: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Delete One Stream Processor
+    ///
+    /// Delete a Stream Processor within the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `processor_name`: Label that identifies the stream processor.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}` (`deleteStreamProcessor`), API version `2024-05-30`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn delete_stream_processor(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        processor_name: impl Into<String>,
+    ) -> DeleteStreamProcessor {
+        DeleteStreamProcessor {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            processor_name: processor_name.into(),
+            envelope: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Delete One Stream Workspace
+    ///
+    /// Delete one stream workspace in the specified project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace to delete.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/streams/{tenantName}` (`deleteStreamWorkspace`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn delete_stream_workspace(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+    ) -> DeleteStreamWorkspace {
+        DeleteStreamWorkspace {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            envelope: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Delete One VPC Peering Connection
+    ///
+    /// Deletes an incoming VPC Peering connection.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `id`: The VPC Peering Connection id.
+    ///
+    /// `DELETE /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}` (`deleteVpcPeeringConnection`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn delete_vpc_peering_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        id: impl Into<String>,
+    ) -> DeleteVpcPeeringConnection {
+        DeleteVpcPeeringConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            id: id.into(),
+            envelope: None,
+            version: None,
+        }
+    }
+    /// Download Audit Logs for One Atlas Stream Processing Workspace
+    ///
+    /// Downloads the audit logs for the specified Atlas Streams Processing workspace or stream processor. By default, logs cover periods of 30 days. The API does not support direct calls with the json response schema. You must request a gzip response schema using an accept header of the format: `Accept: application/vnd.atlas.YYYY-MM-DD+gzip`.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs` (`downloadAuditLogs`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Conflict), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn download_audit_logs(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+    ) -> DownloadAuditLogs {
+        DownloadAuditLogs {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            envelope: None,
+            end_date: None,
+            start_date: None,
+            sp_name: None,
+            version: None,
+        }
+    }
+    /// Download Operational Logs for One Atlas Stream Processing Workspace
+    ///
+    /// Downloads the operational logs for the specified Atlas Streams Processing workspace or stream processor. By default, logs cover periods of 30 days. The API does not support direct calls with the json response schema. You must request a gzip response schema using an accept header of the format: "Accept: application/vnd.atlas.2025-03-12+gzip".
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs` (`downloadOperationalLogs`), API version `2025-03-12`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Conflict), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn download_operational_logs(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+    ) -> DownloadOperationalLogs {
+        DownloadOperationalLogs {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            envelope: None,
+            end_date: None,
+            start_date: None,
+            sp_name: None,
+            version: None,
+        }
+    }
+    /// Return Account ID and VPC ID for One Project and Region
+    ///
+    /// Returns the Account ID, and the VPC ID for the group and region specified.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `cloud_provider`: One of "aws", "azure" or "gcp".
+    /// - `region_name`: The cloud provider specific region name, i.e. "US_EAST_1" for cloud provider "aws".
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/accountDetails` (`getAccountDetails`), API version `2024-11-13`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn get_account_details(
+        &self,
+        group_id: impl AsRef<str>,
+        cloud_provider: impl Into<String>,
+        region_name: impl Into<String>,
+    ) -> GetAccountDetails {
+        GetAccountDetails {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            cloud_provider: cloud_provider.into(),
+            region_name: region_name.into(),
+            envelope: None,
+            version: None,
+        }
+    }
+    /// Return One Private Link Connection
+    ///
+    /// Returns the details of one Private Link connection within the project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `connection_id`: Unique ID that identifies the Private Link connection.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}` (`getPrivateLinkConnection`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn get_private_link_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        connection_id: impl Into<String>,
+    ) -> GetPrivateLinkConnection {
+        GetPrivateLinkConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            connection_id: connection_id.into(),
+            envelope: None,
+            version: None,
+        }
+    }
+    /// Return One Stream Connection
+    ///
+    /// Returns the details of one stream connection within the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace to return.
+    /// - `connection_name`: Label that identifies the stream connection to return.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}` (`getStreamConnection`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn get_stream_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        connection_name: impl Into<String>,
+    ) -> GetStreamConnection {
+        GetStreamConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            connection_name: connection_name.into(),
+            envelope: None,
+            version: None,
+        }
+    }
+    /// Return One Stream Failover Connection
+    ///
+    /// Get one failover connection of the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `connection_name`: Label that identifies the stream connection.
+    /// - `failover_connection_id`: Label that identifies the stream failover connection id.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}` (`getStreamFailoverConnection`), API version `2025-03-12`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn get_stream_failover_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        connection_name: impl Into<String>,
+        failover_connection_id: impl Into<String>,
+    ) -> GetStreamFailoverConnection {
+        GetStreamFailoverConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            connection_name: connection_name.into(),
+            failover_connection_id: failover_connection_id.into(),
+            envelope: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Return One Stream Processor
+    ///
+    /// Get one Stream Processor within the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `processor_name`: Label that identifies the stream processor.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}` (`getStreamProcessor`), API version `2024-05-30`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn get_stream_processor(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        processor_name: impl Into<String>,
+    ) -> GetStreamProcessor {
+        GetStreamProcessor {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            processor_name: processor_name.into(),
+            envelope: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Return All Stream Processors in One Stream Workspace
+    ///
+    /// Returns all Stream Processors within the specified stream workspace, including information on which processors are failover-eligible.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processors` (`getStreamProcessors`), API version `2024-05-30`. One page per call; the builder's `items()` streams every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn get_stream_processors(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+    ) -> GetStreamProcessors {
+        GetStreamProcessors {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            envelope: None,
+            pretty: None,
+            items_per_page: None,
+            page_num: None,
+            include_count: None,
+            version: None,
+        }
+    }
+    /// Return One Stream Workspace
+    ///
+    /// Returns the details of one stream workspace within the specified project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace to return.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}` (`getStreamWorkspace`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn get_stream_workspace(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+    ) -> GetStreamWorkspace {
+        GetStreamWorkspace {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            envelope: None,
+            include_connections: None,
+            version: None,
+        }
+    }
+    /// Return All Active Incoming VPC Peering Connections
+    ///
+    /// Returns a list of active incoming VPC Peering Connections.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/activeVpcPeeringConnections` (`listActivePeeringConnections`), API version `2024-11-13`. One page per call; the builder's `items()` streams every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn list_active_peering_connections(
+        &self,
+        group_id: impl AsRef<str>,
+    ) -> ListActivePeeringConnections {
+        ListActivePeeringConnections {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Return All Stream Failover Connections
+    ///
+    /// Returns all failover connections for the specified connection in a stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `connection_name`: Label that identifies the stream connection.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections` (`listFailoverConnections`), API version `2025-03-12`. One page per call; the builder's `items()` streams every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn list_failover_connections(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        connection_name: impl Into<String>,
+    ) -> ListFailoverConnections {
+        ListFailoverConnections {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            connection_name: connection_name.into(),
+            envelope: None,
+            pretty: None,
+            items_per_page: None,
+            page_num: None,
+            version: None,
+        }
+    }
+    /// Return All Private Link Connections
+    ///
+    /// Returns all Private Link connections for the specified project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections` (`listPrivateLinkConnections`), API version `2023-02-01`. One page per call; the builder's `items()` streams every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn list_private_link_connections(
+        &self,
+        group_id: impl AsRef<str>,
+    ) -> ListPrivateLinkConnections {
+        ListPrivateLinkConnections {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Return All Connections of the Stream Workspaces
+    ///
+    /// Returns all connections of the stream workspace for the specified project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections` (`listStreamConnections`), API version `2023-02-01`. One page per call; the builder's `items()` streams every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn list_stream_connections(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+    ) -> ListStreamConnections {
+        ListStreamConnections {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Return All Stream Workspaces in One Project
+    ///
+    /// Returns all stream workspaces for the specified project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams` (`listStreamWorkspaces`), API version `2023-02-01`. One page per call; the builder's `items()` streams every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn list_stream_workspaces(
+        &self,
+        group_id: impl AsRef<str>,
+    ) -> ListStreamWorkspaces {
+        ListStreamWorkspaces {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Return All VPC Peering Connections
+    ///
+    /// Returns a list of incoming VPC Peering Connections.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `requester_account_id`: The Account ID of the VPC Peering connection/s.
+    ///
+    /// `GET /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections` (`listVpcPeeringConnections`), API version `2023-02-01`. One page per call; the builder's `items()` streams every item of every page.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn list_vpc_peering_connections(
+        &self,
+        group_id: impl AsRef<str>,
+        requester_account_id: impl Into<String>,
+    ) -> ListVpcPeeringConnections {
+        ListVpcPeeringConnections {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            requester_account_id: requester_account_id.into(),
+            envelope: None,
+            items_per_page: None,
+            page_num: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Reject One Incoming VPC Peering Connection
+    ///
+    /// Requests the rejection of an incoming VPC Peering connection.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `id`: The VPC Peering Connection id.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject` (`rejectVpcPeeringConnection`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn reject_vpc_peering_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        id: impl Into<String>,
+    ) -> RejectVpcPeeringConnection {
+        RejectVpcPeeringConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            id: id.into(),
+            envelope: None,
+            version: None,
+        }
+    }
     /// Start One Stream Processor
     ///
     /// Start a Stream Processor within the specified stream instance. To use this resource, the requesting Service Account or API Key must have the Project Owner role or Project Stream Processing Owner role.
@@ -105,6 +849,96 @@ impl Client {
             processor_name: processor_name.into(),
             envelope: None,
             pretty: None,
+            version: None,
+        }
+    }
+    /// Start One Stream Processor With Options
+    ///
+    /// Start a Stream Processor within the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `processor_name`: Label that identifies the stream processor.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith` (`startStreamProcessorWith`), API version `2025-03-12`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn start_stream_processor_with(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        processor_name: impl Into<String>,
+    ) -> StartStreamProcessorWith {
+        StartStreamProcessorWith {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            processor_name: processor_name.into(),
+            envelope: None,
+            pretty: None,
+            body: None,
+            version: None,
+        }
+    }
+    /// Stop One Stream Processor
+    ///
+    /// Stop a Stream Processor within the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `processor_name`: Label that identifies the stream processor.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop` (`stopStreamProcessor`), API version `2024-05-30`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn stop_stream_processor(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        processor_name: impl Into<String>,
+    ) -> StopStreamProcessor {
+        StopStreamProcessor {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            processor_name: processor_name.into(),
+            envelope: None,
+            pretty: None,
+            version: None,
+        }
+    }
+    /// Update One Private Link Connection
+    ///
+    /// Updates one Private Link connection in the specified project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `connection_id`: Unique ID that identifies the Private Link connection.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}` (`updatePrivateLinkConnection`), API version `2025-03-12`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Conflict), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn update_private_link_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        connection_id: impl Into<String>,
+        body: models::StreamsPrivateLinkConnectionRequest,
+    ) -> UpdatePrivateLinkConnection {
+        UpdatePrivateLinkConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            connection_id: connection_id.into(),
+            envelope: None,
+            pretty: None,
+            body,
             version: None,
         }
     }
@@ -140,11 +974,344 @@ impl Client {
             version: None,
         }
     }
+    /// Update One Stream Failover Connection
+    ///
+    /// Update one failover connection of the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `connection_name`: Label that identifies the stream connection.
+    /// - `failover_connection_id`: Label that identifies the stream failover connection id.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}` (`updateStreamFailoverConnection`), API version `2025-03-12`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn update_stream_failover_connection(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        connection_name: impl Into<String>,
+        failover_connection_id: impl Into<String>,
+        body: models::StreamsFailoverConnectionRequest,
+    ) -> UpdateStreamFailoverConnection {
+        UpdateStreamFailoverConnection {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            connection_name: connection_name.into(),
+            failover_connection_id: failover_connection_id.into(),
+            envelope: None,
+            pretty: None,
+            body,
+            version: None,
+        }
+    }
+    /// Update One Stream Processor
+    ///
+    /// Modify one existing Stream Processor within the specified stream workspace.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace.
+    /// - `processor_name`: Label that identifies the stream processor.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}` (`updateStreamProcessor`), API version `2024-05-30`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn update_stream_processor(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        processor_name: impl Into<String>,
+        body: models::StreamsModifyStreamProcessor,
+    ) -> UpdateStreamProcessor {
+        UpdateStreamProcessor {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            processor_name: processor_name.into(),
+            envelope: None,
+            pretty: None,
+            body,
+            version: None,
+        }
+    }
+    /// Update One Stream Workspace
+    ///
+    /// Update one stream workspace in the specified project.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    /// - `tenant_name`: Label that identifies the stream workspace to update.
+    ///
+    /// `PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}` (`updateStreamWorkspace`), API version `2023-02-01`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn update_stream_workspace(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        body: models::StreamsTenantUpdateRequest,
+    ) -> UpdateStreamWorkspace {
+        UpdateStreamWorkspace {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            tenant_name: tenant_name.into(),
+            envelope: None,
+            pretty: None,
+            body,
+            version: None,
+        }
+    }
+    /// Create One Stream Workspace with Sample Connections
+    ///
+    /// Creates one stream workspace in the specified project with sample connections.
+    ///
+    /// Arguments:
+    /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
+    ///
+    /// `POST /api/atlas/v2/groups/{groupId}/streams:withSampleConnections` (`withStreamSampleConnections`), API version `2024-08-05`.
+    ///
+    /// # Errors
+    ///
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    pub fn with_stream_sample_connections(
+        &self,
+        group_id: impl AsRef<str>,
+        body: serde_json::Map<String, serde_json::Value>,
+    ) -> WithStreamSampleConnections {
+        WithStreamSampleConnections {
+            core: self.core.clone(),
+            group_id: group_id.as_ref().to_owned(),
+            envelope: None,
+            pretty: None,
+            body,
+            version: None,
+        }
+    }
 }
 
 impl From<rt::Core> for Client {
     fn from(core: rt::Core) -> Self {
         Client { core }
+    }
+}
+
+/// Request builder for [`Client::accept_vpc_peering_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct AcceptVpcPeeringConnection {
+    core: rt::Core,
+    group_id: String,
+    id: String,
+    envelope: Option<bool>,
+    body: models::VpcPeeringActionChallenge,
+    version: Option<String>,
+}
+
+impl AcceptVpcPeeringConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "acceptVpcPeeringConnection",
+        method: rt::Method::Post,
+        path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("id", &self.id);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        request.json_body(op, &self.body)?;
+        Ok(self.core.send(request).await?.empty())
+    }
+}
+
+impl std::future::IntoFuture for AcceptVpcPeeringConnection {
+    type Output = Result<(), rt::Error>;
+    type IntoFuture = rt::BoxFuture<()>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::create_failover_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateFailoverConnection {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    connection_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: models::StreamsFailoverConnectionRequest,
+    version: Option<String>,
+}
+
+impl CreateFailoverConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "createFailoverConnection",
+        method: rt::Method::Post,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
+        versions: &["2025-03-12"],
+        default_version: Some("2025-03-12"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsFailoverConnection, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsFailoverConnection>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("connectionName", &self.connection_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        request.json_body(op, &self.body)?;
+        self.core.send(request).await?.json::<models::StreamsFailoverConnection>(op)
+    }
+}
+
+impl std::future::IntoFuture for CreateFailoverConnection {
+    type Output = Result<models::StreamsFailoverConnection, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsFailoverConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::create_private_link_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreatePrivateLinkConnection {
+    core: rt::Core,
+    group_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: models::StreamsPrivateLinkConnectionRequest2,
+    version: Option<String>,
+}
+
+impl CreatePrivateLinkConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "createPrivateLinkConnection",
+        method: rt::Method::Post,
+        path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsPrivateLinkConnection, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsPrivateLinkConnection>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        request.json_body(op, &self.body)?;
+        self.core.send(request).await?.json::<models::StreamsPrivateLinkConnection>(op)
+    }
+}
+
+impl std::future::IntoFuture for CreatePrivateLinkConnection {
+    type Output = Result<models::StreamsPrivateLinkConnection, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsPrivateLinkConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
     }
 }
 
@@ -222,6 +1389,80 @@ impl std::future::IntoFuture for CreateStreamConnection {
     }
 }
 
+/// Request builder for [`Client::create_stream_processor`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateStreamProcessor {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: models::StreamsProcessorRequest,
+    version: Option<String>,
+}
+
+impl CreateStreamProcessor {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "createStreamProcessor",
+        method: rt::Method::Post,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor",
+        versions: &["2024-05-30"],
+        default_version: Some("2024-05-30"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsProcessor, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsProcessor>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        request.json_body(op, &self.body)?;
+        self.core.send(request).await?.json::<models::StreamsProcessor>(op)
+    }
+}
+
+impl std::future::IntoFuture for CreateStreamProcessor {
+    type Output = Result<models::StreamsProcessor, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsProcessor>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// Request builder for [`Client::create_stream_workspace`]: set optional parameters, then `.await` it (or call `send`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -289,6 +1530,1869 @@ impl CreateStreamWorkspace {
 impl std::future::IntoFuture for CreateStreamWorkspace {
     type Output = Result<models::StreamsTenant, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsTenant>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::delete_private_link_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeletePrivateLinkConnection {
+    core: rt::Core,
+    group_id: String,
+    connection_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl DeletePrivateLinkConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "deletePrivateLinkConnection",
+        method: rt::Method::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("connectionId", &self.connection_id);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        Ok(self.core.send(request).await?.empty())
+    }
+}
+
+impl std::future::IntoFuture for DeletePrivateLinkConnection {
+    type Output = Result<(), rt::Error>;
+    type IntoFuture = rt::BoxFuture<()>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::delete_stream_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteStreamConnection {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    connection_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl DeleteStreamConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "deleteStreamConnection",
+        method: rt::Method::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("connectionName", &self.connection_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        Ok(self.core.send(request).await?.empty())
+    }
+}
+
+impl std::future::IntoFuture for DeleteStreamConnection {
+    type Output = Result<(), rt::Error>;
+    type IntoFuture = rt::BoxFuture<()>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::delete_stream_failover_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteStreamFailoverConnection {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    connection_name: String,
+    failover_connection_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl DeleteStreamFailoverConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "deleteStreamFailoverConnection",
+        method: rt::Method::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
+        versions: &["2025-03-12"],
+        default_version: Some("2025-03-12"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("connectionName", &self.connection_name);
+        request.path_param("failoverConnectionId", &self.failover_connection_id);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        Ok(self.core.send(request).await?.empty())
+    }
+}
+
+impl std::future::IntoFuture for DeleteStreamFailoverConnection {
+    type Output = Result<(), rt::Error>;
+    type IntoFuture = rt::BoxFuture<()>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::delete_stream_processor`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteStreamProcessor {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    processor_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl DeleteStreamProcessor {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "deleteStreamProcessor",
+        method: rt::Method::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
+        versions: &["2024-05-30"],
+        default_version: Some("2024-05-30"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("processorName", &self.processor_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        Ok(self.core.send(request).await?.empty())
+    }
+}
+
+impl std::future::IntoFuture for DeleteStreamProcessor {
+    type Output = Result<(), rt::Error>;
+    type IntoFuture = rt::BoxFuture<()>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::delete_stream_workspace`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteStreamWorkspace {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl DeleteStreamWorkspace {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "deleteStreamWorkspace",
+        method: rt::Method::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        Ok(self.core.send(request).await?.empty())
+    }
+}
+
+impl std::future::IntoFuture for DeleteStreamWorkspace {
+    type Output = Result<(), rt::Error>;
+    type IntoFuture = rt::BoxFuture<()>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::delete_vpc_peering_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteVpcPeeringConnection {
+    core: rt::Core,
+    group_id: String,
+    id: String,
+    envelope: Option<bool>,
+    version: Option<String>,
+}
+
+impl DeleteVpcPeeringConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "deleteVpcPeeringConnection",
+        method: rt::Method::Delete,
+        path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("id", &self.id);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        Ok(self.core.send(request).await?.empty())
+    }
+}
+
+impl std::future::IntoFuture for DeleteVpcPeeringConnection {
+    type Output = Result<(), rt::Error>;
+    type IntoFuture = rt::BoxFuture<()>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::download_audit_logs`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DownloadAuditLogs {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    envelope: Option<bool>,
+    end_date: Option<i64>,
+    start_date: Option<i64>,
+    sp_name: Option<String>,
+    version: Option<String>,
+}
+
+impl DownloadAuditLogs {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "downloadAuditLogs",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "gzip",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
+    pub fn end_date(mut self, end_date: i64) -> Self {
+        self.end_date = Some(end_date);
+        self
+    }
+    /// Timestamp that specifies the starting point for the range of log messages to download. MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
+    pub fn start_date(mut self, start_date: i64) -> Self {
+        self.start_date = Some(start_date);
+        self
+    }
+    /// Name of the stream processor to download logs for. An empty string will download logs for all stream processors in the workspace.
+    pub fn sp_name(mut self, sp_name: String) -> Self {
+        self.sp_name = Some(sp_name);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and returns the body as a stream, as it arrives (nothing is
+    /// buffered; see [`rt::Download`] for decompressing on the fly).
+    pub async fn send(self) -> Result<rt::Download, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.end_date.as_ref() {
+            request.query("endDate", value);
+        }
+        if let Some(value) = self.start_date.as_ref() {
+            request.query("startDate", value);
+        }
+        if let Some(value) = self.sp_name.as_ref() {
+            request.query("spName", value);
+        }
+        self.core.send_streaming(request).await
+    }
+}
+
+impl std::future::IntoFuture for DownloadAuditLogs {
+    type Output = Result<rt::Download, rt::Error>;
+    type IntoFuture = rt::BoxFuture<rt::Download>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::download_operational_logs`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DownloadOperationalLogs {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    envelope: Option<bool>,
+    end_date: Option<i64>,
+    start_date: Option<i64>,
+    sp_name: Option<String>,
+    version: Option<String>,
+}
+
+impl DownloadOperationalLogs {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "downloadOperationalLogs",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs",
+        versions: &["2025-03-12"],
+        default_version: Some("2025-03-12"),
+        media_suffix: "gzip",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
+    pub fn end_date(mut self, end_date: i64) -> Self {
+        self.end_date = Some(end_date);
+        self
+    }
+    /// Timestamp that specifies the starting point for the range of log messages to download. MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
+    pub fn start_date(mut self, start_date: i64) -> Self {
+        self.start_date = Some(start_date);
+        self
+    }
+    /// Name of the stream processor to download logs for. An empty string will download logs for all stream processors in the workspace.
+    pub fn sp_name(mut self, sp_name: String) -> Self {
+        self.sp_name = Some(sp_name);
+        self
+    }
+    /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and returns the body as a stream, as it arrives (nothing is
+    /// buffered; see [`rt::Download`] for decompressing on the fly).
+    pub async fn send(self) -> Result<rt::Download, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.end_date.as_ref() {
+            request.query("endDate", value);
+        }
+        if let Some(value) = self.start_date.as_ref() {
+            request.query("startDate", value);
+        }
+        if let Some(value) = self.sp_name.as_ref() {
+            request.query("spName", value);
+        }
+        self.core.send_streaming(request).await
+    }
+}
+
+impl std::future::IntoFuture for DownloadOperationalLogs {
+    type Output = Result<rt::Download, rt::Error>;
+    type IntoFuture = rt::BoxFuture<rt::Download>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::get_account_details`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetAccountDetails {
+    core: rt::Core,
+    group_id: String,
+    cloud_provider: String,
+    region_name: String,
+    envelope: Option<bool>,
+    version: Option<String>,
+}
+
+impl GetAccountDetails {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "getAccountDetails",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/accountDetails",
+        versions: &["2024-11-13"],
+        default_version: Some("2024-11-13"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Sends API version `version` instead of the default `2024-11-13` (documented: 2024-11-13). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::AccountDetails, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::AccountDetails>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.query("cloudProvider", &self.cloud_provider);
+        request.query("regionName", &self.region_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        self.core.send(request).await?.json::<models::AccountDetails>(op)
+    }
+}
+
+impl std::future::IntoFuture for GetAccountDetails {
+    type Output = Result<models::AccountDetails, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::AccountDetails>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::get_private_link_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetPrivateLinkConnection {
+    core: rt::Core,
+    group_id: String,
+    connection_id: String,
+    envelope: Option<bool>,
+    version: Option<String>,
+}
+
+impl GetPrivateLinkConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "getPrivateLinkConnection",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsPrivateLinkConnection, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsPrivateLinkConnection>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("connectionId", &self.connection_id);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        self.core.send(request).await?.json::<models::StreamsPrivateLinkConnection>(op)
+    }
+}
+
+impl std::future::IntoFuture for GetPrivateLinkConnection {
+    type Output = Result<models::StreamsPrivateLinkConnection, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsPrivateLinkConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::get_stream_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetStreamConnection {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    connection_name: String,
+    envelope: Option<bool>,
+    version: Option<String>,
+}
+
+impl GetStreamConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "getStreamConnection",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsConnection, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsConnection>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("connectionName", &self.connection_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        self.core.send(request).await?.json::<models::StreamsConnection>(op)
+    }
+}
+
+impl std::future::IntoFuture for GetStreamConnection {
+    type Output = Result<models::StreamsConnection, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::get_stream_failover_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetStreamFailoverConnection {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    connection_name: String,
+    failover_connection_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl GetStreamFailoverConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "getStreamFailoverConnection",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
+        versions: &["2025-03-12"],
+        default_version: Some("2025-03-12"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsFailoverConnection, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsFailoverConnection>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("connectionName", &self.connection_name);
+        request.path_param("failoverConnectionId", &self.failover_connection_id);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        self.core.send(request).await?.json::<models::StreamsFailoverConnection>(op)
+    }
+}
+
+impl std::future::IntoFuture for GetStreamFailoverConnection {
+    type Output = Result<models::StreamsFailoverConnection, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsFailoverConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::get_stream_processor`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetStreamProcessor {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    processor_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl GetStreamProcessor {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "getStreamProcessor",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
+        versions: &["2024-05-30"],
+        default_version: Some("2024-05-30"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsProcessorWithStats, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsProcessorWithStats>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("processorName", &self.processor_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        self.core.send(request).await?.json::<models::StreamsProcessorWithStats>(op)
+    }
+}
+
+impl std::future::IntoFuture for GetStreamProcessor {
+    type Output = Result<models::StreamsProcessorWithStats, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsProcessorWithStats>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::get_stream_processors`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetStreamProcessors {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    items_per_page: Option<i64>,
+    page_num: Option<i64>,
+    include_count: Option<bool>,
+    version: Option<String>,
+}
+
+impl GetStreamProcessors {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "getStreamProcessors",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processors",
+        versions: &["2024-05-30"],
+        default_version: Some("2024-05-30"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
+        self.items_per_page = Some(items_per_page);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, page_num: i64) -> Self {
+        self.page_num = Some(page_num);
+        self
+    }
+    /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
+    pub fn include_count(mut self, include_count: bool) -> Self {
+        self.include_count = Some(include_count);
+        self
+    }
+    /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(
+        self,
+    ) -> Result<models::PaginatedApiStreamsStreamProcessorWithStatsView, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::PaginatedApiStreamsStreamProcessorWithStatsView>,
+        rt::Error,
+    > {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        if let Some(value) = self.items_per_page.as_ref() {
+            request.query("itemsPerPage", value);
+        }
+        if let Some(value) = self.page_num.as_ref() {
+            request.query("pageNum", value);
+        }
+        if let Some(value) = self.include_count.as_ref() {
+            request.query("includeCount", value);
+        }
+        self.core
+            .send(request)
+            .await?
+            .json::<models::PaginatedApiStreamsStreamProcessorWithStatsView>(op)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is read. The
+    /// page size is this builder's, the first page is 1 (or the one set), and the stream
+    /// ends after the page that completes the total count, or at an empty page.
+    pub fn items(self) -> rt::ItemStream<models::StreamsProcessorWithStats> {
+        let first = self.page_num.unwrap_or(1);
+        rt::paginate(
+            self,
+            first,
+            |builder: Self, page_number| async move {
+                let page = builder.page_num(page_number).send().await?;
+                Ok(rt::Page {
+                    items: page.results,
+                    total: page.total_count.map(i64::from),
+                })
+            },
+        )
+    }
+}
+
+impl std::future::IntoFuture for GetStreamProcessors {
+    type Output = Result<
+        models::PaginatedApiStreamsStreamProcessorWithStatsView,
+        rt::Error,
+    >;
+    type IntoFuture = rt::BoxFuture<
+        models::PaginatedApiStreamsStreamProcessorWithStatsView,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::get_stream_workspace`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetStreamWorkspace {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    envelope: Option<bool>,
+    include_connections: Option<bool>,
+    version: Option<String>,
+}
+
+impl GetStreamWorkspace {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "getStreamWorkspace",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag to indicate whether connections information should be included in the stream workspace.
+    pub fn include_connections(mut self, include_connections: bool) -> Self {
+        self.include_connections = Some(include_connections);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsTenant, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsTenant>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.include_connections.as_ref() {
+            request.query("includeConnections", value);
+        }
+        self.core.send(request).await?.json::<models::StreamsTenant>(op)
+    }
+}
+
+impl std::future::IntoFuture for GetStreamWorkspace {
+    type Output = Result<models::StreamsTenant, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsTenant>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::list_active_peering_connections`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListActivePeeringConnections {
+    core: rt::Core,
+    group_id: String,
+    envelope: Option<bool>,
+    items_per_page: Option<i64>,
+    page_num: Option<i64>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl ListActivePeeringConnections {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "listActivePeeringConnections",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/activeVpcPeeringConnections",
+        versions: &["2024-11-13"],
+        default_version: Some("2024-11-13"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
+        self.items_per_page = Some(items_per_page);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, page_num: i64) -> Self {
+        self.page_num = Some(page_num);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2024-11-13` (documented: 2024-11-13). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(
+        self,
+    ) -> Result<models::PaginatedApiStreamsVpcPeeringConnectionView, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::PaginatedApiStreamsVpcPeeringConnectionView>,
+        rt::Error,
+    > {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.items_per_page.as_ref() {
+            request.query("itemsPerPage", value);
+        }
+        if let Some(value) = self.page_num.as_ref() {
+            request.query("pageNum", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        self.core
+            .send(request)
+            .await?
+            .json::<models::PaginatedApiStreamsVpcPeeringConnectionView>(op)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is read. The
+    /// page size is this builder's, the first page is 1 (or the one set), and the stream
+    /// ends after the page that completes the total count, or at an empty page.
+    pub fn items(self) -> rt::ItemStream<models::VpcPeeringConnection> {
+        let first = self.page_num.unwrap_or(1);
+        rt::paginate(
+            self,
+            first,
+            |builder: Self, page_number| async move {
+                let page = builder.page_num(page_number).send().await?;
+                Ok(rt::Page {
+                    items: page.results,
+                    total: page.total_count.map(i64::from),
+                })
+            },
+        )
+    }
+}
+
+impl std::future::IntoFuture for ListActivePeeringConnections {
+    type Output = Result<models::PaginatedApiStreamsVpcPeeringConnectionView, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsVpcPeeringConnectionView>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::list_failover_connections`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListFailoverConnections {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    connection_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    items_per_page: Option<i64>,
+    page_num: Option<i64>,
+    version: Option<String>,
+}
+
+impl ListFailoverConnections {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "listFailoverConnections",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
+        versions: &["2025-03-12"],
+        default_version: Some("2025-03-12"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
+        self.items_per_page = Some(items_per_page);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, page_num: i64) -> Self {
+        self.page_num = Some(page_num);
+        self
+    }
+    /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(
+        self,
+    ) -> Result<models::PaginatedApiStreamsFailoverConnection, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::PaginatedApiStreamsFailoverConnection>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("connectionName", &self.connection_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        if let Some(value) = self.items_per_page.as_ref() {
+            request.query("itemsPerPage", value);
+        }
+        if let Some(value) = self.page_num.as_ref() {
+            request.query("pageNum", value);
+        }
+        self.core
+            .send(request)
+            .await?
+            .json::<models::PaginatedApiStreamsFailoverConnection>(op)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is read. The
+    /// page size is this builder's, the first page is 1 (or the one set), and the stream
+    /// ends after the page that completes the total count, or at an empty page.
+    pub fn items(self) -> rt::ItemStream<models::StreamsFailoverConnection> {
+        let first = self.page_num.unwrap_or(1);
+        rt::paginate(
+            self,
+            first,
+            |builder: Self, page_number| async move {
+                let page = builder.page_num(page_number).send().await?;
+                Ok(rt::Page {
+                    items: page.results,
+                    total: page.total_count.map(i64::from),
+                })
+            },
+        )
+    }
+}
+
+impl std::future::IntoFuture for ListFailoverConnections {
+    type Output = Result<models::PaginatedApiStreamsFailoverConnection, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsFailoverConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::list_private_link_connections`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListPrivateLinkConnections {
+    core: rt::Core,
+    group_id: String,
+    envelope: Option<bool>,
+    items_per_page: Option<i64>,
+    page_num: Option<i64>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl ListPrivateLinkConnections {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "listPrivateLinkConnections",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
+        self.items_per_page = Some(items_per_page);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, page_num: i64) -> Self {
+        self.page_num = Some(page_num);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(
+        self,
+    ) -> Result<models::PaginatedApiStreamsPrivateLinkView, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::PaginatedApiStreamsPrivateLinkView>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.items_per_page.as_ref() {
+            request.query("itemsPerPage", value);
+        }
+        if let Some(value) = self.page_num.as_ref() {
+            request.query("pageNum", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        self.core
+            .send(request)
+            .await?
+            .json::<models::PaginatedApiStreamsPrivateLinkView>(op)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is read. The
+    /// page size is this builder's, the first page is 1 (or the one set), and the stream
+    /// ends after the page that completes the total count, or at an empty page.
+    pub fn items(self) -> rt::ItemStream<models::StreamsPrivateLinkConnection> {
+        let first = self.page_num.unwrap_or(1);
+        rt::paginate(
+            self,
+            first,
+            |builder: Self, page_number| async move {
+                let page = builder.page_num(page_number).send().await?;
+                Ok(rt::Page {
+                    items: page.results,
+                    total: page.total_count.map(i64::from),
+                })
+            },
+        )
+    }
+}
+
+impl std::future::IntoFuture for ListPrivateLinkConnections {
+    type Output = Result<models::PaginatedApiStreamsPrivateLinkView, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsPrivateLinkView>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::list_stream_connections`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListStreamConnections {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    envelope: Option<bool>,
+    items_per_page: Option<i64>,
+    page_num: Option<i64>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl ListStreamConnections {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "listStreamConnections",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
+        self.items_per_page = Some(items_per_page);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, page_num: i64) -> Self {
+        self.page_num = Some(page_num);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(
+        self,
+    ) -> Result<models::PaginatedApiStreamsConnectionView, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::PaginatedApiStreamsConnectionView>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.items_per_page.as_ref() {
+            request.query("itemsPerPage", value);
+        }
+        if let Some(value) = self.page_num.as_ref() {
+            request.query("pageNum", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        self.core
+            .send(request)
+            .await?
+            .json::<models::PaginatedApiStreamsConnectionView>(op)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is read. The
+    /// page size is this builder's, the first page is 1 (or the one set), and the stream
+    /// ends after the page that completes the total count, or at an empty page.
+    pub fn items(self) -> rt::ItemStream<models::StreamsConnection> {
+        let first = self.page_num.unwrap_or(1);
+        rt::paginate(
+            self,
+            first,
+            |builder: Self, page_number| async move {
+                let page = builder.page_num(page_number).send().await?;
+                Ok(rt::Page {
+                    items: page.results,
+                    total: page.total_count.map(i64::from),
+                })
+            },
+        )
+    }
+}
+
+impl std::future::IntoFuture for ListStreamConnections {
+    type Output = Result<models::PaginatedApiStreamsConnectionView, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsConnectionView>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::list_stream_workspaces`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListStreamWorkspaces {
+    core: rt::Core,
+    group_id: String,
+    envelope: Option<bool>,
+    items_per_page: Option<i64>,
+    page_num: Option<i64>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl ListStreamWorkspaces {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "listStreamWorkspaces",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
+        self.items_per_page = Some(items_per_page);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, page_num: i64) -> Self {
+        self.page_num = Some(page_num);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::PaginatedApiStreamsTenantView, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::PaginatedApiStreamsTenantView>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.items_per_page.as_ref() {
+            request.query("itemsPerPage", value);
+        }
+        if let Some(value) = self.page_num.as_ref() {
+            request.query("pageNum", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        self.core.send(request).await?.json::<models::PaginatedApiStreamsTenantView>(op)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is read. The
+    /// page size is this builder's, the first page is 1 (or the one set), and the stream
+    /// ends after the page that completes the total count, or at an empty page.
+    pub fn items(self) -> rt::ItemStream<models::StreamsTenant> {
+        let first = self.page_num.unwrap_or(1);
+        rt::paginate(
+            self,
+            first,
+            |builder: Self, page_number| async move {
+                let page = builder.page_num(page_number).send().await?;
+                Ok(rt::Page {
+                    items: page.results,
+                    total: page.total_count.map(i64::from),
+                })
+            },
+        )
+    }
+}
+
+impl std::future::IntoFuture for ListStreamWorkspaces {
+    type Output = Result<models::PaginatedApiStreamsTenantView, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsTenantView>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::list_vpc_peering_connections`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListVpcPeeringConnections {
+    core: rt::Core,
+    group_id: String,
+    requester_account_id: String,
+    envelope: Option<bool>,
+    items_per_page: Option<i64>,
+    page_num: Option<i64>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl ListVpcPeeringConnections {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "listVpcPeeringConnections",
+        method: rt::Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Number of items that the response returns per page.
+    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
+        self.items_per_page = Some(items_per_page);
+        self
+    }
+    /// Number of the page that displays the current set of the total objects that the response returns.
+    pub fn page_num(mut self, page_num: i64) -> Self {
+        self.page_num = Some(page_num);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(
+        self,
+    ) -> Result<models::PaginatedApiStreamsVpcPeeringConnectionView, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<
+        rt::Response<models::PaginatedApiStreamsVpcPeeringConnectionView>,
+        rt::Error,
+    > {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.query("requesterAccountId", &self.requester_account_id);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.items_per_page.as_ref() {
+            request.query("itemsPerPage", value);
+        }
+        if let Some(value) = self.page_num.as_ref() {
+            request.query("pageNum", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        self.core
+            .send(request)
+            .await?
+            .json::<models::PaginatedApiStreamsVpcPeeringConnectionView>(op)
+    }
+    /// Every item of every page, fetched one page at a time as the stream is read. The
+    /// page size is this builder's, the first page is 1 (or the one set), and the stream
+    /// ends after the page that completes the total count, or at an empty page.
+    pub fn items(self) -> rt::ItemStream<models::VpcPeeringConnection> {
+        let first = self.page_num.unwrap_or(1);
+        rt::paginate(
+            self,
+            first,
+            |builder: Self, page_number| async move {
+                let page = builder.page_num(page_number).send().await?;
+                Ok(rt::Page {
+                    items: page.results,
+                    total: page.total_count.map(i64::from),
+                })
+            },
+        )
+    }
+}
+
+impl std::future::IntoFuture for ListVpcPeeringConnections {
+    type Output = Result<models::PaginatedApiStreamsVpcPeeringConnectionView, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsVpcPeeringConnectionView>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::reject_vpc_peering_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct RejectVpcPeeringConnection {
+    core: rt::Core,
+    group_id: String,
+    id: String,
+    envelope: Option<bool>,
+    version: Option<String>,
+}
+
+impl RejectVpcPeeringConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "rejectVpcPeeringConnection",
+        method: rt::Method::Post,
+        path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("id", &self.id);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        Ok(self.core.send(request).await?.empty())
+    }
+}
+
+impl std::future::IntoFuture for RejectVpcPeeringConnection {
+    type Output = Result<(), rt::Error>;
+    type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -366,6 +3470,233 @@ impl std::future::IntoFuture for StartStreamProcessor {
     }
 }
 
+/// Request builder for [`Client::start_stream_processor_with`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct StartStreamProcessorWith {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    processor_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: Option<models::StreamsStartStreamProcessorWith>,
+    version: Option<String>,
+}
+
+impl StartStreamProcessorWith {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "startStreamProcessorWith",
+        method: rt::Method::Post,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith",
+        versions: &["2025-03-12"],
+        default_version: Some("2025-03-12"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Options for starting a stream processor.
+    pub fn body(mut self, body: models::StreamsStartStreamProcessorWith) -> Self {
+        self.body = Some(body);
+        self
+    }
+    /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("processorName", &self.processor_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        if let Some(body) = &self.body {
+            request.json_body(op, body)?;
+        }
+        Ok(self.core.send(request).await?.empty())
+    }
+}
+
+impl std::future::IntoFuture for StartStreamProcessorWith {
+    type Output = Result<(), rt::Error>;
+    type IntoFuture = rt::BoxFuture<()>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::stop_stream_processor`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct StopStreamProcessor {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    processor_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    version: Option<String>,
+}
+
+impl StopStreamProcessor {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "stopStreamProcessor",
+        method: rt::Method::Post,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop",
+        versions: &["2024-05-30"],
+        default_version: Some("2024-05-30"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<(), rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("processorName", &self.processor_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        Ok(self.core.send(request).await?.empty())
+    }
+}
+
+impl std::future::IntoFuture for StopStreamProcessor {
+    type Output = Result<(), rt::Error>;
+    type IntoFuture = rt::BoxFuture<()>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::update_private_link_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdatePrivateLinkConnection {
+    core: rt::Core,
+    group_id: String,
+    connection_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: models::StreamsPrivateLinkConnectionRequest,
+    version: Option<String>,
+}
+
+impl UpdatePrivateLinkConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "updatePrivateLinkConnection",
+        method: rt::Method::Patch,
+        path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
+        versions: &["2025-03-12"],
+        default_version: Some("2025-03-12"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsPrivateLinkConnection, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsPrivateLinkConnection>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("connectionId", &self.connection_id);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        request.json_body(op, &self.body)?;
+        self.core.send(request).await?.json::<models::StreamsPrivateLinkConnection>(op)
+    }
+}
+
+impl std::future::IntoFuture for UpdatePrivateLinkConnection {
+    type Output = Result<models::StreamsPrivateLinkConnection, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsPrivateLinkConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// Request builder for [`Client::update_stream_connection`]: set optional parameters, then `.await` it (or call `send`).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -437,6 +3768,306 @@ impl UpdateStreamConnection {
 impl std::future::IntoFuture for UpdateStreamConnection {
     type Output = Result<models::StreamsConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::update_stream_failover_connection`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateStreamFailoverConnection {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    connection_name: String,
+    failover_connection_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: models::StreamsFailoverConnectionRequest,
+    version: Option<String>,
+}
+
+impl UpdateStreamFailoverConnection {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "updateStreamFailoverConnection",
+        method: rt::Method::Patch,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
+        versions: &["2025-03-12"],
+        default_version: Some("2025-03-12"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsFailoverConnection, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsFailoverConnection>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("connectionName", &self.connection_name);
+        request.path_param("failoverConnectionId", &self.failover_connection_id);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        request.json_body(op, &self.body)?;
+        self.core.send(request).await?.json::<models::StreamsFailoverConnection>(op)
+    }
+}
+
+impl std::future::IntoFuture for UpdateStreamFailoverConnection {
+    type Output = Result<models::StreamsFailoverConnection, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsFailoverConnection>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::update_stream_processor`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateStreamProcessor {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    processor_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: models::StreamsModifyStreamProcessor,
+    version: Option<String>,
+}
+
+impl UpdateStreamProcessor {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "updateStreamProcessor",
+        method: rt::Method::Patch,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
+        versions: &["2024-05-30"],
+        default_version: Some("2024-05-30"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsProcessorWithStats, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsProcessorWithStats>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        request.path_param("processorName", &self.processor_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        request.json_body(op, &self.body)?;
+        self.core.send(request).await?.json::<models::StreamsProcessorWithStats>(op)
+    }
+}
+
+impl std::future::IntoFuture for UpdateStreamProcessor {
+    type Output = Result<models::StreamsProcessorWithStats, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsProcessorWithStats>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::update_stream_workspace`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateStreamWorkspace {
+    core: rt::Core,
+    group_id: String,
+    tenant_name: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: models::StreamsTenantUpdateRequest,
+    version: Option<String>,
+}
+
+impl UpdateStreamWorkspace {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "updateStreamWorkspace",
+        method: rt::Method::Patch,
+        path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsTenant, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsTenant>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        request.path_param("tenantName", &self.tenant_name);
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        request.json_body(op, &self.body)?;
+        self.core.send(request).await?.json::<models::StreamsTenant>(op)
+    }
+}
+
+impl std::future::IntoFuture for UpdateStreamWorkspace {
+    type Output = Result<models::StreamsTenant, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsTenant>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// Request builder for [`Client::with_stream_sample_connections`]: set optional parameters, then `.await` it (or call `send`).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct WithStreamSampleConnections {
+    core: rt::Core,
+    group_id: String,
+    envelope: Option<bool>,
+    pretty: Option<bool>,
+    body: serde_json::Map<String, serde_json::Value>,
+    version: Option<String>,
+}
+
+impl WithStreamSampleConnections {
+    /// What the runtime needs to know about this operation.
+    pub const OPERATION: rt::Operation = rt::Operation {
+        name: "withStreamSampleConnections",
+        method: rt::Method::Post,
+        path: "/api/atlas/v2/groups/{groupId}/streams:withSampleConnections",
+        versions: &["2024-08-05"],
+        default_version: Some("2024-08-05"),
+        media_suffix: "json",
+        idempotent: false,
+    };
+    /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
+    pub fn envelope(mut self, envelope: bool) -> Self {
+        self.envelope = Some(envelope);
+        self
+    }
+    /// Flag that indicates whether the response body should be in the prettyprint format.
+    pub fn pretty(mut self, pretty: bool) -> Self {
+        self.pretty = Some(pretty);
+        self
+    }
+    /// Sends API version `version` instead of the default `2024-08-05` (documented: 2024-08-05). Must look like `YYYY-MM-DD`.
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+    /// Sends the request and decodes the success value.
+    pub async fn send(self) -> Result<models::StreamsTenant, rt::Error> {
+        self.send_with_response().await.map(rt::Response::into_value)
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<rt::Response<models::StreamsTenant>, rt::Error> {
+        let op = &Self::OPERATION;
+        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        request
+            .path_param(
+                "groupId",
+                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+            );
+        if let Some(value) = self.envelope.as_ref() {
+            request.query("envelope", value);
+        }
+        if let Some(value) = self.pretty.as_ref() {
+            request.query("pretty", value);
+        }
+        request.json_body(op, &self.body)?;
+        self.core.send(request).await?.json::<models::StreamsTenant>(op)
+    }
+}
+
+impl std::future::IntoFuture for WithStreamSampleConnections {
+    type Output = Result<models::StreamsTenant, rt::Error>;
+    type IntoFuture = rt::BoxFuture<models::StreamsTenant>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -14,6 +14,7 @@ pub mod load;
 pub mod locate;
 pub mod lower;
 pub mod output;
+pub mod surface;
 
 use std::path::{Path, PathBuf};
 

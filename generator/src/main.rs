@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use atlas_streams_generator::emit::SURFACE_FILE;
+use atlas_streams_generator::surface::{self, Impact, Surface};
 use atlas_streams_generator::{generate, output, GenerateError, Generated};
 use clap::{Parser, Subcommand};
 
@@ -25,6 +27,14 @@ enum Command {
         #[arg(long, default_value = "generated")]
         out: PathBuf,
     },
+    /// List what changes in the generated Rust API between two specs; exit 1 if anything
+    /// breaks callers.
+    Diff {
+        /// The spec before.
+        old: PathBuf,
+        /// The spec after.
+        new: PathBuf,
+    },
     /// Fail (exit 1) with a diff summary if the committed generated files are stale.
     Check {
         /// The spec file, or a directory holding exactly one spec.
@@ -41,6 +51,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Generate { spec, out } => run_generate(spec, out),
         Command::Check { spec, out } => run_check(spec, out),
+        Command::Diff { old, new } => run_diff(old, new),
     };
     match result {
         Ok(code) => code,
@@ -53,8 +64,25 @@ fn main() -> ExitCode {
 
 fn run_generate(spec: &Path, out: &Path) -> Result<ExitCode, GenerateError> {
     let generated = generate(spec)?;
+    let previous = std::fs::read_to_string(out.join(SURFACE_FILE))
+        .ok()
+        .map(|text| Surface::parse(&text));
     let summary = output::write(out, &generated.files)?;
     println!("{}", describe(&generated));
+    match previous {
+        Some(previous) => {
+            let changes = surface::diff(&previous, &Surface::of(&generated.api));
+            if changes.is_empty() {
+                println!("the Rust API is unchanged");
+            } else {
+                println!("the Rust API changed ({} change(s)):", changes.len());
+                for change in &changes {
+                    println!("  {change}");
+                }
+            }
+        }
+        None => println!("no previous {SURFACE_FILE}: nothing to compare the Rust API with"),
+    }
     for path in &summary.written {
         println!("  wrote     {}", out.join(path).display());
     }
@@ -85,6 +113,28 @@ fn run_check(spec: &Path, out: &Path) -> Result<ExitCode, GenerateError> {
         out.display()
     );
     Ok(ExitCode::FAILURE)
+}
+
+fn run_diff(old: &Path, new: &Path) -> Result<ExitCode, GenerateError> {
+    let before = Surface::of(&generate(old)?.api);
+    let after = Surface::of(&generate(new)?.api);
+    let changes = surface::diff(&before, &after);
+    let breaking = changes.iter().filter(|c| c.impact == Impact::Breaking).count();
+    for change in &changes {
+        println!("{change}");
+    }
+    println!(
+        "{} change(s): {breaking} breaking, {} additive ({} -> {})",
+        changes.len(),
+        changes.len() - breaking,
+        old.display(),
+        new.display()
+    );
+    Ok(if breaking > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn describe(generated: &Generated) -> String {

@@ -34,18 +34,21 @@ fn the_connection_union_has_one_variant_per_mapping_entry_in_each_direction() {
         };
         assert_eq!(u.tag, "type");
         let tags: Vec<&str> = u.variants.iter().map(|v| v.tag_value.as_str()).collect();
-        assert_eq!(
-            tags,
-            [
-                "Sample",
-                "Cluster",
-                "Kafka",
-                "Https",
-                "AWSLambda",
-                "S3",
-                "AWSKinesisDataStreams"
-            ]
-        );
+        // The seeds' seven (S3 included, which the official `type` enum forgets), then the
+        // official spec's other three.
+        let expected = [
+            "Sample",
+            "Cluster",
+            "Kafka",
+            "Https",
+            "AWSLambda",
+            "S3",
+            "AWSKinesisDataStreams",
+            "SchemaRegistry",
+            "AzureBlobStorage",
+            "GCPPubSub",
+        ];
+        assert_eq!(tags, expected);
         let kafka = u.variants.iter().find(|v| v.tag_value == "Kafka").unwrap();
         assert_eq!(kafka.ty, format!("StreamsKafkaConnection{suffix}"));
         assert_eq!(u.unknown_variant, "Unknown");
@@ -55,19 +58,21 @@ fn the_connection_union_has_one_variant_per_mapping_entry_in_each_direction() {
 #[test]
 fn subtypes_inherit_the_parent_properties_but_not_its_tag() {
     let api = lowered();
-    assert_eq!(
-        field_names(&api, "StreamsKafkaConnection"),
-        [
-            "name",
-            "links",
-            "authentication",
-            "bootstrapServers",
-            "config",
-            "networking",
-            "security"
-        ]
-    );
-    assert_eq!(field_names(&api, "StreamsSampleConnectionRequest"), ["name"]);
+    let expected = [
+        "id",
+        "name",
+        "region",
+        "state",
+        "links",
+        "authentication",
+        "bootstrapServers",
+        "config",
+        "networking",
+        "security",
+    ];
+    assert_eq!(field_names(&api, "StreamsKafkaConnection"), expected);
+    // The request form drops the readOnly `id`, `state` and `links`.
+    assert_eq!(field_names(&api, "StreamsSampleConnectionRequest"), ["name", "region"]);
 }
 
 #[test]
@@ -76,7 +81,13 @@ fn read_only_is_response_only_and_write_only_is_request_only() {
     let request = field_names(&api, "StreamsTenantRequest");
     assert_eq!(
         request,
-        ["name", "dataProcessRegion", "sampleConnections", "streamConfig"]
+        [
+            "name",
+            "dataProcessRegion",
+            "failoverRegions",
+            "sampleConnections",
+            "streamConfig"
+        ]
     );
     let response = field_names(&api, "StreamsTenant");
     for read_only in ["_id", "groupId", "hostnames", "connections", "links"] {
@@ -159,14 +170,26 @@ fn operations_carry_their_documented_versions() {
     );
     assert_eq!(versions("updateStreamConnection").1.as_deref(), Some("2024-08-05"));
     assert_eq!(versions("startStreamProcessor").1.as_deref(), Some("2024-08-05"));
+    // The official spec's versions for the rest.
+    assert_eq!(versions("getStreamProcessors").1.as_deref(), Some("2024-05-30"));
+    assert_eq!(versions("listStreamConnections").1.as_deref(), Some("2023-02-01"));
     let names: Vec<&str> = api.operations.iter().map(|o| o.method_name.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "create_stream_connection",
-            "create_stream_workspace",
-            "start_stream_processor",
-            "update_stream_connection"
-        ]
-    );
+    assert_eq!(names.len(), 37);
+    assert!(names.windows(2).all(|w| w[0] < w[1]), "sorted by name");
+    let lists: Vec<&str> = api
+        .operations
+        .iter()
+        .filter(|o| o.pagination.is_some())
+        .map(|o| o.method_name.as_str())
+        .collect();
+    let expected = [
+        "get_stream_processors",
+        "list_active_peering_connections",
+        "list_failover_connections",
+        "list_private_link_connections",
+        "list_stream_connections",
+        "list_stream_workspaces",
+        "list_vpc_peering_connections",
+    ];
+    assert_eq!(lists, expected);
 }

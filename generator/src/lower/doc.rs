@@ -64,6 +64,9 @@ mod tests {
         assert_eq!(cleaned, "```text\n{}\n```");
         assert_eq!(clean(Some("   ")), None);
         assert_eq!(clean(Some("Kinds:\n- a\n- b")).unwrap(), "Kinds:\n\n- a\n- b");
-        assert_eq!(clean(Some("- AWS\n-- `MSK` clusters")).unwrap(), "- AWS\n  - `MSK` clusters");
+        assert_eq!(
+            clean(Some("- AWS\n-- `MSK` clusters")).unwrap(),
+            "- AWS\n  - `MSK` clusters"
+        );
     }
 }

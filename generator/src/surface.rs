@@ -1,0 +1,271 @@
+//! The public Rust API a spec generates, as a sorted list of facts, and what changes between
+//! two of them.
+//!
+//! Each fact is `key: signature`, e.g. `field StreamsTenant.name: Option<String>`. The list is
+//! written next to the generated code (`api.txt`) so that `generate` can say what a new spec
+//! changed, and `diff` compares two specs without writing anything.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::ir::{Api, ParamLocation, Presence, ResponseKind, TypeKind, TypeRef};
+
+/// The facts of one API, by key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Surface {
+    /// `key` -> `signature`.
+    pub facts: BTreeMap<String, String>,
+}
+
+/// Renders a type reference as the generated code spells it.
+fn rust_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "String".into(),
+        TypeRef::Secret => "Secret".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 => "i64".into(),
+        TypeRef::F32 => "f32".into(),
+        TypeRef::F64 => "f64".into(),
+        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::Date => "Date".into(),
+        TypeRef::Json => "serde_json::Value".into(),
+        TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
+        TypeRef::List(item) => format!("Vec<{}>", rust_type(item)),
+        TypeRef::Map(value) => format!("BTreeMap<String, {}>", rust_type(value)),
+    }
+}
+
+impl Surface {
+    /// The facts of a lowered API.
+    pub fn of(api: &Api) -> Self {
+        let mut facts = BTreeMap::new();
+        for op in &api.operations {
+            let m = op.method_name.trim_start_matches("r#");
+            let output = match &op.response.kind {
+                ResponseKind::Json(ty) => rust_type(ty),
+                ResponseKind::Empty => "()".into(),
+                ResponseKind::Binary => "Download".into(),
+            };
+            facts.insert(
+                format!("operation {m}"),
+                format!("{} {} -> {output}", op.method.as_str(), op.path),
+            );
+            for param in &op.params {
+                let location = match param.location {
+                    ParamLocation::Path => "path",
+                    ParamLocation::Query => "query",
+                    ParamLocation::Header => "header",
+                };
+                let kind = if param.required { "argument" } else { "setter" };
+                facts.insert(
+                    format!("operation {m} {kind} {}", param.name.trim_start_matches("r#")),
+                    format!("{} ({location} `{}`)", rust_type(&param.ty), param.wire_name),
+                );
+            }
+            if let Some(body) = &op.body {
+                let kind = if body.required { "argument" } else { "setter" };
+                facts.insert(format!("operation {m} {kind} body"), rust_type(&body.ty));
+            }
+            if let Some(default) = &op.default_version {
+                facts.insert(format!("operation {m} default version"), default.clone());
+                facts.insert(format!("operation {m} versions"), op.versions.join(", "));
+            }
+            if op.pagination.is_some() {
+                facts.insert(format!("operation {m} items"), "paginated".into());
+            }
+        }
+        for ty in &api.types {
+            let name = &ty.name;
+            match &ty.kind {
+                TypeKind::Struct(s) => {
+                    facts.insert(format!("type {name}"), "struct".into());
+                    for field in &s.fields {
+                        let inner = rust_type(&field.ty);
+                        let shown = match field.presence {
+                            Presence::Required => inner,
+                            Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
+                            Presence::OptionalNullable => format!("Nullable<{inner}>"),
+                        };
+                        facts.insert(format!("field {name}.{}", field.name.trim_start_matches("r#")), shown);
+                    }
+                }
+                TypeKind::TaggedUnion(u) => {
+                    facts.insert(format!("type {name}"), format!("union tagged by `{}`", u.tag));
+                    for v in &u.variants {
+                        facts.insert(
+                            format!("variant {name}::{}", v.name),
+                            format!("`{}` ({})", v.tag_value, v.ty),
+                        );
+                    }
+                }
+                TypeKind::StringEnum(e) => {
+                    facts.insert(format!("type {name}"), "enum".into());
+                    for v in &e.values {
+                        facts.insert(format!("variant {name}::{}", v.name), format!("`{}`", v.wire));
+                    }
+                }
+                TypeKind::Pattern(p) => {
+                    facts.insert(format!("type {name}"), format!("string matching `{}`", p.pattern));
+                }
+            }
+        }
+        Surface { facts }
+    }
+
+    /// Reads the text `render` wrote (lines starting with `#` are comments).
+    pub fn parse(text: &str) -> Self {
+        let facts = text
+            .lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+            .filter_map(|line| line.split_once(": ").map(|(k, v)| (k.to_owned(), v.to_owned())))
+            .collect();
+        Surface { facts }
+    }
+
+    /// The text of `api.txt`.
+    pub fn render(&self, header: &str) -> String {
+        let mut out = String::from(header);
+        out.push('\n');
+        for (key, value) in &self.facts {
+            out.push_str(&format!("{key}: {value}\n"));
+        }
+        out
+    }
+}
+
+/// How a change affects code that uses the generated crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Impact {
+    /// Code that compiled before may not compile (or decode) now.
+    Breaking,
+    /// Existing code keeps working.
+    Additive,
+}
+
+/// One change between two surfaces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// Breaking or additive.
+    pub impact: Impact,
+    /// What changed, in words.
+    pub what: String,
+}
+
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tag = match self.impact {
+            Impact::Breaking => "breaking",
+            Impact::Additive => "additive",
+        };
+        write!(f, "{tag:>8}  {}", self.what)
+    }
+}
+
+/// Every change from `old` to `new`, breaking ones first.
+pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for (key, before) in &old.facts {
+        match new.facts.get(key) {
+            None => changes.push(Change {
+                impact: Impact::Breaking,
+                what: format!("removed {key} ({before})"),
+            }),
+            Some(after) if after != before => {
+                let impact = if key.ends_with(" versions") && after.contains(before.as_str()) {
+                    Impact::Additive // more documented versions, same default
+                } else {
+                    Impact::Breaking
+                };
+                changes.push(Change {
+                    impact,
+                    what: format!("changed {key}: {before} -> {after}"),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    for (key, after) in &new.facts {
+        if old.facts.contains_key(key) {
+            continue;
+        }
+        changes.push(Change {
+            impact: addition_impact(key, after, old),
+            what: format!("added {key} ({after})"),
+        });
+    }
+    changes.sort_by(|a, b| a.impact.cmp(&b.impact).then_with(|| a.what.cmp(&b.what)));
+    changes
+}
+
+/// An addition breaks callers when it is a new required argument of an existing operation, or
+/// a new required field of an existing struct (literals and decoding of old data fail).
+fn addition_impact(key: &str, signature: &str, old: &Surface) -> Impact {
+    let owner_existed = |owner: &str| old.facts.contains_key(owner);
+    if let Some(rest) = key.strip_prefix("operation ") {
+        if let Some((op, _)) = rest.split_once(" argument ") {
+            if owner_existed(&format!("operation {op}")) {
+                return Impact::Breaking;
+            }
+        }
+    }
+    if let Some(rest) = key.strip_prefix("field ") {
+        let is_required = !(signature.starts_with("Option<") || signature.starts_with("Nullable<"));
+        if let Some((ty, _)) = rest.split_once('.') {
+            if is_required && owner_existed(&format!("type {ty}")) {
+                return Impact::Breaking;
+            }
+        }
+    }
+    Impact::Additive
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn surface(lines: &[(&str, &str)]) -> Surface {
+        Surface {
+            facts: lines.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        }
+    }
+
+    #[test]
+    fn render_and_parse_round_trip() {
+        let s = surface(&[("type A", "struct"), ("field A.b", "Option<String>")]);
+        assert_eq!(Surface::parse(&s.render("# header\n")), s);
+    }
+
+    #[test]
+    fn classification() {
+        let old = surface(&[
+            ("operation f", "GET /f -> A"),
+            ("operation f versions", "2023-01-01"),
+            ("type A", "struct"),
+            ("field A.x", "Option<String>"),
+        ]);
+        let new = surface(&[
+            ("operation f", "GET /f -> A"),
+            ("operation f versions", "2023-01-01, 2024-01-01"),
+            ("operation f argument id", "String (path `id`)"),
+            ("operation f setter page", "i64 (query `page`)"),
+            ("type A", "struct"),
+            ("field A.x", "String"),
+            ("field A.y", "Option<bool>"),
+            ("field A.z", "i64"),
+        ]);
+        let rendered: Vec<String> = diff(&old, &new).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            rendered,
+            [
+                "breaking  added field A.z (i64)",
+                "breaking  added operation f argument id (String (path `id`))",
+                "breaking  changed field A.x: Option<String> -> String",
+                "additive  added field A.y (Option<bool>)",
+                "additive  added operation f setter page (i64 (query `page`))",
+                "additive  changed operation f versions: 2023-01-01 -> 2023-01-01, 2024-01-01",
+            ]
+        );
+    }
+}
