@@ -163,11 +163,26 @@ impl fmt::Display for Change {
     }
 }
 
-/// Every change from `old` to `new`, breaking ones first.
+/// The fact a fact belongs to: an operation's argument belongs to the operation, a field or
+/// variant to its type.
+fn owner(key: &str) -> Option<String> {
+    if let Some(rest) = key.strip_prefix("operation ") {
+        let op = rest.split(' ').next()?;
+        return (rest != op).then(|| format!("operation {op}"));
+    }
+    let rest = key.strip_prefix("field ").or_else(|| key.strip_prefix("variant "))?;
+    let ty = rest.split(['.', ':']).next()?;
+    Some(format!("type {ty}"))
+}
+
+/// Every change from `old` to `new`, breaking ones first. The parts of an operation or type
+/// that was added or removed as a whole are not listed one by one.
 pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
     let mut changes = Vec::new();
+    let whole = |key: &str, other: &Surface| owner(key).is_some_and(|o| !other.facts.contains_key(&o));
     for (key, before) in &old.facts {
         match new.facts.get(key) {
+            None if whole(key, new) => {}
             None => changes.push(Change {
                 impact: Impact::Breaking,
                 what: format!("removed {key} ({before})"),
@@ -187,7 +202,7 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
         }
     }
     for (key, after) in &new.facts {
-        if old.facts.contains_key(key) {
+        if old.facts.contains_key(key) || whole(key, old) {
             continue;
         }
         changes.push(Change {

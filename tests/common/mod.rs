@@ -160,7 +160,7 @@ impl Received {
 pub struct Canned {
     status: u16,
     headers: Vec<(String, String)>,
-    body: String,
+    body: Vec<u8>,
     delay: Option<std::time::Duration>,
 }
 
@@ -170,8 +170,16 @@ impl Canned {
         Canned {
             status,
             headers: vec![("content-type".into(), content_type.into())],
-            body: body.to_string(),
+            body: body.to_string().into_bytes(),
             delay: None,
+        }
+    }
+
+    /// A binary answer.
+    pub fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Self {
+        Canned {
+            body,
+            ..Canned::new(status, content_type, "")
         }
     }
 

@@ -1,0 +1,123 @@
+//! The command line as a user runs it: `generate` reports what changed in the Rust API,
+//! `diff` lists every breaking and additive change between two specs and fails on breaking
+//! ones, and `check` fails on stale output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/diff")
+        .join(name)
+}
+
+fn run(args: &[&str]) -> (Output, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_atlas-streams-generator"))
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output, text)
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn diff_lists_every_breaking_change_and_fails() {
+    let (output, text) = run(&["diff", path(&fixture("base.yaml")), path(&fixture("breaking.yaml"))]);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    for expected in [
+        "breaking  removed operation delete_thing (DELETE /groups/{groupId}/things/{name} -> ())",
+        // A rename is a removal (breaking) and an addition.
+        "breaking  removed field Thing.size (Option<i32>)",
+        "breaking  changed field Thing.color: Option<ThingColor> -> ThingColor",
+        "breaking  added operation list_things argument region (String (query `region`))",
+        "breaking  removed variant ThingColor::Blue (`BLUE`)",
+        "breaking  changed operation create_thing default version: 2023-02-01 -> 2025-01-01",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+    assert!(
+        text.contains("additive  added field Thing.size_bytes (Option<i64>)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("removed operation delete_thing argument"),
+        "a removed operation's parts are not listed: {text}"
+    );
+    assert!(text.contains("8 change(s): 7 breaking, 1 additive"), "{text}");
+}
+
+#[test]
+fn diff_of_additive_changes_succeeds() {
+    let (output, text) = run(&["diff", path(&fixture("base.yaml")), path(&fixture("additive.yaml"))]);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    for expected in [
+        "additive  added operation refresh_thing (POST /groups/{groupId}/things/{name}:refresh -> ())",
+        "additive  added field Thing.label (Option<String>)",
+        "additive  added variant ThingColor::Yellow (`YELLOW`)",
+        "additive  added operation list_things setter color (String (query `color`))",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+    assert!(!text.contains("breaking  "), "{text}");
+    assert!(text.contains("0 breaking"), "{text}");
+}
+
+#[test]
+fn generate_reports_api_changes_and_check_catches_staleness() {
+    let out = std::env::temp_dir().join(format!("atlas-streams-cli-{}", std::process::id()));
+    let out_arg = path(&out).to_owned();
+    let (first, text) = run(&["generate", "--spec", path(&fixture("base.yaml")), "--out", &out_arg]);
+    assert!(first.status.success(), "{text}");
+    assert!(text.contains("3 operations") && text.contains("wrote"), "{text}");
+    let (same, text) = run(&["check", "--spec", path(&fixture("base.yaml")), "--out", &out_arg]);
+    assert!(same.status.success(), "{text}");
+    let (stale, text) = run(&["check", "--spec", path(&fixture("additive.yaml")), "--out", &out_arg]);
+    assert_eq!(stale.status.code(), Some(1), "{text}");
+    assert!(text.contains("stale") && text.contains("+    Yellow,"), "{text}");
+    let (again, text) = run(&["generate", "--spec", path(&fixture("additive.yaml")), "--out", &out_arg]);
+    assert!(again.status.success(), "{text}");
+    assert!(text.contains("the Rust API changed"), "{text}");
+    assert!(
+        text.contains("additive  added field Thing.label (Option<String>)"),
+        "{text}"
+    );
+    let (unchanged, text) = run(&["generate", "--spec", path(&fixture("additive.yaml")), "--out", &out_arg]);
+    assert!(
+        unchanged.status.success() && text.contains("the Rust API is unchanged") && text.contains("unchanged"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&out).ok();
+}
+
+#[test]
+fn a_bad_spec_exits_non_zero_with_located_diagnostics() {
+    let dir = std::env::temp_dir().join(format!("atlas-streams-cli-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("bad.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n").unwrap();
+    let out = dir.join("out");
+    let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&out)]);
+    std::fs::remove_dir_all(&dir).ok();
+    // A dangling reference in an unused schema is not reached, so this one generates fine...
+    assert!(output.status.success(), "{text}");
+    let dir = std::env::temp_dir().join(format!("atlas-streams-cli-bad2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("bad.yaml");
+    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n").unwrap();
+    let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&dir.join("out"))]);
+    std::fs::remove_dir_all(&dir).ok();
+    // ...while a used one fails, naming file, line and column.
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("bad.yaml:11:24 (#/paths/~1a/get/responses/200/content/application~1json/schema/$ref)"),
+        "{text}"
+    );
+}
