@@ -8,6 +8,22 @@ use atlas_streams_generator::surface::{self, Impact, Surface};
 use atlas_streams_generator::{generate, output, GenerateError, Generated};
 use clap::{Parser, Subcommand};
 
+/// Prints a line to stdout; a closed pipe (`... | head`) is not an error worth a panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// Prints a line to stderr, ignoring a closed pipe.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 /// Generates the typed atlas-streams client crate from the OpenAPI spec.
 #[derive(Parser)]
 #[command(version, about)]
@@ -56,7 +72,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("{error}");
+            tell!("{error}");
             ExitCode::FAILURE
         }
     }
@@ -68,26 +84,26 @@ fn run_generate(spec: &Path, out: &Path) -> Result<ExitCode, GenerateError> {
         .ok()
         .map(|text| Surface::parse(&text));
     let summary = output::write(out, &generated.files)?;
-    println!("{}", describe(&generated));
+    say!("{}", describe(&generated));
     match previous {
         Some(previous) => {
             let changes = surface::diff(&previous, &Surface::of(&generated.api));
             if changes.is_empty() {
-                println!("the Rust API is unchanged");
+                say!("the Rust API is unchanged");
             } else {
-                println!("the Rust API changed ({} change(s)):", changes.len());
+                say!("the Rust API changed ({} change(s)):", changes.len());
                 for change in &changes {
-                    println!("  {change}");
+                    say!("  {change}");
                 }
             }
         }
-        None => println!("no previous {SURFACE_FILE}: nothing to compare the Rust API with"),
+        None => say!("no previous {SURFACE_FILE}: nothing to compare the Rust API with"),
     }
     for path in &summary.written {
-        println!("  wrote     {}", out.join(path).display());
+        say!("  wrote     {}", out.join(path).display());
     }
     for path in &summary.unchanged {
-        println!("  unchanged {}", out.join(path).display());
+        say!("  unchanged {}", out.join(path).display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -96,7 +112,7 @@ fn run_check(spec: &Path, out: &Path) -> Result<ExitCode, GenerateError> {
     let generated = generate(spec)?;
     let stale = output::check(out, &generated.files);
     if stale.is_empty() {
-        println!(
+        say!(
             "{} is up to date with {} ({})",
             out.display(),
             spec.display(),
@@ -105,9 +121,9 @@ fn run_check(spec: &Path, out: &Path) -> Result<ExitCode, GenerateError> {
         return Ok(ExitCode::SUCCESS);
     }
     for file in &stale {
-        eprintln!("stale: {}\n{}", out.join(&file.path).display(), file.diff);
+        tell!("stale: {}\n{}", out.join(&file.path).display(), file.diff);
     }
-    eprintln!(
+    tell!(
         "{} generated file(s) in {} are stale: run `cargo run -p atlas-streams-generator -- generate` and commit the result",
         stale.len(),
         out.display()
@@ -121,9 +137,9 @@ fn run_diff(old: &Path, new: &Path) -> Result<ExitCode, GenerateError> {
     let changes = surface::diff(&before, &after);
     let breaking = changes.iter().filter(|c| c.impact == Impact::Breaking).count();
     for change in &changes {
-        println!("{change}");
+        say!("{change}");
     }
-    println!(
+    say!(
         "{} change(s): {breaking} breaking, {} additive ({} -> {})",
         changes.len(),
         changes.len() - breaking,

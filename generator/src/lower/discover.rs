@@ -123,6 +123,20 @@ impl<'a> Lowerer<'a> {
     /// parent's `name` and `links`, not the parent's list of subtypes. That reading is what
     /// breaks the parent -> oneOf -> child -> allOf -> parent cycle.
     pub(super) fn struct_props(&mut self, pointer: &str, schema: &'a Schema) -> Vec<Prop<'a>> {
+        let tags: BTreeSet<String> = self
+            .variant_of
+            .get(pointer)
+            .into_iter()
+            .flatten()
+            .map(|(_, tag)| tag.clone())
+            .collect();
+        let mut props = self.all_props(pointer, schema);
+        props.retain(|p| !tags.contains(&p.wire));
+        props
+    }
+
+    /// Every property after inheritance, union tags included.
+    pub(super) fn all_props(&mut self, pointer: &str, schema: &'a Schema) -> Vec<Prop<'a>> {
         let mut props: Vec<Prop<'a>> = Vec::new();
         let mut required = BTreeSet::new();
         let mut visited = HashSet::new();
@@ -137,8 +151,6 @@ impl<'a> Lowerer<'a> {
             }
         }
         self.collect_props(pointer, schema, &mut props, &mut required, &mut visited);
-        let tags: BTreeSet<&str> = parents.iter().map(|(_, tag)| tag.as_str()).collect();
-        props.retain(|p| !tags.contains(p.wire.as_str()));
         for prop in &mut props {
             prop.required = required.contains(&prop.wire);
         }

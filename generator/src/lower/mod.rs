@@ -59,10 +59,11 @@ pub fn lower(api: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         }
     }
     lowerer.check_operation_names(&ops);
+    let infinite = cycles::box_recursive_fields(&mut types);
+    lowerer.diagnostics.extend(infinite);
     if !lowerer.diagnostics.is_empty() {
         return Err(lowerer.diagnostics);
     }
-    cycles::box_recursive_fields(&mut types);
     types.sort_by(|a, b| a.name.cmp(&b.name));
     ops.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     Ok(Api {

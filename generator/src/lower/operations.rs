@@ -166,6 +166,14 @@ impl<'a> Lowerer<'a> {
                 let found = media(&body.content, &pointer);
                 versions.extend(found.versions);
                 match found.chosen {
+                    Some((media_type, _, media_pointer)) if is_binary(media_type) => {
+                        self.unsupported(
+                            &media_pointer,
+                            &format!("a `{media_type}` request body (only JSON bodies can be sent)"),
+                            "describe the body as `application/json` (or a vendor `+json` type), or leave this operation out of the spec",
+                        );
+                        None
+                    }
                     Some((_, Some(schema), media_pointer)) => Some(Body {
                         ty: self.type_ref(schema, &format!("{media_pointer}/schema"), Dir::Request),
                         required: body.required,

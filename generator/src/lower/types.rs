@@ -135,6 +135,15 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
+            if !self.all_props(&p, s).iter().any(|prop| prop.wire == tag) {
+                self.report(Diagnostic::new(
+                    site.clone(),
+                    format!(
+                        "`{target}` (the `{tag_value}` variant) has no `{tag}` property, the union's discriminator"
+                    ),
+                    format!("declare `{tag}` (a required string) in the union's own properties or in `{target}`"),
+                ));
+            }
             let key = self.form_key(&p, s, dir);
             let Some(ty) = self.names.get(&key).cloned() else {
                 continue;
