@@ -1137,12 +1137,8 @@ impl AcceptVpcPeeringConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1155,7 +1151,15 @@ impl AcceptVpcPeeringConnection {
             request.query("envelope", value);
         }
         request.json_body(op, &self.body)?;
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -1163,7 +1167,7 @@ impl std::future::IntoFuture for AcceptVpcPeeringConnection {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1207,14 +1211,8 @@ impl CreateFailoverConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsFailoverConnection, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsFailoverConnection>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1231,7 +1229,17 @@ impl CreateFailoverConnection {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsFailoverConnection>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsFailoverConnection> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsFailoverConnection>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -1239,7 +1247,7 @@ impl std::future::IntoFuture for CreateFailoverConnection {
     type Output = Result<models::StreamsFailoverConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsFailoverConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1281,14 +1289,8 @@ impl CreatePrivateLinkConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsPrivateLinkConnection, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsPrivateLinkConnection>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1303,7 +1305,17 @@ impl CreatePrivateLinkConnection {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsPrivateLinkConnection>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsPrivateLinkConnection> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsPrivateLinkConnection>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -1311,7 +1323,7 @@ impl std::future::IntoFuture for CreatePrivateLinkConnection {
     type Output = Result<models::StreamsPrivateLinkConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsPrivateLinkConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1354,14 +1366,8 @@ impl CreateStreamConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsConnection, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsConnection>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1377,7 +1383,17 @@ impl CreateStreamConnection {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsConnection>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsConnection> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsConnection>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -1385,7 +1401,7 @@ impl std::future::IntoFuture for CreateStreamConnection {
     type Output = Result<models::StreamsConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1428,14 +1444,8 @@ impl CreateStreamProcessor {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsProcessor, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsProcessor>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1451,7 +1461,17 @@ impl CreateStreamProcessor {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsProcessor>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsProcessor> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsProcessor>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -1459,7 +1479,7 @@ impl std::future::IntoFuture for CreateStreamProcessor {
     type Output = Result<models::StreamsProcessor, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsProcessor>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1501,14 +1521,8 @@ impl CreateStreamWorkspace {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsTenant, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsTenant>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1523,7 +1537,17 @@ impl CreateStreamWorkspace {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsTenant>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsTenant> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsTenant>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -1531,7 +1555,7 @@ impl std::future::IntoFuture for CreateStreamWorkspace {
     type Output = Result<models::StreamsTenant, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsTenant>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1573,12 +1597,8 @@ impl DeletePrivateLinkConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1593,7 +1613,15 @@ impl DeletePrivateLinkConnection {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -1601,7 +1629,7 @@ impl std::future::IntoFuture for DeletePrivateLinkConnection {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1644,12 +1672,8 @@ impl DeleteStreamConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1665,7 +1689,15 @@ impl DeleteStreamConnection {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -1673,7 +1705,7 @@ impl std::future::IntoFuture for DeleteStreamConnection {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1717,12 +1749,8 @@ impl DeleteStreamFailoverConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1739,7 +1767,15 @@ impl DeleteStreamFailoverConnection {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -1747,7 +1783,7 @@ impl std::future::IntoFuture for DeleteStreamFailoverConnection {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1790,12 +1826,8 @@ impl DeleteStreamProcessor {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1811,7 +1843,15 @@ impl DeleteStreamProcessor {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -1819,7 +1859,7 @@ impl std::future::IntoFuture for DeleteStreamProcessor {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1861,12 +1901,8 @@ impl DeleteStreamWorkspace {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1881,7 +1917,15 @@ impl DeleteStreamWorkspace {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -1889,7 +1933,7 @@ impl std::future::IntoFuture for DeleteStreamWorkspace {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1925,12 +1969,8 @@ impl DeleteVpcPeeringConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -1942,7 +1982,15 @@ impl DeleteVpcPeeringConnection {
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
         }
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -1950,7 +1998,7 @@ impl std::future::IntoFuture for DeleteVpcPeeringConnection {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2004,9 +2052,8 @@ impl DownloadAuditLogs {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and returns the body as a stream, as it arrives (nothing is
-    /// buffered; see [`rt::Download`] for decompressing on the fly).
-    pub async fn send(self) -> Result<rt::Download, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2027,7 +2074,12 @@ impl DownloadAuditLogs {
         if let Some(value) = self.sp_name.as_ref() {
             request.query("spName", value);
         }
-        self.core.send_streaming(request).await
+        Ok((self.core, request))
+    }
+    /// Sends the request and returns the body as a stream, as it arrives (nothing is
+    /// buffered; see [`rt::Download`] for decompressing on the fly).
+    pub fn send(self) -> rt::BoxFuture<rt::Download> {
+        rt::send_download(self.request())
     }
 }
 
@@ -2035,7 +2087,7 @@ impl std::future::IntoFuture for DownloadAuditLogs {
     type Output = Result<rt::Download, rt::Error>;
     type IntoFuture = rt::BoxFuture<rt::Download>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2089,9 +2141,8 @@ impl DownloadOperationalLogs {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and returns the body as a stream, as it arrives (nothing is
-    /// buffered; see [`rt::Download`] for decompressing on the fly).
-    pub async fn send(self) -> Result<rt::Download, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2112,7 +2163,12 @@ impl DownloadOperationalLogs {
         if let Some(value) = self.sp_name.as_ref() {
             request.query("spName", value);
         }
-        self.core.send_streaming(request).await
+        Ok((self.core, request))
+    }
+    /// Sends the request and returns the body as a stream, as it arrives (nothing is
+    /// buffered; see [`rt::Download`] for decompressing on the fly).
+    pub fn send(self) -> rt::BoxFuture<rt::Download> {
+        rt::send_download(self.request())
     }
 }
 
@@ -2120,7 +2176,7 @@ impl std::future::IntoFuture for DownloadOperationalLogs {
     type Output = Result<rt::Download, rt::Error>;
     type IntoFuture = rt::BoxFuture<rt::Download>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2157,14 +2213,8 @@ impl GetAccountDetails {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::AccountDetails, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::AccountDetails>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2177,7 +2227,17 @@ impl GetAccountDetails {
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
         }
-        self.core.send(request).await?.json::<models::AccountDetails>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::AccountDetails> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::AccountDetails>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -2185,7 +2245,7 @@ impl std::future::IntoFuture for GetAccountDetails {
     type Output = Result<models::AccountDetails, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::AccountDetails>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2221,14 +2281,8 @@ impl GetPrivateLinkConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsPrivateLinkConnection, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsPrivateLinkConnection>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2240,7 +2294,17 @@ impl GetPrivateLinkConnection {
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
         }
-        self.core.send(request).await?.json::<models::StreamsPrivateLinkConnection>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsPrivateLinkConnection> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsPrivateLinkConnection>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -2248,7 +2312,7 @@ impl std::future::IntoFuture for GetPrivateLinkConnection {
     type Output = Result<models::StreamsPrivateLinkConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsPrivateLinkConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2285,14 +2349,8 @@ impl GetStreamConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsConnection, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsConnection>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2305,7 +2363,17 @@ impl GetStreamConnection {
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
         }
-        self.core.send(request).await?.json::<models::StreamsConnection>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsConnection> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsConnection>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -2313,7 +2381,7 @@ impl std::future::IntoFuture for GetStreamConnection {
     type Output = Result<models::StreamsConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2357,14 +2425,8 @@ impl GetStreamFailoverConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsFailoverConnection, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsFailoverConnection>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2381,7 +2443,17 @@ impl GetStreamFailoverConnection {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        self.core.send(request).await?.json::<models::StreamsFailoverConnection>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsFailoverConnection> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsFailoverConnection>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -2389,7 +2461,7 @@ impl std::future::IntoFuture for GetStreamFailoverConnection {
     type Output = Result<models::StreamsFailoverConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsFailoverConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2432,14 +2504,8 @@ impl GetStreamProcessor {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsProcessorWithStats, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsProcessorWithStats>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2455,7 +2521,17 @@ impl GetStreamProcessor {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        self.core.send(request).await?.json::<models::StreamsProcessorWithStats>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsProcessorWithStats> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsProcessorWithStats>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -2463,7 +2539,7 @@ impl std::future::IntoFuture for GetStreamProcessor {
     type Output = Result<models::StreamsProcessorWithStats, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsProcessorWithStats>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2523,19 +2599,8 @@ impl GetStreamProcessors {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(
-        self,
-    ) -> Result<models::PaginatedApiStreamsStreamProcessorWithStatsView, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        rt::Response<models::PaginatedApiStreamsStreamProcessorWithStatsView>,
-        rt::Error,
-    > {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2559,10 +2624,21 @@ impl GetStreamProcessors {
         if let Some(value) = self.include_count.as_ref() {
             request.query("includeCount", value);
         }
-        self.core
-            .send(request)
-            .await?
-            .json::<models::PaginatedApiStreamsStreamProcessorWithStatsView>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(
+        self,
+    ) -> rt::BoxFuture<models::PaginatedApiStreamsStreamProcessorWithStatsView> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<
+        rt::Response<models::PaginatedApiStreamsStreamProcessorWithStatsView>,
+    > {
+        rt::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
@@ -2592,7 +2668,7 @@ impl std::future::IntoFuture for GetStreamProcessors {
         models::PaginatedApiStreamsStreamProcessorWithStatsView,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2634,14 +2710,8 @@ impl GetStreamWorkspace {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsTenant, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsTenant>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2656,7 +2726,17 @@ impl GetStreamWorkspace {
         if let Some(value) = self.include_connections.as_ref() {
             request.query("includeConnections", value);
         }
-        self.core.send(request).await?.json::<models::StreamsTenant>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsTenant> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsTenant>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -2664,7 +2744,7 @@ impl std::future::IntoFuture for GetStreamWorkspace {
     type Output = Result<models::StreamsTenant, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsTenant>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2717,19 +2797,8 @@ impl ListActivePeeringConnections {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(
-        self,
-    ) -> Result<models::PaginatedApiStreamsVpcPeeringConnectionView, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        rt::Response<models::PaginatedApiStreamsVpcPeeringConnectionView>,
-        rt::Error,
-    > {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2749,10 +2818,21 @@ impl ListActivePeeringConnections {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        self.core
-            .send(request)
-            .await?
-            .json::<models::PaginatedApiStreamsVpcPeeringConnectionView>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(
+        self,
+    ) -> rt::BoxFuture<models::PaginatedApiStreamsVpcPeeringConnectionView> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<
+        rt::Response<models::PaginatedApiStreamsVpcPeeringConnectionView>,
+    > {
+        rt::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
@@ -2777,7 +2857,7 @@ impl std::future::IntoFuture for ListActivePeeringConnections {
     type Output = Result<models::PaginatedApiStreamsVpcPeeringConnectionView, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsVpcPeeringConnectionView>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2832,16 +2912,8 @@ impl ListFailoverConnections {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(
-        self,
-    ) -> Result<models::PaginatedApiStreamsFailoverConnection, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::PaginatedApiStreamsFailoverConnection>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2863,10 +2935,17 @@ impl ListFailoverConnections {
         if let Some(value) = self.page_num.as_ref() {
             request.query("pageNum", value);
         }
-        self.core
-            .send(request)
-            .await?
-            .json::<models::PaginatedApiStreamsFailoverConnection>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::PaginatedApiStreamsFailoverConnection> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::PaginatedApiStreamsFailoverConnection>> {
+        rt::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
@@ -2891,7 +2970,7 @@ impl std::future::IntoFuture for ListFailoverConnections {
     type Output = Result<models::PaginatedApiStreamsFailoverConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsFailoverConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2944,16 +3023,8 @@ impl ListPrivateLinkConnections {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(
-        self,
-    ) -> Result<models::PaginatedApiStreamsPrivateLinkView, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::PaginatedApiStreamsPrivateLinkView>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -2973,10 +3044,17 @@ impl ListPrivateLinkConnections {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        self.core
-            .send(request)
-            .await?
-            .json::<models::PaginatedApiStreamsPrivateLinkView>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::PaginatedApiStreamsPrivateLinkView> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::PaginatedApiStreamsPrivateLinkView>> {
+        rt::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
@@ -3001,7 +3079,7 @@ impl std::future::IntoFuture for ListPrivateLinkConnections {
     type Output = Result<models::PaginatedApiStreamsPrivateLinkView, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsPrivateLinkView>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3055,16 +3133,8 @@ impl ListStreamConnections {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(
-        self,
-    ) -> Result<models::PaginatedApiStreamsConnectionView, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::PaginatedApiStreamsConnectionView>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3085,10 +3155,17 @@ impl ListStreamConnections {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        self.core
-            .send(request)
-            .await?
-            .json::<models::PaginatedApiStreamsConnectionView>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::PaginatedApiStreamsConnectionView> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::PaginatedApiStreamsConnectionView>> {
+        rt::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
@@ -3113,7 +3190,7 @@ impl std::future::IntoFuture for ListStreamConnections {
     type Output = Result<models::PaginatedApiStreamsConnectionView, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsConnectionView>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3166,14 +3243,8 @@ impl ListStreamWorkspaces {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::PaginatedApiStreamsTenantView, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::PaginatedApiStreamsTenantView>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3193,7 +3264,17 @@ impl ListStreamWorkspaces {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        self.core.send(request).await?.json::<models::PaginatedApiStreamsTenantView>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::PaginatedApiStreamsTenantView> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::PaginatedApiStreamsTenantView>> {
+        rt::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
@@ -3218,7 +3299,7 @@ impl std::future::IntoFuture for ListStreamWorkspaces {
     type Output = Result<models::PaginatedApiStreamsTenantView, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsTenantView>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3272,19 +3353,8 @@ impl ListVpcPeeringConnections {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(
-        self,
-    ) -> Result<models::PaginatedApiStreamsVpcPeeringConnectionView, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<
-        rt::Response<models::PaginatedApiStreamsVpcPeeringConnectionView>,
-        rt::Error,
-    > {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3305,10 +3375,21 @@ impl ListVpcPeeringConnections {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        self.core
-            .send(request)
-            .await?
-            .json::<models::PaginatedApiStreamsVpcPeeringConnectionView>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(
+        self,
+    ) -> rt::BoxFuture<models::PaginatedApiStreamsVpcPeeringConnectionView> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<
+        rt::Response<models::PaginatedApiStreamsVpcPeeringConnectionView>,
+    > {
+        rt::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
@@ -3333,7 +3414,7 @@ impl std::future::IntoFuture for ListVpcPeeringConnections {
     type Output = Result<models::PaginatedApiStreamsVpcPeeringConnectionView, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsVpcPeeringConnectionView>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3369,12 +3450,8 @@ impl RejectVpcPeeringConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3386,7 +3463,15 @@ impl RejectVpcPeeringConnection {
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
         }
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -3394,7 +3479,7 @@ impl std::future::IntoFuture for RejectVpcPeeringConnection {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3437,12 +3522,8 @@ impl StartStreamProcessor {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3458,7 +3539,15 @@ impl StartStreamProcessor {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -3466,7 +3555,7 @@ impl std::future::IntoFuture for StartStreamProcessor {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3515,12 +3604,8 @@ impl StartStreamProcessorWith {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3539,7 +3624,15 @@ impl StartStreamProcessorWith {
         if let Some(body) = &self.body {
             request.json_body(op, body)?;
         }
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -3547,7 +3640,7 @@ impl std::future::IntoFuture for StartStreamProcessorWith {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3590,12 +3683,8 @@ impl StopStreamProcessor {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<(), rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(self) -> Result<rt::Response<()>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3611,7 +3700,15 @@ impl StopStreamProcessor {
         if let Some(value) = self.pretty.as_ref() {
             request.query("pretty", value);
         }
-        Ok(self.core.send(request).await?.empty())
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<()> {
+        rt::send_empty(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
+        rt::send_empty_with_response(self.request())
     }
 }
 
@@ -3619,7 +3716,7 @@ impl std::future::IntoFuture for StopStreamProcessor {
     type Output = Result<(), rt::Error>;
     type IntoFuture = rt::BoxFuture<()>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3662,14 +3759,8 @@ impl UpdatePrivateLinkConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsPrivateLinkConnection, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsPrivateLinkConnection>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3685,7 +3776,17 @@ impl UpdatePrivateLinkConnection {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsPrivateLinkConnection>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsPrivateLinkConnection> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsPrivateLinkConnection>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -3693,7 +3794,7 @@ impl std::future::IntoFuture for UpdatePrivateLinkConnection {
     type Output = Result<models::StreamsPrivateLinkConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsPrivateLinkConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3737,14 +3838,8 @@ impl UpdateStreamConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsConnection, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsConnection>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3761,7 +3856,17 @@ impl UpdateStreamConnection {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsConnection>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsConnection> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsConnection>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -3769,7 +3874,7 @@ impl std::future::IntoFuture for UpdateStreamConnection {
     type Output = Result<models::StreamsConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3814,14 +3919,8 @@ impl UpdateStreamFailoverConnection {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsFailoverConnection, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsFailoverConnection>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3839,7 +3938,17 @@ impl UpdateStreamFailoverConnection {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsFailoverConnection>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsFailoverConnection> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsFailoverConnection>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -3847,7 +3956,7 @@ impl std::future::IntoFuture for UpdateStreamFailoverConnection {
     type Output = Result<models::StreamsFailoverConnection, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsFailoverConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3891,14 +4000,8 @@ impl UpdateStreamProcessor {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsProcessorWithStats, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsProcessorWithStats>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3915,7 +4018,17 @@ impl UpdateStreamProcessor {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsProcessorWithStats>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsProcessorWithStats> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsProcessorWithStats>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -3923,7 +4036,7 @@ impl std::future::IntoFuture for UpdateStreamProcessor {
     type Output = Result<models::StreamsProcessorWithStats, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsProcessorWithStats>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3966,14 +4079,8 @@ impl UpdateStreamWorkspace {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsTenant, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsTenant>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -3989,7 +4096,17 @@ impl UpdateStreamWorkspace {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsTenant>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsTenant> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsTenant>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -3997,7 +4114,7 @@ impl std::future::IntoFuture for UpdateStreamWorkspace {
     type Output = Result<models::StreamsTenant, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsTenant>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4039,14 +4156,8 @@ impl WithStreamSampleConnections {
         self.version = Some(version.into());
         self
     }
-    /// Sends the request and decodes the success value.
-    pub async fn send(self) -> Result<models::StreamsTenant, rt::Error> {
-        self.send_with_response().await.map(rt::Response::into_value)
-    }
-    /// Sends the request; the result also carries the status and rate-limit headers.
-    pub async fn send_with_response(
-        self,
-    ) -> Result<rt::Response<models::StreamsTenant>, rt::Error> {
+    /// Builds the request without sending it; every argument is checked here.
+    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
         let op = &Self::OPERATION;
         let mut request = rt::Request::new(op, self.version.as_deref())?;
         request
@@ -4061,7 +4172,17 @@ impl WithStreamSampleConnections {
             request.query("pretty", value);
         }
         request.json_body(op, &self.body)?;
-        self.core.send(request).await?.json::<models::StreamsTenant>(op)
+        Ok((self.core, request))
+    }
+    /// Sends the request and decodes the success value.
+    pub fn send(self) -> rt::BoxFuture<models::StreamsTenant> {
+        rt::send_json(self.request())
+    }
+    /// Sends the request; the result also carries the status and rate-limit headers.
+    pub fn send_with_response(
+        self,
+    ) -> rt::BoxFuture<rt::Response<models::StreamsTenant>> {
+        rt::send_json_with_response(self.request())
     }
 }
 
@@ -4069,6 +4190,6 @@ impl std::future::IntoFuture for WithStreamSampleConnections {
     type Output = Result<models::StreamsTenant, rt::Error>;
     type IntoFuture = rt::BoxFuture<models::StreamsTenant>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

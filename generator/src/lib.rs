@@ -70,14 +70,31 @@ pub struct Generated {
 
 /// Generates the client from a spec file (or a directory holding exactly one spec).
 pub fn generate(spec: &Path) -> Result<Generated, GenerateError> {
-    let loaded = load::load(spec)?;
-    generate_loaded(&loaded)
+    with_deep_stack(|| generate_loaded(&load::load(spec)?))
 }
 
 /// Generates the client from spec text; `file` names the source in diagnostics and headers.
 pub fn generate_from_str(file: &Path, source: &str) -> Result<Generated, GenerateError> {
-    let loaded = load::parse(file.to_owned(), source.to_owned())?;
-    generate_loaded(&loaded)
+    with_deep_stack(|| generate_loaded(&load::parse(file.to_owned(), source.to_owned())?))
+}
+
+/// Runs `work` on a thread with a large stack. Decoding a deeply nested schema recurses once
+/// per level in `serde`/`openapiv3`, with large frames; a caller's 2 MiB thread (a test, a
+/// build script) would overflow on a few dozen levels of valid nesting. The reservation is
+/// virtual memory: only what is touched is used.
+fn with_deep_stack<T: Send>(work: impl FnOnce() -> Result<T, GenerateError> + Send) -> Result<T, GenerateError> {
+    const STACK: usize = 256 * 1024 * 1024;
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, work);
+        match worker {
+            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: do the work here, with the stack there is.
+            Err(_) => Err(GenerateError::Io {
+                path: PathBuf::from("(generator thread)"),
+                source: std::io::Error::other("cannot start the generator thread"),
+            }),
+        }
+    })
 }
 
 fn generate_loaded(loaded: &load::Loaded) -> Result<Generated, GenerateError> {

@@ -33,7 +33,17 @@ pub fn load(path: &Path) -> Result<Loaded, GenerateError> {
 /// Parses spec text; `file` is only used to name the source in diagnostics.
 pub fn parse(file: PathBuf, source: String) -> Result<Loaded, GenerateError> {
     let deserializer = serde_yaml::Deserializer::from_str(&source);
-    match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
+    // `openapiv3` 2.2 panics ("somehow this parsed successfully the second time") on inputs
+    // its two-step `ReferenceOr` decoding reads differently the second time, e.g. a mapping
+    // with a duplicate key. Such a panic is caught and the document explained another way.
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        serde_path_to_error::deserialize::<_, OpenAPI>(deserializer)
+    }));
+    let Ok(parsed) = parsed else {
+        let diagnostic = explain_parser_panic(&source);
+        return Err(report(file, &source, vec![diagnostic]));
+    };
+    match parsed {
         Ok(api) => match version_problem(Some(&api.openapi), None) {
             Some(d) => Err(report(file, &source, vec![d])),
             None => Ok(Loaded { file, source, api }),
@@ -141,6 +151,36 @@ fn explain_parse_error(source: &str, error: serde_path_to_error::Error<serde_yam
         });
     }
     d
+}
+
+/// Why `openapiv3` gave up on a document: a duplicate key is the known cause, and a YAML
+/// value parse names it with its position.
+fn explain_parser_panic(source: &str) -> Diagnostic {
+    match serde_yaml::from_str::<serde_yaml::Value>(source) {
+        Err(error) => {
+            let mut d = Diagnostic::new("#", format!("YAML error: {error}"), "remove or rename the repeated key");
+            d.position = error.location().map(|l| Position {
+                line: l.line(),
+                column: l.column(),
+            });
+            d
+        }
+        Ok(value) => {
+            let deserializer = value;
+            match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
+                Err(error) => Diagnostic::new(
+                    path_to_pointer(error.path()),
+                    format!("this node does not fit the OpenAPI 3.0 schema: {}", error.inner()),
+                    "compare the node with the OpenAPI 3.0 specification and correct its shape",
+                ),
+                Ok(_) => Diagnostic::new(
+                    "#",
+                    "the OpenAPI parser could not read this document",
+                    "look for keys that appear twice in one mapping, or values that are not plain YAML (tags, merge keys)",
+                ),
+            }
+        }
+    }
 }
 
 fn yaml_scalar_text(value: &serde_yaml::Value) -> String {

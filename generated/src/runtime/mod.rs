@@ -25,7 +25,10 @@ pub use error::{ApiError, Error};
 pub use nullable::Nullable;
 pub use paginate::{paginate, ItemStream, Page};
 pub use pattern::{InvalidValue, Pattern};
-pub use request::{validate, Method, Operation, RateLimit, RawResponse, Request, Response};
+pub use request::{
+    send_download, send_empty, send_empty_with_response, send_json, send_json_with_response, validate, Method,
+    Operation, Prepared, RateLimit, RawResponse, Request, Response,
+};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 

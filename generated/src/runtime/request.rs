@@ -209,7 +209,7 @@ pub struct RawResponse {
 impl RawResponse {
     /// Decodes a JSON body. With `envelope=true` the API wraps the value as
     /// `{"status": .., "content": value}`; the value inside is what is decoded.
-    pub fn json<T: DeserializeOwned>(self, _operation: &Operation) -> Result<Response<T>, Error> {
+    pub fn json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
         let decoded = if self.enveloped {
             serde_json::from_slice::<serde_json::Value>(&self.body).and_then(|value| match value {
                 serde_json::Value::Object(mut object) if object.contains_key("content") => {
@@ -252,6 +252,46 @@ impl RawResponse {
             headers: self.headers,
         }
     }
+}
+
+
+/// A request built by a generated builder, or the argument error that stopped it.
+pub type Prepared = Result<(super::client::Core, Request), Error>;
+
+/// Sends a prepared request and decodes its JSON success body.
+pub fn send_json<T: DeserializeOwned + Send + 'static>(prepared: Prepared) -> super::BoxFuture<T> {
+    Box::pin(async move { send_json_with_response(prepared).await.map(Response::into_value) })
+}
+
+/// Like [`send_json`], keeping the status and headers.
+pub fn send_json_with_response<T: DeserializeOwned + Send + 'static>(
+    prepared: Prepared,
+) -> super::BoxFuture<Response<T>> {
+    Box::pin(async move {
+        let (core, request) = prepared?;
+        core.send(request).await?.json::<T>()
+    })
+}
+
+/// Sends a prepared request whose success body carries nothing the caller needs.
+pub fn send_empty(prepared: Prepared) -> super::BoxFuture<()> {
+    Box::pin(async move { send_empty_with_response(prepared).await.map(Response::into_value) })
+}
+
+/// Like [`send_empty`], keeping the status and headers.
+pub fn send_empty_with_response(prepared: Prepared) -> super::BoxFuture<Response<()>> {
+    Box::pin(async move {
+        let (core, request) = prepared?;
+        Ok(core.send(request).await?.empty())
+    })
+}
+
+/// Sends a prepared request and hands over its body as a stream.
+pub fn send_download(prepared: Prepared) -> super::BoxFuture<super::Download> {
+    Box::pin(async move {
+        let (core, request) = prepared?;
+        core.send_streaming(request).await
+    })
 }
 
 #[cfg(test)]

@@ -9,18 +9,29 @@ use crate::ir::{Api, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnio
 
 /// Every item of `models.rs`.
 pub fn items(api: &Api) -> Vec<Item> {
-    let mut items = vec![Item {
-        name: "imports".to_owned(),
-        tokens: quote! {
-            use serde::{Deserialize, Serialize};
-            use crate::runtime as rt;
+    (0..count(api)).map(|i| item(api, i)).collect()
+}
+
+/// How many items `models.rs` has.
+pub fn count(api: &Api) -> usize {
+    api.types.len() + 1
+}
+
+/// Item `index` of `models.rs` (0 is the imports).
+pub fn item(api: &Api, index: usize) -> Item {
+    match index.checked_sub(1).map(|i| &api.types[i]) {
+        None => Item {
+            name: "imports".to_owned(),
+            tokens: quote! {
+                use serde::{Deserialize, Serialize};
+                use crate::runtime as rt;
+            },
         },
-    }];
-    items.extend(api.types.iter().map(|def| Item {
-        name: def.name.clone(),
-        tokens: type_def(def),
-    }));
-    items
+        Some(def) => Item {
+            name: def.name.clone(),
+            tokens: type_def(def),
+        },
+    }
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {

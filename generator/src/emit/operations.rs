@@ -13,22 +13,36 @@ use crate::ir::{Api, Operation, Param, ParamLocation, ResponseKind, TypeRef};
 
 /// Every item of `operations.rs`.
 pub fn items(api: &Api) -> Vec<Item> {
-    let mut items = vec![Item {
-        name: "imports".to_owned(),
-        tokens: quote! {
-            use super::models;
-            use crate::runtime as rt;
+    (0..count(api)).map(|i| item(api, i)).collect()
+}
+
+/// How many items `operations.rs` has.
+pub fn count(api: &Api) -> usize {
+    api.operations.len() + 2
+}
+
+/// Item `index` of `operations.rs`: the imports, the `Client`, then one builder per operation.
+pub fn item(api: &Api, index: usize) -> Item {
+    match index {
+        0 => Item {
+            name: "imports".to_owned(),
+            tokens: quote! {
+                use super::models;
+                use crate::runtime as rt;
+            },
         },
-    }];
-    items.push(Item {
-        name: "Client".to_owned(),
-        tokens: client(api),
-    });
-    items.extend(api.operations.iter().map(|op| Item {
-        name: op.name.clone(),
-        tokens: builder(op),
-    }));
-    items
+        1 => Item {
+            name: "Client".to_owned(),
+            tokens: client(api),
+        },
+        i => {
+            let op = &api.operations[i - 2];
+            Item {
+                name: op.name.clone(),
+                tokens: builder(op),
+            }
+        }
+    }
 }
 
 fn client(api: &Api) -> TokenStream {
@@ -334,26 +348,27 @@ fn builder(op: &Operation) -> TokenStream {
     };
     let steps = request_steps(op);
     let mutability = (!steps.is_empty()).then(|| quote! { mut });
-    let prepare = quote! {
-        let op = &Self::OPERATION;
-        let #mutability request = rt::Request::new(op, self.version.as_deref())?;
-        #(#steps)*
+    // Everything per operation is synchronous: it builds an `rt::Request` (checking every
+    // argument before any I/O) and hands it to one generic async function of the runtime. An
+    // `async fn` per operation would make the compiler type- and borrow-check a state machine
+    // for each of hundreds of operations.
+    let request = quote! {
+        /// Builds the request without sending it; every argument is checked here.
+        fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+            let op = &Self::OPERATION;
+            let #mutability request = rt::Request::new(op, self.version.as_deref())?;
+            #(#steps)*
+            Ok((self.core, request))
+        }
     };
     let sending = match &op.response.kind {
-        ResponseKind::Json(ty) => {
-            let ty = qualified_type_tokens(ty);
-            sends(&ty, quote! { #prepare self.core.send(request).await?.json::<#ty>(op) })
-        }
-        ResponseKind::Empty => sends(
-            &quote! { () },
-            quote! { #prepare Ok(self.core.send(request).await?.empty()) },
-        ),
+        ResponseKind::Json(ty) => sends(&qualified_type_tokens(ty), quote! { json }),
+        ResponseKind::Empty => sends(&quote! { () }, quote! { empty }),
         ResponseKind::Binary => quote! {
             /// Sends the request and returns the body as a stream, as it arrives (nothing is
             /// buffered; see [`rt::Download`] for decompressing on the fly).
-            pub async fn send(self) -> Result<rt::Download, rt::Error> {
-                #prepare
-                self.core.send_streaming(request).await
+            pub fn send(self) -> rt::BoxFuture<rt::Download> {
+                rt::send_download(self.request())
             }
         },
     };
@@ -415,6 +430,7 @@ fn builder(op: &Operation) -> TokenStream {
                 self.version = Some(version.into());
                 self
             }
+            #request
             #sending
             #items
         }
@@ -422,22 +438,24 @@ fn builder(op: &Operation) -> TokenStream {
             type Output = Result<#into_future, rt::Error>;
             type IntoFuture = rt::BoxFuture<#into_future>;
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     }
 }
 
 /// `send` and `send_with_response` for a response decoded into `output`.
-fn sends(output: &TokenStream, body: TokenStream) -> TokenStream {
+fn sends(output: &TokenStream, kind: TokenStream) -> TokenStream {
+    let send = quote::format_ident!("send_{}", kind.to_string());
+    let send_with_response = quote::format_ident!("send_{}_with_response", kind.to_string());
     quote! {
         /// Sends the request and decodes the success value.
-        pub async fn send(self) -> Result<#output, rt::Error> {
-            self.send_with_response().await.map(rt::Response::into_value)
+        pub fn send(self) -> rt::BoxFuture<#output> {
+            rt::#send(self.request())
         }
         /// Sends the request; the result also carries the status and rate-limit headers.
-        pub async fn send_with_response(self) -> Result<rt::Response<#output>, rt::Error> {
-            #body
+        pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<#output>> {
+            rt::#send_with_response(self.request())
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Pass 1 and 2: find every type an operation needs, classify it, and name it.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use openapiv3::{ReferenceOr, Schema};
 
@@ -59,6 +61,9 @@ impl<'a> Lowerer<'a> {
         if let Some(class) = self.classes.get(pointer) {
             return class.clone();
         }
+        // Provisional answer while this schema is being classified: a schema whose class
+        // depends on itself (`allOf: [$ref: itself]`, a oneOf of itself) must not recurse forever.
+        self.classes.insert(pointer.to_owned(), Class::Inline);
         let view = View::new(schema);
         let class = if view.data.discriminator.is_some()
             && (!view.one_of.is_empty() || !view.any_of.is_empty() || has_mapping(&view))
@@ -139,7 +144,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn all_props(&mut self, pointer: &str, schema: &'a Schema) -> Vec<Prop<'a>> {
         let mut props: Vec<Prop<'a>> = Vec::new();
         let mut required = BTreeSet::new();
-        let mut visited = HashSet::new();
+        let mut visited = HashSet::default();
         // A variant that does not inherit its union by allOf still carries the union's own
         // properties: the instance validates against the parent's properties *and* one variant.
         let parents = self.variant_of.get(pointer).cloned().unwrap_or_default();
@@ -203,7 +208,7 @@ impl<'a> Lowerer<'a> {
 
     fn inherits_from(&mut self, pointer: &str, schema: &'a Schema, ancestor: &str) -> bool {
         let mut stack = vec![(pointer.to_owned(), schema)];
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         while let Some((p, s)) = stack.pop() {
             if p == ancestor {
                 return true;
@@ -281,20 +286,34 @@ impl<'a> Lowerer<'a> {
         }
         // A breadth-first walk over the reachable schemas; recursion is harmless here.
         let mut queue = vec![(pointer.to_owned(), schema)];
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut found = false;
         while let Some((p, s)) = queue.pop() {
             if !seen.insert(p.clone()) {
                 continue;
             }
-            if self.has_parts.get(&p) == Some(&true) || self.direct_parts(&p, s) {
+            match self.has_parts.get(&p) {
+                Some(true) => {
+                    found = true;
+                    break;
+                }
+                // Known to have no parts anywhere below: nothing to look at there.
+                Some(false) => continue,
+                None => {}
+            }
+            if self.direct_parts(&p, s) {
                 found = true;
                 break;
             }
             queue.extend(self.children(&p, s));
         }
-        if found || queue.is_empty() {
-            self.has_parts.insert(pointer.to_owned(), found);
+        if found {
+            self.has_parts.insert(pointer.to_owned(), true);
+        } else {
+            // The whole reachable set was explored without a part: none of it has any.
+            for p in seen {
+                self.has_parts.insert(p, false);
+            }
         }
         found
     }
@@ -329,6 +348,10 @@ impl<'a> Lowerer<'a> {
             .or_insert_with(|| base.clone());
         let view = View::new(schema);
         if class == Class::Inline {
+            // An alias or list of itself (`items: {$ref: itself}`) is visited once per direction.
+            if !self.inline_visits.insert((pointer.to_owned(), dir)) {
+                return;
+            }
             for (child, child_pointer) in self.inline_children(pointer, &view) {
                 let child_hint = if child_pointer.ends_with("/items") {
                     format!("{base}Item")
@@ -478,7 +501,7 @@ impl<'a> Lowerer<'a> {
                 .or_default()
                 .push((key.pointer.clone(), values));
         }
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         for (title, members) in by_title {
             if members.iter().all(|(_, values)| *values == members[0].1) {
                 for (pointer, values) in members {

@@ -16,7 +16,9 @@ mod operations;
 mod types;
 pub mod view;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
@@ -104,11 +106,17 @@ struct Lowerer<'a> {
     /// Unions a schema is a variant of: (union pointer, tag property).
     variant_of: HashMap<String, Vec<(String, String)>>,
     /// Every form to generate.
-    forms: BTreeSet<FormKey>,
+    forms: HashSet<FormKey>,
     /// The Rust name of each form.
-    names: BTreeMap<FormKey, String>,
+    names: HashMap<FormKey, String>,
+    /// The fields of every struct converted so far, by type name (for pagination detection).
+    struct_fields: HashMap<String, Vec<crate::ir::Field>>,
     /// Every schema resolved so far, by pointer.
     schemas: HashMap<String, &'a Schema>,
+    /// Inline schemas already visited, per direction (pass 1).
+    inline_visits: HashSet<(String, Dir)>,
+    /// Inline schemas whose type is being computed (pass 3), to stop self-referencing aliases.
+    inline_in_progress: HashSet<String>,
     /// Pointers already reported, so one bad schema yields one diagnostic.
     reported: BTreeSet<String>,
 }
@@ -118,14 +126,17 @@ impl<'a> Lowerer<'a> {
         let mut lowerer = Lowerer {
             api,
             diagnostics: Vec::new(),
-            classes: HashMap::new(),
-            has_parts: HashMap::new(),
-            usage: HashMap::new(),
-            base_names: HashMap::new(),
-            variant_of: HashMap::new(),
-            forms: BTreeSet::new(),
-            names: BTreeMap::new(),
-            schemas: HashMap::new(),
+            classes: HashMap::default(),
+            has_parts: HashMap::default(),
+            usage: HashMap::default(),
+            base_names: HashMap::default(),
+            variant_of: HashMap::default(),
+            forms: HashSet::default(),
+            names: HashMap::default(),
+            schemas: HashMap::default(),
+            struct_fields: HashMap::default(),
+            inline_visits: HashSet::default(),
+            inline_in_progress: HashSet::default(),
             reported: BTreeSet::new(),
         };
         lowerer.index_unions();

@@ -20,15 +20,35 @@ const RESERVED_TYPES: &[&str] = &[
     "Option", "Result", "String", "Vec", "Box", "Self", "Some", "None", "Ok", "Err",
 ];
 
-/// Replaces everything that cannot appear in an identifier with a word break.
+/// Replaces everything but ASCII letters and digits with a word break. Identifiers stay ASCII:
+/// many Unicode letters and digits (`²`, `½`) are not identifier characters, and the wire
+/// name is kept by `serde(rename)` anyway.
 fn words(raw: &str) -> String {
-    raw.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect()
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+thread_local! {
+    /// Spec names recur thousands of times in a big spec (every `$ref`, every visit of a
+    /// property); case conversion is the expensive part, so each name is converted once.
+    static TYPE_NAMES: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
+    static FIELD_NAMES: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
 }
 
 /// `UpperCamelCase` type or variant name for any spec string.
 pub fn type_name(raw: &str) -> String {
+    if let Some(known) = TYPE_NAMES.with(|cache| cache.borrow().get(raw).cloned()) {
+        return known;
+    }
+    let name = convert_type_name(raw);
+    TYPE_NAMES.with(|cache| cache.borrow_mut().insert(raw.to_owned(), name.clone()));
+    name
+}
+
+fn convert_type_name(raw: &str) -> String {
     let mut name = words(raw).to_upper_camel_case();
-    name.retain(|c| c.is_ascii_alphanumeric() || c == '_' || c.is_alphanumeric());
+    name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
     if name.is_empty() {
         name = "Empty".to_owned();
     }
@@ -43,7 +63,17 @@ pub fn type_name(raw: &str) -> String {
 
 /// `snake_case` field, method or parameter name for any spec string (raw identifier if needed).
 pub fn field_name(raw: &str) -> String {
+    if let Some(known) = FIELD_NAMES.with(|cache| cache.borrow().get(raw).cloned()) {
+        return known;
+    }
+    let name = convert_field_name(raw);
+    FIELD_NAMES.with(|cache| cache.borrow_mut().insert(raw.to_owned(), name.clone()));
+    name
+}
+
+fn convert_field_name(raw: &str) -> String {
     let mut name = words(raw).to_snake_case();
+    name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
     if name.is_empty() {
         name = "value".to_owned();
     }

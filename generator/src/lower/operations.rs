@@ -215,7 +215,7 @@ impl<'a> Lowerer<'a> {
         versions.sort();
         versions.dedup();
         let errors = self.error_responses(site);
-        let pagination = pagination(&params, &response.kind, &self.struct_fields_of(&response.kind));
+        let pagination = pagination(&params, &response.kind, self.struct_fields_of(&response.kind));
         let op = site.op;
         Some(Operation {
             method_name: field_name(&name),
@@ -431,19 +431,11 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The fields of a JSON response's struct (empty for anything else).
-    fn struct_fields_of(&mut self, kind: &ResponseKind) -> Vec<crate::ir::Field> {
-        let ResponseKind::Json(TypeRef::Named(name)) = kind else {
-            return Vec::new();
-        };
-        let key = self.names.iter().find(|(_, n)| *n == name).map(|(k, _)| k.clone());
-        let Some(key) = key else { return Vec::new() };
-        let Some(schema) = self.schema_at(&key.pointer) else {
-            return Vec::new();
-        };
-        if self.classify(&key.pointer, schema) != Class::Struct {
-            return Vec::new();
+    fn struct_fields_of(&self, kind: &ResponseKind) -> &[crate::ir::Field] {
+        match kind {
+            ResponseKind::Json(TypeRef::Named(name)) => self.struct_fields.get(name).map_or(&[], Vec::as_slice),
+            _ => &[],
         }
-        self.convert_struct(&key.pointer, schema, key.dir).fields
     }
 
     /// Documented error statuses (4xx, 5xx, ranges, default) and their descriptions.

@@ -17,7 +17,8 @@ use crate::ir::{
 impl<'a> Lowerer<'a> {
     /// Converts every discovered form into a type definition.
     pub(super) fn convert_types(&mut self) -> Vec<TypeDef> {
-        let forms: Vec<FormKey> = self.forms.iter().cloned().collect();
+        let mut forms: Vec<FormKey> = self.forms.iter().cloned().collect();
+        forms.sort();
         let mut emitted = HashSet::new();
         let mut out = Vec::new();
         for key in forms {
@@ -49,6 +50,9 @@ impl<'a> Lowerer<'a> {
                     self.base_names.get(&key.pointer).map_or(name.as_str(), String::as_str)
                 ),
             };
+            if let TypeKind::Struct(s) = &kind {
+                self.struct_fields.insert(name.clone(), s.fields.clone());
+            }
             out.push(TypeDef {
                 doc: doc::clean(data.description.as_deref().or(data.title.as_deref())).or(Some(fallback)),
                 name,
@@ -207,7 +211,16 @@ impl<'a> Lowerer<'a> {
             return TypeRef::Json;
         };
         match self.classify(&pointer, schema) {
-            Class::Inline => self.inline_type(&pointer, schema, dir),
+            Class::Inline => {
+                // A schema that is only a list, map or alias of itself has no finite Rust type;
+                // JSON keeps every value of it.
+                if !self.inline_in_progress.insert(pointer.clone()) {
+                    return TypeRef::Json;
+                }
+                let ty = self.inline_type(&pointer, schema, dir);
+                self.inline_in_progress.remove(&pointer);
+                ty
+            }
             _ => {
                 let key = self.form_key(&pointer, schema, dir);
                 match self.names.get(&key) {
