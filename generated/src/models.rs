@@ -65,69 +65,15 @@ impl<'de> Deserialize<'de> for AccountDetails {
 }
 
 /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Arn(String);
 
 impl Arn {
     /// The pattern every `Arn` matches.
     pub const PATTERN: &'static str = "^arn:aws:kafka";
-    /// Checks `value` against [`Self::PATTERN`].
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
-        static PATTERN: rt::Pattern = rt::Pattern::new("Arn", Arn::PATTERN);
-        PATTERN.check(value.into()).map(Self)
-    }
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The value as an owned string.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
-impl std::str::FromStr for Arn {
-    type Err = rt::InvalidValue;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for Arn {
-    type Error = rt::InvalidValue;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for Arn {
-    type Error = rt::InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for Arn {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for Arn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Arn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::new(value).map_err(serde::de::Error::custom)
-    }
-}
+rt::pattern_newtype!(Arn);
 
 /// The `AwsAccountDetails` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -233,7 +179,7 @@ pub struct AzureConnectionRequest {
 }
 
 /// Name of the cloud provider region hosting Atlas Stream Processing.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BaseStreamsRegion {
     /// `SYDNEY_AUS` (Atlas Streams AWS Regions)
@@ -286,95 +232,16 @@ pub enum BaseStreamsRegion {
     Unknown(String),
 }
 
-impl BaseStreamsRegion {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SydneyAus => "SYDNEY_AUS",
-            Self::MumbaiInd => "MUMBAI_IND",
-            Self::FrankfurtDeu => "FRANKFURT_DEU",
-            Self::DublinIrl => "DUBLIN_IRL",
-            Self::LondonGbr => "LONDON_GBR",
-            Self::VirginiaUsa => "VIRGINIA_USA",
-            Self::OhioUsa => "OHIO_USA",
-            Self::OregonUsa => "OREGON_USA",
-            Self::SaopauloBra => "SAOPAULO_BRA",
-            Self::MontrealCan => "MONTREAL_CAN",
-            Self::TokyoJpn => "TOKYO_JPN",
-            Self::SingaporeSgp => "SINGAPORE_SGP",
-            Self::ParisFra => "PARIS_FRA",
-            Self::SeoulKor => "SEOUL_KOR",
-            Self::Eastus => "eastus",
-            Self::Westus => "westus",
-            Self::Eastus2 => "eastus2",
-            Self::Westeurope => "westeurope",
-            Self::Brazilsouth => "brazilsouth",
-            Self::Australiaeast => "australiaeast",
-            Self::UsCentral1 => "US_CENTRAL1",
-            Self::EuropeWest1 => "EUROPE_WEST1",
-            Self::UsEast4 => "US_EAST4",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BaseStreamsRegion {
-    fn from(value: &str) -> Self {
-        match value {
-            "SYDNEY_AUS" => Self::SydneyAus,
-            "MUMBAI_IND" => Self::MumbaiInd,
-            "FRANKFURT_DEU" => Self::FrankfurtDeu,
-            "DUBLIN_IRL" => Self::DublinIrl,
-            "LONDON_GBR" => Self::LondonGbr,
-            "VIRGINIA_USA" => Self::VirginiaUsa,
-            "OHIO_USA" => Self::OhioUsa,
-            "OREGON_USA" => Self::OregonUsa,
-            "SAOPAULO_BRA" => Self::SaopauloBra,
-            "MONTREAL_CAN" => Self::MontrealCan,
-            "TOKYO_JPN" => Self::TokyoJpn,
-            "SINGAPORE_SGP" => Self::SingaporeSgp,
-            "PARIS_FRA" => Self::ParisFra,
-            "SEOUL_KOR" => Self::SeoulKor,
-            "eastus" => Self::Eastus,
-            "westus" => Self::Westus,
-            "eastus2" => Self::Eastus2,
-            "westeurope" => Self::Westeurope,
-            "brazilsouth" => Self::Brazilsouth,
-            "australiaeast" => Self::Australiaeast,
-            "US_CENTRAL1" => Self::UsCentral1,
-            "EUROPE_WEST1" => Self::EuropeWest1,
-            "US_EAST4" => Self::UsEast4,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for BaseStreamsRegion {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for BaseStreamsRegion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for BaseStreamsRegion {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BaseStreamsRegion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    BaseStreamsRegion, Unknown, [SydneyAus => "SYDNEY_AUS", MumbaiInd => "MUMBAI_IND",
+    FrankfurtDeu => "FRANKFURT_DEU", DublinIrl => "DUBLIN_IRL", LondonGbr =>
+    "LONDON_GBR", VirginiaUsa => "VIRGINIA_USA", OhioUsa => "OHIO_USA", OregonUsa =>
+    "OREGON_USA", SaopauloBra => "SAOPAULO_BRA", MontrealCan => "MONTREAL_CAN", TokyoJpn
+    => "TOKYO_JPN", SingaporeSgp => "SINGAPORE_SGP", ParisFra => "PARIS_FRA", SeoulKor =>
+    "SEOUL_KOR", Eastus => "eastus", Westus => "westus", Eastus2 => "eastus2", Westeurope
+    => "westeurope", Brazilsouth => "brazilsouth", Australiaeast => "australiaeast",
+    UsCentral1 => "US_CENTRAL1", EuropeWest1 => "EUROPE_WEST1", UsEast4 => "US_EAST4"]
+);
 
 /// Inherits the authentication configuration from Kafka for the Confluent Schema Registry.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -428,72 +295,15 @@ impl ConfluentUserInfoAuthenticationRequest {
 }
 
 /// Reserved. Will be used by `PRIVATE_LINK` connection type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ConnectionId(String);
 
 impl ConnectionId {
     /// The pattern every `ConnectionId` matches.
     pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-    /// Checks `value` against [`Self::PATTERN`].
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
-        static PATTERN: rt::Pattern = rt::Pattern::new(
-            "ConnectionId",
-            ConnectionId::PATTERN,
-        );
-        PATTERN.check(value.into()).map(Self)
-    }
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The value as an owned string.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
-impl std::str::FromStr for ConnectionId {
-    type Err = rt::InvalidValue;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for ConnectionId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for ConnectionId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for ConnectionId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for ConnectionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for ConnectionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::new(value).map_err(serde::de::Error::custom)
-    }
-}
+rt::pattern_newtype!(ConnectionId);
 
 /// The name of a built-in or custom DB Role to connect to an Atlas Cluster.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -527,7 +337,7 @@ pub struct DbRoleToExecuteRequest {
 }
 
 /// Type of the DB role. Can be either Built In or Custom.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DbRoleType {
     /// `BUILT_IN`
@@ -538,53 +348,7 @@ pub enum DbRoleType {
     Unknown(String),
 }
 
-impl DbRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BuiltIn => "BUILT_IN",
-            Self::Custom => "CUSTOM",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for DbRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "BUILT_IN" => Self::BuiltIn,
-            "CUSTOM" => Self::Custom,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for DbRoleType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for DbRoleType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for DbRoleType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for DbRoleType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(DbRoleType, Unknown, [BuiltIn => "BUILT_IN", Custom => "CUSTOM"]);
 
 /// The `GcpAccountDetails` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -607,69 +371,15 @@ pub struct GcpAccountDetails {
 }
 
 /// A string matching `^([a-f0-9]{24})$`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct GroupId(String);
 
 impl GroupId {
     /// The pattern every `GroupId` matches.
     pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-    /// Checks `value` against [`Self::PATTERN`].
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
-        static PATTERN: rt::Pattern = rt::Pattern::new("GroupId", GroupId::PATTERN);
-        PATTERN.check(value.into()).map(Self)
-    }
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The value as an owned string.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
-impl std::str::FromStr for GroupId {
-    type Err = rt::InvalidValue;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for GroupId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for GroupId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for GroupId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for GroupId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for GroupId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::new(value).map_err(serde::de::Error::custom)
-    }
-}
+rt::pattern_newtype!(GroupId);
 
 /// The `Link` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -995,7 +705,7 @@ pub struct StreamConfigRequest {
 }
 
 /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamWorkspaceMaxTierSize {
     /// `SP50`
@@ -1012,62 +722,13 @@ pub enum StreamWorkspaceMaxTierSize {
     Unknown(String),
 }
 
-impl StreamWorkspaceMaxTierSize {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sp50 => "SP50",
-            Self::Sp30 => "SP30",
-            Self::Sp10 => "SP10",
-            Self::Sp5 => "SP5",
-            Self::Sp2 => "SP2",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamWorkspaceMaxTierSize {
-    fn from(value: &str) -> Self {
-        match value {
-            "SP50" => Self::Sp50,
-            "SP30" => Self::Sp30,
-            "SP10" => Self::Sp10,
-            "SP5" => Self::Sp5,
-            "SP2" => Self::Sp2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamWorkspaceMaxTierSize {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamWorkspaceMaxTierSize {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamWorkspaceMaxTierSize {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamWorkspaceMaxTierSize {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamWorkspaceMaxTierSize, Unknown, [Sp50 => "SP50", Sp30 => "SP30", Sp10 => "SP10",
+    Sp5 => "SP5", Sp2 => "SP2"]
+);
 
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamWorkspaceTier {
     /// `SP50`
@@ -1084,59 +745,10 @@ pub enum StreamWorkspaceTier {
     Unknown(String),
 }
 
-impl StreamWorkspaceTier {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sp50 => "SP50",
-            Self::Sp30 => "SP30",
-            Self::Sp10 => "SP10",
-            Self::Sp5 => "SP5",
-            Self::Sp2 => "SP2",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamWorkspaceTier {
-    fn from(value: &str) -> Self {
-        match value {
-            "SP50" => Self::Sp50,
-            "SP30" => Self::Sp30,
-            "SP10" => Self::Sp10,
-            "SP5" => Self::Sp5,
-            "SP2" => Self::Sp2,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamWorkspaceTier {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamWorkspaceTier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamWorkspaceTier {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamWorkspaceTier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamWorkspaceTier, Unknown, [Sp50 => "SP50", Sp30 => "SP30", Sp10 => "SP10", Sp5 =>
+    "SP5", Sp2 => "SP2"]
+);
 
 /// AWS configurations for AWS-based connection types.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -1654,7 +1266,7 @@ impl<'de> Deserialize<'de> for StreamsConnectionRequest {
 }
 
 /// The connection state.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsConnectionState {
     /// `PENDING`
@@ -1669,57 +1281,10 @@ pub enum StreamsConnectionState {
     Unknown(String),
 }
 
-impl StreamsConnectionState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Ready => "READY",
-            Self::Deleting => "DELETING",
-            Self::Failed => "FAILED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsConnectionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "READY" => Self::Ready,
-            "DELETING" => Self::Deleting,
-            "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsConnectionState {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsConnectionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsConnectionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsConnectionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsConnectionState, Unknown, [Pending => "PENDING", Ready => "READY", Deleting =>
+    "DELETING", Failed => "FAILED"]
+);
 
 /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -1753,7 +1318,7 @@ impl StreamsDataProcessRegion {
 }
 
 /// Human-readable label that identifies the cloud provider.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsDataProcessRegionCloudProvider {
     /// `AWS`
@@ -1770,59 +1335,10 @@ pub enum StreamsDataProcessRegionCloudProvider {
     Unknown(String),
 }
 
-impl StreamsDataProcessRegionCloudProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "AWS",
-            Self::Gcp => "GCP",
-            Self::Azure => "AZURE",
-            Self::Tenant => "TENANT",
-            Self::Serverless => "SERVERLESS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsDataProcessRegionCloudProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "AWS" => Self::Aws,
-            "GCP" => Self::Gcp,
-            "AZURE" => Self::Azure,
-            "TENANT" => Self::Tenant,
-            "SERVERLESS" => Self::Serverless,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsDataProcessRegionCloudProvider {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsDataProcessRegionCloudProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsDataProcessRegionCloudProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsDataProcessRegionCloudProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsDataProcessRegionCloudProvider, Unknown, [Aws => "AWS", Gcp => "GCP", Azure =>
+    "AZURE", Tenant => "TENANT", Serverless => "SERVERLESS"]
+);
 
 /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -2066,7 +1582,7 @@ impl<'de> Deserialize<'de> for StreamsFailoverConnectionRequest {
 }
 
 /// The connection state.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsFailoverConnectionState {
     /// `PENDING`
@@ -2081,57 +1597,10 @@ pub enum StreamsFailoverConnectionState {
     Unknown(String),
 }
 
-impl StreamsFailoverConnectionState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "PENDING",
-            Self::Ready => "READY",
-            Self::Deleting => "DELETING",
-            Self::Failed => "FAILED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsFailoverConnectionState {
-    fn from(value: &str) -> Self {
-        match value {
-            "PENDING" => Self::Pending,
-            "READY" => Self::Ready,
-            "DELETING" => Self::Deleting,
-            "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsFailoverConnectionState {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsFailoverConnectionState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsFailoverConnectionState {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsFailoverConnectionState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsFailoverConnectionState, Unknown, [Pending => "PENDING", Ready => "READY",
+    Deleting => "DELETING", Failed => "FAILED"]
+);
 
 /// The `StreamsFailoverKafkaConnection` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -2587,7 +2056,7 @@ pub struct StreamsKafkaNetworkingAccessRequest {
 }
 
 /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsKafkaNetworkingAccessType {
     /// `PUBLIC`
@@ -2602,57 +2071,10 @@ pub enum StreamsKafkaNetworkingAccessType {
     Unknown(String),
 }
 
-impl StreamsKafkaNetworkingAccessType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "PUBLIC",
-            Self::Vpc => "VPC",
-            Self::PrivateLink => "PRIVATE_LINK",
-            Self::TransitGateway => "TRANSIT_GATEWAY",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsKafkaNetworkingAccessType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PUBLIC" => Self::Public,
-            "VPC" => Self::Vpc,
-            "PRIVATE_LINK" => Self::PrivateLink,
-            "TRANSIT_GATEWAY" => Self::TransitGateway,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsKafkaNetworkingAccessType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsKafkaNetworkingAccessType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsKafkaNetworkingAccessType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsKafkaNetworkingAccessType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsKafkaNetworkingAccessType, Unknown, [Public => "PUBLIC", Vpc => "VPC",
+    PrivateLink => "PRIVATE_LINK", TransitGateway => "TRANSIT_GATEWAY"]
+);
 
 /// Networking configuration for Streams connections.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -2916,7 +2338,7 @@ impl StreamsPrivateLinkConnection {
 }
 
 /// Authentication mechanism to use with this private networking connection.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsPrivateLinkConnectionAuthenticationScheme {
     /// `TLS`
@@ -2929,123 +2351,21 @@ pub enum StreamsPrivateLinkConnectionAuthenticationScheme {
     Unknown(String),
 }
 
-impl StreamsPrivateLinkConnectionAuthenticationScheme {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tls => "TLS",
-            Self::SaslScram => "SASL_SCRAM",
-            Self::Iam => "IAM",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsPrivateLinkConnectionAuthenticationScheme {
-    fn from(value: &str) -> Self {
-        match value {
-            "TLS" => Self::Tls,
-            "SASL_SCRAM" => Self::SaslScram,
-            "IAM" => Self::Iam,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsPrivateLinkConnectionAuthenticationScheme {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsPrivateLinkConnectionAuthenticationScheme {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsPrivateLinkConnectionAuthenticationScheme {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsPrivateLinkConnectionAuthenticationScheme {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsPrivateLinkConnectionAuthenticationScheme, Unknown, [Tls => "TLS", SaslScram
+    => "SASL_SCRAM", Iam => "IAM"]
+);
 
 /// The ID of the Private Link connection.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StreamsPrivateLinkConnectionId(String);
 
 impl StreamsPrivateLinkConnectionId {
     /// The pattern every `StreamsPrivateLinkConnectionId` matches.
     pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-    /// Checks `value` against [`Self::PATTERN`].
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
-        static PATTERN: rt::Pattern = rt::Pattern::new(
-            "StreamsPrivateLinkConnectionId",
-            StreamsPrivateLinkConnectionId::PATTERN,
-        );
-        PATTERN.check(value.into()).map(Self)
-    }
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The value as an owned string.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
-impl std::str::FromStr for StreamsPrivateLinkConnectionId {
-    type Err = rt::InvalidValue;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for StreamsPrivateLinkConnectionId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for StreamsPrivateLinkConnectionId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for StreamsPrivateLinkConnectionId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for StreamsPrivateLinkConnectionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsPrivateLinkConnectionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::new(value).map_err(serde::de::Error::custom)
-    }
-}
+rt::pattern_newtype!(StreamsPrivateLinkConnectionId);
 
 /// Request body for updating a Private Link connection.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -3193,72 +2513,15 @@ pub struct StreamsProcessor {
 }
 
 /// Unique 24-hexadecimal character string that identifies the stream processor.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StreamsProcessorId(String);
 
 impl StreamsProcessorId {
     /// The pattern every `StreamsProcessorId` matches.
     pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-    /// Checks `value` against [`Self::PATTERN`].
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
-        static PATTERN: rt::Pattern = rt::Pattern::new(
-            "StreamsProcessorId",
-            StreamsProcessorId::PATTERN,
-        );
-        PATTERN.check(value.into()).map(Self)
-    }
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The value as an owned string.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
-impl std::str::FromStr for StreamsProcessorId {
-    type Err = rt::InvalidValue;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for StreamsProcessorId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for StreamsProcessorId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for StreamsProcessorId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for StreamsProcessorId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsProcessorId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::new(value).map_err(serde::de::Error::custom)
-    }
-}
+rt::pattern_newtype!(StreamsProcessorId);
 
 /// An atlas stream processor.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -3316,7 +2579,7 @@ impl StreamsProcessorStatus {
 }
 
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsProcessorStatusMode {
     /// `GRACEFUL`
@@ -3327,56 +2590,12 @@ pub enum StreamsProcessorStatusMode {
     Unknown(String),
 }
 
-impl StreamsProcessorStatusMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Graceful => "GRACEFUL",
-            Self::Forced => "FORCED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsProcessorStatusMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "GRACEFUL" => Self::Graceful,
-            "FORCED" => Self::Forced,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsProcessorStatusMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsProcessorStatusMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsProcessorStatusMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsProcessorStatusMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsProcessorStatusMode, Unknown, [Graceful => "GRACEFUL", Forced => "FORCED"]
+);
 
 /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsProcessorStatusStatus {
     /// `STARTED`
@@ -3389,55 +2608,10 @@ pub enum StreamsProcessorStatusStatus {
     Unknown(String),
 }
 
-impl StreamsProcessorStatusStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Started => "STARTED",
-            Self::Stopped => "STOPPED",
-            Self::FailedOver => "FAILED_OVER",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsProcessorStatusStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "STARTED" => Self::Started,
-            "STOPPED" => Self::Stopped,
-            "FAILED_OVER" => Self::FailedOver,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsProcessorStatusStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsProcessorStatusStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsProcessorStatusStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsProcessorStatusStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsProcessorStatusStatus, Unknown, [Started => "STARTED", Stopped => "STOPPED",
+    FailedOver => "FAILED_OVER"]
+);
 
 /// An atlas stream processor with optional stats.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3507,72 +2681,15 @@ impl StreamsProcessorWithStats {
 }
 
 /// Unique 24-hexadecimal character string that identifies the stream processor.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StreamsProcessorWithStatsId(String);
 
 impl StreamsProcessorWithStatsId {
     /// The pattern every `StreamsProcessorWithStatsId` matches.
     pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-    /// Checks `value` against [`Self::PATTERN`].
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
-        static PATTERN: rt::Pattern = rt::Pattern::new(
-            "StreamsProcessorWithStatsId",
-            StreamsProcessorWithStatsId::PATTERN,
-        );
-        PATTERN.check(value.into()).map(Self)
-    }
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The value as an owned string.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
-impl std::str::FromStr for StreamsProcessorWithStatsId {
-    type Err = rt::InvalidValue;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for StreamsProcessorWithStatsId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for StreamsProcessorWithStatsId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for StreamsProcessorWithStatsId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for StreamsProcessorWithStatsId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsProcessorWithStatsId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::new(value).map_err(serde::de::Error::custom)
-    }
-}
+rt::pattern_newtype!(StreamsProcessorWithStatsId);
 
 /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -3620,7 +2737,7 @@ pub struct StreamsPublicPrivateLinkNetworkingAccessRequest {
 }
 
 /// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsPublicPrivateLinkNetworkingAccessType {
     /// `PUBLIC`
@@ -3631,53 +2748,10 @@ pub enum StreamsPublicPrivateLinkNetworkingAccessType {
     Unknown(String),
 }
 
-impl StreamsPublicPrivateLinkNetworkingAccessType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "PUBLIC",
-            Self::PrivateLink => "PRIVATE_LINK",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsPublicPrivateLinkNetworkingAccessType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PUBLIC" => Self::Public,
-            "PRIVATE_LINK" => Self::PrivateLink,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsPublicPrivateLinkNetworkingAccessType {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsPublicPrivateLinkNetworkingAccessType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsPublicPrivateLinkNetworkingAccessType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsPublicPrivateLinkNetworkingAccessType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsPublicPrivateLinkNetworkingAccessType, Unknown, [Public => "PUBLIC",
+    PrivateLink => "PRIVATE_LINK"]
+);
 
 /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -3854,7 +2928,7 @@ impl StreamsSchemaRegistryConnection {
 }
 
 /// The Schema Registry provider.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsSchemaRegistryConnectionProvider {
     /// `CONFLUENT`
@@ -3863,51 +2937,9 @@ pub enum StreamsSchemaRegistryConnectionProvider {
     Unknown(String),
 }
 
-impl StreamsSchemaRegistryConnectionProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Confluent => "CONFLUENT",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsSchemaRegistryConnectionProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "CONFLUENT" => Self::Confluent,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsSchemaRegistryConnectionProvider {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsSchemaRegistryConnectionProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsSchemaRegistryConnectionProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsSchemaRegistryConnectionProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsSchemaRegistryConnectionProvider, Unknown, [Confluent => "CONFLUENT"]
+);
 
 /// The configuration for Schema Registry connections.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -3986,7 +3018,7 @@ impl StreamsStartProcessorFailover {
 }
 
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsStartProcessorFailoverMode {
     /// `GRACEFUL`
@@ -3997,53 +3029,10 @@ pub enum StreamsStartProcessorFailoverMode {
     Unknown(String),
 }
 
-impl StreamsStartProcessorFailoverMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Graceful => "GRACEFUL",
-            Self::Forced => "FORCED",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsStartProcessorFailoverMode {
-    fn from(value: &str) -> Self {
-        match value {
-            "GRACEFUL" => Self::Graceful,
-            "FORCED" => Self::Forced,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsStartProcessorFailoverMode {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsStartProcessorFailoverMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsStartProcessorFailoverMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsStartProcessorFailoverMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsStartProcessorFailoverMode, Unknown, [Graceful => "GRACEFUL", Forced =>
+    "FORCED"]
+);
 
 /// A request to start a stream processor.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -4128,72 +3117,15 @@ pub struct StreamsTenant {
 }
 
 /// Unique 24-hexadecimal character string that identifies the project.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StreamsTenantId(String);
 
 impl StreamsTenantId {
     /// The pattern every `StreamsTenantId` matches.
     pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-    /// Checks `value` against [`Self::PATTERN`].
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
-        static PATTERN: rt::Pattern = rt::Pattern::new(
-            "StreamsTenantId",
-            StreamsTenantId::PATTERN,
-        );
-        PATTERN.check(value.into()).map(Self)
-    }
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The value as an owned string.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
-impl std::str::FromStr for StreamsTenantId {
-    type Err = rt::InvalidValue;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for StreamsTenantId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for StreamsTenantId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for StreamsTenantId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for StreamsTenantId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsTenantId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::new(value).map_err(serde::de::Error::custom)
-    }
-}
+rt::pattern_newtype!(StreamsTenantId);
 
 /// Details of one stream instance (called a stream workspace in the official spec).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -4270,7 +3202,7 @@ pub struct StreamsTenantUpdateRequest {
 }
 
 /// Human-readable label that identifies the cloud provider.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StreamsTenantUpdateRequestCloudProvider {
     /// `AWS`
@@ -4287,127 +3219,21 @@ pub enum StreamsTenantUpdateRequestCloudProvider {
     Unknown(String),
 }
 
-impl StreamsTenantUpdateRequestCloudProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "AWS",
-            Self::Gcp => "GCP",
-            Self::Azure => "AZURE",
-            Self::Tenant => "TENANT",
-            Self::Serverless => "SERVERLESS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for StreamsTenantUpdateRequestCloudProvider {
-    fn from(value: &str) -> Self {
-        match value {
-            "AWS" => Self::Aws,
-            "GCP" => Self::Gcp,
-            "AZURE" => Self::Azure,
-            "TENANT" => Self::Tenant,
-            "SERVERLESS" => Self::Serverless,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for StreamsTenantUpdateRequestCloudProvider {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for StreamsTenantUpdateRequestCloudProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for StreamsTenantUpdateRequestCloudProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for StreamsTenantUpdateRequestCloudProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    StreamsTenantUpdateRequestCloudProvider, Unknown, [Aws => "AWS", Gcp => "GCP", Azure
+    => "AZURE", Tenant => "TENANT", Serverless => "SERVERLESS"]
+);
 
 /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TgwRouteId(String);
 
 impl TgwRouteId {
     /// The pattern every `TgwRouteId` matches.
     pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-    /// Checks `value` against [`Self::PATTERN`].
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
-        static PATTERN: rt::Pattern = rt::Pattern::new(
-            "TgwRouteId",
-            TgwRouteId::PATTERN,
-        );
-        PATTERN.check(value.into()).map(Self)
-    }
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The value as an owned string.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
-impl std::str::FromStr for TgwRouteId {
-    type Err = rt::InvalidValue;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for TgwRouteId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for TgwRouteId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for TgwRouteId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for TgwRouteId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for TgwRouteId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::new(value).map_err(serde::de::Error::custom)
-    }
-}
+rt::pattern_newtype!(TgwRouteId);
 
 /// Container for elements used to challenge the user before taking certain actions on VPC Peering connections.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -4486,75 +3312,18 @@ pub struct VpcPeeringConnection {
 }
 
 /// Internal VPC Peering Connection ID.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct VpcPeeringConnectionId(String);
 
 impl VpcPeeringConnectionId {
     /// The pattern every `VpcPeeringConnectionId` matches.
     pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-    /// Checks `value` against [`Self::PATTERN`].
-    pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
-        static PATTERN: rt::Pattern = rt::Pattern::new(
-            "VpcPeeringConnectionId",
-            VpcPeeringConnectionId::PATTERN,
-        );
-        PATTERN.check(value.into()).map(Self)
-    }
-    /// The value as a string slice.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-    /// The value as an owned string.
-    pub fn into_inner(self) -> String {
-        self.0
-    }
 }
 
-impl std::str::FromStr for VpcPeeringConnectionId {
-    type Err = rt::InvalidValue;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<&str> for VpcPeeringConnectionId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: &str) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl TryFrom<String> for VpcPeeringConnectionId {
-    type Error = rt::InvalidValue;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::new(value)
-    }
-}
-
-impl AsRef<str> for VpcPeeringConnectionId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for VpcPeeringConnectionId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for VpcPeeringConnectionId {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::new(value).map_err(serde::de::Error::custom)
-    }
-}
+rt::pattern_newtype!(VpcPeeringConnectionId);
 
 /// The local status of the VPC Peering Connection.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VpcPeeringConnectionLocalStatus {
     /// `NONE`
@@ -4581,66 +3350,10 @@ pub enum VpcPeeringConnectionLocalStatus {
     Unknown(String),
 }
 
-impl VpcPeeringConnectionLocalStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoneValue => "NONE",
-            Self::ScanFailed => "SCAN_FAILED",
-            Self::UpdateFailed => "UPDATE_FAILED",
-            Self::RequestAccept => "REQUEST_ACCEPT",
-            Self::AcceptRequested => "ACCEPT_REQUESTED",
-            Self::RequestReject => "REQUEST_REJECT",
-            Self::RejectRequested => "REJECT_REQUESTED",
-            Self::RequestDelete => "REQUEST_DELETE",
-            Self::DeleteRequested => "DELETE_REQUESTED",
-            Self::Active => "ACTIVE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for VpcPeeringConnectionLocalStatus {
-    fn from(value: &str) -> Self {
-        match value {
-            "NONE" => Self::NoneValue,
-            "SCAN_FAILED" => Self::ScanFailed,
-            "UPDATE_FAILED" => Self::UpdateFailed,
-            "REQUEST_ACCEPT" => Self::RequestAccept,
-            "ACCEPT_REQUESTED" => Self::AcceptRequested,
-            "REQUEST_REJECT" => Self::RequestReject,
-            "REJECT_REQUESTED" => Self::RejectRequested,
-            "REQUEST_DELETE" => Self::RequestDelete,
-            "DELETE_REQUESTED" => Self::DeleteRequested,
-            "ACTIVE" => Self::Active,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl std::str::FromStr for VpcPeeringConnectionLocalStatus {
-    type Err = std::convert::Infallible;
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl std::fmt::Display for VpcPeeringConnectionLocalStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl Serialize for VpcPeeringConnectionLocalStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for VpcPeeringConnectionLocalStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::union::visit_str(deserializer, |value| Self::from(value))
-    }
-}
+rt::string_enum!(
+    VpcPeeringConnectionLocalStatus, Unknown, [NoneValue => "NONE", ScanFailed =>
+    "SCAN_FAILED", UpdateFailed => "UPDATE_FAILED", RequestAccept => "REQUEST_ACCEPT",
+    AcceptRequested => "ACCEPT_REQUESTED", RequestReject => "REQUEST_REJECT",
+    RejectRequested => "REJECT_REQUESTED", RequestDelete => "REQUEST_DELETE",
+    DeleteRequested => "DELETE_REQUESTED", Active => "ACTIVE"]
+);

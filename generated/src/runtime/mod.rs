@@ -5,6 +5,7 @@ mod auth;
 mod client;
 mod download;
 mod error;
+mod macros;
 mod nullable;
 mod paginate;
 mod pattern;
@@ -18,6 +19,8 @@ pub mod union;
 use std::future::Future;
 use std::pin::Pin;
 
+#[doc(hidden)]
+pub use crate::{__pattern_newtype as pattern_newtype, __string_enum as string_enum};
 pub use bytes::Bytes;
 pub use client::{ClientBuilder, Core, DEFAULT_BASE_URL};
 pub use download::{ByteStream, Download};

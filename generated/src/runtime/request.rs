@@ -254,7 +254,6 @@ impl RawResponse {
     }
 }
 
-
 /// A request built by a generated builder, or the argument error that stopped it.
 pub type Prepared = Result<(super::client::Core, Request), Error>;
 

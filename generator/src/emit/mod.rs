@@ -77,8 +77,7 @@ type FileKind = (fn(&Api) -> usize, fn(&Api, usize) -> Item);
 pub fn emit(api: &Api, source_name: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
     let (rust, surface) = render_headers(api, source_name);
     let mut files = vec![surface];
-    let kinds: [FileKind; 2] =
-        [(models::count, models::item), (operations::count, operations::item)];
+    let kinds: [FileKind; 2] = [(models::count, models::item), (operations::count, operations::item)];
     for ((path, header), (count, item)) in rust.into_iter().zip(kinds) {
         let formatted = format_in_parallel(count(api), |i| format_item(item(api, i)))?;
         files.push(GeneratedFile {

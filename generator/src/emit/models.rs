@@ -210,7 +210,8 @@ fn union_def(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
     }
 }
 
-/// A string enum whose catch-all keeps values a newer server may send.
+/// A string enum whose catch-all keeps values a newer server may send. Its impls (wire
+/// spelling both ways, `Display`, serde) come from one runtime macro.
 fn enum_def(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
     let unknown = ident(&e.unknown_variant);
     let variants = e.values.iter().map(|v| {
@@ -222,123 +223,35 @@ fn enum_def(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
         };
         quote! { #[doc = #wire] #variant, }
     });
-    let as_str_arms = e.values.iter().map(|v| {
+    let pairs = e.values.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
-        quote! { Self::#variant => #wire, }
-    });
-    let from_arms = e.values.iter().map(|v| {
-        let variant = ident(&v.name);
-        let wire = &v.wire;
-        quote! { #wire => Self::#variant, }
+        quote! { #variant => #wire }
     });
     quote! {
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the client does not know, kept verbatim.
             #unknown(String),
         }
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str_arms)*
-                    Self::#unknown(value) => value,
-                }
-            }
-        }
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_arms)*
-                    other => Self::#unknown(other.to_owned()),
-                }
-            }
-        }
-        impl std::str::FromStr for #name {
-            type Err = std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::union::visit_str(deserializer, |value| Self::from(value))
-            }
-        }
+        rt::string_enum!(#name, #unknown, [#(#pairs),*]);
     }
 }
 
-/// A string newtype that can only hold values matching its pattern.
+/// A string newtype that can only hold values matching its pattern (construction, access and
+/// conversions come from one runtime macro).
 fn pattern_def(name: &proc_macro2::Ident, type_name: &str, p: &PatternNewtype) -> TokenStream {
     let pattern = &p.pattern;
     let pattern_doc = format!(" The pattern every `{type_name}` matches.");
     quote! {
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-        #[serde(transparent)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct #name(String);
         impl #name {
             #[doc = #pattern_doc]
             pub const PATTERN: &'static str = #pattern;
-            /// Checks `value` against [`Self::PATTERN`].
-            pub fn new(value: impl Into<String>) -> Result<Self, rt::InvalidValue> {
-                static PATTERN: rt::Pattern = rt::Pattern::new(#type_name, #name::PATTERN);
-                PATTERN.check(value.into()).map(Self)
-            }
-            /// The value as a string slice.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-            /// The value as an owned string.
-            pub fn into_inner(self) -> String {
-                self.0
-            }
         }
-        impl std::str::FromStr for #name {
-            type Err = rt::InvalidValue;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Self::new(value)
-            }
-        }
-        impl TryFrom<&str> for #name {
-            type Error = rt::InvalidValue;
-            fn try_from(value: &str) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-        impl TryFrom<String> for #name {
-            type Error = rt::InvalidValue;
-            fn try_from(value: String) -> Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-        impl AsRef<str> for #name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = String::deserialize(deserializer)?;
-                Self::new(value).map_err(serde::de::Error::custom)
-            }
-        }
+        rt::pattern_newtype!(#name);
     }
 }
