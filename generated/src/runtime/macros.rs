@@ -115,3 +115,133 @@ macro_rules! __pattern_newtype {
         }
     };
 }
+
+/// `Serialize` and `Deserialize` for a generated struct: its known properties, then every
+/// property the struct does not know, kept in its extras map and written back unchanged.
+///
+/// `(Type { field("wire", presence), ... } extras)`, where presence is `required`, `optional`
+/// (absent or null -> `None`, `None` is left out), `required_nullable` (`None` is sent as
+/// `null`) or `nullable` (the three-state `Nullable`). Written out rather than derived: serde's
+/// derive with a `flatten` catch-all buffers every object before decoding it, which is slower
+/// and makes the compiler do several times the work per struct.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object {
+    ($name:ident { $($field:ident($wire:literal, $presence:ident)),* $(,)? } $extra:ident) => {
+        #[allow(deprecated)]
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeMap as _;
+                let mut map = serializer.serialize_map(None)?;
+                $( $crate::__object_put!($presence, map, self.$field, $wire); )*
+                for (key, value) in &self.$extra {
+                    map.serialize_entry(key, value)?;
+                }
+                map.end()
+            }
+        }
+        #[allow(deprecated)]
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$name, A::Error> {
+                        $( let mut $field = $crate::__object_slot!($presence); )*
+                        let mut $extra = ::serde_json::Map::new();
+                        while let Some(key) = map.next_key::<$crate::runtime::union::Key<'de>>()? {
+                            match key.as_str() {
+                                $( $wire => $field = $crate::__object_take!($presence, map), )*
+                                _ => {
+                                    let value: ::serde_json::Value = map.next_value()?;
+                                    $extra.insert(key.into_string(), value);
+                                }
+                            }
+                        }
+                        Ok($name { $( $field: $crate::__object_done!($presence, $field, $wire), )* $extra })
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    };
+}
+
+/// Writes one known property (see `__object`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_put {
+    (required, $map:ident, $value:expr, $wire:literal) => {
+        $map.serialize_entry($wire, &$value)?
+    };
+    (required_nullable, $map:ident, $value:expr, $wire:literal) => {
+        $map.serialize_entry($wire, &$value)?
+    };
+    (optional, $map:ident, $value:expr, $wire:literal) => {
+        if let Some(value) = &$value {
+            $map.serialize_entry($wire, value)?
+        }
+    };
+    (nullable, $map:ident, $value:expr, $wire:literal) => {
+        if !$value.is_absent() {
+            $map.serialize_entry($wire, &$value)?
+        }
+    };
+}
+
+/// The empty slot a property is read into (see `__object`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_slot {
+    (required) => {
+        None
+    };
+    (required_nullable) => {
+        None
+    };
+    (optional) => {
+        None
+    };
+    (nullable) => {
+        $crate::runtime::Nullable::Absent
+    };
+}
+
+/// Reads one known property's value (see `__object`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_take {
+    (required, $map:ident) => {
+        Some($map.next_value()?)
+    };
+    (required_nullable, $map:ident) => {
+        $map.next_value()?
+    };
+    (optional, $map:ident) => {
+        $map.next_value()?
+    };
+    (nullable, $map:ident) => {
+        $map.next_value()?
+    };
+}
+
+/// The field's final value, or the error for a missing required property (see `__object`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_done {
+    (required, $slot:ident, $wire:literal) => {
+        $slot.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field($wire))?
+    };
+    (required_nullable, $slot:ident, $wire:literal) => {
+        $slot
+    };
+    (optional, $slot:ident, $wire:literal) => {
+        $slot
+    };
+    (nullable, $slot:ident, $wire:literal) => {
+        $slot
+    };
+}

@@ -23,7 +23,6 @@ pub fn item(api: &Api, index: usize) -> Item {
         None => Item {
             name: "imports".to_owned(),
             tokens: quote! {
-                use serde::{Deserialize, Serialize};
                 use crate::runtime as rt;
             },
         },
@@ -58,36 +57,35 @@ fn struct_def(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
         if f.boxed {
             inner = quote! { Box<#inner> };
         }
-        let mut serde = Vec::new();
-        if f.name.trim_start_matches("r#") != f.wire_name {
-            let wire = &f.wire_name;
-            serde.push(quote! { rename = #wire });
-        }
         let ty = match f.presence {
             Presence::Required => inner,
-            Presence::RequiredNullable => quote! { Option<#inner> },
-            Presence::Optional => {
-                serde.push(quote! { default, skip_serializing_if = "Option::is_none" });
-                quote! { Option<#inner> }
-            }
-            Presence::OptionalNullable => {
-                serde.push(quote! { default, skip_serializing_if = "rt::Nullable::is_absent" });
-                quote! { rt::Nullable<#inner> }
-            }
+            Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
+            Presence::OptionalNullable => quote! { rt::Nullable<#inner> },
         };
-        let attrs = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
-        quote! { #docs #deprecated #attrs pub #field: #ty, }
+        quote! { #docs #deprecated pub #field: #ty, }
+    });
+    // The wire name and presence of every property, for the serde impls the runtime writes.
+    let wire_map = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire_name;
+        let presence = ident(match f.presence {
+            Presence::Required => "required",
+            Presence::RequiredNullable => "required_nullable",
+            Presence::Optional => "optional",
+            Presence::OptionalNullable => "nullable",
+        });
+        quote! { #field(#wire, #presence) }
     });
     let extra = ident(&s.extra_field);
     let constructor = (!all_optional).then(|| constructor(name, s));
     quote! {
-        #[derive(Clone, Debug, #default PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq)]
         pub struct #name {
             #(#fields)*
             /// Properties this version of the client does not know; kept so they survive a round trip.
-            #[serde(flatten)]
             pub #extra: serde_json::Map<String, serde_json::Value>,
         }
+        rt::object!(#name { #(#wire_map),* } #extra);
         #constructor
     }
 }
@@ -189,15 +187,15 @@ fn union_def(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
                 }
             }
         }
-        impl Serialize for #name {
+        impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#serialize_arms)*
-                    Self::#unknown(object) => object.serialize(serializer),
+                    Self::#unknown(object) => serde::Serialize::serialize(object, serializer),
                 }
             }
         }
-        impl<'de> Deserialize<'de> for #name {
+        impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let object = rt::union::object(deserializer)?;
                 let tag = rt::union::tag_of(&object, #tag);
