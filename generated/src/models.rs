@@ -17,51 +17,10 @@ pub enum AccountDetails {
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
-impl AccountDetails {
-    /// The `cloudProvider` of this value as sent on the wire (`None` for an unknown object without one).
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Aws(_) => Some("aws"),
-            Self::Azure(_) => Some("azure"),
-            Self::Gcp(_) => Some("gcp"),
-            Self::Unknown(object) => {
-                object.get("cloudProvider").and_then(serde_json::Value::as_str)
-            }
-        }
-    }
-}
-
-impl serde::Serialize for AccountDetails {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Aws(value) => {
-                rt::union::serialize_tagged(serializer, "cloudProvider", "aws", value)
-            }
-            Self::Azure(value) => {
-                rt::union::serialize_tagged(serializer, "cloudProvider", "azure", value)
-            }
-            Self::Gcp(value) => {
-                rt::union::serialize_tagged(serializer, "cloudProvider", "gcp", value)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for AccountDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let object = rt::union::object(deserializer)?;
-        let tag = rt::union::tag_of(&object, "cloudProvider");
-        match tag.as_deref() {
-            Some("aws") => rt::union::variant(object, "cloudProvider").map(Self::Aws),
-            Some("azure") => rt::union::variant(object, "cloudProvider").map(Self::Azure),
-            Some("gcp") => rt::union::variant(object, "cloudProvider").map(Self::Gcp),
-            _ => Ok(Self::Unknown(object)),
-        }
-    }
-}
+rt::tagged_union!(
+    AccountDetails, "cloudProvider", Unknown, [Aws(AwsAccountDetails) = "aws",
+    Azure(AzureAccountDetails) = "azure", Gcp(GcpAccountDetails) = "gcp"]
+);
 
 /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -575,48 +534,11 @@ pub enum SchemaRegistryAuthentication {
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
-impl SchemaRegistryAuthentication {
-    /// The `type` of this value as sent on the wire (`None` for an unknown object without one).
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::UserInfo(_) => Some("USER_INFO"),
-            Self::SaslInherit(_) => Some("SASL_INHERIT"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(serde_json::Value::as_str)
-            }
-        }
-    }
-}
-
-impl serde::Serialize for SchemaRegistryAuthentication {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::UserInfo(value) => {
-                rt::union::serialize_tagged(serializer, "type", "USER_INFO", value)
-            }
-            Self::SaslInherit(value) => {
-                rt::union::serialize_tagged(serializer, "type", "SASL_INHERIT", value)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SchemaRegistryAuthentication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let object = rt::union::object(deserializer)?;
-        let tag = rt::union::tag_of(&object, "type");
-        match tag.as_deref() {
-            Some("USER_INFO") => rt::union::variant(object, "type").map(Self::UserInfo),
-            Some("SASL_INHERIT") => {
-                rt::union::variant(object, "type").map(Self::SaslInherit)
-            }
-            _ => Ok(Self::Unknown(object)),
-        }
-    }
-}
+rt::tagged_union!(
+    SchemaRegistryAuthentication, "type", Unknown,
+    [UserInfo(ConfluentUserInfoAuthentication) = "USER_INFO",
+    SaslInherit(ConfluentSaslInheritAuthentication) = "SASL_INHERIT"]
+);
 
 /// Authentication configuration for Schema Registry.
 #[derive(Clone, Debug, PartialEq)]
@@ -630,48 +552,11 @@ pub enum SchemaRegistryAuthenticationRequest {
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
-impl SchemaRegistryAuthenticationRequest {
-    /// The `type` of this value as sent on the wire (`None` for an unknown object without one).
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::UserInfo(_) => Some("USER_INFO"),
-            Self::SaslInherit(_) => Some("SASL_INHERIT"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(serde_json::Value::as_str)
-            }
-        }
-    }
-}
-
-impl serde::Serialize for SchemaRegistryAuthenticationRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::UserInfo(value) => {
-                rt::union::serialize_tagged(serializer, "type", "USER_INFO", value)
-            }
-            Self::SaslInherit(value) => {
-                rt::union::serialize_tagged(serializer, "type", "SASL_INHERIT", value)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SchemaRegistryAuthenticationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let object = rt::union::object(deserializer)?;
-        let tag = rt::union::tag_of(&object, "type");
-        match tag.as_deref() {
-            Some("USER_INFO") => rt::union::variant(object, "type").map(Self::UserInfo),
-            Some("SASL_INHERIT") => {
-                rt::union::variant(object, "type").map(Self::SaslInherit)
-            }
-            _ => Ok(Self::Unknown(object)),
-        }
-    }
-}
+rt::tagged_union!(
+    SchemaRegistryAuthenticationRequest, "type", Unknown,
+    [UserInfo(ConfluentUserInfoAuthenticationRequest) = "USER_INFO",
+    SaslInherit(ConfluentSaslInheritAuthentication) = "SASL_INHERIT"]
+);
 
 /// Configuration options for an Atlas Stream Processing Workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1014,102 +899,16 @@ pub enum StreamsConnection {
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
-impl StreamsConnection {
-    /// The `type` of this value as sent on the wire (`None` for an unknown object without one).
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Sample(_) => Some("Sample"),
-            Self::Cluster(_) => Some("Cluster"),
-            Self::Kafka(_) => Some("Kafka"),
-            Self::Https(_) => Some("Https"),
-            Self::AwsLambda(_) => Some("AWSLambda"),
-            Self::S3(_) => Some("S3"),
-            Self::AwsKinesisDataStreams(_) => Some("AWSKinesisDataStreams"),
-            Self::SchemaRegistry(_) => Some("SchemaRegistry"),
-            Self::AzureBlobStorage(_) => Some("AzureBlobStorage"),
-            Self::GcpPubSub(_) => Some("GCPPubSub"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(serde_json::Value::as_str)
-            }
-        }
-    }
-}
-
-impl serde::Serialize for StreamsConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Sample(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Sample", value)
-            }
-            Self::Cluster(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Cluster", value)
-            }
-            Self::Kafka(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Kafka", value)
-            }
-            Self::Https(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Https", value)
-            }
-            Self::AwsLambda(value) => {
-                rt::union::serialize_tagged(serializer, "type", "AWSLambda", value)
-            }
-            Self::S3(value) => {
-                rt::union::serialize_tagged(serializer, "type", "S3", value)
-            }
-            Self::AwsKinesisDataStreams(value) => {
-                rt::union::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AWSKinesisDataStreams",
-                    value,
-                )
-            }
-            Self::SchemaRegistry(value) => {
-                rt::union::serialize_tagged(serializer, "type", "SchemaRegistry", value)
-            }
-            Self::AzureBlobStorage(value) => {
-                rt::union::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AzureBlobStorage",
-                    value,
-                )
-            }
-            Self::GcpPubSub(value) => {
-                rt::union::serialize_tagged(serializer, "type", "GCPPubSub", value)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StreamsConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let object = rt::union::object(deserializer)?;
-        let tag = rt::union::tag_of(&object, "type");
-        match tag.as_deref() {
-            Some("Sample") => rt::union::variant(object, "type").map(Self::Sample),
-            Some("Cluster") => rt::union::variant(object, "type").map(Self::Cluster),
-            Some("Kafka") => rt::union::variant(object, "type").map(Self::Kafka),
-            Some("Https") => rt::union::variant(object, "type").map(Self::Https),
-            Some("AWSLambda") => rt::union::variant(object, "type").map(Self::AwsLambda),
-            Some("S3") => rt::union::variant(object, "type").map(Self::S3),
-            Some("AWSKinesisDataStreams") => {
-                rt::union::variant(object, "type").map(Self::AwsKinesisDataStreams)
-            }
-            Some("SchemaRegistry") => {
-                rt::union::variant(object, "type").map(Self::SchemaRegistry)
-            }
-            Some("AzureBlobStorage") => {
-                rt::union::variant(object, "type").map(Self::AzureBlobStorage)
-            }
-            Some("GCPPubSub") => rt::union::variant(object, "type").map(Self::GcpPubSub),
-            _ => Ok(Self::Unknown(object)),
-        }
-    }
-}
+rt::tagged_union!(
+    StreamsConnection, "type", Unknown, [Sample(StreamsSampleConnection) = "Sample",
+    Cluster(StreamsClusterConnection) = "Cluster", Kafka(StreamsKafkaConnection) =
+    "Kafka", Https(StreamsHttpsConnection) = "Https",
+    AwsLambda(StreamsAwsLambdaConnection) = "AWSLambda", S3(StreamsS3Connection) = "S3",
+    AwsKinesisDataStreams(StreamsAwsKinesisDataStreamsConnection) =
+    "AWSKinesisDataStreams", SchemaRegistry(StreamsSchemaRegistryConnection) =
+    "SchemaRegistry", AzureBlobStorage(StreamsAzureBlobStorageConnection) =
+    "AzureBlobStorage", GcpPubSub(StreamsGcpPubSubConnection) = "GCPPubSub"]
+);
 
 /// Settings that define a connection to an external data store.
 #[derive(Clone, Debug, PartialEq)]
@@ -1139,102 +938,17 @@ pub enum StreamsConnectionRequest {
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
-impl StreamsConnectionRequest {
-    /// The `type` of this value as sent on the wire (`None` for an unknown object without one).
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Sample(_) => Some("Sample"),
-            Self::Cluster(_) => Some("Cluster"),
-            Self::Kafka(_) => Some("Kafka"),
-            Self::Https(_) => Some("Https"),
-            Self::AwsLambda(_) => Some("AWSLambda"),
-            Self::S3(_) => Some("S3"),
-            Self::AwsKinesisDataStreams(_) => Some("AWSKinesisDataStreams"),
-            Self::SchemaRegistry(_) => Some("SchemaRegistry"),
-            Self::AzureBlobStorage(_) => Some("AzureBlobStorage"),
-            Self::GcpPubSub(_) => Some("GCPPubSub"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(serde_json::Value::as_str)
-            }
-        }
-    }
-}
-
-impl serde::Serialize for StreamsConnectionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Sample(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Sample", value)
-            }
-            Self::Cluster(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Cluster", value)
-            }
-            Self::Kafka(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Kafka", value)
-            }
-            Self::Https(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Https", value)
-            }
-            Self::AwsLambda(value) => {
-                rt::union::serialize_tagged(serializer, "type", "AWSLambda", value)
-            }
-            Self::S3(value) => {
-                rt::union::serialize_tagged(serializer, "type", "S3", value)
-            }
-            Self::AwsKinesisDataStreams(value) => {
-                rt::union::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AWSKinesisDataStreams",
-                    value,
-                )
-            }
-            Self::SchemaRegistry(value) => {
-                rt::union::serialize_tagged(serializer, "type", "SchemaRegistry", value)
-            }
-            Self::AzureBlobStorage(value) => {
-                rt::union::serialize_tagged(
-                    serializer,
-                    "type",
-                    "AzureBlobStorage",
-                    value,
-                )
-            }
-            Self::GcpPubSub(value) => {
-                rt::union::serialize_tagged(serializer, "type", "GCPPubSub", value)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StreamsConnectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let object = rt::union::object(deserializer)?;
-        let tag = rt::union::tag_of(&object, "type");
-        match tag.as_deref() {
-            Some("Sample") => rt::union::variant(object, "type").map(Self::Sample),
-            Some("Cluster") => rt::union::variant(object, "type").map(Self::Cluster),
-            Some("Kafka") => rt::union::variant(object, "type").map(Self::Kafka),
-            Some("Https") => rt::union::variant(object, "type").map(Self::Https),
-            Some("AWSLambda") => rt::union::variant(object, "type").map(Self::AwsLambda),
-            Some("S3") => rt::union::variant(object, "type").map(Self::S3),
-            Some("AWSKinesisDataStreams") => {
-                rt::union::variant(object, "type").map(Self::AwsKinesisDataStreams)
-            }
-            Some("SchemaRegistry") => {
-                rt::union::variant(object, "type").map(Self::SchemaRegistry)
-            }
-            Some("AzureBlobStorage") => {
-                rt::union::variant(object, "type").map(Self::AzureBlobStorage)
-            }
-            Some("GCPPubSub") => rt::union::variant(object, "type").map(Self::GcpPubSub),
-            _ => Ok(Self::Unknown(object)),
-        }
-    }
-}
+rt::tagged_union!(
+    StreamsConnectionRequest, "type", Unknown, [Sample(StreamsSampleConnectionRequest) =
+    "Sample", Cluster(StreamsClusterConnectionRequest) = "Cluster",
+    Kafka(StreamsKafkaConnectionRequest) = "Kafka", Https(StreamsHttpsConnectionRequest)
+    = "Https", AwsLambda(StreamsAwsLambdaConnectionRequest) = "AWSLambda",
+    S3(StreamsS3ConnectionRequest) = "S3",
+    AwsKinesisDataStreams(StreamsAwsKinesisDataStreamsConnectionRequest) =
+    "AWSKinesisDataStreams", SchemaRegistry(StreamsSchemaRegistryConnectionRequest) =
+    "SchemaRegistry", AzureBlobStorage(StreamsAzureBlobStorageConnectionRequest) =
+    "AzureBlobStorage", GcpPubSub(StreamsGcpPubSubConnectionRequest) = "GCPPubSub"]
+);
 
 /// The connection state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -1446,46 +1160,11 @@ pub enum StreamsFailoverConnection {
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
-impl StreamsFailoverConnection {
-    /// The `type` of this value as sent on the wire (`None` for an unknown object without one).
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Cluster(_) => Some("Cluster"),
-            Self::Kafka(_) => Some("Kafka"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(serde_json::Value::as_str)
-            }
-        }
-    }
-}
-
-impl serde::Serialize for StreamsFailoverConnection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Cluster(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Cluster", value)
-            }
-            Self::Kafka(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Kafka", value)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StreamsFailoverConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let object = rt::union::object(deserializer)?;
-        let tag = rt::union::tag_of(&object, "type");
-        match tag.as_deref() {
-            Some("Cluster") => rt::union::variant(object, "type").map(Self::Cluster),
-            Some("Kafka") => rt::union::variant(object, "type").map(Self::Kafka),
-            _ => Ok(Self::Unknown(object)),
-        }
-    }
-}
+rt::tagged_union!(
+    StreamsFailoverConnection, "type", Unknown,
+    [Cluster(StreamsFailoverClusterConnection) = "Cluster",
+    Kafka(StreamsFailoverKafkaConnection) = "Kafka"]
+);
 
 /// Settings that define a failover connection to an external data store.
 #[derive(Clone, Debug, PartialEq)]
@@ -1499,46 +1178,11 @@ pub enum StreamsFailoverConnectionRequest {
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
-impl StreamsFailoverConnectionRequest {
-    /// The `type` of this value as sent on the wire (`None` for an unknown object without one).
-    pub fn tag(&self) -> Option<&str> {
-        match self {
-            Self::Cluster(_) => Some("Cluster"),
-            Self::Kafka(_) => Some("Kafka"),
-            Self::Unknown(object) => {
-                object.get("type").and_then(serde_json::Value::as_str)
-            }
-        }
-    }
-}
-
-impl serde::Serialize for StreamsFailoverConnectionRequest {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Cluster(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Cluster", value)
-            }
-            Self::Kafka(value) => {
-                rt::union::serialize_tagged(serializer, "type", "Kafka", value)
-            }
-            Self::Unknown(object) => serde::Serialize::serialize(object, serializer),
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for StreamsFailoverConnectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let object = rt::union::object(deserializer)?;
-        let tag = rt::union::tag_of(&object, "type");
-        match tag.as_deref() {
-            Some("Cluster") => rt::union::variant(object, "type").map(Self::Cluster),
-            Some("Kafka") => rt::union::variant(object, "type").map(Self::Kafka),
-            _ => Ok(Self::Unknown(object)),
-        }
-    }
-}
+rt::tagged_union!(
+    StreamsFailoverConnectionRequest, "type", Unknown,
+    [Cluster(StreamsFailoverClusterConnectionRequest) = "Cluster",
+    Kafka(StreamsFailoverKafkaConnectionRequest) = "Kafka"]
+);
 
 /// The connection state.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

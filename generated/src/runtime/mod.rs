@@ -20,7 +20,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 #[doc(hidden)]
-pub use crate::{__object as object, __pattern_newtype as pattern_newtype, __string_enum as string_enum};
+pub use crate::{
+    __object as object, __pattern_newtype as pattern_newtype, __string_enum as string_enum,
+    __tagged_union as tagged_union,
+};
 pub use bytes::Bytes;
 pub use client::{ClientBuilder, Core, DEFAULT_BASE_URL};
 pub use download::{ByteStream, Download};

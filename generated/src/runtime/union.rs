@@ -94,3 +94,14 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
         deserializer.deserialize_str(KeyVisitor)
     }
 }
+
+/// Reads the remaining entries of a map into `object`.
+pub fn rest_into<'de, A: serde::de::MapAccess<'de>>(
+    map: &mut A,
+    object: &mut Map<String, Value>,
+) -> Result<(), A::Error> {
+    while let Some((key, value)) = map.next_entry::<String, Value>()? {
+        object.insert(key, value);
+    }
+    Ok(())
+}

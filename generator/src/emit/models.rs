@@ -126,50 +126,35 @@ fn constructor(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
     }
 }
 
-/// A discriminated union.
-///
-/// serde's internally tagged enums cannot keep an unknown variant's whole object, so the
-/// impls are written out: decoding reads the object once, dispatches on the tag, and hands
-/// an unknown tag's object to the catch-all untouched; encoding writes the tag first, then
-/// the variant's fields (or the unknown object as it came).
+/// A discriminated union. serde's internally tagged enums cannot keep an unknown variant's
+/// whole object, so the impls come from a runtime macro that dispatches on the tag and hands
+/// an unknown tag's object to the catch-all untouched.
 fn union_def(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
     let tag = &u.tag;
     let unknown = ident(&u.unknown_variant);
-    let variants = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
+    let variant_type = |v: &crate::ir::Variant| {
         let ty = ident(&v.ty);
-        let ty = if v.boxed {
+        if v.boxed {
             quote! { Box<#ty> }
         } else {
             quote! { #ty }
-        };
+        }
+    };
+    let variants = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let ty = variant_type(v);
         let docs = format!(" `{}: {}`", u.tag, v.tag_value);
         quote! { #[doc = #docs] #variant(#ty), }
     });
     let unknown_doc = format!(
         " A `{tag}` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged."
     );
-    let serialize_arms = u.variants.iter().map(|v| {
+    let pairs = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
+        let ty = variant_type(v);
         let value = &v.tag_value;
-        quote! { Self::#variant(value) => rt::union::serialize_tagged(serializer, #tag, #value, value), }
+        quote! { #variant(#ty) = #value }
     });
-    let deserialize_arms = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let value = &v.tag_value;
-        let wrap = if v.boxed {
-            quote! { |v| Self::#variant(Box::new(v)) }
-        } else {
-            quote! { Self::#variant }
-        };
-        quote! { Some(#value) => rt::union::variant(object, #tag).map(#wrap), }
-    });
-    let tag_arms = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        let value = &v.tag_value;
-        quote! { Self::#variant(_) => Some(#value), }
-    });
-    let tag_doc = format!(" The `{tag}` of this value as sent on the wire (`None` for an unknown object without one).");
     quote! {
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -178,33 +163,7 @@ fn union_def(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
             #[doc = #unknown_doc]
             #unknown(serde_json::Map<String, serde_json::Value>),
         }
-        impl #name {
-            #[doc = #tag_doc]
-            pub fn tag(&self) -> Option<&str> {
-                match self {
-                    #(#tag_arms)*
-                    Self::#unknown(object) => object.get(#tag).and_then(serde_json::Value::as_str),
-                }
-            }
-        }
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                    Self::#unknown(object) => serde::Serialize::serialize(object, serializer),
-                }
-            }
-        }
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let object = rt::union::object(deserializer)?;
-                let tag = rt::union::tag_of(&object, #tag);
-                match tag.as_deref() {
-                    #(#deserialize_arms)*
-                    _ => Ok(Self::#unknown(object)),
-                }
-            }
-        }
+        rt::tagged_union!(#name, #tag, #unknown, [#(#pairs),*]);
     }
 }
 
