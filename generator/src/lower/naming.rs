@@ -95,13 +95,6 @@ pub struct Namer {
 }
 
 impl Namer {
-    /// A namer with some names already taken.
-    pub fn with_taken<'a>(taken: impl IntoIterator<Item = &'a str>) -> Self {
-        Namer {
-            taken: taken.into_iter().map(str::to_owned).collect(),
-        }
-    }
-
     /// Returns `wanted` if free, else `wanted2`, `wanted3`, ... (`wanted_2` for snake case).
     pub fn claim(&mut self, wanted: &str) -> String {
         let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {

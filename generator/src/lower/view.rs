@@ -8,9 +8,6 @@
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
-/// A schema reference or an inline schema, as found anywhere in the document.
-pub type SchemaRef<'a> = RefOr<'a>;
-
 /// Either a `$ref` string or an inline schema.
 #[derive(Clone, Copy, Debug)]
 pub enum RefOr<'a> {
