@@ -1,0 +1,326 @@
+//! Generator speed and scaling (issue 6, part 1).
+//!
+//! Times each stage of the generator (load, lower, render, format) and the whole run
+//! (`generate_from_str`) on the project's spec, MongoDB's official Streams spec, the full Admin
+//! spec and synthetic ×N replicas of the Streams spec, against a **bare parse** of the same
+//! text (`serde_yaml` into `openapiv3::OpenAPI`, the least any generator reading this format
+//! must do) measured in the same runs. Runs are interleaved (every step of one run, then the
+//! next run) and each figure is the median over `--runs`.
+//!
+//! ```sh
+//! cargo run --release -p atlas-streams-bench --bin generator-bench            # full
+//! cargo run --release -p atlas-streams-bench --bin generator-bench -- --quick # CI smoke run
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use atlas_streams_bench::args::Args;
+use atlas_streams_bench::measure::{fmt_duration, fmt_ratio, ratio, timed, verdict, Samples};
+use atlas_streams_bench::replicate::{count_operations, replicate};
+use atlas_streams_bench::table::Table;
+use atlas_streams_bench::{machine_summary, reference_dir, workspace_root};
+use atlas_streams_generator::{emit, format, generate_from_str, load, lower};
+
+/// Target: the official Streams spec end to end.
+const STREAMS_TARGET: Duration = Duration::from_millis(20);
+/// Target: the full Admin spec end to end, as a multiple of its bare parse.
+const ADMIN_TARGET_RATIO: f64 = 4.0;
+/// Target: per-operation time at the largest scale, as a multiple of ×1.
+const LINEARITY_TARGET: f64 = 1.5;
+/// At most this many measured runs per input, however fast it is.
+const MAX_RUNS: usize = 100;
+
+/// One spec to measure.
+struct Input {
+    /// Row label.
+    label: String,
+    /// The file name given to the generator (it only names the source in headers).
+    file: PathBuf,
+    /// The YAML text.
+    text: String,
+    /// The replication factor of a synthetic input.
+    scale: Option<usize>,
+}
+
+/// Medians of one input's runs.
+#[derive(Default)]
+struct Timings {
+    operations: usize,
+    bare: Samples,
+    load: Samples,
+    lower: Samples,
+    render: Samples,
+    format: Samples,
+    emit: Samples,
+    end_to_end: Samples,
+}
+
+fn main() {
+    let args = Args::parse(
+        "Times the generator's stages and scaling against a bare serde_yaml parse of the same spec.",
+        &[
+            (
+                "scales",
+                "replication factors of the synthetic specs (default 1,10,100; quick 1,10)",
+            ),
+            (
+                "min-seconds",
+                "keep running an input past --runs until this much time is measured (default 3; quick 0)",
+            ),
+        ],
+    );
+    let runs = args.runs_or(1, 5);
+    let min_time =
+        Duration::from_secs_f64(
+            args.number::<f64>("min-seconds")
+                .unwrap_or(if args.quick { 0.0 } else { 3.0 }),
+        );
+    let scales = args
+        .list::<usize>("scales")
+        .unwrap_or_else(|| if args.quick { vec![1, 10] } else { vec![1, 10, 100] });
+    let inputs = match inputs(&scales) {
+        Ok(inputs) => inputs,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::exit(1);
+        }
+    };
+    println!("# Generator benchmark\n");
+    println!(
+        "Machine: {}. Median of at least {runs} run(s){}, more for small inputs until {} of runs \
+         are measured (at most {MAX_RUNS}); the `runs` column says how many.\n",
+        machine_summary(),
+        if runs >= 3 { " after one warm-up run" } else { "" },
+        fmt_duration(min_time),
+    );
+    let mut results = Vec::new();
+    for input in &inputs {
+        eprintln!("measuring {} ...", input.label);
+        match measure(input, runs, min_time) {
+            Ok(timings) => results.push((input, timings)),
+            Err(message) => eprintln!("error: {}: {message}", input.label),
+        }
+    }
+    print_stages(&results);
+    print_scaling(&results);
+    print_targets(&results);
+    if results.len() < inputs.len() {
+        std::process::exit(1);
+    }
+}
+
+/// The inputs: the three real specs (those that exist) and the synthetic replicas.
+fn inputs(scales: &[usize]) -> Result<Vec<Input>, String> {
+    let read = |path: &Path| std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
+    let reference = reference_dir();
+    let official_path = reference.join("atlas-streams-official.yaml");
+    let official = read(&official_path)?;
+    let mut inputs = vec![
+        Input {
+            label: "spec/atlas-streams.yaml (project)".into(),
+            file: PathBuf::from("atlas-streams.yaml"),
+            text: read(&workspace_root().join("spec/atlas-streams.yaml"))?,
+            scale: None,
+        },
+        Input {
+            label: "atlas-streams-official.yaml".into(),
+            file: PathBuf::from("atlas-streams-official.yaml"),
+            text: official.clone(),
+            scale: None,
+        },
+    ];
+    let admin = reference.join("atlas-admin-full.yaml");
+    if admin.is_file() {
+        inputs.push(Input {
+            label: "atlas-admin-full.yaml".into(),
+            file: PathBuf::from("atlas-admin-full.yaml"),
+            text: read(&admin)?,
+            scale: None,
+        });
+    }
+    for &scale in scales {
+        let text = replicate(&official, scale).map_err(|e| format!("cannot replicate the Streams spec: {e}"))?;
+        inputs.push(Input {
+            label: format!("synthetic Streams ×{scale}"),
+            file: PathBuf::from(format!("streams-x{scale}.yaml")),
+            text,
+            scale: Some(scale),
+        });
+    }
+    Ok(inputs)
+}
+
+/// Runs every step `runs` times (plus a warm-up when there are 3 or more runs), and more
+/// times (up to [`MAX_RUNS`]) while less than `min_time` has been measured: a small spec takes
+/// a few milliseconds, and a median of 5 such runs on a busy machine is mostly noise.
+fn measure(input: &Input, runs: usize, min_time: Duration) -> Result<Timings, String> {
+    let mut timings = Timings::default();
+    let warm_up = usize::from(runs >= 3);
+    let mut spent = Duration::ZERO;
+    let mut run = 0;
+    while run < warm_up + runs || (spent < min_time && run < warm_up + MAX_RUNS) {
+        let (bare, bare_time) = timed(|| serde_yaml::from_str::<openapiv3::OpenAPI>(&input.text));
+        let bare = bare.map_err(|e| format!("bare parse failed: {e}"))?;
+        timings.operations = count_operations(&bare);
+        drop(bare);
+
+        let source = input.text.clone();
+        let (loaded, load_time) = timed(|| load::parse(input.file.clone(), source));
+        let loaded = loaded.map_err(|e| format!("load failed: {e}"))?;
+        let (api, lower_time) = timed(|| lower::lower(&loaded.api));
+        let api = api.map_err(|d| format!("lower failed with {} diagnostic(s)", d.len()))?;
+        let name = input.file.to_string_lossy();
+        let ((files, surface), render_time) = timed(|| emit::render(&api, &name));
+        let (formatted, format_time) = timed(|| {
+            files
+                .into_iter()
+                .map(|file| format::format_file(&file.header, file.items))
+                .collect::<Result<Vec<String>, _>>()
+        });
+        formatted.map_err(|e| format!("format failed: {e}"))?;
+        let (emitted, emit_time) = timed(|| emit::emit(&api, &name));
+        emitted.map_err(|e| format!("emit failed: {e}"))?;
+        drop((loaded, api, surface));
+
+        let (generated, end_to_end_time) = timed(|| generate_from_str(&input.file, &input.text));
+        generated.map_err(|e| format!("generate failed: {e}"))?;
+
+        if run >= warm_up {
+            timings.bare.push(bare_time);
+            timings.load.push(load_time);
+            timings.lower.push(lower_time);
+            timings.render.push(render_time);
+            timings.format.push(format_time);
+            timings.emit.push(emit_time);
+            timings.end_to_end.push(end_to_end_time);
+            spent += bare_time + load_time + lower_time + render_time + format_time + emit_time + end_to_end_time;
+        }
+        run += 1;
+    }
+    Ok(timings)
+}
+
+fn print_stages(results: &[(&Input, Timings)]) {
+    println!("## Stages and end to end (median)\n");
+    println!(
+        "`bare parse` is `serde_yaml::from_str::<openapiv3::OpenAPI>` of the same text, the baseline; \
+         `load` is the generator's parse (with error paths); `render` (IR -> tokens) and `format` \
+         (`syn` + `prettyplease`) are the public stage functions called one after the other on one \
+         thread; `emit` is both as `generate` runs them (`emit::emit`, which may use every core); \
+         `end to end` is `generate_from_str`, measured separately.\n"
+    );
+    let mut table = Table::new(&[
+        "spec",
+        "ops",
+        "YAML",
+        "runs",
+        "bare parse",
+        "load",
+        "lower",
+        "render",
+        "format",
+        "emit",
+        "end to end",
+        "end to end / bare parse",
+    ]);
+    for (input, t) in results {
+        table.row(vec![
+            input.label.clone(),
+            t.operations.to_string(),
+            format!("{} KiB", input.text.len() / 1024),
+            t.end_to_end.len().to_string(),
+            fmt_duration(t.bare.median()),
+            fmt_duration(t.load.median()),
+            fmt_duration(t.lower.median()),
+            fmt_duration(t.render.median()),
+            fmt_duration(t.format.median()),
+            fmt_duration(t.emit.median()),
+            fmt_duration(t.end_to_end.median()),
+            fmt_ratio(ratio(t.end_to_end.median(), t.bare.median())),
+        ]);
+    }
+    println!("{}", table.render());
+}
+
+/// Per-operation time of each stage at each scale, and each relative to ×1.
+fn print_scaling(results: &[(&Input, Timings)]) {
+    let scaled: Vec<(usize, &Timings)> = results
+        .iter()
+        .filter_map(|(input, t)| input.scale.map(|s| (s, t)))
+        .collect();
+    let Some(&(base_scale, base)) = scaled.iter().min_by_key(|(s, _)| *s) else {
+        return;
+    };
+    println!("## Scaling: synthetic replicas of the official Streams spec\n");
+    println!(
+        "Each replica renames every path, operation id, component and `$ref`. Per-operation time is \
+         the median divided by the number of operations; the last column compares it with ×{base_scale} \
+         (1.00× = perfectly linear).\n"
+    );
+    let mut table = Table::new(&[
+        "scale",
+        "ops",
+        "end to end",
+        "per op",
+        "lower per op",
+        "emit per op",
+        "per op vs ×1",
+    ]);
+    let per_op = |d: Duration, ops: usize| d / ops.max(1) as u32;
+    for (scale, t) in &scaled {
+        let e2e = per_op(t.end_to_end.median(), t.operations);
+        table.row(vec![
+            format!("×{scale}"),
+            t.operations.to_string(),
+            fmt_duration(t.end_to_end.median()),
+            fmt_duration(e2e),
+            fmt_duration(per_op(t.lower.median(), t.operations)),
+            fmt_duration(per_op(t.emit.median(), t.operations)),
+            fmt_ratio(ratio(e2e, per_op(base.end_to_end.median(), base.operations))),
+        ]);
+    }
+    println!("{}", table.render());
+}
+
+fn print_targets(results: &[(&Input, Timings)]) {
+    let find = |label: &str| results.iter().find(|(i, _)| i.label == label).map(|(_, t)| t);
+    let mut table = Table::new(&["target", "measured", "verdict"]);
+    if let Some(t) = find("atlas-streams-official.yaml") {
+        let e2e = t.end_to_end.median();
+        table.row(vec![
+            format!("official Streams spec end to end ≤ {}", fmt_duration(STREAMS_TARGET)),
+            format!("{} ({} bare parse)", fmt_duration(e2e), fmt_duration(t.bare.median())),
+            verdict(e2e.as_secs_f64(), STREAMS_TARGET.as_secs_f64()),
+        ]);
+    }
+    if let Some(t) = find("atlas-admin-full.yaml") {
+        let r = ratio(t.end_to_end.median(), t.bare.median());
+        table.row(vec![
+            format!("full Admin spec end to end ≤ {ADMIN_TARGET_RATIO}× its bare parse"),
+            format!(
+                "{} ({} / {})",
+                fmt_ratio(r),
+                fmt_duration(t.end_to_end.median()),
+                fmt_duration(t.bare.median())
+            ),
+            verdict(r, ADMIN_TARGET_RATIO),
+        ]);
+    }
+    let scaled: Vec<(usize, &Timings)> = results.iter().filter_map(|(i, t)| i.scale.map(|s| (s, t))).collect();
+    let smallest = scaled.iter().min_by_key(|(s, _)| *s);
+    let largest = scaled.iter().max_by_key(|(s, _)| *s);
+    if let (Some((small, s)), Some((large, l))) = (smallest, largest) {
+        if large > small {
+            let per = |t: &Timings| t.end_to_end.median().as_secs_f64() / t.operations.max(1) as f64;
+            let r = per(l) / per(s);
+            table.row(vec![
+                format!("per-operation time at ×{large} within {LINEARITY_TARGET}× of ×{small}"),
+                fmt_ratio(r),
+                verdict(r, LINEARITY_TARGET),
+            ]);
+        }
+    }
+    println!("## Targets\n");
+    println!("{}", table.render());
+}

@@ -1,0 +1,284 @@
+//! Scratch copies of the client crate for the compile-cost bench, and the timed `cargo` runs.
+//!
+//! A scratch crate is `generated/` as a standalone package: its hand-written `src/runtime/` and
+//! `src/lib.rs` (minus the README doctest, which points outside the crate), its `Cargo.toml`
+//! with the workspace inheritance resolved and without `[dev-dependencies]` or `[[example]]`,
+//! the workspace's `Cargo.lock` (so the same dependency versions are used, `--offline`), and the
+//! generated files of whatever spec is being measured, or empty ones for the baseline.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+use atlas_streams_generator::GeneratedFile;
+
+/// The generated Rust files, relative to the crate root; empty in the baseline.
+pub const GENERATED_RUST: &[&str] = &["src/models.rs", "src/operations.rs"];
+
+/// Manifest sections a standalone build of the library does not need.
+const DROPPED_SECTIONS: &[&str] = &["[dev-dependencies]", "[[example]]", "[[test]]", "[[bench]]", "[lints]"];
+
+/// Writes a scratch crate into `dir` (replacing what was there) from the workspace's
+/// `generated/` crate, with `files` as its generated files (`None`: empty models and
+/// operations, the runtime-only baseline).
+///
+/// The package is renamed `<name>-<variant>` (the library keeps its name): cargo hashes a
+/// workspace root's artifacts by its name and version, not its path, so scratch crates sharing
+/// one target directory under the same name would overwrite each other's artifacts and
+/// fingerprints.
+pub fn create(dir: &Path, workspace: &Path, variant: &str, files: Option<&[GeneratedFile]>) -> std::io::Result<()> {
+    let source = workspace.join("generated");
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)?;
+    }
+    std::fs::create_dir_all(dir.join("src"))?;
+    copy_dir(&source.join("src/runtime"), &dir.join("src/runtime"))?;
+    let lib = std::fs::read_to_string(source.join("src/lib.rs"))?;
+    std::fs::write(dir.join("src/lib.rs"), without_doctest(&lib))?;
+    let manifest = std::fs::read_to_string(source.join("Cargo.toml"))?;
+    let root_manifest = std::fs::read_to_string(workspace.join("Cargo.toml"))?;
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        standalone_manifest(&manifest, &root_manifest, variant),
+    )?;
+    std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    match files {
+        Some(files) => {
+            for file in files {
+                let path = dir.join(&file.path);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                std::fs::write(path, &file.contents)?;
+            }
+        }
+        None => {
+            for path in GENERATED_RUST {
+                std::fs::write(dir.join(path), "//! Empty: the runtime-only baseline.\n")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// `lib.rs` without the `#[cfg(doctest)]` item that includes the README (and its comment).
+pub fn without_doctest(lib: &str) -> String {
+    let lines: Vec<&str> = lib.lines().collect();
+    let Some(cfg) = lines.iter().position(|l| l.trim() == "#[cfg(doctest)]") else {
+        return lib.to_owned();
+    };
+    let mut start = cfg;
+    while start > 0 && lines[start - 1].trim_start().starts_with("//") {
+        start -= 1;
+    }
+    let mut end = cfg + 1;
+    while end < lines.len() && lines[end].trim_start().starts_with("#[") {
+        end += 1;
+    }
+    let kept: Vec<&str> = lines[..start]
+        .iter()
+        .chain(lines.get(end + 1..).unwrap_or(&[]))
+        .copied()
+        .collect();
+    let mut out = kept.join("\n").trim_end().to_owned();
+    out.push('\n');
+    out
+}
+
+/// The crate's manifest as a standalone package: `key.workspace = true` replaced by the root's
+/// `[workspace.package]` value, test-only sections dropped, the package renamed
+/// `<name>-<variant>` with the library keeping the original name, and an empty `[workspace]`
+/// so it is not taken for a member of any workspace around it.
+pub fn standalone_manifest(manifest: &str, root_manifest: &str, variant: &str) -> String {
+    let inherited = workspace_package(root_manifest);
+    let mut out = String::new();
+    let (mut section, mut lib_name) = (String::new(), None);
+    for line in manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            section = trimmed.to_owned();
+        }
+        if DROPPED_SECTIONS.contains(&section.as_str()) {
+            continue;
+        }
+        let name = (section == "[package]")
+            .then(|| trimmed.strip_prefix("name = \""))
+            .flatten()
+            .and_then(|rest| rest.strip_suffix('"'));
+        if let Some(name) = name {
+            lib_name = Some(name.replace('-', "_"));
+            out.push_str(&format!("name = \"{name}-{variant}\"\n"));
+            continue;
+        }
+        let replaced = trimmed
+            .strip_suffix(".workspace = true")
+            .and_then(|key| inherited.iter().find(|(k, _)| k == key))
+            .map(|(key, value)| format!("{key} = {value}"));
+        out.push_str(replaced.as_deref().unwrap_or(line));
+        out.push('\n');
+    }
+    if let Some(lib_name) = lib_name.filter(|_| !manifest.lines().any(|l| l.trim() == "[lib]")) {
+        out.push_str(&format!("\n[lib]\nname = \"{lib_name}\"\n"));
+    }
+    out.push_str("\n[workspace]\n");
+    out
+}
+
+/// The `key = value` lines of the root manifest's `[workspace.package]` section.
+fn workspace_package(root_manifest: &str) -> Vec<(String, String)> {
+    let mut in_section = false;
+    let mut values = Vec::new();
+    for line in root_manifest.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_section = trimmed == "[workspace.package]";
+        } else if in_section {
+            if let Some((key, value)) = trimmed.split_once('=') {
+                values.push((key.trim().to_owned(), value.trim().to_owned()));
+            }
+        }
+    }
+    values
+}
+
+/// Sets the modification time of the generated files to now, so cargo rebuilds the crate (and
+/// only the crate: its dependencies stay fresh).
+pub fn touch(dir: &Path) -> std::io::Result<()> {
+    let now = SystemTime::now();
+    for path in GENERATED_RUST.iter().copied().chain(["src/lib.rs"]) {
+        std::fs::File::options()
+            .write(true)
+            .open(dir.join(path))?
+            .set_modified(now)?;
+    }
+    Ok(())
+}
+
+/// One timed cargo invocation.
+#[derive(Clone, Copy, Debug)]
+pub struct CargoRun {
+    /// Wall time of the whole `cargo` command.
+    pub wall: Duration,
+    /// Peak resident memory of the largest process in the tree (rustc), if `/usr/bin/time` was
+    /// there to measure it.
+    pub max_rss_kib: Option<u64>,
+}
+
+/// How to run cargo on scratch crates.
+#[derive(Clone, Debug)]
+pub struct Cargo {
+    /// The cargo binary (`$CARGO` when run by cargo, else `cargo`).
+    pub program: PathBuf,
+    /// The target directory shared by every scratch crate, so dependencies are built once.
+    pub target_dir: PathBuf,
+    /// Whether `/usr/bin/time -v` is available for peak memory.
+    pub gnu_time: bool,
+}
+
+impl Cargo {
+    /// Cargo with the given shared target directory.
+    pub fn new(target_dir: PathBuf) -> Self {
+        Cargo {
+            program: std::env::var_os("CARGO").map_or_else(|| PathBuf::from("cargo"), PathBuf::from),
+            target_dir,
+            gnu_time: Path::new("/usr/bin/time").is_file(),
+        }
+    }
+
+    /// Runs `cargo <subcommand> --offline` in `dir` (non-incremental, so every run compiles the
+    /// whole crate) and measures it; fails with cargo's output if the build fails.
+    pub fn run(&self, dir: &Path, subcommand: &str) -> Result<CargoRun, String> {
+        let mut command = if self.gnu_time {
+            let mut c = Command::new("/usr/bin/time");
+            c.arg("-v").arg(&self.program);
+            c
+        } else {
+            Command::new(&self.program)
+        };
+        command
+            .arg(subcommand)
+            .args(["--offline", "--quiet", "--lib"])
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .env("CARGO_INCREMENTAL", "0")
+            .env("CARGO_TERM_COLOR", "never")
+            // The bench may run under `cargo run`, whose variables must not leak into the build.
+            .env_remove("CARGO_MANIFEST_DIR")
+            .env_remove("CARGO_PRIMARY_PACKAGE");
+        let start = Instant::now();
+        let output = command
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
+        let wall = start.elapsed();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !output.status.success() {
+            let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            return Err(format!(
+                "`cargo {subcommand}` failed in {}:\n{}",
+                dir.display(),
+                tail.join("\n")
+            ));
+        }
+        Ok(CargoRun {
+            wall,
+            max_rss_kib: max_rss_kib(&stderr),
+        })
+    }
+}
+
+/// GNU time's "Maximum resident set size (kbytes): N".
+fn max_rss_kib(time_output: &str) -> Option<u64> {
+    time_output
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_becomes_standalone() {
+        let root = "[workspace]\nmembers = []\n\n[workspace.package]\nedition = \"2021\"\nlicense = \"Apache-2.0\"\n";
+        let manifest = "[package]\nname = \"x\"\nedition.workspace = true\nlicense.workspace = true\n\n[dependencies]\nserde = \"1\"\n\n[dev-dependencies]\ntokio = \"1\"\n\n[[example]]\nname = \"q\"\n";
+        let out = standalone_manifest(manifest, root, "spec");
+        assert!(out.contains("name = \"x-spec\"\n"));
+        assert!(out.contains("[lib]\nname = \"x\"\n"));
+        assert!(out.contains("edition = \"2021\"\n"));
+        assert!(out.contains("license = \"Apache-2.0\"\n"));
+        assert!(out.contains("serde = \"1\""));
+        assert!(!out.contains("tokio"));
+        assert!(!out.contains("example"));
+        assert!(out.ends_with("[workspace]\n"));
+    }
+
+    #[test]
+    fn doctest_item_is_removed() {
+        let lib = "pub mod a;\n\n/// The README.\n#[cfg(doctest)]\n#[doc = include_str!(\"../../README.md\")]\nstruct ReadmeExample;\n";
+        assert_eq!(without_doctest(lib), "pub mod a;\n");
+        assert_eq!(without_doctest("pub mod a;\n"), "pub mod a;\n");
+    }
+
+    #[test]
+    fn gnu_time_peak_memory() {
+        let out = "\tUser time (seconds): 1.0\n\tMaximum resident set size (kbytes): 123456\n";
+        assert_eq!(max_rss_kib(out), Some(123456));
+        assert_eq!(max_rss_kib("nothing"), None);
+    }
+}
