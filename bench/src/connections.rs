@@ -32,6 +32,24 @@ pub fn page(count: usize) -> String {
     .to_string()
 }
 
+/// The same page with `type` moved to the front of every connection object.
+pub fn tag_first(page: &str) -> Result<String, serde_json::Error> {
+    let mut value: Value = serde_json::from_str(page)?;
+    if let Some(results) = value.get_mut("results").and_then(Value::as_array_mut) {
+        for connection in results.iter_mut() {
+            if let Some(object) = connection.as_object_mut() {
+                if let Some(tag) = object.shift_remove("type") {
+                    let mut reordered = serde_json::Map::new();
+                    reordered.insert("type".to_owned(), tag);
+                    reordered.extend(std::mem::take(object));
+                    *object = reordered;
+                }
+            }
+        }
+    }
+    serde_json::to_string(&value)
+}
+
 /// How many connections of a page of `count` have an unknown type.
 pub fn unknown_count(count: usize) -> usize {
     (0..count).filter(|i| is_unknown(*i)).count()
