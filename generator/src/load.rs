@@ -118,6 +118,19 @@ fn explain_parse_error(source: &str, error: serde_path_to_error::Error<serde_yam
     // If even the first lines do not parse, it is a YAML syntax error with a position.
     let header = match serde_yaml::from_str::<Header>(source) {
         Ok(header) => header,
+        // It parses as YAML, just not as a mapping: say what it is instead.
+        Err(_) if serde_yaml::from_str::<serde_yaml::Value>(source).is_ok_and(|v| !v.is_mapping()) => {
+            let what = match serde_yaml::from_str::<serde_yaml::Value>(source) {
+                Ok(serde_yaml::Value::Sequence(_)) => "a list",
+                Ok(serde_yaml::Value::Null) => "empty",
+                _ => "a single value",
+            };
+            return Diagnostic::new(
+                "#",
+                format!("the document is {what}, not an OpenAPI document"),
+                "an OpenAPI 3.0 document is a mapping with `openapi: 3.0.x`, `info` and `paths` at the top",
+            );
+        }
         Err(syntax) => {
             let mut d = Diagnostic::new(
                 "#",

@@ -63,6 +63,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `openapiv3` panics on some malformed documents; the library catches that and reports the
+    // spec's problem instead, so its panic message would only be noise before the diagnostic.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !info.location().is_some_and(|l| l.file().contains("openapiv3")) {
+            default_hook(info);
+        }
+    }));
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Generate { spec, out } => run_generate(spec, out),

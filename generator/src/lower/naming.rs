@@ -16,17 +16,46 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
 
 /// Type names the generated code uses unqualified; a schema may not take them.
+/// (`Default` and `From` are traits the generated code names; `Client` is the generated client.)
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Self", "Some", "None", "Ok", "Err",
+    "Option", "Result", "String", "Vec", "Box", "Self", "Some", "None", "Ok", "Err", "Default", "From", "Client",
 ];
 
-/// Replaces everything but ASCII letters and digits with a word break. Identifiers stay ASCII:
-/// many Unicode letters and digits (`²`, `½`) are not identifier characters, and the wire
-/// name is kept by `serde(rename)` anyway.
+/// Names a request builder already uses for its own fields and methods; parameters get others.
+pub const BUILDER_MEMBERS: &[&str] = &[
+    "core",
+    "version",
+    "body",
+    "send",
+    "send_with_response",
+    "request",
+    "items",
+    "into_future",
+];
+
+/// Names the `Client` already uses for its own methods; operations get others.
+pub const CLIENT_MEMBERS: &[&str] = &["builder", "core", "clone", "fmt", "from"];
+
+/// Replaces every character that cannot continue a Rust identifier with a word break. That is
+/// Unicode's XID_Continue (what rustc accepts), not `char::is_alphanumeric`: `²` and `½` are
+/// alphanumeric but no identifier character, while `ö` and `名` are both.
 fn words(raw: &str) -> String {
-    raw.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect()
+    raw.chars().map(|c| if is_ident_char(c) { c } else { ' ' }).collect()
+}
+
+fn is_ident_char(c: char) -> bool {
+    c != '_' && unicode_ident::is_xid_continue(c)
+}
+
+/// Makes `name` start like an identifier (a letter or `_`), with `prefix` if it does not.
+fn fix_start(name: &mut String, prefix: char) {
+    if name
+        .chars()
+        .next()
+        .is_some_and(|c| !unicode_ident::is_xid_start(c) && c != '_')
+    {
+        name.insert(0, prefix);
+    }
 }
 
 thread_local! {
@@ -48,13 +77,11 @@ pub fn type_name(raw: &str) -> String {
 
 fn convert_type_name(raw: &str) -> String {
     let mut name = words(raw).to_upper_camel_case();
-    name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    name.retain(|c| is_ident_char(c) || c == '_');
     if name.is_empty() {
         name = "Empty".to_owned();
     }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'V');
-    }
+    fix_start(&mut name, 'V');
     if RESERVED_TYPES.contains(&name.as_str()) {
         name.push_str("Value");
     }
@@ -73,13 +100,11 @@ pub fn field_name(raw: &str) -> String {
 
 fn convert_field_name(raw: &str) -> String {
     let mut name = words(raw).to_snake_case();
-    name.retain(|c| c.is_ascii_alphanumeric() || c == '_');
+    name.retain(|c| is_ident_char(c) || c == '_');
     if name.is_empty() {
         name = "value".to_owned();
     }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'n');
-    }
+    fix_start(&mut name, 'n');
     if NOT_RAW.contains(&name.as_str()) {
         name.push('_');
     } else if KEYWORDS.contains(&name.as_str()) {
@@ -95,6 +120,13 @@ pub struct Namer {
 }
 
 impl Namer {
+    /// A namer with some names already taken.
+    pub fn with_taken(taken: &[&str]) -> Self {
+        Namer {
+            taken: taken.iter().map(|t| (*t).to_owned()).collect(),
+        }
+    }
+
     /// Returns `wanted` if free, else `wanted2`, `wanted3`, ... (`wanted_2` for snake case).
     pub fn claim(&mut self, wanted: &str) -> String {
         let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {

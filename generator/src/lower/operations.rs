@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode};
 
 use super::doc;
-use super::naming::{field_name, type_name};
+use super::naming::{field_name, type_name, Namer, BUILDER_MEMBERS, CLIENT_MEMBERS};
 use super::view::RefOr;
 use super::{Class, Dir, Lowerer};
 use crate::diag::Diagnostic;
@@ -115,6 +115,8 @@ impl<'a> Lowerer<'a> {
     pub(super) fn convert_operation(&mut self, site: &OpSite<'a>) -> Option<Operation> {
         let name = operation_name(site);
         let mut params = Vec::new();
+        // Parameter names are unique in the builder and never take one of its own members.
+        let mut param_names = Namer::with_taken(BUILDER_MEMBERS);
         for param in self.params(site) {
             let data = param.data;
             let (ty, validated) = match &data.format {
@@ -150,7 +152,7 @@ impl<'a> Lowerer<'a> {
             };
             params.push(Param {
                 location,
-                name: field_name(&data.name),
+                name: param_names.claim(&field_name(&data.name)),
                 wire_name: data.name.clone(),
                 ty,
                 required: data.required || param.location == "path",
@@ -218,7 +220,7 @@ impl<'a> Lowerer<'a> {
         let pagination = pagination(&params, &response.kind, self.struct_fields_of(&response.kind));
         let op = site.op;
         Some(Operation {
-            method_name: field_name(&name),
+            method_name: method_name(&name),
             builder_name: builder_name(&name),
             operation_id: op.operation_id.clone().unwrap_or_else(|| name.clone()),
             name,
@@ -280,49 +282,73 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resolve_param(&mut self, param: &'a ReferenceOr<Parameter>, site: &str) -> Option<ParamSite<'a>> {
-        let (param, pointer) = match param {
-            ReferenceOr::Item(p) => (p, site.to_owned()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/").map(super::unescape);
-                let found = name.as_ref().and_then(|n| {
-                    self.api
-                        .components
-                        .as_ref()?
-                        .parameters
-                        .get(n)?
-                        .as_item()
-                        .map(|p| (p, n))
-                });
-                match found {
-                    Some((p, n)) => (p, format!("#/components/parameters/{}", escape_segment(n))),
-                    None => {
-                        self.report(Diagnostic::new(
-                            format!("{site}/$ref"),
-                            format!("`$ref: '{reference}'` does not resolve to a parameter in `components/parameters`"),
-                            "define the parameter under `components/parameters` or fix the reference",
-                        ));
-                        return None;
-                    }
+        let api = self.api;
+        let mut current = param;
+        let mut pointer = site.to_owned();
+        // A parameter component may itself be a `$ref` to another one: follow the chain.
+        for _ in 0..16 {
+            let reference = match current {
+                ReferenceOr::Item(found) => return Some(param_site(found, pointer)),
+                ReferenceOr::Reference { reference } => reference,
+            };
+            let name = reference.strip_prefix("#/components/parameters/").map(super::unescape);
+            let found = name
+                .as_ref()
+                .and_then(|n| api.components.as_ref()?.parameters.get(n).map(|p| (p, n)));
+            match found {
+                Some((next, n)) => {
+                    current = next;
+                    pointer = format!("#/components/parameters/{}", escape_segment(n));
+                }
+                None => {
+                    self.report(Diagnostic::new(
+                        format!("{pointer}/$ref"),
+                        format!("`$ref: '{reference}'` does not resolve to a parameter in `components/parameters`"),
+                        "define the parameter under `components/parameters` or fix the reference",
+                    ));
+                    return None;
                 }
             }
-        };
-        let location = match param {
-            Parameter::Query { .. } => "query",
-            Parameter::Header { .. } => "header",
-            Parameter::Path { .. } => "path",
-            Parameter::Cookie { .. } => "cookie",
-        };
-        Some(ParamSite {
-            data: param.parameter_data_ref(),
-            location,
-            pointer,
-        })
+        }
+        self.report(Diagnostic::new(
+            site,
+            "this parameter is a chain of `$ref`s that never reaches a parameter (or is a cycle)",
+            "make one parameter in the chain a real parameter",
+        ));
+        None
     }
+}
 
+/// A resolved parameter with where it goes.
+fn param_site(param: &Parameter, pointer: String) -> ParamSite<'_> {
+    let location = match param {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
+    };
+    ParamSite {
+        data: param.parameter_data_ref(),
+        location,
+        pointer,
+    }
+}
+
+impl<'a> Lowerer<'a> {
     /// Every `{name}` in the path has a path parameter, and every path parameter a `{name}`;
     /// parameters end up ordered: path ones (in template order), required others, optional others.
     fn check_path_template(&mut self, site: &OpSite<'a>, params: &mut [Param]) {
         let names = template_names(site.path);
+        let (opens, closes) = (site.path.matches('{').count(), site.path.matches('}').count());
+        if opens != closes || opens != names.len() {
+            self.report(Diagnostic::new(
+                site.pointer
+                    .rsplit_once('/')
+                    .map_or(site.pointer.as_str(), |(path, _)| path),
+                format!("the path template `{}` has an unbalanced `{{` or `}}`", site.path),
+                "write every path parameter as `{name}`, with both braces",
+            ));
+        }
         for name in &names {
             if !params
                 .iter()
@@ -478,6 +504,16 @@ fn operation_name(site: &OpSite<'_>) -> String {
 
 fn builder_name(operation: &str) -> String {
     type_name(operation)
+}
+
+/// The client method of an operation; one the `Client` already has gets an `_operation` suffix.
+fn method_name(operation: &str) -> String {
+    let name = field_name(operation);
+    if CLIENT_MEMBERS.contains(&name.as_str()) {
+        format!("{name}_operation")
+    } else {
+        name
+    }
 }
 
 /// `{name}` placeholders of a path template, in order.

@@ -34,7 +34,16 @@ impl<'a> Lowerer<'a> {
             };
             let dir = key.dir.unwrap_or(Dir::Response);
             let kind = match self.classify(&key.pointer, schema) {
-                Class::Struct => TypeKind::Struct(self.convert_struct(&key.pointer, schema, key.dir)),
+                Class::Struct => {
+                    if let Some(other) = View::new(schema).typ.filter(|t| *t != "object") {
+                        self.report(Diagnostic::new(
+                            format!("{}/type", key.pointer),
+                            format!("`type: {other}` on a schema with properties: an object's type is `object`"),
+                            "write `type: object` (or leave `type` out)",
+                        ));
+                    }
+                    TypeKind::Struct(self.convert_struct(&key.pointer, schema, key.dir))
+                }
                 Class::Union => TypeKind::TaggedUnion(self.convert_union(&key.pointer, schema, dir)),
                 Class::Enum => TypeKind::StringEnum(self.convert_enum(&key.pointer, schema)),
                 Class::Pattern => TypeKind::Pattern(PatternNewtype {

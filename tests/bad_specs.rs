@@ -1,0 +1,387 @@
+//! The bad-spec corpus (issue 5): the generator answers every input with generated code or
+//! with located diagnostics, never with a panic.
+//!
+//! Each `tests/bad_specs/<name>.yaml` is wrong in exactly one way (its first comment says how).
+//! The test generates each one and snapshots what the generator says
+//! (`tests/snapshots/bad_specs__<name>.snap`): the report must name the right place (file, line,
+//! column, JSON pointer) and say how to fix it. Fixtures named `ok_*.yaml` are awkward but valid
+//! and must generate; their snapshot lists the Rust names the generator chose. Fixtures named
+//! `any_*.yaml` may be answered either way, but must be answered. Generated code is also
+//! checked for Rust names that clash (two parameters with one name, a request builder named
+//! `Client`, ...), which rustc would reject. A fixture whose diagnostic is known to be poor
+//! says so in a `POOR DIAGNOSTIC` comment: its snapshot records today's text so that a change
+//! shows up in review, not because the text is good.
+//!
+//! Every fixture is generated in a child process (this test binary, re-run with
+//! `BAD_SPECS_CHILD` set), so a stack overflow or a hang in the generator fails this test with
+//! the fixture's name instead of aborting the whole test binary. The child generates on a thread
+//! with std's default 2 MiB stack, as a caller's worker thread (or a test thread) would have.
+
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use atlas_streams_generator::ir::{Api, TypeKind};
+use atlas_streams_generator::{generate_from_str, GenerateError};
+
+/// Set in the child process: the fixture to generate.
+const CHILD_ENV: &str = "BAD_SPECS_CHILD";
+/// Set in the child process: where to write the outcome.
+const OUT_ENV: &str = "BAD_SPECS_OUT";
+/// How long one fixture may take (a debug build; every fixture takes milliseconds).
+const TIMEOUT: Duration = Duration::from_secs(60);
+/// The stack the generator runs on: std's default for spawned threads.
+const STACK: usize = 2 * 1024 * 1024;
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_specs")
+}
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(fixture_dir())
+        .expect("tests/bad_specs exists")
+        .map(|entry| entry.expect("readable directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// What generating one fixture did.
+#[derive(Debug)]
+enum Outcome {
+    /// Generated code; the text lists the names chosen.
+    Generated(String),
+    /// Generated code with names that clash, so it cannot compile; the text lists them.
+    Uncompilable(String),
+    /// `GenerateError::Spec`; the text is the report.
+    Spec(String),
+    /// Another `GenerateError`.
+    OtherError(String),
+    /// The generator panicked, overflowed its stack, or hung; the text says how.
+    Crashed(String),
+}
+
+/// What a fixture must be answered with, by its name's prefix.
+#[derive(Clone, Copy)]
+enum Expect {
+    /// `ok_*`: generated code.
+    Generated,
+    /// `any_*`: generated code or diagnostics.
+    Either,
+    /// Everything else: diagnostics.
+    Diagnostics,
+}
+
+/// The Rust names the generator chose, for reviewing the `ok_*` fixtures.
+fn summary(api: &Api) -> String {
+    let mut out = String::new();
+    for ty in &api.types {
+        match &ty.kind {
+            TypeKind::Struct(s) => {
+                let _ = writeln!(out, "struct {} ({})", ty.name, ty.origin);
+                for f in &s.fields {
+                    let _ = writeln!(out, "    {}: {:?} <- {:?} {:?}", f.name, f.ty, f.wire_name, f.presence);
+                }
+                let _ = writeln!(out, "    {}: extra", s.extra_field);
+            }
+            TypeKind::TaggedUnion(u) => {
+                let _ = writeln!(out, "union {} ({}) tag {:?}", ty.name, ty.origin, u.tag);
+                for v in &u.variants {
+                    let _ = writeln!(out, "    {}({}) <- {:?}", v.name, v.ty, v.tag_value);
+                }
+                let _ = writeln!(out, "    {}", u.unknown_variant);
+            }
+            TypeKind::StringEnum(e) => {
+                let _ = writeln!(out, "enum {} ({})", ty.name, ty.origin);
+                for v in &e.values {
+                    let _ = writeln!(out, "    {} <- {:?}", v.name, v.wire);
+                }
+                let _ = writeln!(out, "    {}", e.unknown_variant);
+            }
+            TypeKind::Pattern(p) => {
+                let _ = writeln!(out, "pattern {} ({}) {:?}", ty.name, ty.origin, p.pattern);
+            }
+        }
+    }
+    for op in &api.operations {
+        let _ = writeln!(
+            out,
+            "fn {} / {} <- {:?} {} {}: {:?} -> {:?}",
+            op.method_name,
+            op.builder_name,
+            op.operation_id,
+            op.method.as_str(),
+            op.path,
+            op.body.as_ref().map(|b| &b.ty),
+            op.response.kind
+        );
+        for p in &op.params {
+            let _ = writeln!(out, "    {}: {:?} <- {:?} {:?}", p.name, p.ty, p.wire_name, p.location);
+        }
+    }
+    out
+}
+
+/// Names that make generated code fail to compile although generation succeeded: two items
+/// with one name in one namespace, or an item that shadows a name the generated code uses.
+fn name_clashes(api: &Api) -> Vec<String> {
+    fn duplicates<'a>(what: &str, names: impl IntoIterator<Item = &'a str>, out: &mut Vec<String>) {
+        let mut seen = std::collections::BTreeSet::new();
+        for name in names {
+            if !seen.insert(name.trim_start_matches("r#")) {
+                out.push(format!("{what}: `{name}` twice"));
+            }
+        }
+    }
+    // Names operations.rs uses unqualified (the client type and std items), the client's own
+    // methods, and every request builder's own methods and fields. (Checked with rustc: each
+    // clash below fails to compile.)
+    const BUILDER_TYPES: &[&str] = &[
+        "Client", "From", "Into", "Option", "Some", "None", "Ok", "Result", "String",
+    ];
+    const CLIENT_METHODS: &[&str] = &["builder", "core"];
+    const BUILDER_METHODS: &[&str] = &["version", "send", "send_with_response", "items", "into_future"];
+    let mut out = Vec::new();
+    duplicates("model types", api.types.iter().map(|t| t.name.as_str()), &mut out);
+    duplicates(
+        "client methods",
+        api.operations.iter().map(|o| o.method_name.as_str()),
+        &mut out,
+    );
+    duplicates(
+        "request builders",
+        api.operations.iter().map(|o| o.builder_name.as_str()),
+        &mut out,
+    );
+    for ty in &api.types {
+        match &ty.kind {
+            TypeKind::Struct(s) => duplicates(
+                &format!("fields of {}", ty.name),
+                s.fields.iter().map(|f| f.name.as_str()).chain([s.extra_field.as_str()]),
+                &mut out,
+            ),
+            TypeKind::TaggedUnion(u) => duplicates(
+                &format!("variants of {}", ty.name),
+                u.variants
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .chain([u.unknown_variant.as_str()]),
+                &mut out,
+            ),
+            TypeKind::StringEnum(e) => duplicates(
+                &format!("variants of {}", ty.name),
+                e.values
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .chain([e.unknown_variant.as_str()]),
+                &mut out,
+            ),
+            TypeKind::Pattern(_) => {}
+        }
+    }
+    for op in &api.operations {
+        if CLIENT_METHODS.contains(&op.method_name.trim_start_matches("r#")) {
+            out.push(format!(
+                "client method `{}` is also a built-in Client method",
+                op.method_name
+            ));
+        }
+        if BUILDER_TYPES.contains(&op.builder_name.as_str()) {
+            out.push(format!(
+                "request builder `{}` shadows a name operations.rs uses",
+                op.builder_name
+            ));
+        }
+        duplicates(
+            &format!("parameters of {}", op.method_name),
+            op.params.iter().map(|p| p.name.as_str()),
+            &mut out,
+        );
+        for p in op.params.iter().filter(|p| !p.required) {
+            if BUILDER_METHODS.contains(&p.name.trim_start_matches("r#")) {
+                out.push(format!(
+                    "the setter of parameter `{}` of {} is also a built-in builder method",
+                    p.wire_name, op.method_name
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The child's side: generate one fixture and write the outcome to a file.
+#[test]
+fn child_generates_one_fixture() {
+    let (Ok(fixture), Ok(out)) = (std::env::var(CHILD_ENV), std::env::var(OUT_ENV)) else {
+        return; // Not a child run: nothing to do.
+    };
+    let path = PathBuf::from(fixture);
+    let text = std::fs::read_to_string(&path).expect("fixture is readable");
+    let name = PathBuf::from(path.file_name().expect("fixture has a name"));
+    let result = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || std::panic::catch_unwind(AssertUnwindSafe(|| generate_from_str(&name, &text))))
+        .expect("a thread")
+        .join()
+        .expect("catch_unwind returns");
+    let written = match result {
+        Ok(Ok(generated)) => {
+            let clashes = name_clashes(&generated.api);
+            if clashes.is_empty() {
+                format!("GENERATED\n{}", summary(&generated.api))
+            } else {
+                format!("CLASHES\n{}", clashes.join("\n"))
+            }
+        }
+        Ok(Err(GenerateError::Spec(report))) => format!("SPEC\n{report}"),
+        Ok(Err(other)) => format!("OTHER\n{other}"),
+        Err(panic) => format!("PANIC\n{}", panic_message(&*panic)),
+    };
+    std::fs::write(out, written).expect("outcome is writable");
+}
+
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic without a message)".to_owned()
+    }
+}
+
+/// The parent's side: runs the child for one fixture, with a timeout.
+fn run_in_child(fixture: &Path) -> Outcome {
+    let stem = fixture.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+    let out = std::env::temp_dir().join(format!("bad_specs-{}-{stem}.out", std::process::id()));
+    let _ = std::fs::remove_file(&out);
+    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
+        .args([
+            "--exact",
+            "child_generates_one_fixture",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD_ENV, fixture)
+        .env(OUT_ENV, &out)
+        .env("RUST_BACKTRACE", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the test binary can be re-run");
+    // Drain stderr on a thread so a chatty child cannot block on a full pipe.
+    let mut stderr_pipe = child.stderr.take().expect("piped stderr");
+    let stderr_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr_pipe.read_to_string(&mut text);
+        text
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("child status") {
+            break Some(status);
+        }
+        if started.elapsed() > TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let stderr = stderr_reader.join().unwrap_or_default();
+    let written = std::fs::read_to_string(&out).ok();
+    let _ = std::fs::remove_file(&out);
+    let Some(status) = status else {
+        return Outcome::Crashed(format!("timed out after {TIMEOUT:?}"));
+    };
+    match written.as_deref().and_then(|w| w.split_once('\n')) {
+        Some(("GENERATED", rest)) => Outcome::Generated(rest.to_owned()),
+        Some(("CLASHES", rest)) => Outcome::Uncompilable(rest.to_owned()),
+        Some(("SPEC", rest)) => Outcome::Spec(rest.to_owned()),
+        Some(("OTHER", rest)) => Outcome::OtherError(rest.to_owned()),
+        Some(("PANIC", rest)) => Outcome::Crashed(format!("panicked: {rest}\n{}", tail(&stderr))),
+        _ => Outcome::Crashed(format!(
+            "the child process died ({status}) without an answer:\n{}",
+            tail(&stderr)
+        )),
+    }
+}
+
+/// What a crashed child's stderr says about where: the panic location and the generator's
+/// frames of the backtrace, or the stack overflow notice.
+fn tail(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let mut keep = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.contains("panicked at") || line.contains("overflowed its stack") {
+            keep.push(line.trim().to_owned());
+        } else if line.contains("atlas_streams_generator::") {
+            let at = lines.get(i + 1).map(|l| l.trim()).unwrap_or_default();
+            keep.push(format!("    {} {at}", line.trim()));
+        }
+    }
+    keep.truncate(16);
+    keep.join("\n")
+}
+
+#[test]
+fn every_bad_spec_is_answered_with_located_diagnostics() {
+    let fixtures = fixtures();
+    assert!(fixtures.len() >= 25, "the corpus has {} fixtures", fixtures.len());
+    let mut failures = Vec::new();
+    let mut snapshots = Vec::new();
+    for fixture in &fixtures {
+        let stem = fixture.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(fixture).expect("fixture is readable");
+        assert!(
+            text.starts_with("# "),
+            "{stem}.yaml must start with a comment saying what is wrong with it"
+        );
+        let expected = match stem.split('_').next() {
+            Some("ok") => Expect::Generated,
+            Some("any") => Expect::Either,
+            _ => Expect::Diagnostics,
+        };
+        match (run_in_child(fixture), expected) {
+            (Outcome::Generated(names), Expect::Generated | Expect::Either) => snapshots.push((stem, names)),
+            (Outcome::Spec(report), Expect::Diagnostics | Expect::Either) => {
+                let file = format!("{stem}.yaml");
+                if !report.contains(&format!("--> {file}")) || !report.contains("= help: ") {
+                    failures.push(format!("{stem}: the report lacks a location or a help line:\n{report}"));
+                }
+                snapshots.push((stem, report));
+            }
+            (Outcome::Generated(_), Expect::Diagnostics) => failures.push(format!(
+                "{stem}: generated code, but the spec is wrong (see its comment)"
+            )),
+            (Outcome::Spec(report), Expect::Generated) => {
+                failures.push(format!("{stem}: must generate, but:\n{report}"))
+            }
+            (Outcome::Uncompilable(clashes), _) => failures.push(format!(
+                "{stem}: generated code that cannot compile (a diagnostic or other names were due):\n{clashes}"
+            )),
+            (Outcome::OtherError(e), _) => failures.push(format!("{stem}: not a spec diagnostic: {e}")),
+            (Outcome::Crashed(how), _) => failures.push(format!("{stem}: CRASH: {how}")),
+        }
+    }
+    // Every snapshot is compared (insta prints each difference), not just up to the first.
+    for (stem, text) in snapshots {
+        let compared = std::panic::catch_unwind(|| insta::assert_snapshot!(stem.as_str(), text));
+        if compared.is_err() {
+            failures.push(format!(
+                "{stem}: the answer differs from tests/snapshots/bad_specs__{stem}.snap (see above)"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures failed:\n\n{}",
+        failures.len(),
+        fixtures.len(),
+        failures.join("\n\n")
+    );
+}
