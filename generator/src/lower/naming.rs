@@ -58,21 +58,29 @@ fn fix_start(name: &mut String, prefix: char) {
     }
 }
 
+/// A per-thread memo of one name conversion.
+type NameCache = std::cell::RefCell<rustc_hash::FxHashMap<String, String>>;
+
 thread_local! {
     /// Spec names recur thousands of times in a big spec (every `$ref`, every visit of a
     /// property); case conversion is the expensive part, so each name is converted once.
-    static TYPE_NAMES: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
-    static FIELD_NAMES: std::cell::RefCell<rustc_hash::FxHashMap<String, String>> = Default::default();
+    static TYPE_NAMES: NameCache = Default::default();
+    static FIELD_NAMES: NameCache = Default::default();
+}
+
+/// `convert(raw)`, computed once per thread and name.
+fn cached(cache: &'static std::thread::LocalKey<NameCache>, raw: &str, convert: fn(&str) -> String) -> String {
+    if let Some(known) = cache.with(|c| c.borrow().get(raw).cloned()) {
+        return known;
+    }
+    let name = convert(raw);
+    cache.with(|c| c.borrow_mut().insert(raw.to_owned(), name.clone()));
+    name
 }
 
 /// `UpperCamelCase` type or variant name for any spec string.
 pub fn type_name(raw: &str) -> String {
-    if let Some(known) = TYPE_NAMES.with(|cache| cache.borrow().get(raw).cloned()) {
-        return known;
-    }
-    let name = convert_type_name(raw);
-    TYPE_NAMES.with(|cache| cache.borrow_mut().insert(raw.to_owned(), name.clone()));
-    name
+    cached(&TYPE_NAMES, raw, convert_type_name)
 }
 
 fn convert_type_name(raw: &str) -> String {
@@ -90,12 +98,7 @@ fn convert_type_name(raw: &str) -> String {
 
 /// `snake_case` field, method or parameter name for any spec string (raw identifier if needed).
 pub fn field_name(raw: &str) -> String {
-    if let Some(known) = FIELD_NAMES.with(|cache| cache.borrow().get(raw).cloned()) {
-        return known;
-    }
-    let name = convert_field_name(raw);
-    FIELD_NAMES.with(|cache| cache.borrow_mut().insert(raw.to_owned(), name.clone()));
-    name
+    cached(&FIELD_NAMES, raw, convert_field_name)
 }
 
 fn convert_field_name(raw: &str) -> String {
