@@ -178,21 +178,18 @@ fn explain_parser_panic(source: &str) -> Diagnostic {
             });
             d
         }
-        Ok(value) => {
-            let deserializer = value;
-            match serde_path_to_error::deserialize::<_, OpenAPI>(deserializer) {
-                Err(error) => Diagnostic::new(
-                    path_to_pointer(error.path()),
-                    format!("this node does not fit the OpenAPI 3.0 schema: {}", error.inner()),
-                    "compare the node with the OpenAPI 3.0 specification and correct its shape",
-                ),
-                Ok(_) => Diagnostic::new(
-                    "#",
-                    "the OpenAPI parser could not read this document",
-                    "look for keys that appear twice in one mapping, or values that are not plain YAML (tags, merge keys)",
-                ),
-            }
-        }
+        Ok(value) => match serde_path_to_error::deserialize::<_, OpenAPI>(value) {
+            Err(error) => Diagnostic::new(
+                path_to_pointer(error.path()),
+                format!("this node does not fit the OpenAPI 3.0 schema: {}", error.inner()),
+                "compare the node with the OpenAPI 3.0 specification and correct its shape",
+            ),
+            Ok(_) => Diagnostic::new(
+                "#",
+                "the OpenAPI parser could not read this document",
+                "look for keys that appear twice in one mapping, or values that are not plain YAML (tags, merge keys)",
+            ),
+        },
     }
 }
 

@@ -179,14 +179,7 @@ async fn alternate(
 fn bare_client() -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .user_agent(format!("atlas-streams-rust/{}", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::custom(|attempt| {
-            let same_host = attempt.previous().first().map(|u| u.host_str()) == Some(attempt.url().host_str());
-            if same_host && attempt.previous().len() < 5 {
-                attempt.follow()
-            } else {
-                attempt.stop()
-            }
-        }))
+        .redirect(atlas_streams::runtime::same_host_redirects())
         .timeout(Duration::from_secs(60))
         .connect_timeout(Duration::from_secs(10))
         .build()
@@ -288,34 +281,25 @@ fn print_decoding(page: &str, decodes: usize) -> Result<(), BoxError> {
         connections::KNOWN_TYPES.len()
     );
     let mut table = Table::new(&["decoder", "per page", "per connection", "throughput", "vs Value"]);
-    table.row(vec![
-        "typed `PaginatedApiStreamsConnectionView`".into(),
-        fmt_duration(t),
-        fmt_duration(t / PAGE_SIZE as u32),
-        format!("{:.0} MiB/s", mib_per_s(t)),
-        fmt_ratio(ratio(t, v)),
-    ]);
-    table.row(vec![
-        "`serde_json::Value`".into(),
-        fmt_duration(v),
-        fmt_duration(v / PAGE_SIZE as u32),
-        format!("{:.0} MiB/s", mib_per_s(v)),
-        fmt_ratio(1.0),
-    ]);
-    table.row(vec![
-        "typed, `type` first in each connection".into(),
-        fmt_duration(t_first),
-        fmt_duration(t_first / PAGE_SIZE as u32),
-        format!("{:.0} MiB/s", mib_per_s(t_first)),
-        fmt_ratio(ratio(t_first, v_first)),
-    ]);
-    table.row(vec![
-        "`serde_json::Value`, `type` first".into(),
-        fmt_duration(v_first),
-        fmt_duration(v_first / PAGE_SIZE as u32),
-        format!("{:.0} MiB/s", mib_per_s(v_first)),
-        fmt_ratio(1.0),
-    ]);
+    let rows = [
+        ("typed `PaginatedApiStreamsConnectionView`", t, ratio(t, v)),
+        ("`serde_json::Value`", v, 1.0),
+        (
+            "typed, `type` first in each connection",
+            t_first,
+            ratio(t_first, v_first),
+        ),
+        ("`serde_json::Value`, `type` first", v_first, 1.0),
+    ];
+    for (label, time, vs_value) in rows {
+        table.row(vec![
+            label.into(),
+            fmt_duration(time),
+            fmt_duration(time / PAGE_SIZE as u32),
+            format!("{:.0} MiB/s", mib_per_s(time)),
+            fmt_ratio(vs_value),
+        ]);
+    }
     println!("{}", table.render());
     println!(
         "Target: typed no slower than `Value` (≤ {DECODE_TARGET:.2}×): {} (`type` anywhere); {} (`type` first).\n",

@@ -147,15 +147,7 @@ impl<C: From<Core>> ClientBuilder<C> {
         }
         let mut http = reqwest::Client::builder()
             .user_agent(self.user_agent)
-            // Follow redirects on the same host only: credentials never go to another host.
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                let same_host = attempt.previous().first().map(|u| u.host_str()) == Some(attempt.url().host_str());
-                if same_host && attempt.previous().len() < 5 {
-                    attempt.follow()
-                } else {
-                    attempt.stop()
-                }
-            }));
+            .redirect(same_host_redirects());
         if let Some(timeout) = self.timeout {
             http = http.timeout(timeout);
         }
@@ -192,6 +184,19 @@ impl<C: From<Core>> ClientBuilder<C> {
         };
         Ok(C::from(Core { inner: Arc::new(inner) }))
     }
+}
+
+/// The redirect policy of the client: at most 5 redirects, on the same host only, so
+/// credentials never go to another host.
+pub fn same_host_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let same_host = attempt.previous().first().map(|u| u.host_str()) == Some(attempt.url().host_str());
+        if same_host && attempt.previous().len() < 5 {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    })
 }
 
 fn is_loopback(url: &url::Url) -> bool {

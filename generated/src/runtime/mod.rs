@@ -25,7 +25,7 @@ pub use crate::{
     __tagged_union as tagged_union,
 };
 pub use bytes::Bytes;
-pub use client::{ClientBuilder, Core, DEFAULT_BASE_URL};
+pub use client::{same_host_redirects, ClientBuilder, Core, DEFAULT_BASE_URL};
 pub use download::{ByteStream, Download};
 pub use error::{ApiError, Error};
 pub use nullable::Nullable;

@@ -321,16 +321,8 @@ fn builder(op: &Operation) -> TokenStream {
     );
     let (fields, setters) = fields_and_setters(op);
     let name = &op.name;
-    let http_method = ident(match op.method.as_str() {
-        "GET" => "Get",
-        "PUT" => "Put",
-        "POST" => "Post",
-        "DELETE" => "Delete",
-        "OPTIONS" => "Options",
-        "HEAD" => "Head",
-        "PATCH" => "Patch",
-        _ => "Trace",
-    });
+    // The IR's methods are named as the runtime's `rt::Method` variants.
+    let http_method = ident(&format!("{:?}", op.method));
     let path = &op.path;
     let versions = &op.versions;
     let default_version = match &op.default_version {
