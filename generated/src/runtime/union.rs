@@ -1,4 +1,5 @@
-//! Serde helpers the generated tagged unions and string enums call.
+//! The generated tagged unions: their `tagged_union!` macro and the serde helpers it and the
+//! string enums call.
 
 use std::fmt;
 
@@ -104,4 +105,70 @@ pub fn rest_into<'de, A: serde::de::MapAccess<'de>>(
         object.insert(key, value);
     }
     Ok(())
+}
+
+/// `tag()`, `Serialize` and `Deserialize` for a discriminated union:
+/// `(Type, "tag property", CatchAll, [Variant(StructType) = "tag value", ...])`.
+///
+/// Decoding takes one pass when the tag comes first in the object (as this client, and
+/// servers that write the discriminator first, send it): the rest of the object goes straight
+/// into the variant's struct. Otherwise the object is read into a JSON map first, then
+/// dispatched. An unknown tag keeps the whole object, tag included, in the catch-all.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __tagged_union {
+    ($name:ident, $tag:literal, $unknown:ident, [$($variant:ident($ty:ty) = $value:literal),* $(,)?]) => {
+        impl $name {
+            /// The tag of this value as sent on the wire (`None` for an unknown object without one).
+            pub fn tag(&self) -> Option<&str> {
+                match self {
+                    $(Self::$variant(_) => Some($value),)*
+                    Self::$unknown(object) => object.get($tag).and_then(::serde_json::Value::as_str),
+                }
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                match self {
+                    $(Self::$variant(value) => $crate::runtime::union::serialize_tagged(serializer, $tag, $value, value),)*
+                    Self::$unknown(object) => ::serde::Serialize::serialize(object, serializer),
+                }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                struct Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for Visitor {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.write_str(concat!("a ", stringify!($name), " object"))
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$name, A::Error> {
+                        use $crate::runtime::union::{rest_into, variant, Key};
+                        let mut object = ::serde_json::Map::new();
+                        let Some(first) = map.next_key::<Key<'de>>()? else {
+                            return Ok($name::$unknown(object));
+                        };
+                        let first_value: ::serde_json::Value = map.next_value()?;
+                        if first.as_str() == $tag {
+                            match first_value.as_str() {
+                                $(Some($value) => {
+                                    let rest = ::serde::de::value::MapAccessDeserializer::new(map);
+                                    return <$ty as ::serde::Deserialize>::deserialize(rest).map($name::$variant);
+                                })*
+                                _ => {}
+                            }
+                        }
+                        object.insert(first.into_string(), first_value);
+                        rest_into(&mut map, &mut object)?;
+                        match object.get($tag).and_then(::serde_json::Value::as_str) {
+                            $(Some($value) => variant::<$ty, A::Error>(object, $tag).map($name::$variant),)*
+                            _ => Ok($name::$unknown(object)),
+                        }
+                    }
+                }
+                deserializer.deserialize_map(Visitor)
+            }
+        }
+    };
 }
