@@ -8,6 +8,14 @@ use atlas_streams_generator::surface::{self, Impact, Surface};
 use atlas_streams_generator::{generate, output, GenerateError, Generated};
 use clap::{Parser, Subcommand};
 
+/// A generation run allocates and frees a great many small strings, maps and token trees
+/// (parsing, lowering, `syn` and `prettyplease`): with mimalloc a run costs about a fifth less
+/// CPU than with glibc's allocator, whose per-thread arenas also slow the formatting threads.
+/// The library leaves the choice of allocator to whoever links it.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Prints a line to stdout; a closed pipe (`... | head`) is not an error worth a panic.
 macro_rules! say {
     ($($arg:tt)*) => {{

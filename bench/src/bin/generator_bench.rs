@@ -15,6 +15,19 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The allocator of the generator's CLI, so the bench measures what `generate` costs; the bare
+/// parse baseline runs on it too. Build with `--no-default-features` for the system allocator.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The allocator this build measures with, for the report.
+const ALLOCATOR_NAME: &str = if cfg!(feature = "mimalloc") {
+    "mimalloc (as the generator's CLI)"
+} else {
+    "the system allocator"
+};
+
 use atlas_streams_bench::args::Args;
 use atlas_streams_bench::measure::{fmt_duration, fmt_ratio, ratio, timed, verdict, Samples};
 use atlas_streams_bench::replicate::{count_operations, replicate};
@@ -88,8 +101,8 @@ fn main() {
     };
     println!("# Generator benchmark\n");
     println!(
-        "Machine: {}. Median of at least {runs} run(s){}, more for small inputs until {} of runs \
-         are measured (at most {MAX_RUNS}); the `runs` column says how many.\n",
+        "Machine: {}. Allocator: {ALLOCATOR_NAME}. Median of at least {runs} run(s){}, more for small \
+         inputs until {} of runs are measured (at most {MAX_RUNS}); the `runs` column says how many.\n",
         machine_summary(),
         if runs >= 3 { " after one warm-up run" } else { "" },
         fmt_duration(min_time),

@@ -71,50 +71,85 @@ type FileKind = (fn(&Api) -> usize, fn(&Api, usize) -> Item);
 
 /// Renders and formats the generated files of the client crate.
 ///
-/// Formatting (`syn` parsing and `prettyplease` printing) is most of the generator's work on a
-/// big spec, and every item is independent, so the items are rendered and formatted on all
-/// cores; the file is assembled in item order, so the output does not depend on scheduling.
+/// Formatting (`syn` parsing and `prettyplease` printing) is most of the generator's work, and
+/// every item is independent, so the items of all files are rendered and formatted on every
+/// core from one shared queue. Workers take the next item as they finish one, so a big item
+/// (the `Client` with a method per operation) does not leave the other cores idle; the queue
+/// starts with `operations.rs`, whose `Client` is the longest job. Each file is assembled in
+/// item order, so the output does not depend on scheduling.
 pub fn emit(api: &Api, source_name: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
     let (rust, surface) = render_headers(api, source_name);
-    let mut files = vec![surface];
     let kinds: [FileKind; 2] = [(models::count, models::item), (operations::count, operations::item)];
-    for ((path, header), (count, item)) in rust.into_iter().zip(kinds) {
-        let formatted = format_in_parallel(count(api), |i| format_item(item(api, i)))?;
+    // (file, item) pairs, in the order the workers take them.
+    let jobs: Vec<(usize, usize)> = [1, 0]
+        .into_iter()
+        .flat_map(|file| (0..kinds[file].0(api)).map(move |item| (file, item)))
+        .collect();
+    let formatted = format_in_parallel(jobs.len(), |job| {
+        let (file, item) = jobs[job];
+        format_item(kinds[file].1(api, item))
+    })?;
+    let mut per_file: [Vec<String>; 2] = Default::default();
+    for (&(file, _), text) in jobs.iter().zip(formatted) {
+        per_file[file].push(text);
+    }
+    let mut files = vec![surface];
+    for ((path, header), items) in rust.into_iter().zip(per_file) {
         files.push(GeneratedFile {
             path,
-            contents: assemble(&header, &formatted),
+            contents: assemble(&header, &items),
         });
     }
     Ok(files)
 }
 
-/// Runs `job` for `0..count` on every core; results come back in index order.
+/// Runs `job` for `0..count` on every core (workers take the next index as they finish one);
+/// results come back in index order.
 fn format_in_parallel(
     count: usize,
     job: impl Fn(usize) -> Result<String, GenerateError> + Sync,
 ) -> Result<Vec<String>, GenerateError> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
-    if threads == 1 || count < 64 {
+    if threads == 1 || count < 2 {
         return (0..count).map(job).collect();
     }
-    let chunk = count.div_ceil(threads);
-    let job = &job;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let worker = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if index >= count {
+                return done;
+            }
+            done.push((index, job(index)));
+        }
+    };
+    let mut slots: Vec<Option<Result<String, GenerateError>>> = (0..count).map(|_| None).collect();
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..count)
-            .step_by(chunk)
-            .map(|start| scope.spawn(move || (start..(start + chunk).min(count)).map(job).collect::<Vec<_>>()))
-            .collect();
-        let mut out = Vec::with_capacity(count);
-        for worker in workers {
+        // This thread works too: one fewer thread to start.
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        let mut results = worker();
+        for helper in helpers {
             // A worker only panics if the formatter itself does; report it as a generator bug.
-            let results = worker.join().map_err(|_| GenerateError::Emit {
+            results.extend(helper.join().map_err(|_| GenerateError::Emit {
                 item: "(formatting thread)".to_owned(),
                 message: "the formatter panicked".to_owned(),
-            })?;
-            for result in results {
-                out.push(result?);
-            }
+            })?);
         }
-        Ok(out)
-    })
+        for (index, result) in results {
+            slots[index] = Some(result);
+        }
+        Ok::<(), GenerateError>(())
+    })?;
+    slots
+        .into_iter()
+        .map(|slot| {
+            slot.unwrap_or_else(|| {
+                Err(GenerateError::Emit {
+                    item: "(formatting queue)".to_owned(),
+                    message: "an item was never formatted".to_owned(),
+                })
+            })
+        })
+        .collect()
 }
