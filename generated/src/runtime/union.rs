@@ -1,47 +1,152 @@
 //! The generated tagged unions: their `tagged_union!` macro and the serde helpers it and the
 //! string enums call.
+//!
+//! Decoding reads an object only up to its tag: the properties before it are buffered
+//! (`content`), and the variant's struct then reads them back followed by the rest of the
+//! object straight from the input ([`Tagged`]), so what comes after the tag is never buffered.
 
+mod content;
+mod ser;
+
+use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Visitor};
-use serde::ser::{Error as _, SerializeMap};
+use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
 use serde::{Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-/// Writes `{tag: value, ...fields of inner}`: the tag first, then the variant's own fields.
-pub fn serialize_tagged<S: Serializer, T: Serialize>(
+use content::{Content, ContentDeserializer};
+
+/// Writes `{tag: value, ...fields of inner}`: the tag first, then the variant's own fields
+/// (an entry of the variant named like the tag is left out), without an intermediate `Value`.
+pub fn serialize_tagged<S: Serializer, T: Serialize + ?Sized>(
     serializer: S,
     tag: &str,
     value: &str,
     inner: &T,
 ) -> Result<S::Ok, S::Error> {
-    let Value::Object(fields) = serde_json::to_value(inner).map_err(S::Error::custom)? else {
-        return Err(S::Error::custom(format!(
-            "the `{value}` variant does not serialize to an object"
-        )));
-    };
-    let mut map = serializer.serialize_map(Some(fields.len() + 1))?;
-    map.serialize_entry(tag, value)?;
-    for (key, field) in fields.iter().filter(|(key, _)| key.as_str() != tag) {
-        map.serialize_entry(key, field)?;
+    inner.serialize(ser::TagFirst { serializer, tag, value })
+}
+
+/// A union's object read up to its tag: the entries before the tag, the tag's value, and the
+/// input positioned just after it.
+///
+/// As a [`MapAccess`] it is the object without its tag, for the variant's struct: the buffered
+/// entries first, then the rest read live from the input. A second tag property is an error
+/// (`duplicate field`), as with serde's internally tagged enums: which one decides the
+/// variant would depend on the reader, and a variant chosen by the first could not be kept
+/// consistent with the second.
+pub struct Tagged<'de, A> {
+    /// The tag property's name.
+    name: &'static str,
+    /// The tag's value when it is a string (otherwise it stays among `before`, in place).
+    tag: Option<Cow<'de, str>>,
+    /// Whether the tag property was met (so another one is a duplicate).
+    seen: bool,
+    /// The entries before the tag, not yet replayed.
+    before: std::vec::IntoIter<(Cow<'de, str>, Content<'de>)>,
+    /// The value of the entry whose key was just replayed.
+    pending: Option<Content<'de>>,
+    /// The input, after the tag.
+    map: A,
+    /// The input has no more entries.
+    done: bool,
+}
+
+impl<'de, A: MapAccess<'de>> Tagged<'de, A> {
+    /// Reads `map` up to and including the property `name`, or to the end without one.
+    pub fn read(mut map: A, name: &'static str) -> Result<Self, A::Error> {
+        let mut before = Vec::new();
+        let (mut tag, mut seen, mut done) = (None, false, true);
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            let value: Content<'de> = map.next_value()?;
+            if key.as_str() == name {
+                seen = true;
+                done = false;
+                match value {
+                    Content::Str(value) => tag = Some(value),
+                    // Not a string: no variant's tag, so the object goes to the catch-all
+                    // whole, this entry in its place.
+                    other => before.push((key.into_cow(), other)),
+                }
+                break;
+            }
+            if before.is_empty() {
+                // Room for the few common properties objects often start with, in one
+                // allocation (a tag-first object allocates none).
+                before.reserve(8);
+            }
+            before.push((key.into_cow(), value));
+        }
+        Ok(Tagged {
+            name,
+            tag,
+            seen,
+            before: before.into_iter(),
+            pending: None,
+            map,
+            done,
+        })
     }
-    map.end()
+
+    /// The tag's value, when the object has one that is a string.
+    pub fn tag(&self) -> Option<&str> {
+        self.tag.as_deref()
+    }
+
+    /// The whole object in input order, tag included, numbers unchanged: for the catch-all
+    /// variant of an unknown (or missing, or non-string) tag.
+    pub fn into_object(mut self) -> Result<Map<String, Value>, A::Error> {
+        let mut object = content::into_object(std::mem::take(&mut self.before).collect());
+        if let Some(tag) = self.tag.take() {
+            object.insert(self.name.to_owned(), Value::String(tag.into_owned()));
+        }
+        while let Some(key) = self.next_live_key()? {
+            let value: Value = self.map.next_value()?;
+            object.insert(key.into_string(), value);
+        }
+        Ok(object)
+    }
+
+    /// The next key read from the input (not replayed); a second tag property is an error.
+    fn next_live_key(&mut self) -> Result<Option<Key<'de>>, A::Error> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.map.next_key::<Key<'de>>()? {
+            None => {
+                self.done = true;
+                Ok(None)
+            }
+            Some(key) if self.seen && key.as_str() == self.name => Err(de::Error::duplicate_field(self.name)),
+            Some(key) => Ok(Some(key)),
+        }
+    }
 }
 
-/// Reads a JSON object (the first step of decoding a tagged union).
-pub fn object<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Map<String, Value>, D::Error> {
-    <Map<String, Value> as serde::Deserialize>::deserialize(deserializer)
-}
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Tagged<'de, A> {
+    type Error = A::Error;
 
-/// The string value of the tag property, if present.
-pub fn tag_of(object: &Map<String, Value>, tag: &str) -> Option<String> {
-    object.get(tag).and_then(Value::as_str).map(str::to_owned)
-}
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        let key = match self.before.next() {
+            Some((key, value)) => {
+                self.pending = Some(value);
+                key
+            }
+            None => match self.next_live_key()? {
+                Some(key) => key.into_cow(),
+                None => return Ok(None),
+            },
+        };
+        seed.deserialize(ContentDeserializer::new(Content::Str(key))).map(Some)
+    }
 
-/// Decodes a known variant from its object, minus the tag (the enum variant carries it).
-pub fn variant<T: DeserializeOwned, E: de::Error>(mut object: Map<String, Value>, tag: &str) -> Result<T, E> {
-    object.shift_remove(tag);
-    serde_json::from_value(Value::Object(object)).map_err(E::custom)
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        match self.pending.take() {
+            Some(value) => seed.deserialize(ContentDeserializer::new(value)),
+            None => self.map.next_value_seed(seed),
+        }
+    }
 }
 
 /// Hands a borrowed or owned string to `f` without allocating when the input can lend it.
@@ -60,7 +165,7 @@ pub fn visit_str<'de, D: Deserializer<'de>, T>(deserializer: D, f: impl FnOnce(&
 }
 
 /// An object key, borrowed from the input when it can be (no allocation per known property).
-pub struct Key<'de>(std::borrow::Cow<'de, str>);
+pub struct Key<'de>(Cow<'de, str>);
 
 impl<'de> Key<'de> {
     /// The key.
@@ -71,6 +176,11 @@ impl<'de> Key<'de> {
     /// The key as an owned string (for the extras map).
     pub fn into_string(self) -> String {
         self.0.into_owned()
+    }
+
+    /// The key, still borrowed if it was.
+    pub fn into_cow(self) -> Cow<'de, str> {
+        self.0
     }
 }
 
@@ -83,37 +193,26 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
                 formatter.write_str("a property name")
             }
             fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Borrowed(value)))
+                Ok(Key(Cow::Borrowed(value)))
             }
             fn visit_str<E: de::Error>(self, value: &str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(value.to_owned())))
+                Ok(Key(Cow::Owned(value.to_owned())))
             }
             fn visit_string<E: de::Error>(self, value: String) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(value)))
+                Ok(Key(Cow::Owned(value)))
             }
         }
         deserializer.deserialize_str(KeyVisitor)
     }
 }
 
-/// Reads the remaining entries of a map into `object`.
-pub fn rest_into<'de, A: serde::de::MapAccess<'de>>(
-    map: &mut A,
-    object: &mut Map<String, Value>,
-) -> Result<(), A::Error> {
-    while let Some((key, value)) = map.next_entry::<String, Value>()? {
-        object.insert(key, value);
-    }
-    Ok(())
-}
-
 /// `tag()`, `Serialize` and `Deserialize` for a discriminated union:
 /// `(Type, "tag property", CatchAll, [Variant(StructType) = "tag value", ...])`.
 ///
-/// Decoding takes one pass when the tag comes first in the object (as this client, and
-/// servers that write the discriminator first, send it): the rest of the object goes straight
-/// into the variant's struct. Otherwise the object is read into a JSON map first, then
-/// dispatched. An unknown tag keeps the whole object, tag included, in the catch-all.
+/// Decoding reads the object up to its tag ([`Tagged`](crate::runtime::union::Tagged)), then
+/// the variant's struct reads the entries before the tag again and the rest straight from the
+/// input: one pass, whatever the tag's position. An unknown tag (or none) keeps the whole
+/// object, tag included and in order, in the catch-all.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __tagged_union {
@@ -143,27 +242,14 @@ macro_rules! __tagged_union {
                     fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                         f.write_str(concat!("a ", stringify!($name), " object"))
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$name, A::Error> {
-                        use $crate::runtime::union::{rest_into, variant, Key};
-                        let mut object = ::serde_json::Map::new();
-                        let Some(first) = map.next_key::<Key<'de>>()? else {
-                            return Ok($name::$unknown(object));
-                        };
-                        let first_value: ::serde_json::Value = map.next_value()?;
-                        if first.as_str() == $tag {
-                            match first_value.as_str() {
-                                $(Some($value) => {
-                                    let rest = ::serde::de::value::MapAccessDeserializer::new(map);
-                                    return <$ty as ::serde::Deserialize>::deserialize(rest).map($name::$variant);
-                                })*
-                                _ => {}
-                            }
-                        }
-                        object.insert(first.into_string(), first_value);
-                        rest_into(&mut map, &mut object)?;
-                        match object.get($tag).and_then(::serde_json::Value::as_str) {
-                            $(Some($value) => variant::<$ty, A::Error>(object, $tag).map($name::$variant),)*
-                            _ => Ok($name::$unknown(object)),
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::core::result::Result<$name, A::Error> {
+                        let object = $crate::runtime::union::Tagged::read(map, $tag)?;
+                        match object.tag() {
+                            $(Some($value) => {
+                                let rest = ::serde::de::value::MapAccessDeserializer::new(object);
+                                <$ty as ::serde::Deserialize>::deserialize(rest).map($name::$variant)
+                            })*
+                            _ => object.into_object().map($name::$unknown),
                         }
                     }
                 }
