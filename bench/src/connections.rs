@@ -34,15 +34,29 @@ pub fn page(count: usize) -> String {
 
 /// The same page with `type` moved to the front of every connection object.
 pub fn tag_first(page: &str) -> Result<String, serde_json::Error> {
+    move_tag(page, true)
+}
+
+/// The same page with `type` moved to the end of every connection object (the worst case for
+/// a union decoder: everything before the tag must be kept until the tag is read).
+pub fn tag_last(page: &str) -> Result<String, serde_json::Error> {
+    move_tag(page, false)
+}
+
+fn move_tag(page: &str, first: bool) -> Result<String, serde_json::Error> {
     let mut value: Value = serde_json::from_str(page)?;
     if let Some(results) = value.get_mut("results").and_then(Value::as_array_mut) {
         for connection in results.iter_mut() {
             if let Some(object) = connection.as_object_mut() {
                 if let Some(tag) = object.shift_remove("type") {
-                    let mut reordered = serde_json::Map::new();
-                    reordered.insert("type".to_owned(), tag);
-                    reordered.extend(std::mem::take(object));
-                    *object = reordered;
+                    if first {
+                        let mut reordered = serde_json::Map::new();
+                        reordered.insert("type".to_owned(), tag);
+                        reordered.extend(std::mem::take(object));
+                        *object = reordered;
+                    } else {
+                        object.insert("type".to_owned(), tag);
+                    }
                 }
             }
         }
@@ -152,6 +166,19 @@ mod tests {
         let unknown = results.iter().filter(|c| c["type"] == "Pipe").count();
         assert_eq!(unknown, unknown_count(500));
         assert_eq!(unknown, 10);
+    }
+
+    #[test]
+    fn the_tag_moves_first_or_last() {
+        let page = page(20);
+        for (moved, first) in [(tag_first(&page).unwrap(), true), (tag_last(&page).unwrap(), false)] {
+            let moved: Value = serde_json::from_str(&moved).unwrap();
+            for connection in moved["results"].as_array().unwrap() {
+                let mut keys = connection.as_object().unwrap().keys();
+                let tag = if first { keys.next() } else { keys.next_back() };
+                assert_eq!(tag.map(String::as_str), Some("type"));
+            }
+        }
     }
 
     #[test]
