@@ -141,7 +141,21 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Every property after inheritance, union tags included.
+    ///
+    /// Each pass asks for a struct's properties again (discovery, naming, conversion, union
+    /// checks), and collecting them walks the whole `allOf` chain with a pointer string per
+    /// property: on a big spec that was a third of lowering. The answer depends only on the
+    /// schema and the union index, both fixed before the first call, so it is kept.
     pub(super) fn all_props(&mut self, pointer: &str, schema: &'a Schema) -> Vec<Prop<'a>> {
+        if let Some(props) = self.props_cache.get(pointer) {
+            return props.clone();
+        }
+        let props = self.collect_all_props(pointer, schema);
+        self.props_cache.insert(pointer.to_owned(), props.clone());
+        props
+    }
+
+    fn collect_all_props(&mut self, pointer: &str, schema: &'a Schema) -> Vec<Prop<'a>> {
         let mut props: Vec<Prop<'a>> = Vec::new();
         let mut required = BTreeSet::new();
         let mut visited = HashSet::default();
@@ -438,7 +452,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn assign_names(&mut self) {
         let mut forms: Vec<FormKey> = self.forms.iter().cloned().collect();
         let is_component = |k: &FormKey| component_name(&k.pointer).is_some();
-        forms.sort_by_key(|k| (!is_component(k), self.is_derived(k), k.clone()));
+        forms.sort_by_cached_key(|k| (!is_component(k), self.is_derived(k), k.clone()));
         let titled = self.shared_enum_titles(&forms);
         let mut namer = Namer::default();
         // Types that several schemas share: (base name, what must be equal) -> the one name.

@@ -119,6 +119,8 @@ struct Lowerer<'a> {
     inline_in_progress: HashSet<String>,
     /// Pointers already reported, so one bad schema yields one diagnostic.
     reported: BTreeSet<String>,
+    /// The properties of each struct schema after inheritance, by pointer (see `all_props`).
+    props_cache: HashMap<String, Vec<discover::Prop<'a>>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -138,6 +140,7 @@ impl<'a> Lowerer<'a> {
             inline_visits: HashSet::default(),
             inline_in_progress: HashSet::default(),
             reported: BTreeSet::new(),
+            props_cache: HashMap::default(),
         };
         lowerer.index_unions();
         lowerer
