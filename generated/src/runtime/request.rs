@@ -259,7 +259,11 @@ pub type Prepared = Result<(super::client::Core, Request), Error>;
 
 /// Sends a prepared request and decodes its JSON success body.
 pub fn send_json<T: DeserializeOwned + Send + 'static>(prepared: Prepared) -> super::BoxFuture<T> {
-    Box::pin(async move { send_json_with_response(prepared).await.map(Response::into_value) })
+    // One boxed future per call, not one wrapping another.
+    Box::pin(async move {
+        let (core, request) = prepared?;
+        core.send(request).await?.json::<T>().map(Response::into_value)
+    })
 }
 
 /// Like [`send_json`], keeping the status and headers.
@@ -274,7 +278,10 @@ pub fn send_json_with_response<T: DeserializeOwned + Send + 'static>(
 
 /// Sends a prepared request whose success body carries nothing the caller needs.
 pub fn send_empty(prepared: Prepared) -> super::BoxFuture<()> {
-    Box::pin(async move { send_empty_with_response(prepared).await.map(Response::into_value) })
+    Box::pin(async move {
+        let (core, request) = prepared?;
+        core.send(request).await.map(drop)
+    })
 }
 
 /// Like [`send_empty`], keeping the status and headers.

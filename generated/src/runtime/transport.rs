@@ -3,7 +3,9 @@
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use tracing::Instrument;
 
-use super::client::Core;
+use bytes::Bytes;
+
+use super::client::{Core, MediaTypes};
 use super::download::Download;
 use super::error::{ApiError, Error};
 use super::request::{RawResponse, Request};
@@ -31,9 +33,9 @@ impl Core {
         let enveloped = request.enveloped();
         let span = tracing::info_span!("atlas_streams.request", operation = operation.name, method = ?operation.method);
         async move {
-            let response = self.send_with_retries(request).await?;
+            let mut response = self.send_with_retries(request).await?;
             let status = response.status().as_u16();
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = response
                 .bytes()
                 .await
@@ -65,24 +67,21 @@ impl Core {
         let operation = request.operation;
         // Everything that can be wrong with the arguments is found before the first byte is sent.
         let url = self.url(&request)?;
-        let target = match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        };
         let method = operation.method.to_http();
-        let version = request
-            .version
-            .as_deref()
+        let version = request.version.as_deref();
+        // Bodies are JSON; what is accepted back is the operation's own kind (`+gzip` for logs).
+        let media = match version {
+            // A per-call version: built for this call only.
+            Some(version) => MediaTypes::new(Some(version), operation.media_suffix),
+            None => self.inner.media_types.get(
+                self.inner.api_version.as_deref().or(operation.default_version),
+                operation.media_suffix,
+            ),
+        }
+        .map_err(|_| Error::invalid_argument(operation.name, "version", "cannot be sent in a header"))?;
+        let version = version
             .or(self.inner.api_version.as_deref())
             .or(operation.default_version);
-        // Bodies are JSON; what is accepted back is the operation's own kind (`+gzip` for logs).
-        let (content_type, accept) = match version {
-            Some(version) => (
-                format!("application/vnd.atlas.{version}+json"),
-                format!("application/vnd.atlas.{version}+{}", operation.media_suffix),
-            ),
-            None => ("application/json".to_owned(), "application/json".to_owned()),
-        };
         let mut extra_headers = http::HeaderMap::new();
         for (name, value) in &request.headers {
             let value = http::HeaderValue::from_str(value).map_err(|_| {
@@ -90,15 +89,12 @@ impl Core {
             })?;
             extra_headers.append(*name, value);
         }
+        // Shared, not copied, by every attempt.
+        let body = request.body.map(Bytes::from);
         let (mut attempt, mut auth_retries) = (0u32, 0u32);
         loop {
             attempt += 1;
-            let outcome = match self
-                .inner
-                .auth
-                .authorize(operation.name, method.as_str(), &target)
-                .await
-            {
+            let outcome = match self.inner.auth.authorize(operation.name, method.as_str(), &url).await {
                 // No request has reached the API yet: a token fetch that could not connect is
                 // as safe to repeat as a connection that could not be made.
                 Err(Error::Transport { operation, source }) => {
@@ -106,22 +102,30 @@ impl Core {
                 }
                 Err(error) => return Err(error),
                 Ok(sent) => {
-                    let mut builder = self
-                        .inner
-                        .http
-                        .request(method.clone(), url.clone())
-                        .header(http::header::ACCEPT, &accept)
-                        .headers(extra_headers.clone());
-                    if let Some(body) = &request.body {
-                        builder = builder
-                            .header(http::header::CONTENT_TYPE, &content_type)
-                            .body(body.clone());
+                    let mut http_request = reqwest::Request::new(method.clone(), url.clone());
+                    let headers = http_request.headers_mut();
+                    headers.insert(http::header::ACCEPT, media.accept.clone());
+                    // Header parameters replace what is already there, as `RequestBuilder::headers` does.
+                    let mut previous = None;
+                    for (name, value) in &extra_headers {
+                        if previous == Some(name) {
+                            headers.append(name, value.clone());
+                        } else {
+                            headers.insert(name, value.clone());
+                            previous = Some(name);
+                        }
+                    }
+                    if let Some(body) = &body {
+                        headers.append(http::header::CONTENT_TYPE, media.content_type.clone());
+                        *http_request.body_mut() = Some(reqwest::Body::from(body.clone()));
                     }
                     if let Some(header) = &sent.header {
-                        builder = builder.header(http::header::AUTHORIZATION, header.clone());
+                        http_request
+                            .headers_mut()
+                            .append(http::header::AUTHORIZATION, header.clone());
                     }
                     tracing::debug!(attempt, version, "sending");
-                    match builder.send().await {
+                    match self.inner.http.execute(http_request).await {
                         Ok(response) => Attempt::Response(response, sent),
                         Err(e) => {
                             let failure = if e.is_connect() {
@@ -135,7 +139,7 @@ impl Core {
                 }
             };
             let (error, failure) = match outcome {
-                Attempt::Response(response, sent) => {
+                Attempt::Response(mut response, sent) => {
                     let status = response.status().as_u16();
                     if status == 401
                         && auth_retries < AUTH_RETRIES
@@ -149,7 +153,7 @@ impl Core {
                     if (200..300).contains(&status) {
                         return Ok(response);
                     }
-                    let headers = response.headers().clone();
+                    let headers = std::mem::take(response.headers_mut());
                     let body = response
                         .bytes()
                         .await
@@ -212,8 +216,21 @@ impl Core {
             rest = &rest[(end + 1).min(rest.len())..];
         }
         path.push_str(rest);
-        let mut url = url::Url::parse(&format!("{}{path}", self.inner.base_url))
-            .map_err(|e| Error::invalid_argument(operation.name, "path", e))?;
+        let mut url = match &self.inner.base {
+            // The template's literal text is the spec's; anything a path cannot hold goes the
+            // way of a full parse.
+            Some(base) if !operation.path.contains(['?', '#']) => {
+                let mut url = base.url.clone();
+                if base.prefix.is_empty() {
+                    url.set_path(&path);
+                } else {
+                    url.set_path(&format!("{}{path}", base.prefix));
+                }
+                url
+            }
+            _ => url::Url::parse(&format!("{}{path}", self.inner.base_url))
+                .map_err(|e| Error::invalid_argument(operation.name, "path", e))?,
+        };
         if !request.query.is_empty() {
             let mut pairs = url.query_pairs_mut();
             for (name, value) in &request.query {
@@ -221,5 +238,64 @@ impl Core {
             }
         }
         Ok(url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::client::ClientBuilder;
+    use crate::runtime::request::Method;
+    use crate::runtime::Operation;
+
+    static OPERATION: Operation = Operation {
+        name: "getThing",
+        method: Method::Get,
+        path: "/api/atlas/v2/groups/{groupId}/things/{thingName}:start",
+        versions: &["2023-02-01"],
+        default_version: Some("2023-02-01"),
+        media_suffix: "json",
+        idempotent: true,
+    };
+
+    /// The URL made from the pre-parsed base is the one a full parse of base + path gives.
+    #[test]
+    fn urls_from_the_parsed_base_match_a_full_parse() {
+        let bases = [
+            "http://127.0.0.1:8080",
+            "https://cloud.mongodb.com/",
+            "https://user:pw@example.com:8443/prefix/",
+            "https://example.com/a%20b/c",
+            "https://EXAMPLE.com/./x/../y",
+        ];
+        let values = [
+            "plain",
+            "with space",
+            "ünïcödé",
+            "a/b?c#d",
+            "%2e%2e",
+            "...",
+            "x\\y",
+            "tab\there",
+        ];
+        for base in bases {
+            let core: Core = ClientBuilder::new().base_url(base).build().unwrap();
+            assert!(core.inner.base.is_some(), "{base}");
+            for value in values {
+                let mut request = Request::new(&OPERATION, None).unwrap();
+                request.path_param("groupId", "32b6e34b3d91647abb20e7b8");
+                request.path_param("thingName", value);
+                request.query("pretty", &true);
+                let fast = core.url(&request).unwrap();
+                let mut full = url::Url::parse(&format!(
+                    "{}/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/things/{}:start",
+                    base.trim_end_matches('/'),
+                    utf8_percent_encode(value, SEGMENT)
+                ))
+                .unwrap();
+                full.query_pairs_mut().append_pair("pretty", "true");
+                assert_eq!(fast.as_str(), full.as_str(), "{base} + {value}");
+            }
+        }
     }
 }

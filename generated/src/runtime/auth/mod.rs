@@ -8,6 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use http::HeaderValue;
+use zeroize::Zeroize;
 
 pub use digest::DigestAuth;
 pub use oauth::ServiceAccount;
@@ -20,8 +21,9 @@ use super::secret::Secret;
 pub(crate) enum Auth {
     /// No `Authorization` header.
     None,
-    /// A caller-supplied bearer token.
-    Bearer(Secret),
+    /// A caller-supplied bearer token, as the `Authorization` header it makes (built once and
+    /// marked sensitive; `None` when the token cannot be sent in a header).
+    Bearer(Option<HeaderValue>),
     /// A service account: tokens fetched and cached.
     ServiceAccount(Arc<ServiceAccount>),
     /// An API key pair answered by Digest.
@@ -48,32 +50,59 @@ pub(crate) struct Sent {
     token_generation: Option<u64>,
 }
 
+/// `Bearer <token>` as a header value marked sensitive (so it is never logged), or `None` if the
+/// token holds characters a header cannot carry. The intermediate string is wiped.
+fn bearer_header(token: &Secret) -> Option<HeaderValue> {
+    let mut value = format!("Bearer {}", token.expose());
+    let header = HeaderValue::from_str(&value).ok().map(|mut header| {
+        header.set_sensitive(true);
+        header
+    });
+    value.zeroize();
+    header
+}
+
+fn unsendable(operation: &'static str) -> Error {
+    Error::Auth {
+        operation,
+        status: None,
+        message: "the credentials contain characters that cannot be sent in a header".to_owned(),
+    }
+}
+
 impl Auth {
-    /// The `Authorization` header for one attempt.
-    pub(crate) async fn authorize(&self, operation: &'static str, method: &str, uri: &str) -> Result<Sent, Error> {
-        let (value, token_generation) = match self {
+    /// Bearer-token credentials; the header is built here once rather than for every request.
+    pub(crate) fn bearer(token: Secret) -> Self {
+        Auth::Bearer(bearer_header(&token))
+    }
+
+    /// The `Authorization` header for one attempt of a request to `url`.
+    pub(crate) async fn authorize(&self, operation: &'static str, method: &str, url: &url::Url) -> Result<Sent, Error> {
+        let (header, token_generation) = match self {
             Auth::None => return Ok(Sent::default()),
-            Auth::Bearer(token) => (Some(format!("Bearer {}", token.expose())), None),
+            Auth::Bearer(header) => (header.clone().ok_or_else(|| unsendable(operation))?, None),
             Auth::ServiceAccount(account) => {
-                let (token, generation) = account.token(operation).await?;
-                (Some(format!("Bearer {}", token.expose())), Some(generation))
+                let (header, generation) = account.authorization(operation).await?;
+                (header.ok_or_else(|| unsendable(operation))?, Some(generation))
             }
-            Auth::Digest(digest) => (digest.authorize(method, uri), None),
-        };
-        let header = match value {
-            Some(value) => {
-                let mut header = HeaderValue::from_str(&value).map_err(|_| Error::Auth {
-                    operation,
-                    status: None,
-                    message: "the credentials contain characters that cannot be sent in a header".to_owned(),
-                })?;
-                header.set_sensitive(true);
-                Some(header)
+            Auth::Digest(digest) => {
+                // The request-target of the digest: path and query, as sent.
+                let uri = match url.query() {
+                    Some(query) => format!("{}?{query}", url.path()),
+                    None => url.path().to_owned(),
+                };
+                match digest.authorize(method, &uri) {
+                    Some(value) => {
+                        let mut header = HeaderValue::from_str(&value).map_err(|_| unsendable(operation))?;
+                        header.set_sensitive(true);
+                        (header, None)
+                    }
+                    None => return Ok(Sent::default()),
+                }
             }
-            None => None,
         };
         Ok(Sent {
-            header,
+            header: Some(header),
             token_generation,
         })
     }
@@ -97,5 +126,29 @@ impl Auth {
                 digest.on_unauthorized(challenges, sent.header.is_some())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_bearer_header_is_built_once_sensitive_and_never_printed() {
+        let url = url::Url::parse("https://example.com/api?x=1").unwrap();
+        let auth = Auth::bearer(Secret::new("t0ken"));
+        assert_eq!(format!("{auth:?}"), "Bearer(***)");
+        let sent = auth.authorize("op", "GET", &url).await.unwrap();
+        let header = sent.header.unwrap();
+        assert!(header.is_sensitive());
+        assert_eq!(header.to_str().unwrap(), "Bearer t0ken");
+        assert!(!format!("{header:?}").contains("t0ken"));
+
+        let error = Auth::bearer(Secret::new("bad\ntoken"))
+            .authorize("op", "GET", &url)
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Auth { status: None, .. }), "{error:?}");
+        assert!(!error.to_string().contains("token\n") && !format!("{error:?}").contains("bad"));
     }
 }

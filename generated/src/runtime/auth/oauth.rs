@@ -8,14 +8,16 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use http::HeaderValue;
 use serde::Deserialize;
 
 use crate::runtime::error::Error;
 use crate::runtime::secret::Secret;
 
-/// A cached access token.
+/// A cached access token, as the `Authorization` header it makes (`None` when the token
+/// cannot be sent in a header).
 struct Cached {
-    token: Secret,
+    header: Option<HeaderValue>,
     refresh_at: Instant,
     generation: u64,
 }
@@ -68,24 +70,26 @@ impl ServiceAccount {
         }
     }
 
-    /// A valid token and its generation (to invalidate exactly this token after a 401).
-    pub async fn token(&self, operation: &'static str) -> Result<(Secret, u64), Error> {
+    /// The `Authorization` header of a valid token (built once per token, not per request) and
+    /// the token's generation (to invalidate exactly this token after a 401).
+    pub async fn authorization(&self, operation: &'static str) -> Result<(Option<HeaderValue>, u64), Error> {
         let mut cache = self.cache.lock().await;
         if let Some(cached) = cache.as_ref().filter(|c| Instant::now() < c.refresh_at) {
-            return Ok((cached.token.clone(), cached.generation));
+            return Ok((cached.header.clone(), cached.generation));
         }
         let (token, lifetime) = self.fetch(operation).await?;
+        let header = super::bearer_header(&token);
         let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
         // Refresh a little early so a token never expires in flight: a tenth of its lifetime,
         // at most a minute.
         let margin = (lifetime / 10).min(Duration::from_secs(60));
         *cache = Some(Cached {
-            token: token.clone(),
+            header: header.clone(),
             refresh_at: Instant::now() + lifetime - margin,
             generation,
         });
         tracing::debug!(generation, lifetime_s = lifetime.as_secs(), "fetched an access token");
-        Ok((token, generation))
+        Ok((header, generation))
     }
 
     /// Drops the cached token if it is still the one of `generation` (the API refused it).
