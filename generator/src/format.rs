@@ -13,6 +13,64 @@ pub struct Item {
     pub tokens: TokenStream,
 }
 
+/// An item whose doc comments were rendered as markers (see `emit::rust::collect_docs`), and
+/// their texts in marker order.
+///
+/// Doc comments are most of the text of the generated code, and a doc attribute is the
+/// costliest token to carry through: `quote` escapes the text into a string literal, `syn`
+/// unescapes it once to check the literal and `prettyplease` again to print it. A marker
+/// attribute goes through all three in a few bytes, and the formatted marker line
+/// (`///` + marker, at the item's indentation) is replaced by the lines `prettyplease` would
+/// have printed: `///`, a space and the line, trailing spaces trimmed. A run on the official
+/// Streams spec costs about a tenth less.
+pub struct Rendered {
+    /// The item, with markers in place of doc comments.
+    pub item: Item,
+    /// The doc texts, in marker order.
+    pub docs: Vec<String>,
+}
+
+/// The start of a doc marker. Every doc line the emitters write starts with a space, so no
+/// real doc line prints as `///` directly followed by this control character.
+const DOC_MARKER_PREFIX: &str = "\u{1}doc";
+
+/// The string of doc marker `index`.
+pub fn doc_marker(index: usize) -> String {
+    format!("{DOC_MARKER_PREFIX}{index}")
+}
+
+/// Formats an item and puts its doc comments in place of their markers.
+pub fn format_rendered(rendered: Rendered) -> Result<String, GenerateError> {
+    let formatted = format_item(rendered.item)?;
+    if rendered.docs.is_empty() {
+        return Ok(formatted);
+    }
+    let mut out = String::with_capacity(formatted.len() + rendered.docs.iter().map(|d| d.len() + 8).sum::<usize>());
+    for line in formatted.split_inclusive('\n') {
+        let content = line.trim_start_matches(' ');
+        let indent = &line[..line.len() - content.len()];
+        let marker = content
+            .strip_prefix("///")
+            .and_then(|rest| rest.trim_end().strip_prefix(DOC_MARKER_PREFIX))
+            .and_then(|index| index.parse::<usize>().ok());
+        let Some(text) = marker.and_then(|index| rendered.docs.get(index)) else {
+            out.push_str(line);
+            continue;
+        };
+        for doc_line in text.lines() {
+            let doc_line = doc_line.trim_end_matches(' ');
+            out.push_str(indent);
+            out.push_str("///");
+            if !doc_line.is_empty() {
+                out.push(' ');
+                out.push_str(doc_line);
+            }
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
 /// Parses one item (a `syn` error names it: it is a generator bug) and prints it. Each Rust
 /// item inside is printed on its own, separated by a blank line as a person would write them;
 /// consecutive `use` items stay together.
@@ -50,7 +108,7 @@ pub fn assemble(header: &str, formatted: &[String]) -> String {
 }
 
 /// Formats every item in order and assembles the file.
-pub fn format_file(header: &str, items: Vec<Item>) -> Result<String, GenerateError> {
-    let formatted = items.into_iter().map(format_item).collect::<Result<Vec<_>, _>>()?;
+pub fn format_file(header: &str, items: Vec<Rendered>) -> Result<String, GenerateError> {
+    let formatted = items.into_iter().map(format_rendered).collect::<Result<Vec<_>, _>>()?;
     Ok(assemble(header, &formatted))
 }

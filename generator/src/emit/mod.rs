@@ -10,7 +10,7 @@ mod rust;
 
 use std::path::PathBuf;
 
-use crate::format::{assemble, format_item, Item};
+use crate::format::{assemble, format_rendered, Item, Rendered};
 use crate::ir::Api;
 use crate::surface::Surface;
 use crate::{GenerateError, GeneratedFile};
@@ -25,19 +25,19 @@ pub struct RustFile {
     /// The `@generated` header comment.
     pub header: String,
     /// The file's items.
-    pub items: Vec<Item>,
+    pub items: Vec<Rendered>,
 }
 
 /// The emit stage proper: the Rust files as tokens, and the API surface as text.
 pub fn render(api: &Api, source_name: &str) -> (Vec<RustFile>, GeneratedFile) {
     let (rust, surface) = render_headers(api, source_name);
-    let mut items = [models::items(api), operations::items(api)].into_iter();
     let files = rust
         .into_iter()
-        .map(|(path, header)| RustFile {
+        .zip(FILE_KINDS)
+        .map(|((path, header), (count, item))| RustFile {
             path,
             header,
-            items: items.next().unwrap_or_default(),
+            items: (0..count(api)).map(|i| render_item(api, item, i)).collect(),
         })
         .collect();
     (files, surface)
@@ -69,6 +69,15 @@ fn render_headers(api: &Api, source_name: &str) -> (Vec<(PathBuf, String)>, Gene
 /// How to list the items of one generated file: their count, and item `i`.
 type FileKind = (fn(&Api) -> usize, fn(&Api, usize) -> Item);
 
+/// The item lists of `src/models.rs` and `src/operations.rs`, in that order.
+const FILE_KINDS: [FileKind; 2] = [(models::count, models::item), (operations::count, operations::item)];
+
+/// Renders item `index` with its doc comments set aside for the formatter.
+fn render_item(api: &Api, item: fn(&Api, usize) -> Item, index: usize) -> Rendered {
+    let (item, docs) = rust::collect_docs(|| item(api, index));
+    Rendered { item, docs }
+}
+
 /// Renders and formats the generated files of the client crate.
 ///
 /// Formatting (`syn` parsing and `prettyplease` printing) is most of the generator's work, and
@@ -79,15 +88,14 @@ type FileKind = (fn(&Api) -> usize, fn(&Api, usize) -> Item);
 /// item order, so the output does not depend on scheduling.
 pub fn emit(api: &Api, source_name: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
     let (rust, surface) = render_headers(api, source_name);
-    let kinds: [FileKind; 2] = [(models::count, models::item), (operations::count, operations::item)];
     // (file, item) pairs, in the order the workers take them.
     let jobs: Vec<(usize, usize)> = [1, 0]
         .into_iter()
-        .flat_map(|file| (0..kinds[file].0(api)).map(move |item| (file, item)))
+        .flat_map(|file| (0..FILE_KINDS[file].0(api)).map(move |item| (file, item)))
         .collect();
     let formatted = format_in_parallel(jobs.len(), |job| {
         let (file, item) = jobs[job];
-        format_item(kinds[file].1(api, item))
+        format_rendered(render_item(api, FILE_KINDS[file].1, item))
     })?;
     let mut per_file: [Vec<String>; 2] = Default::default();
     for (&(file, _), text) in jobs.iter().zip(formatted) {

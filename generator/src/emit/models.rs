@@ -7,11 +7,6 @@ use super::rust::{doc, ident, type_tokens};
 use crate::format::Item;
 use crate::ir::{Api, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind};
 
-/// Every item of `models.rs`.
-pub fn items(api: &Api) -> Vec<Item> {
-    (0..count(api)).map(|i| item(api, i)).collect()
-}
-
 /// How many items `models.rs` has.
 pub fn count(api: &Api) -> usize {
     api.types.len() + 1

@@ -11,11 +11,6 @@ use super::rust::{doc, ident, qualified_type_tokens};
 use crate::format::Item;
 use crate::ir::{Api, Operation, Param, ParamLocation, ResponseKind, TypeRef};
 
-/// Every item of `operations.rs`.
-pub fn items(api: &Api) -> Vec<Item> {
-    (0..count(api)).map(|i| item(api, i)).collect()
-}
-
 /// How many items `operations.rs` has.
 pub fn count(api: &Api) -> usize {
     api.operations.len() + 2

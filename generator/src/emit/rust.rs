@@ -1,9 +1,27 @@
 //! Small rendering helpers shared by the emitters.
 
+use std::cell::RefCell;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use crate::format::doc_marker;
 use crate::ir::TypeRef;
+
+thread_local! {
+    /// The doc comments of the item being rendered on this thread, while [`collect_docs`] runs.
+    static DOCS: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Renders one item with its doc comments set aside: inside `render`, [`doc`] emits a short
+/// marker instead of the text, and the texts come back in marker order for the formatter to
+/// splice in (see [`crate::format::Rendered`]).
+pub fn collect_docs<T>(render: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let outer = DOCS.with(|docs| docs.borrow_mut().replace(Vec::new()));
+    let rendered = render();
+    let docs = DOCS.with(|docs| std::mem::replace(&mut *docs.borrow_mut(), outer));
+    (rendered, docs.unwrap_or_default())
+}
 
 /// An identifier; `r#name` becomes a raw identifier.
 pub fn ident(name: &str) -> Ident {
@@ -13,11 +31,21 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// `#[doc = "..."]` lines for a doc comment (nothing for `None`).
+/// `#[doc = "..."]` lines for a doc comment (nothing for `None`); inside [`collect_docs`], one
+/// marker attribute that the formatter replaces with those lines.
 pub fn doc(text: Option<&str>) -> TokenStream {
     let Some(text) = text else {
         return TokenStream::new();
     };
+    let marker = DOCS.with(|docs| {
+        docs.borrow_mut().as_mut().map(|docs| {
+            docs.push(text.to_owned());
+            doc_marker(docs.len() - 1)
+        })
+    });
+    if let Some(marker) = marker {
+        return quote! { #[doc = #marker] };
+    }
     let lines = text.lines().map(|line| {
         if line.is_empty() {
             String::new()
