@@ -616,27 +616,9 @@ rt::string_enum!(
 );
 
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamWorkspaceTier {
-    /// `SP50`
-    Sp50,
-    /// `SP30`
-    Sp30,
-    /// `SP10`
-    Sp10,
-    /// `SP5`
-    Sp5,
-    /// `SP2`
-    Sp2,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
-}
-
-rt::string_enum!(
-    StreamWorkspaceTier, Unknown, [Sp50 => "SP50", Sp30 => "SP30", Sp10 => "SP10", Sp5 =>
-    "SP5", Sp2 => "SP2"]
-);
+///
+/// The same enum as [`StreamWorkspaceMaxTierSize`]: the spec gives both the same values.
+pub type StreamWorkspaceTier = StreamWorkspaceMaxTierSize;
 
 /// AWS configurations for AWS-based connection types.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1185,25 +1167,9 @@ rt::tagged_union!(
 );
 
 /// The connection state.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamsFailoverConnectionState {
-    /// `PENDING`
-    Pending,
-    /// `READY`
-    Ready,
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
-}
-
-rt::string_enum!(
-    StreamsFailoverConnectionState, Unknown, [Pending => "PENDING", Ready => "READY",
-    Deleting => "DELETING", Failed => "FAILED"]
-);
+///
+/// The same enum as [`StreamsConnectionState`]: the spec gives both the same values.
+pub type StreamsFailoverConnectionState = StreamsConnectionState;
 
 /// The `StreamsFailoverKafkaConnection` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2487,21 +2453,9 @@ impl StreamsStartProcessorFailover {
 }
 
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamsStartProcessorFailoverMode {
-    /// `GRACEFUL`
-    Graceful,
-    /// `FORCED`
-    Forced,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
-}
-
-rt::string_enum!(
-    StreamsStartProcessorFailoverMode, Unknown, [Graceful => "GRACEFUL", Forced =>
-    "FORCED"]
-);
+///
+/// The same enum as [`StreamsProcessorStatusMode`]: the spec gives both the same values.
+pub type StreamsStartProcessorFailoverMode = StreamsProcessorStatusMode;
 
 /// A request to start a stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2621,27 +2575,9 @@ rt::object!(
 );
 
 /// Human-readable label that identifies the cloud provider.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamsTenantUpdateRequestCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `GCP`
-    Gcp,
-    /// `AZURE`
-    Azure,
-    /// `TENANT`
-    Tenant,
-    /// `SERVERLESS`
-    Serverless,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
-}
-
-rt::string_enum!(
-    StreamsTenantUpdateRequestCloudProvider, Unknown, [Aws => "AWS", Gcp => "GCP", Azure
-    => "AZURE", Tenant => "TENANT", Serverless => "SERVERLESS"]
-);
+///
+/// The same enum as [`StreamsDataProcessRegionCloudProvider`]: the spec gives both the same values.
+pub type StreamsTenantUpdateRequestCloudProvider = StreamsDataProcessRegionCloudProvider;
 
 /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

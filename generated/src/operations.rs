@@ -2645,17 +2645,7 @@ impl GetStreamProcessors {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsProcessorWithStats> {
         let first = self.page_num.unwrap_or(1);
-        rt::paginate(
-            self,
-            first,
-            |builder: Self, page_number| async move {
-                let page = builder.page_num(page_number).send().await?;
-                Ok(rt::Page {
-                    items: page.results,
-                    total: page.total_count.map(i64::from),
-                })
-            },
-        )
+        rt::objects::items(self, first)
     }
 }
 
@@ -2669,6 +2659,23 @@ impl std::future::IntoFuture for GetStreamProcessors {
     >;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl rt::objects::Paged for GetStreamProcessors {
+    type Page = models::PaginatedApiStreamsStreamProcessorWithStatsView;
+    type Item = models::StreamsProcessorWithStats;
+    fn page(self, page: i64) -> Self {
+        self.page_num(page)
+    }
+    fn send_page(self) -> rt::BoxFuture<Self::Page> {
+        self.send()
+    }
+    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
+        rt::Page {
+            items: page.results,
+            total: page.total_count.map(i64::from),
+        }
     }
 }
 
@@ -2839,17 +2846,7 @@ impl ListActivePeeringConnections {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::VpcPeeringConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::paginate(
-            self,
-            first,
-            |builder: Self, page_number| async move {
-                let page = builder.page_num(page_number).send().await?;
-                Ok(rt::Page {
-                    items: page.results,
-                    total: page.total_count.map(i64::from),
-                })
-            },
-        )
+        rt::objects::items(self, first)
     }
 }
 
@@ -2858,6 +2855,23 @@ impl std::future::IntoFuture for ListActivePeeringConnections {
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsVpcPeeringConnectionView>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl rt::objects::Paged for ListActivePeeringConnections {
+    type Page = models::PaginatedApiStreamsVpcPeeringConnectionView;
+    type Item = models::VpcPeeringConnection;
+    fn page(self, page: i64) -> Self {
+        self.page_num(page)
+    }
+    fn send_page(self) -> rt::BoxFuture<Self::Page> {
+        self.send()
+    }
+    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
+        rt::Page {
+            items: page.results,
+            total: page.total_count.map(i64::from),
+        }
     }
 }
 
@@ -2952,17 +2966,7 @@ impl ListFailoverConnections {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsFailoverConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::paginate(
-            self,
-            first,
-            |builder: Self, page_number| async move {
-                let page = builder.page_num(page_number).send().await?;
-                Ok(rt::Page {
-                    items: page.results,
-                    total: page.total_count.map(i64::from),
-                })
-            },
-        )
+        rt::objects::items(self, first)
     }
 }
 
@@ -2971,6 +2975,23 @@ impl std::future::IntoFuture for ListFailoverConnections {
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsFailoverConnection>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl rt::objects::Paged for ListFailoverConnections {
+    type Page = models::PaginatedApiStreamsFailoverConnection;
+    type Item = models::StreamsFailoverConnection;
+    fn page(self, page: i64) -> Self {
+        self.page_num(page)
+    }
+    fn send_page(self) -> rt::BoxFuture<Self::Page> {
+        self.send()
+    }
+    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
+        rt::Page {
+            items: page.results,
+            total: page.total_count.map(i64::from),
+        }
     }
 }
 
@@ -3061,17 +3082,7 @@ impl ListPrivateLinkConnections {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsPrivateLinkConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::paginate(
-            self,
-            first,
-            |builder: Self, page_number| async move {
-                let page = builder.page_num(page_number).send().await?;
-                Ok(rt::Page {
-                    items: page.results,
-                    total: page.total_count.map(i64::from),
-                })
-            },
-        )
+        rt::objects::items(self, first)
     }
 }
 
@@ -3080,6 +3091,23 @@ impl std::future::IntoFuture for ListPrivateLinkConnections {
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsPrivateLinkView>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl rt::objects::Paged for ListPrivateLinkConnections {
+    type Page = models::PaginatedApiStreamsPrivateLinkView;
+    type Item = models::StreamsPrivateLinkConnection;
+    fn page(self, page: i64) -> Self {
+        self.page_num(page)
+    }
+    fn send_page(self) -> rt::BoxFuture<Self::Page> {
+        self.send()
+    }
+    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
+        rt::Page {
+            items: page.results,
+            total: page.total_count.map(i64::from),
+        }
     }
 }
 
@@ -3172,17 +3200,7 @@ impl ListStreamConnections {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::paginate(
-            self,
-            first,
-            |builder: Self, page_number| async move {
-                let page = builder.page_num(page_number).send().await?;
-                Ok(rt::Page {
-                    items: page.results,
-                    total: page.total_count.map(i64::from),
-                })
-            },
-        )
+        rt::objects::items(self, first)
     }
 }
 
@@ -3191,6 +3209,23 @@ impl std::future::IntoFuture for ListStreamConnections {
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsConnectionView>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl rt::objects::Paged for ListStreamConnections {
+    type Page = models::PaginatedApiStreamsConnectionView;
+    type Item = models::StreamsConnection;
+    fn page(self, page: i64) -> Self {
+        self.page_num(page)
+    }
+    fn send_page(self) -> rt::BoxFuture<Self::Page> {
+        self.send()
+    }
+    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
+        rt::Page {
+            items: page.results,
+            total: page.total_count.map(i64::from),
+        }
     }
 }
 
@@ -3281,17 +3316,7 @@ impl ListStreamWorkspaces {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsTenant> {
         let first = self.page_num.unwrap_or(1);
-        rt::paginate(
-            self,
-            first,
-            |builder: Self, page_number| async move {
-                let page = builder.page_num(page_number).send().await?;
-                Ok(rt::Page {
-                    items: page.results,
-                    total: page.total_count.map(i64::from),
-                })
-            },
-        )
+        rt::objects::items(self, first)
     }
 }
 
@@ -3300,6 +3325,23 @@ impl std::future::IntoFuture for ListStreamWorkspaces {
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsTenantView>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl rt::objects::Paged for ListStreamWorkspaces {
+    type Page = models::PaginatedApiStreamsTenantView;
+    type Item = models::StreamsTenant;
+    fn page(self, page: i64) -> Self {
+        self.page_num(page)
+    }
+    fn send_page(self) -> rt::BoxFuture<Self::Page> {
+        self.send()
+    }
+    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
+        rt::Page {
+            items: page.results,
+            total: page.total_count.map(i64::from),
+        }
     }
 }
 
@@ -3396,17 +3438,7 @@ impl ListVpcPeeringConnections {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::VpcPeeringConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::paginate(
-            self,
-            first,
-            |builder: Self, page_number| async move {
-                let page = builder.page_num(page_number).send().await?;
-                Ok(rt::Page {
-                    items: page.results,
-                    total: page.total_count.map(i64::from),
-                })
-            },
-        )
+        rt::objects::items(self, first)
     }
 }
 
@@ -3415,6 +3447,23 @@ impl std::future::IntoFuture for ListVpcPeeringConnections {
     type IntoFuture = rt::BoxFuture<models::PaginatedApiStreamsVpcPeeringConnectionView>;
     fn into_future(self) -> Self::IntoFuture {
         self.send()
+    }
+}
+
+impl rt::objects::Paged for ListVpcPeeringConnections {
+    type Page = models::PaginatedApiStreamsVpcPeeringConnectionView;
+    type Item = models::VpcPeeringConnection;
+    fn page(self, page: i64) -> Self {
+        self.page_num(page)
+    }
+    fn send_page(self) -> rt::BoxFuture<Self::Page> {
+        self.send()
+    }
+    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
+        rt::Page {
+            items: page.results,
+            total: page.total_count.map(i64::from),
+        }
     }
 }
 

@@ -116,10 +116,13 @@ pub struct StringEnum {
     pub values: Vec<EnumValue>,
     /// Name of the catch-all variant holding an unknown value.
     pub unknown_variant: String,
+    /// Another enum with exactly these values (and catch-all), when this one is rendered as an
+    /// alias of it rather than as a type of its own (see `lower::share`).
+    pub same_as: Option<String>,
 }
 
 /// One known enum value.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EnumValue {
     /// Rust variant name.
     pub name: String,

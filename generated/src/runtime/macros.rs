@@ -46,7 +46,7 @@ macro_rules! __string_enum {
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::runtime::union::visit_str(deserializer, |value: &str| Self::from(value))
+                $crate::runtime::objects::deserialize_enum(deserializer)
             }
         }
     };
@@ -124,6 +124,11 @@ macro_rules! __pattern_newtype {
 /// `null`) or `nullable` (the three-state `Nullable`). Written out rather than derived: serde's
 /// derive with a `flatten` catch-all buffers every object before decoding it, which is slower
 /// and makes the compiler do several times the work per struct.
+///
+/// What is expanded per struct is kept to one call per property: the visitor, the reads and the
+/// error handling are generic functions in `runtime::objects`, checked once for all structs.
+/// (Checking these impls was most of the cost of checking the crate of a large spec: every
+/// `?` and `match` spelled out here is repeated for each of a thousand structs.)
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object {
@@ -131,40 +136,33 @@ macro_rules! __object {
         #[allow(deprecated)]
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeMap as _;
-                let mut map = serializer.serialize_map(None)?;
+                #[allow(unused_mut)] // a struct with only extras
+                let mut map = $crate::runtime::objects::write_map(serializer)?;
                 $( $crate::__object_put!($presence, map, self.$field, $wire); )*
-                for (key, value) in &self.$extra {
-                    map.serialize_entry(key, value)?;
-                }
-                map.end()
+                map.end(&self.$extra)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::runtime::objects::deserialize(deserializer)
             }
         }
         #[allow(deprecated)]
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                struct Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for Visitor {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " object"))
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::core::result::Result<$name, A::Error> {
-                        $( let mut $field = $crate::__object_slot!($presence); )*
-                        let mut $extra = ::serde_json::Map::new();
-                        while let Some(key) = map.next_key::<$crate::runtime::union::Key<'de>>()? {
-                            match key.as_str() {
-                                $( $wire => $field = $crate::__object_take!($presence, map), )*
-                                _ => {
-                                    let value: ::serde_json::Value = map.next_value()?;
-                                    $extra.insert(key.into_string(), value);
-                                }
-                            }
-                        }
-                        Ok($name { $( $field: $crate::__object_done!($presence, $field, $wire), )* $extra })
-                    }
+        impl $crate::runtime::objects::Object for $name {
+            const NAME: &'static str = stringify!($name);
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<Self, A::Error> {
+                $( let mut $field = $crate::__object_slot!($presence); )*
+                let mut $extra = ::serde_json::Map::new();
+                // One exit for errors (`step`) rather than a `?` per property.
+                while let Some(key) = $crate::runtime::objects::next_key(&mut map)? {
+                    let step = match key.as_str() {
+                        $( $wire => $crate::__object_read!($presence, map, $field), )*
+                        _ => $crate::runtime::objects::read_extra(&mut map, key, &mut $extra),
+                    };
+                    step?;
                 }
-                deserializer.deserialize_map(Visitor)
+                $( $crate::__object_check!($presence, $field, $wire); )*
+                Ok($name { $( $field: $crate::__object_done!($presence, $field), )* $extra })
             }
         }
     };
@@ -175,20 +173,16 @@ macro_rules! __object {
 #[macro_export]
 macro_rules! __object_put {
     (required, $map:ident, $value:expr, $wire:literal) => {
-        $map.serialize_entry($wire, &$value)?
+        $map.required($wire, &$value)
     };
     (required_nullable, $map:ident, $value:expr, $wire:literal) => {
-        $map.serialize_entry($wire, &$value)?
+        $map.required($wire, &$value)
     };
     (optional, $map:ident, $value:expr, $wire:literal) => {
-        if let Some(value) = &$value {
-            $map.serialize_entry($wire, value)?
-        }
+        $map.optional($wire, &$value)
     };
     (nullable, $map:ident, $value:expr, $wire:literal) => {
-        if !$value.is_absent() {
-            $map.serialize_entry($wire, &$value)?
-        }
+        $map.nullable($wire, &$value)
     };
 }
 
@@ -196,52 +190,49 @@ macro_rules! __object_put {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object_slot {
-    (required) => {
-        None
-    };
-    (required_nullable) => {
-        None
-    };
-    (optional) => {
-        None
-    };
     (nullable) => {
         $crate::runtime::Nullable::Absent
     };
+    ($presence:ident) => {
+        None
+    };
 }
 
-/// Reads one known property's value (see `__object`).
+/// Reads one known property's value into its slot (see `__object`).
 #[doc(hidden)]
 #[macro_export]
-macro_rules! __object_take {
-    (required, $map:ident) => {
-        Some($map.next_value()?)
+macro_rules! __object_read {
+    (required, $map:ident, $slot:ident) => {
+        $crate::runtime::objects::read_required(&mut $map, &mut $slot)
     };
-    (required_nullable, $map:ident) => {
-        $map.next_value()?
-    };
-    (optional, $map:ident) => {
-        $map.next_value()?
-    };
-    (nullable, $map:ident) => {
-        $map.next_value()?
+    ($presence:ident, $map:ident, $slot:ident) => {
+        $crate::runtime::objects::read(&mut $map, &mut $slot)
     };
 }
 
-/// The field's final value, or the error for a missing required property (see `__object`).
+/// Fails when a required property was not in the object (see `__object`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __object_check {
+    (required, $slot:ident, $wire:literal) => {
+        if $slot.is_none() {
+            return Err($crate::runtime::objects::missing($wire));
+        }
+    };
+    ($presence:ident, $slot:ident, $wire:literal) => {};
+}
+
+/// The field's final value (see `__object`; a required one is known to be there).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object_done {
-    (required, $slot:ident, $wire:literal) => {
-        $slot.ok_or_else(|| <A::Error as ::serde::de::Error>::missing_field($wire))?
+    (required, $slot:ident) => {
+        match $slot {
+            Some(value) => value,
+            None => unreachable!("checked by __object_check"),
+        }
     };
-    (required_nullable, $slot:ident, $wire:literal) => {
-        $slot
-    };
-    (optional, $slot:ident, $wire:literal) => {
-        $slot
-    };
-    (nullable, $slot:ident, $wire:literal) => {
+    ($presence:ident, $slot:ident) => {
         $slot
     };
 }

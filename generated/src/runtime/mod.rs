@@ -7,6 +7,8 @@ mod download;
 mod error;
 mod macros;
 mod nullable;
+#[doc(hidden)]
+pub mod objects;
 mod paginate;
 mod pattern;
 mod request;

@@ -29,9 +29,15 @@ pub fn item(api: &Api, index: usize) -> Item {
 }
 
 fn type_def(def: &TypeDef) -> TokenStream {
-    let docs = doc(def.doc.as_deref());
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let name = ident(&def.name);
+    if let TypeKind::StringEnum(StringEnum {
+        same_as: Some(shared), ..
+    }) = &def.kind
+    {
+        return shared_enum(def, &name, shared, deprecated);
+    }
+    let docs = doc(def.doc.as_deref());
     let body = match &def.kind {
         TypeKind::Struct(s) => struct_def(&name, s),
         TypeKind::TaggedUnion(u) => union_def(&name, u),
@@ -189,6 +195,23 @@ fn enum_def(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
             #unknown(String),
         }
         rt::string_enum!(#name, #unknown, [#(#pairs),*]);
+    }
+}
+
+/// A string enum identical to another one (see `lower::share`): an alias, so the compiler
+/// sees one type and one set of impls instead of one per copy.
+fn shared_enum(def: &TypeDef, name: &proc_macro2::Ident, shared: &str, deprecated: Option<TokenStream>) -> TokenStream {
+    let note = format!("The same enum as [`{shared}`]: the spec gives both the same values.");
+    let text = match &def.doc {
+        Some(text) => format!("{text}\n\n{note}"),
+        None => note,
+    };
+    let docs = doc(Some(&text));
+    let shared = ident(shared);
+    quote! {
+        #docs
+        #deprecated
+        pub type #name = #shared;
     }
 }
 

@@ -364,35 +364,13 @@ fn builder(op: &Operation) -> TokenStream {
         ResponseKind::Json(ty) => qualified_type_tokens(ty),
         ResponseKind::Empty => quote! { () },
     };
-    let items = op.pagination.as_ref().map(|p| {
-        let item = qualified_type_tokens(&p.item);
-        let page = ident(&p.page_param);
-        let field = ident(&p.items_field);
-        let items = if p.items_optional {
-            quote! { page.#field.unwrap_or_default() }
-        } else {
-            quote! { page.#field }
-        };
-        let total = match &p.total_field {
-            Some(total) => {
-                let total = ident(total);
-                quote! { page.#total.map(i64::from) }
-            }
-            None => quote! { None },
-        };
-        quote! {
-            /// Every item of every page, fetched one page at a time as the stream is read. The
-            /// page size is this builder's, the first page is 1 (or the one set), and the stream
-            /// ends after the page that completes the total count, or at an empty page.
-            pub fn items(self) -> rt::ItemStream<#item> {
-                let first = self.#page.unwrap_or(1);
-                rt::paginate(self, first, |builder: Self, page_number| async move {
-                    let page = builder.#page(page_number).send().await?;
-                    Ok(rt::Page { items: #items, total: #total })
-                })
-            }
+    let (items, paged) = match &op.pagination {
+        Some(p) => {
+            let (items, paged) = pagination(&builder, &into_future, p);
+            (Some(items), Some(paged))
         }
-    });
+        None => (None, None),
+    };
     quote! {
         #[doc = #struct_doc]
         #[derive(Clone, Debug)]
@@ -428,7 +406,61 @@ fn builder(op: &Operation) -> TokenStream {
                 self.send()
             }
         }
+        #paged
     }
+}
+
+/// `items()` of a list operation's builder, and the `rt::Paged` impl it streams through.
+///
+/// The stream is one generic runtime function (`rt::objects::items`); per operation there is
+/// only how to ask for a page and where its items are, all synchronous. (An `async` closure
+/// per operation here made the compiler check one state machine per list operation, as
+/// costly as a few dozen plain functions each.)
+fn pagination(
+    builder: &proc_macro2::Ident,
+    page_type: &TokenStream,
+    p: &crate::ir::Pagination,
+) -> (TokenStream, TokenStream) {
+    let item = qualified_type_tokens(&p.item);
+    let page = ident(&p.page_param);
+    let field = ident(&p.items_field);
+    let page_items = if p.items_optional {
+        quote! { page.#field.unwrap_or_default() }
+    } else {
+        quote! { page.#field }
+    };
+    let total = match &p.total_field {
+        Some(total) => {
+            let total = ident(total);
+            quote! { page.#total.map(i64::from) }
+        }
+        None => quote! { None },
+    };
+    let items = quote! {
+        /// Every item of every page, fetched one page at a time as the stream is read. The
+        /// page size is this builder's, the first page is 1 (or the one set), and the stream
+        /// ends after the page that completes the total count, or at an empty page.
+        pub fn items(self) -> rt::ItemStream<#item> {
+            let first = self.#page.unwrap_or(1);
+            rt::objects::items(self, first)
+        }
+    };
+    let paged = quote! {
+        impl rt::objects::Paged for #builder {
+            type Page = #page_type;
+            type Item = #item;
+            fn page(self, page: i64) -> Self {
+                self.#page(page)
+            }
+            fn send_page(self) -> rt::BoxFuture<Self::Page> {
+                self.send()
+            }
+            fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
+                rt::Page { items: #page_items, total: #total }
+            }
+        }
+    };
+    (items, paged)
 }
 
 /// `send` and `send_with_response` for a response decoded into `output`.

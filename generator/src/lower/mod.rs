@@ -13,6 +13,7 @@ mod discover;
 mod doc;
 pub mod naming;
 mod operations;
+mod share;
 mod types;
 pub mod view;
 
@@ -67,6 +68,7 @@ pub fn lower(api: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         return Err(lowerer.diagnostics);
     }
     types.sort_by(|a, b| a.name.cmp(&b.name));
+    share::identical_enums(&mut types);
     ops.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     Ok(Api {
         title: api.info.title.clone(),

@@ -211,6 +211,7 @@ impl<'a> Lowerer<'a> {
         StringEnum {
             values,
             unknown_variant: unknown_name(&mut namer),
+            same_as: None,
         }
     }
 
