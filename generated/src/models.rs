@@ -23,15 +23,7 @@ rt::tagged_union!(
 );
 
 /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Arn(String);
-
-impl Arn {
-    /// The pattern every `Arn` matches.
-    pub const PATTERN: &'static str = "^arn:aws:kafka";
-}
-
-rt::pattern_newtype!(Arn);
+pub type Arn = rt::Validated<formats::Arn>;
 
 /// The `AwsAccountDetails` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -240,15 +232,7 @@ impl ConfluentUserInfoAuthenticationRequest {
 }
 
 /// Reserved. Will be used by `PRIVATE_LINK` connection type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConnectionId(String);
-
-impl ConnectionId {
-    /// The pattern every `ConnectionId` matches.
-    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-}
-
-rt::pattern_newtype!(ConnectionId);
+pub type ConnectionId = rt::Validated<formats::ConnectionId>;
 
 /// The name of a built-in or custom DB Role to connect to an Atlas Cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -319,15 +303,7 @@ rt::object!(
 );
 
 /// A string matching `^([a-f0-9]{24})$`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct GroupId(String);
-
-impl GroupId {
-    /// The pattern every `GroupId` matches.
-    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-}
-
-rt::pattern_newtype!(GroupId);
+pub type GroupId = rt::Validated<formats::GroupId>;
 
 /// The `Link` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1820,15 +1796,9 @@ rt::string_enum!(
 );
 
 /// The ID of the Private Link connection.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StreamsPrivateLinkConnectionId(String);
-
-impl StreamsPrivateLinkConnectionId {
-    /// The pattern every `StreamsPrivateLinkConnectionId` matches.
-    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-}
-
-rt::pattern_newtype!(StreamsPrivateLinkConnectionId);
+pub type StreamsPrivateLinkConnectionId = rt::Validated<
+    formats::StreamsPrivateLinkConnectionId,
+>;
 
 /// Request body for updating a Private Link connection.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -1951,15 +1921,7 @@ rt::object!(
 );
 
 /// Unique 24-hexadecimal character string that identifies the stream processor.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StreamsProcessorId(String);
-
-impl StreamsProcessorId {
-    /// The pattern every `StreamsProcessorId` matches.
-    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-}
-
-rt::pattern_newtype!(StreamsProcessorId);
+pub type StreamsProcessorId = rt::Validated<formats::StreamsProcessorId>;
 
 /// An atlas stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2109,15 +2071,9 @@ impl StreamsProcessorWithStats {
 }
 
 /// Unique 24-hexadecimal character string that identifies the stream processor.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StreamsProcessorWithStatsId(String);
-
-impl StreamsProcessorWithStatsId {
-    /// The pattern every `StreamsProcessorWithStatsId` matches.
-    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-}
-
-rt::pattern_newtype!(StreamsProcessorWithStatsId);
+pub type StreamsProcessorWithStatsId = rt::Validated<
+    formats::StreamsProcessorWithStatsId,
+>;
 
 /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2515,15 +2471,7 @@ rt::object!(
 );
 
 /// Unique 24-hexadecimal character string that identifies the project.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct StreamsTenantId(String);
-
-impl StreamsTenantId {
-    /// The pattern every `StreamsTenantId` matches.
-    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-}
-
-rt::pattern_newtype!(StreamsTenantId);
+pub type StreamsTenantId = rt::Validated<formats::StreamsTenantId>;
 
 /// Details of one stream instance (called a stream workspace in the official spec).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2580,15 +2528,7 @@ rt::object!(
 pub type StreamsTenantUpdateRequestCloudProvider = StreamsDataProcessRegionCloudProvider;
 
 /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TgwRouteId(String);
-
-impl TgwRouteId {
-    /// The pattern every `TgwRouteId` matches.
-    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-}
-
-rt::pattern_newtype!(TgwRouteId);
+pub type TgwRouteId = rt::Validated<formats::TgwRouteId>;
 
 /// Container for elements used to challenge the user before taking certain actions on VPC Peering connections.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2653,15 +2593,7 @@ rt::object!(
 );
 
 /// Internal VPC Peering Connection ID.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct VpcPeeringConnectionId(String);
-
-impl VpcPeeringConnectionId {
-    /// The pattern every `VpcPeeringConnectionId` matches.
-    pub const PATTERN: &'static str = "^([a-f0-9]{24})$";
-}
-
-rt::pattern_newtype!(VpcPeeringConnectionId);
+pub type VpcPeeringConnectionId = rt::Validated<formats::VpcPeeringConnectionId>;
 
 /// The local status of the VPC Peering Connection.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2698,3 +2630,122 @@ rt::string_enum!(
     RejectRequested => "REJECT_REQUESTED", RequestDelete => "REQUEST_DELETE",
     DeleteRequested => "DELETE_REQUESTED", Active => "ACTIVE"]
 );
+
+/// The name and pattern of each validated string type.
+pub mod formats {
+    use crate::runtime as rt;
+    /// The format of [`Arn`](super::Arn).
+    pub enum Arn {}
+    impl rt::Format for Arn {
+        const NAME: &'static str = "Arn";
+        const PATTERN: &'static str = "^arn:aws:kafka";
+        fn pattern() -> &'static rt::Pattern {
+            static PATTERN: rt::Pattern = rt::Pattern::new("Arn", "^arn:aws:kafka");
+            &PATTERN
+        }
+    }
+    /// The format of [`ConnectionId`](super::ConnectionId).
+    pub enum ConnectionId {}
+    impl rt::Format for ConnectionId {
+        const NAME: &'static str = "ConnectionId";
+        const PATTERN: &'static str = "^([a-f0-9]{24})$";
+        fn pattern() -> &'static rt::Pattern {
+            static PATTERN: rt::Pattern = rt::Pattern::new(
+                "ConnectionId",
+                "^([a-f0-9]{24})$",
+            );
+            &PATTERN
+        }
+    }
+    /// The format of [`GroupId`](super::GroupId).
+    pub enum GroupId {}
+    impl rt::Format for GroupId {
+        const NAME: &'static str = "GroupId";
+        const PATTERN: &'static str = "^([a-f0-9]{24})$";
+        fn pattern() -> &'static rt::Pattern {
+            static PATTERN: rt::Pattern = rt::Pattern::new(
+                "GroupId",
+                "^([a-f0-9]{24})$",
+            );
+            &PATTERN
+        }
+    }
+    /// The format of [`StreamsPrivateLinkConnectionId`](super::StreamsPrivateLinkConnectionId).
+    pub enum StreamsPrivateLinkConnectionId {}
+    impl rt::Format for StreamsPrivateLinkConnectionId {
+        const NAME: &'static str = "StreamsPrivateLinkConnectionId";
+        const PATTERN: &'static str = "^([a-f0-9]{24})$";
+        fn pattern() -> &'static rt::Pattern {
+            static PATTERN: rt::Pattern = rt::Pattern::new(
+                "StreamsPrivateLinkConnectionId",
+                "^([a-f0-9]{24})$",
+            );
+            &PATTERN
+        }
+    }
+    /// The format of [`StreamsProcessorId`](super::StreamsProcessorId).
+    pub enum StreamsProcessorId {}
+    impl rt::Format for StreamsProcessorId {
+        const NAME: &'static str = "StreamsProcessorId";
+        const PATTERN: &'static str = "^([a-f0-9]{24})$";
+        fn pattern() -> &'static rt::Pattern {
+            static PATTERN: rt::Pattern = rt::Pattern::new(
+                "StreamsProcessorId",
+                "^([a-f0-9]{24})$",
+            );
+            &PATTERN
+        }
+    }
+    /// The format of [`StreamsProcessorWithStatsId`](super::StreamsProcessorWithStatsId).
+    pub enum StreamsProcessorWithStatsId {}
+    impl rt::Format for StreamsProcessorWithStatsId {
+        const NAME: &'static str = "StreamsProcessorWithStatsId";
+        const PATTERN: &'static str = "^([a-f0-9]{24})$";
+        fn pattern() -> &'static rt::Pattern {
+            static PATTERN: rt::Pattern = rt::Pattern::new(
+                "StreamsProcessorWithStatsId",
+                "^([a-f0-9]{24})$",
+            );
+            &PATTERN
+        }
+    }
+    /// The format of [`StreamsTenantId`](super::StreamsTenantId).
+    pub enum StreamsTenantId {}
+    impl rt::Format for StreamsTenantId {
+        const NAME: &'static str = "StreamsTenantId";
+        const PATTERN: &'static str = "^([a-f0-9]{24})$";
+        fn pattern() -> &'static rt::Pattern {
+            static PATTERN: rt::Pattern = rt::Pattern::new(
+                "StreamsTenantId",
+                "^([a-f0-9]{24})$",
+            );
+            &PATTERN
+        }
+    }
+    /// The format of [`TgwRouteId`](super::TgwRouteId).
+    pub enum TgwRouteId {}
+    impl rt::Format for TgwRouteId {
+        const NAME: &'static str = "TgwRouteId";
+        const PATTERN: &'static str = "^([a-f0-9]{24})$";
+        fn pattern() -> &'static rt::Pattern {
+            static PATTERN: rt::Pattern = rt::Pattern::new(
+                "TgwRouteId",
+                "^([a-f0-9]{24})$",
+            );
+            &PATTERN
+        }
+    }
+    /// The format of [`VpcPeeringConnectionId`](super::VpcPeeringConnectionId).
+    pub enum VpcPeeringConnectionId {}
+    impl rt::Format for VpcPeeringConnectionId {
+        const NAME: &'static str = "VpcPeeringConnectionId";
+        const PATTERN: &'static str = "^([a-f0-9]{24})$";
+        fn pattern() -> &'static rt::Pattern {
+            static PATTERN: rt::Pattern = rt::Pattern::new(
+                "VpcPeeringConnectionId",
+                "^([a-f0-9]{24})$",
+            );
+            &PATTERN
+        }
+    }
+}

@@ -1,4 +1,4 @@
-//! The impls every generated string enum and validated newtype shares, written once.
+//! The impls every generated string enum and struct shares, written once.
 //!
 //! A spec like MongoDB's full Admin API has about a thousand enums: spelling their six trait
 //! impls out each time made the generated file (and the generator's formatting work) nearly
@@ -47,70 +47,6 @@ macro_rules! __string_enum {
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
                 $crate::runtime::objects::deserialize_enum(deserializer)
-            }
-        }
-    };
-}
-
-/// Construction, access and the conversions of a validated string newtype `Type(String)`
-/// with a `PATTERN` constant.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __pattern_newtype {
-    ($name:ident) => {
-        impl $name {
-            /// Checks `value` against [`Self::PATTERN`].
-            pub fn new(value: impl Into<String>) -> ::core::result::Result<Self, $crate::runtime::InvalidValue> {
-                static PATTERN: $crate::runtime::Pattern =
-                    $crate::runtime::Pattern::new(stringify!($name), $name::PATTERN);
-                PATTERN.check(value.into()).map(Self)
-            }
-            /// The value as a string slice.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-            /// The value as an owned string.
-            pub fn into_inner(self) -> String {
-                self.0
-            }
-        }
-        impl ::core::str::FromStr for $name {
-            type Err = $crate::runtime::InvalidValue;
-            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
-                Self::new(value)
-            }
-        }
-        impl ::core::convert::TryFrom<&str> for $name {
-            type Error = $crate::runtime::InvalidValue;
-            fn try_from(value: &str) -> ::core::result::Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-        impl ::core::convert::TryFrom<String> for $name {
-            type Error = $crate::runtime::InvalidValue;
-            fn try_from(value: String) -> ::core::result::Result<Self, Self::Error> {
-                Self::new(value)
-            }
-        }
-        impl ::core::convert::AsRef<str> for $name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-        impl ::core::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(&self.0)
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-                Self::new(value).map_err(<D::Error as ::serde::de::Error>::custom)
             }
         }
     };

@@ -22,15 +22,13 @@ use std::future::Future;
 use std::pin::Pin;
 
 #[doc(hidden)]
-pub use crate::{
-    __object as object, __pattern_newtype as pattern_newtype, __string_enum as string_enum,
-    __tagged_union as tagged_union,
-};
+pub use crate::{__object as object, __string_enum as string_enum, __tagged_union as tagged_union};
 pub use bytes::Bytes;
 pub use client::{same_host_redirects, ClientBuilder, Core, DEFAULT_BASE_URL};
 pub use download::{ByteStream, Download};
 pub use error::{ApiError, Error};
 pub use nullable::Nullable;
+pub use objects::{Format, Validated};
 pub use paginate::{paginate, ItemStream, Page};
 pub use pattern::{InvalidValue, Pattern};
 pub use request::{

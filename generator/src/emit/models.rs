@@ -5,15 +5,26 @@ use quote::quote;
 
 use super::rust::{doc, ident, type_tokens};
 use crate::format::Item;
-use crate::ir::{Api, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind};
+use crate::ir::{Api, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind};
 
 /// How many items `models.rs` has.
 pub fn count(api: &Api) -> usize {
-    api.types.len() + 1
+    api.types.len() + 1 + usize::from(has_formats(api))
 }
 
-/// Item `index` of `models.rs` (0 is the imports).
+/// Whether there are validated string types, whose formats come last in `models.rs`.
+fn has_formats(api: &Api) -> bool {
+    api.types.iter().any(|def| matches!(def.kind, TypeKind::Pattern(_)))
+}
+
+/// Item `index` of `models.rs` (0 is the imports; then the types; then their formats).
 pub fn item(api: &Api, index: usize) -> Item {
+    if index == api.types.len() + 1 {
+        return Item {
+            name: "formats".to_owned(),
+            tokens: formats(api),
+        };
+    }
     match index.checked_sub(1).map(|i| &api.types[i]) {
         None => Item {
             name: "imports".to_owned(),
@@ -42,7 +53,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Struct(s) => struct_def(&name, s),
         TypeKind::TaggedUnion(u) => union_def(&name, u),
         TypeKind::StringEnum(e) => enum_def(&name, e),
-        TypeKind::Pattern(p) => pattern_def(&name, &def.name, p),
+        TypeKind::Pattern(_) => pattern_def(&name),
     };
     quote! { #docs #deprecated #body }
 }
@@ -215,18 +226,44 @@ fn shared_enum(def: &TypeDef, name: &proc_macro2::Ident, shared: &str, deprecate
     }
 }
 
-/// A string newtype that can only hold values matching its pattern (construction, access and
-/// conversions come from one runtime macro).
-fn pattern_def(name: &proc_macro2::Ident, type_name: &str, p: &PatternNewtype) -> TokenStream {
-    let pattern = &p.pattern;
-    let pattern_doc = format!(" The pattern every `{type_name}` matches.");
+/// A string type that can only hold values matching its pattern: the runtime's generic
+/// `Validated`, with this type's format (name and pattern, in the `formats` module).
+fn pattern_def(name: &proc_macro2::Ident) -> TokenStream {
     quote! {
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct #name(String);
-        impl #name {
-            #[doc = #pattern_doc]
-            pub const PATTERN: &'static str = #pattern;
+        pub type #name = rt::Validated<formats::#name>;
+    }
+}
+
+/// The `formats` module: one uninhabited type per validated string type, naming its pattern
+/// (see `rt::Validated`). A module of their own, so their names (those of the types) clash
+/// with nothing.
+fn formats(api: &Api) -> TokenStream {
+    let formats = api.types.iter().filter_map(|def| {
+        let TypeKind::Pattern(p) = &def.kind else {
+            return None;
+        };
+        let name = ident(&def.name);
+        let type_name = &def.name;
+        let pattern = &p.pattern;
+        let docs = format!(" The format of [`{type_name}`](super::{type_name}).");
+        Some(quote! {
+            #[doc = #docs]
+            pub enum #name {}
+            impl rt::Format for #name {
+                const NAME: &'static str = #type_name;
+                const PATTERN: &'static str = #pattern;
+                fn pattern() -> &'static rt::Pattern {
+                    static PATTERN: rt::Pattern = rt::Pattern::new(#type_name, #pattern);
+                    &PATTERN
+                }
+            }
+        })
+    });
+    quote! {
+        /// The name and pattern of each validated string type.
+        pub mod formats {
+            use crate::runtime as rt;
+            #(#formats)*
         }
-        rt::pattern_newtype!(#name);
     }
 }
