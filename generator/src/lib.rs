@@ -78,23 +78,17 @@ pub fn generate_from_str(file: &Path, source: &str) -> Result<Generated, Generat
     with_deep_stack(|| generate_loaded(&load::parse(file.to_owned(), source.to_owned())?))
 }
 
-/// Runs `work` on a thread with a large stack. Decoding a deeply nested schema recurses once
-/// per level in `serde`/`openapiv3`, with large frames; a caller's 2 MiB thread (a test, a
-/// build script) would overflow on a few dozen levels of valid nesting. The reservation is
-/// virtual memory: only what is touched is used.
-fn with_deep_stack<T: Send>(work: impl FnOnce() -> Result<T, GenerateError> + Send) -> Result<T, GenerateError> {
+/// Runs `work` on a large stack. Decoding a deeply nested schema recurses once per level in
+/// `serde`/`openapiv3`, with large frames; a caller's 2 MiB thread (a test, a build script)
+/// would overflow on a few dozen levels of valid nesting. The reservation is virtual memory:
+/// only what is touched is used.
+///
+/// The stack is a fresh segment on the caller's own thread (`stacker`), not a new thread: a
+/// thread hop cost about 3 ms of a 15 ms run on the Streams spec (a cold core, a cold
+/// allocator heap), more than any other fixed cost of a run.
+fn with_deep_stack<T>(work: impl FnOnce() -> Result<T, GenerateError>) -> Result<T, GenerateError> {
     const STACK: usize = 256 * 1024 * 1024;
-    std::thread::scope(|scope| {
-        let worker = std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, work);
-        match worker {
-            Ok(handle) => handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            // No thread to be had: do the work here, with the stack there is.
-            Err(_) => Err(GenerateError::Io {
-                path: PathBuf::from("(generator thread)"),
-                source: std::io::Error::other("cannot start the generator thread"),
-            }),
-        }
-    })
+    stacker::grow(STACK, work)
 }
 
 fn generate_loaded(loaded: &load::Loaded) -> Result<Generated, GenerateError> {

@@ -101,7 +101,13 @@ impl Surface {
                     }
                 }
                 TypeKind::StringEnum(e) => {
-                    facts.insert(format!("type {name}"), "enum".into());
+                    // An alias is the same Rust type as the enum it names: code that tells the two
+                    // apart (a trait impl for each) breaks when that changes, so it is a fact.
+                    let kind = match &e.same_as {
+                        Some(other) => format!("enum (the same type as {other})"),
+                        None => "enum".into(),
+                    };
+                    facts.insert(format!("type {name}"), kind);
                     for v in &e.values {
                         facts.insert(format!("variant {name}::{}", v.name), format!("`{}`", v.wire));
                     }
