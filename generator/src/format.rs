@@ -39,12 +39,16 @@ pub fn doc_marker(index: usize) -> String {
     format!("{DOC_MARKER_PREFIX}{index}")
 }
 
-/// Formats an item and puts its doc comments in place of their markers.
+/// Formats an item and puts its doc comments in place of their markers. Every marker must be
+/// found exactly once, on a line of its own: one that `prettyplease` printed some other way
+/// (inside a macro call, say) would otherwise end up in the file.
 pub fn format_rendered(rendered: Rendered) -> Result<String, GenerateError> {
+    let name = rendered.item.name.clone();
     let formatted = format_item(rendered.item)?;
     if rendered.docs.is_empty() {
         return Ok(formatted);
     }
+    let mut spliced = vec![false; rendered.docs.len()];
     let mut out = String::with_capacity(formatted.len() + rendered.docs.iter().map(|d| d.len() + 8).sum::<usize>());
     for line in formatted.split_inclusive('\n') {
         let content = line.trim_start_matches(' ');
@@ -52,12 +56,14 @@ pub fn format_rendered(rendered: Rendered) -> Result<String, GenerateError> {
         let marker = content
             .strip_prefix("///")
             .and_then(|rest| rest.trim_end().strip_prefix(DOC_MARKER_PREFIX))
-            .and_then(|index| index.parse::<usize>().ok());
-        let Some(text) = marker.and_then(|index| rendered.docs.get(index)) else {
+            .and_then(|index| index.parse::<usize>().ok())
+            .filter(|index| spliced.get(*index).is_some_and(|done| !done));
+        let Some(index) = marker else {
             out.push_str(line);
             continue;
         };
-        for doc_line in text.lines() {
+        spliced[index] = true;
+        for doc_line in rendered.docs[index].lines() {
             let doc_line = doc_line.trim_end_matches(' ');
             out.push_str(indent);
             out.push_str("///");
@@ -68,7 +74,13 @@ pub fn format_rendered(rendered: Rendered) -> Result<String, GenerateError> {
             out.push('\n');
         }
     }
-    Ok(out)
+    match spliced.iter().position(|done| !done) {
+        None => Ok(out),
+        Some(index) => Err(GenerateError::Emit {
+            item: name,
+            message: format!("doc comment {index} of the item was not printed as a `///` line"),
+        }),
+    }
 }
 
 /// Parses one item (a `syn` error names it: it is a generator bug) and prints it. Each Rust

@@ -87,9 +87,11 @@ pub fn generate_from_str(file: &Path, source: &str) -> Result<Generated, Generat
 /// thread hop cost about 3 ms of a 15 ms run on the Streams spec (a cold core, a cold
 /// allocator heap), more than any other fixed cost of a run.
 fn with_deep_stack<T>(work: impl FnOnce() -> Result<T, GenerateError>) -> Result<T, GenerateError> {
-    const STACK: usize = 256 * 1024 * 1024;
-    stacker::grow(STACK, work)
+    stacker::grow(DEEP_STACK, work)
 }
+
+/// The stack every generator thread runs on (see `with_deep_stack`).
+pub(crate) const DEEP_STACK: usize = 256 * 1024 * 1024;
 
 fn generate_loaded(loaded: &load::Loaded) -> Result<Generated, GenerateError> {
     let api = lower::lower(&loaded.api).map_err(|diagnostics| {

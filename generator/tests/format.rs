@@ -65,19 +65,50 @@ fn spliced_docs_print_like_doc_attributes() {
 }
 
 #[test]
-fn items_without_markers_are_left_alone() {
-    let item = || Item {
-        name: "plain".to_owned(),
-        tokens: quote! {
-            #[doc = " Not a marker: \u{1}doc0"]
-            pub fn f() {}
-        },
-    };
-    let plain = format_item(item()).expect("formats");
+fn doc_text_that_looks_like_a_marker_is_left_alone() {
+    let marker = doc_marker(0);
     let rendered = format_rendered(Rendered {
-        item: item(),
-        docs: vec!["unused".to_owned()],
+        item: Item {
+            name: "lookalike".to_owned(),
+            tokens: quote! {
+                #[doc = " Not a marker: \u{1}doc0"]
+                pub fn f() {}
+                #[doc = #marker]
+                pub fn g() {}
+            },
+        },
+        docs: vec!["The real doc of g.".to_owned()],
     })
     .expect("formats");
-    assert_eq!(rendered, plain);
+    assert!(
+        rendered.contains("/// Not a marker: \u{1}doc0\npub fn f"),
+        "{rendered:?}"
+    );
+    assert!(rendered.contains("/// The real doc of g.\npub fn g"), "{rendered:?}");
+}
+
+#[test]
+fn a_marker_not_printed_as_a_doc_line_is_an_error() {
+    let marker = doc_marker(0);
+    let leaked = format_rendered(Rendered {
+        item: Item {
+            name: "Leaky".to_owned(),
+            tokens: quote! { some_macro!(#[doc = #marker] struct Leaky;); },
+        },
+        docs: vec!["Inside a macro call.".to_owned()],
+    });
+    let error = leaked
+        .expect_err("a marker inside a macro call cannot be spliced")
+        .to_string();
+    assert!(error.contains("Leaky") && error.contains("doc comment 0"), "{error}");
+
+    let missing = format_rendered(Rendered {
+        item: Item {
+            name: "Short".to_owned(),
+            tokens: quote! { #[doc = #marker] pub struct Short; },
+        },
+        docs: vec!["Printed.".to_owned(), "Never referenced.".to_owned()],
+    });
+    let error = missing.expect_err("a doc without its marker").to_string();
+    assert!(error.contains("doc comment 1"), "{error}");
 }

@@ -131,13 +131,26 @@ pub fn emit(api: &Api, source_name: &str) -> Result<Vec<GeneratedFile>, Generate
 
 /// Runs `job` for `0..count` on every core (workers take the next index as they finish one);
 /// results come back in index order.
+///
+/// Each helper thread gets the deep stack the calling thread has (`crate::DEEP_STACK`): `syn`
+/// and `prettyplease` recurse once per level of a deeply nested type, and an overflow aborts
+/// the process. A job that panics (a formatter bug) becomes an error naming its index, on
+/// whichever thread it ran.
 fn format_in_parallel(
     count: usize,
     job: impl Fn(usize) -> Result<String, GenerateError> + Sync,
 ) -> Result<Vec<String>, GenerateError> {
+    let run = |index: usize| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(index))).unwrap_or_else(|_| {
+            Err(GenerateError::Emit {
+                item: format!("(item {index} of the formatting queue)"),
+                message: "the formatter panicked".to_owned(),
+            })
+        })
+    };
     let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
     if threads == 1 || count < 2 {
-        return (0..count).map(job).collect();
+        return (0..count).map(run).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let worker = || {
@@ -147,26 +160,32 @@ fn format_in_parallel(
             if index >= count {
                 return done;
             }
-            done.push((index, job(index)));
+            done.push((index, run(index)));
         }
     };
     let mut slots: Vec<Option<Result<String, GenerateError>>> = (0..count).map(|_| None).collect();
     std::thread::scope(|scope| {
-        // This thread works too: one fewer thread to start.
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(worker)).collect();
+        // This thread works too: one fewer thread to start. A helper that cannot be started
+        // leaves its share to the others.
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(crate::DEEP_STACK)
+                    .spawn_scoped(scope, worker)
+                    .ok()
+            })
+            .collect();
         let mut results = worker();
         for helper in helpers {
-            // A worker only panics if the formatter itself does; report it as a generator bug.
-            results.extend(helper.join().map_err(|_| GenerateError::Emit {
-                item: "(formatting thread)".to_owned(),
-                message: "the formatter panicked".to_owned(),
-            })?);
+            // Jobs catch their own panics, so a helper ends normally.
+            if let Ok(done) = helper.join() {
+                results.extend(done);
+            }
         }
         for (index, result) in results {
             slots[index] = Some(result);
         }
-        Ok::<(), GenerateError>(())
-    })?;
+    });
     slots
         .into_iter()
         .map(|slot| {

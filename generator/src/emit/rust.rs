@@ -15,12 +15,23 @@ thread_local! {
 
 /// Renders one item with its doc comments set aside: inside `render`, [`doc`] emits a short
 /// marker instead of the text, and the texts come back in marker order for the formatter to
-/// splice in (see [`crate::format::Rendered`]).
+/// splice in (see [`crate::format::Rendered`]). The formatter fails if a marker is not spliced
+/// exactly once, so a misuse (tokens of a nested `collect_docs` inside the outer item) is a
+/// generator error, not a wrong file.
 pub fn collect_docs<T>(render: impl FnOnce() -> T) -> (T, Vec<String>) {
-    let outer = DOCS.with(|docs| docs.borrow_mut().replace(Vec::new()));
+    /// Puts back what the thread collected before, also when `render` panics.
+    struct Restore(Option<Vec<String>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let outer = self.0.take();
+            DOCS.with(|docs| *docs.borrow_mut() = outer);
+        }
+    }
+    let restore = Restore(DOCS.with(|docs| docs.borrow_mut().replace(Vec::new())));
     let rendered = render();
-    let docs = DOCS.with(|docs| std::mem::replace(&mut *docs.borrow_mut(), outer));
-    (rendered, docs.unwrap_or_default())
+    let docs = DOCS.with(|docs| docs.borrow_mut().take()).unwrap_or_default();
+    drop(restore);
+    (rendered, docs)
 }
 
 /// An identifier; `r#name` becomes a raw identifier.

@@ -22,7 +22,10 @@ pub(crate) enum Auth {
     /// No `Authorization` header.
     None,
     /// A caller-supplied bearer token, as the `Authorization` header it makes (built once and
-    /// marked sensitive; `None` when the token cannot be sent in a header).
+    /// marked sensitive; `None` when the token cannot be sent in a header). Unlike a
+    /// [`Secret`], the header's bytes are not wiped when the client is dropped: `HeaderValue`
+    /// offers no way to, and building the header per request (as before) only made more
+    /// unwiped copies, one per request, inside `reqwest`.
     Bearer(Option<HeaderValue>),
     /// A service account: tokens fetched and cached.
     ServiceAccount(Arc<ServiceAccount>),
@@ -51,7 +54,8 @@ pub(crate) struct Sent {
 }
 
 /// `Bearer <token>` as a header value marked sensitive (so it is never logged), or `None` if the
-/// token holds characters a header cannot carry. The intermediate string is wiped.
+/// token holds characters a header cannot carry. The intermediate string is wiped; the header
+/// is not (see [`Auth::Bearer`]).
 fn bearer_header(token: &Secret) -> Option<HeaderValue> {
     let mut value = format!("Bearer {}", token.expose());
     let header = HeaderValue::from_str(&value).ok().map(|mut header| {

@@ -15,7 +15,8 @@ use crate::runtime::error::Error;
 use crate::runtime::secret::Secret;
 
 /// A cached access token, as the `Authorization` header it makes (`None` when the token
-/// cannot be sent in a header).
+/// cannot be sent in a header). The header is marked sensitive but, as a `HeaderValue`, not
+/// wiped when dropped.
 struct Cached {
     header: Option<HeaderValue>,
     refresh_at: Instant,
