@@ -2645,7 +2645,7 @@ impl GetStreamProcessors {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsProcessorWithStats> {
         let first = self.page_num.unwrap_or(1);
-        rt::objects::items(self, first)
+        rt::paged_items(self, first)
     }
 }
 
@@ -2662,7 +2662,7 @@ impl std::future::IntoFuture for GetStreamProcessors {
     }
 }
 
-impl rt::objects::Paged for GetStreamProcessors {
+impl rt::Paged for GetStreamProcessors {
     type Page = models::PaginatedApiStreamsStreamProcessorWithStatsView;
     type Item = models::StreamsProcessorWithStats;
     fn page(self, page: i64) -> Self {
@@ -2846,7 +2846,7 @@ impl ListActivePeeringConnections {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::VpcPeeringConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::objects::items(self, first)
+        rt::paged_items(self, first)
     }
 }
 
@@ -2858,7 +2858,7 @@ impl std::future::IntoFuture for ListActivePeeringConnections {
     }
 }
 
-impl rt::objects::Paged for ListActivePeeringConnections {
+impl rt::Paged for ListActivePeeringConnections {
     type Page = models::PaginatedApiStreamsVpcPeeringConnectionView;
     type Item = models::VpcPeeringConnection;
     fn page(self, page: i64) -> Self {
@@ -2966,7 +2966,7 @@ impl ListFailoverConnections {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsFailoverConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::objects::items(self, first)
+        rt::paged_items(self, first)
     }
 }
 
@@ -2978,7 +2978,7 @@ impl std::future::IntoFuture for ListFailoverConnections {
     }
 }
 
-impl rt::objects::Paged for ListFailoverConnections {
+impl rt::Paged for ListFailoverConnections {
     type Page = models::PaginatedApiStreamsFailoverConnection;
     type Item = models::StreamsFailoverConnection;
     fn page(self, page: i64) -> Self {
@@ -3082,7 +3082,7 @@ impl ListPrivateLinkConnections {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsPrivateLinkConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::objects::items(self, first)
+        rt::paged_items(self, first)
     }
 }
 
@@ -3094,7 +3094,7 @@ impl std::future::IntoFuture for ListPrivateLinkConnections {
     }
 }
 
-impl rt::objects::Paged for ListPrivateLinkConnections {
+impl rt::Paged for ListPrivateLinkConnections {
     type Page = models::PaginatedApiStreamsPrivateLinkView;
     type Item = models::StreamsPrivateLinkConnection;
     fn page(self, page: i64) -> Self {
@@ -3200,7 +3200,7 @@ impl ListStreamConnections {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::objects::items(self, first)
+        rt::paged_items(self, first)
     }
 }
 
@@ -3212,7 +3212,7 @@ impl std::future::IntoFuture for ListStreamConnections {
     }
 }
 
-impl rt::objects::Paged for ListStreamConnections {
+impl rt::Paged for ListStreamConnections {
     type Page = models::PaginatedApiStreamsConnectionView;
     type Item = models::StreamsConnection;
     fn page(self, page: i64) -> Self {
@@ -3316,7 +3316,7 @@ impl ListStreamWorkspaces {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsTenant> {
         let first = self.page_num.unwrap_or(1);
-        rt::objects::items(self, first)
+        rt::paged_items(self, first)
     }
 }
 
@@ -3328,7 +3328,7 @@ impl std::future::IntoFuture for ListStreamWorkspaces {
     }
 }
 
-impl rt::objects::Paged for ListStreamWorkspaces {
+impl rt::Paged for ListStreamWorkspaces {
     type Page = models::PaginatedApiStreamsTenantView;
     type Item = models::StreamsTenant;
     fn page(self, page: i64) -> Self {
@@ -3438,7 +3438,7 @@ impl ListVpcPeeringConnections {
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::VpcPeeringConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::objects::items(self, first)
+        rt::paged_items(self, first)
     }
 }
 
@@ -3450,7 +3450,7 @@ impl std::future::IntoFuture for ListVpcPeeringConnections {
     }
 }
 
-impl rt::objects::Paged for ListVpcPeeringConnections {
+impl rt::Paged for ListVpcPeeringConnections {
     type Page = models::PaginatedApiStreamsVpcPeeringConnectionView;
     type Item = models::VpcPeeringConnection;
     fn page(self, page: i64) -> Self {

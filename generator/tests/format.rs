@@ -1,6 +1,7 @@
-//! The formatter's doc-comment splicing prints exactly what `prettyplease` prints for the same
-//! doc attributes.
+//! The formatter's doc-comment splicing prints exactly what `prettyplease` prints for the doc
+//! attributes the emitters write (`emit::rust::doc` outside `collect_docs`).
 
+use atlas_streams_generator::emit::rust::doc;
 use atlas_streams_generator::format::{doc_marker, format_item, format_rendered, Item, Rendered};
 use quote::quote;
 
@@ -14,26 +15,13 @@ const DOCS: &[&str] = &[
     "",
 ];
 
-/// The attributes `prettyplease` sees when docs are not set aside: one per line, each line
-/// after a space (as the emitters render them).
-fn doc_attrs(text: &str) -> proc_macro2::TokenStream {
-    let lines = text.lines().map(|line| {
-        if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        }
-    });
-    quote! { #( #[doc = #lines] )* }
-}
-
 #[test]
 fn spliced_docs_print_like_doc_attributes() {
     for (i, text) in DOCS.iter().enumerate() {
-        let direct = doc_attrs(text);
+        let direct = doc(Some(text));
         let marker = doc_marker(0);
         let field_marker = doc_marker(1);
-        let field_doc = doc_attrs(text);
+        let field_doc = doc(Some(text));
         let expected = format_item(Item {
             name: format!("doc {i}"),
             tokens: quote! {

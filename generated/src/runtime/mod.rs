@@ -28,9 +28,8 @@ pub use client::{same_host_redirects, ClientBuilder, Core, DEFAULT_BASE_URL};
 pub use download::{ByteStream, Download};
 pub use error::{ApiError, Error};
 pub use nullable::Nullable;
-pub use objects::{Format, Validated};
-pub use paginate::{paginate, ItemStream, Page};
-pub use pattern::{InvalidValue, Pattern};
+pub use paginate::{paged_items, paginate, ItemStream, Page, Paged};
+pub use pattern::{Format, InvalidValue, Pattern, Validated};
 pub use request::{
     send_download, send_empty, send_empty_with_response, send_json, send_json_with_response, validate, Method,
     Operation, Prepared, RateLimit, RawResponse, Request, Response,

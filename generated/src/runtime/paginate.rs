@@ -7,6 +7,7 @@ use std::pin::Pin;
 use futures_util::{stream, Stream};
 
 use super::error::Error;
+use super::BoxFuture;
 
 /// A stream of items, fetched page by page as it is read.
 pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
@@ -60,4 +61,34 @@ where
             state.buffered.extend(page.items);
         }
     }))
+}
+
+/// A generated list operation's request builder, whose pages [`paged_items`] walks.
+///
+/// Each builder says only how to ask for a page and where a page's items are; the stream
+/// itself is this one generic function. (A `paginate` call with an `async` closure in each
+/// builder made the compiler check a state machine per list operation.)
+pub trait Paged: Clone + Send + 'static {
+    /// The decoded response of one page.
+    type Page: Send + 'static;
+    /// One item of a page.
+    type Item: Send + 'static;
+
+    /// The builder asking for page `page` (1-based).
+    fn page(self, page: i64) -> Self;
+
+    /// Sends the request for one page.
+    fn send_page(self) -> BoxFuture<Self::Page>;
+
+    /// A page's items and, if the API said, the total number of items.
+    fn items_of(page: Self::Page) -> Page<Self::Item>;
+}
+
+/// Every item of every page of `builder`'s list, starting at page `first`, fetched one page
+/// at a time as the stream is read (see [`paginate`]).
+pub fn paged_items<B: Paged>(builder: B, first: i64) -> ItemStream<B::Item> {
+    paginate(builder, first, |builder: B, page| {
+        let sent = builder.page(page).send_page();
+        async move { sent.await.map(B::items_of) }
+    })
 }

@@ -1,8 +1,15 @@
-//! Validation of pattern-constrained strings (the generated newtypes such as `GroupId`).
+//! Pattern-constrained strings: the checker, and the one generic type every generated
+//! validated string (`GroupId`, ...) is.
 
+use std::cmp::Ordering;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::str::FromStr;
 use std::sync::OnceLock;
 
 use regex_lite::Regex;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A value that does not match the pattern of the type it was meant for.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -52,5 +59,133 @@ impl Pattern {
                 value,
             })
         }
+    }
+}
+
+/// The name and pattern of one generated validated string type (`models::formats::*`).
+pub trait Format: 'static {
+    /// The type's name, e.g. `GroupId` (for `Debug` and errors).
+    const NAME: &'static str;
+    /// The regular expression every value matches.
+    const PATTERN: &'static str;
+
+    /// The pattern, compiled on first use (one per type).
+    fn pattern() -> &'static Pattern;
+}
+
+/// A string that matches the pattern of its format: every generated validated type, e.g.
+/// `models::GroupId`, is one of these (`Validated<models::formats::GroupId>`).
+///
+/// One generic type rather than a struct per pattern: a large spec has hundreds of them (290
+/// in MongoDB's full Admin API, mostly 24-hex-digit ids), each of which needed some fifteen
+/// trait impls of its own, and the compiler's work and memory grow with every impl. Each
+/// format is still its own type, so ids of different kinds do not mix.
+pub struct Validated<F: Format>(String, PhantomData<F>);
+
+impl<F: Format> Validated<F> {
+    /// The pattern every value matches.
+    pub const PATTERN: &'static str = F::PATTERN;
+
+    /// Checks `value` against [`Self::PATTERN`].
+    pub fn new(value: impl Into<String>) -> Result<Self, InvalidValue> {
+        F::pattern()
+            .check(value.into())
+            .map(|value| Validated(value, PhantomData))
+    }
+
+    /// The value as a string slice.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The value as an owned string.
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+// The derives would require `F: Clone`, `F: Debug`, ... of the format, which is never built.
+impl<F: Format> Clone for Validated<F> {
+    fn clone(&self) -> Self {
+        Validated(self.0.clone(), PhantomData)
+    }
+}
+
+/// Prints like a newtype, e.g. `GroupId("32b6e34b3d91647abb20e7b8")`.
+impl<F: Format> fmt::Debug for Validated<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple(F::NAME).field(&self.0).finish()
+    }
+}
+
+impl<F: Format> PartialEq for Validated<F> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<F: Format> Eq for Validated<F> {}
+
+impl<F: Format> Hash for Validated<F> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl<F: Format> PartialOrd for Validated<F> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<F: Format> Ord for Validated<F> {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+impl<F: Format> FromStr for Validated<F> {
+    type Err = InvalidValue;
+    fn from_str(value: &str) -> Result<Self, InvalidValue> {
+        Self::new(value)
+    }
+}
+
+impl<F: Format> TryFrom<&str> for Validated<F> {
+    type Error = InvalidValue;
+    fn try_from(value: &str) -> Result<Self, InvalidValue> {
+        Self::new(value)
+    }
+}
+
+impl<F: Format> TryFrom<String> for Validated<F> {
+    type Error = InvalidValue;
+    fn try_from(value: String) -> Result<Self, InvalidValue> {
+        Self::new(value)
+    }
+}
+
+impl<F: Format> AsRef<str> for Validated<F> {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<F: Format> fmt::Display for Validated<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<F: Format> Serialize for Validated<F> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de, F: Format> Deserialize<'de> for Validated<F> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = String::deserialize(deserializer)?;
+        Self::new(value).map_err(serde::de::Error::custom)
     }
 }

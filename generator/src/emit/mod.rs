@@ -6,7 +6,7 @@
 
 mod models;
 mod operations;
-mod rust;
+pub mod rust;
 
 use std::path::PathBuf;
 

@@ -412,7 +412,7 @@ fn builder(op: &Operation) -> TokenStream {
 
 /// `items()` of a list operation's builder, and the `rt::Paged` impl it streams through.
 ///
-/// The stream is one generic runtime function (`rt::objects::items`); per operation there is
+/// The stream is one generic runtime function (`rt::paged_items`); per operation there is
 /// only how to ask for a page and where its items are, all synchronous. (An `async` closure
 /// per operation here made the compiler check one state machine per list operation, as
 /// costly as a few dozen plain functions each.)
@@ -442,11 +442,11 @@ fn pagination(
         /// ends after the page that completes the total count, or at an empty page.
         pub fn items(self) -> rt::ItemStream<#item> {
             let first = self.#page.unwrap_or(1);
-            rt::objects::items(self, first)
+            rt::paged_items(self, first)
         }
     };
     let paged = quote! {
-        impl rt::objects::Paged for #builder {
+        impl rt::Paged for #builder {
             type Page = #page_type;
             type Item = #item;
             fn page(self, page: i64) -> Self {
