@@ -97,29 +97,30 @@ fn render_item(api: &Api, item: fn(&Api, usize) -> Item, index: usize) -> Render
 /// item order, so the output does not depend on scheduling.
 pub fn emit(api: &Api, source_name: &str) -> Result<Vec<GeneratedFile>, GenerateError> {
     // The queue: `api.txt` (a job like the others, so its few milliseconds overlap formatting),
-    // then (file, item) pairs in the order the workers take them.
-    let jobs: Vec<Option<(usize, usize)>> = std::iter::once(None)
+    // then the items, in the order the workers take them.
+    let jobs: Vec<Job> = std::iter::once(Job::Surface)
         .chain(
             [1, 0]
                 .into_iter()
-                .flat_map(|file| (0..FILE_KINDS[file].0(api)).map(move |item| Some((file, item)))),
+                .flat_map(|file| (0..FILE_KINDS[file].0(api)).map(move |item| Job::Item { file, item })),
         )
         .collect();
-    let mut done = format_in_parallel(jobs.len(), |job| match jobs[job] {
-        None => Ok(render_surface(api, source_name)),
-        Some((file, item)) => format_rendered(render_item(api, FILE_KINDS[file].1, item)),
-    })?
-    .into_iter();
-    let mut files = vec![GeneratedFile {
-        path: PathBuf::from(SURFACE_FILE),
-        contents: done.next().unwrap_or_default(),
-    }];
+    let done = format_in_parallel(jobs.len(), |job| match jobs[job] {
+        Job::Surface => Ok(render_surface(api, source_name)),
+        Job::Item { file, item } => format_rendered(render_item(api, FILE_KINDS[file].1, item)),
+    })?;
+    let mut surface = String::new();
     let mut per_file: [Vec<String>; 2] = Default::default();
-    for (job, text) in jobs.iter().skip(1).zip(done) {
-        if let Some((file, _)) = job {
-            per_file[*file].push(text);
+    for (job, text) in jobs.iter().zip(done) {
+        match job {
+            Job::Surface => surface = text,
+            Job::Item { file, .. } => per_file[*file].push(text),
         }
     }
+    let mut files = vec![GeneratedFile {
+        path: PathBuf::from(SURFACE_FILE),
+        contents: surface,
+    }];
     for ((path, header), items) in rust_headers(api, source_name).into_iter().zip(per_file) {
         files.push(GeneratedFile {
             path,
@@ -127,6 +128,15 @@ pub fn emit(api: &Api, source_name: &str) -> Result<Vec<GeneratedFile>, Generate
         });
     }
     Ok(files)
+}
+
+/// One job of [`emit`]'s queue.
+#[derive(Clone, Copy)]
+enum Job {
+    /// The text of `api.txt`.
+    Surface,
+    /// Item `item` of file `file` (an index into `FILE_KINDS`), rendered and formatted.
+    Item { file: usize, item: usize },
 }
 
 /// Runs `job` for `0..count` on every core (workers take the next index as they finish one);
