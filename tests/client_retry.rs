@@ -7,20 +7,8 @@ mod common;
 use std::time::Duration;
 
 use atlas_streams::{Client, Error, RetryPolicy};
+use common::retry::{client, GROUP, OK_JSON, RATE_LIMITED};
 use common::{Canned, HangUpServer, TestServer};
-
-const GROUP: &str = "32b6e34b3d91647abb20e7b8";
-const OK_JSON: &str = "application/vnd.atlas.2024-08-05+json";
-const RATE_LIMITED: &str = r#"{"error":429,"errorCode":"RATE_LIMITED","reason":"Too Many Requests"}"#;
-
-fn client(server_url: &str, retry: RetryPolicy) -> Client {
-    Client::builder()
-        .base_url(server_url)
-        .bearer_token("tok-RETRY-SECRET")
-        .retry(retry)
-        .build()
-        .unwrap()
-}
 
 fn fast() -> RetryPolicy {
     RetryPolicy::default()

@@ -12,21 +12,9 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use atlas_streams::{Client, RetryPolicy};
+use atlas_streams::RetryPolicy;
+use common::retry::{client, GROUP, OK_JSON, RATE_LIMITED};
 use common::{Canned, TestServer};
-
-const GROUP: &str = "32b6e34b3d91647abb20e7b8";
-const OK_JSON: &str = "application/vnd.atlas.2024-08-05+json";
-const RATE_LIMITED: &str = r#"{"error":429,"errorCode":"RATE_LIMITED","reason":"Too Many Requests"}"#;
-
-fn client(server_url: &str, retry: RetryPolicy) -> Client {
-    Client::builder()
-        .base_url(server_url)
-        .bearer_token("tok-RETRY-SECRET")
-        .retry(retry)
-        .build()
-        .unwrap()
-}
 
 /// Collects what the client's `tracing` events print.
 #[derive(Clone, Default)]

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod retry;
+
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
