@@ -4,10 +4,9 @@
 //! `include!`s the output, so a fixture that generates code rustc rejects fails the build.
 //! (The snapshots in `snapshots.rs` show the same code for review.)
 
-/// The generated code reaches the runtime as `crate::runtime`, as it does in the real crate.
-mod runtime {
-    pub use atlas_streams::runtime::*;
-}
+// The generated code reaches the runtime as `crate::runtime`, as it does in the real crate
+// (where `atlas_streams::runtime` re-exports the same crate).
+use atlas_streams_runtime as runtime;
 
 macro_rules! fixture {
     ($name:ident) => {

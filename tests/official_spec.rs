@@ -9,10 +9,9 @@ fn the_official_spec_is_beside_the_checkout() {
     panic!("../shared/reference/atlas-streams-official.yaml was not found when building: the official-spec tests need shared/ beside the checkout");
 }
 
+// The generated code reaches the runtime as `crate::runtime`, as it does in the real crate.
 #[cfg(official_spec)]
-mod runtime {
-    pub use atlas_streams::runtime::*;
-}
+use atlas_streams_runtime as runtime;
 
 #[cfg(official_spec)]
 #[allow(dead_code, clippy::large_enum_variant, deprecated)]

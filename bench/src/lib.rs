@@ -6,7 +6,7 @@
 //! - `generator-bench`: generation time against a bare `serde_yaml` parse of the same file, and
 //!   per-operation time at ×1, ×10 and ×100 replicas of the official Streams spec;
 //! - `compile-cost`: `cargo check`/`cargo build` of the client crate with generated code against
-//!   the same crate with empty generated files (runtime only);
+//!   the same crate with empty generated files (the runtime a prebuilt dependency of both);
 //! - `runtime-bench`: a generated operation against the same request made with bare `reqwest`,
 //!   and typed decoding of a page of connections against decoding into `serde_json::Value`.
 //!

@@ -1,12 +1,14 @@
 //! Scratch copies of the client crate for the compile-cost bench, and the timed `cargo` runs.
 //!
-//! A scratch crate is `generated/` as a standalone package: its hand-written `src/runtime/` and
-//! `src/lib.rs` (minus the README doctest, which points outside the crate), its `Cargo.toml`
-//! with the workspace inheritance resolved and without `[dev-dependencies]` or `[[example]]`,
-//! the workspace's `Cargo.lock` (so the same dependency versions are used, `--offline`), and the
-//! generated files of whatever spec is being measured, or empty ones for the baseline.
+//! A scratch crate is `generated/` as a standalone package: its hand-written `src/lib.rs` (minus
+//! the README doctest, which points outside the crate), its `Cargo.toml` with the workspace
+//! inheritance resolved, relative `path` dependencies made absolute (the runtime: the
+//! workspace's own `runtime/` crate, not a copy) and without `[dev-dependencies]` or
+//! `[[example]]`, the workspace's `Cargo.lock` (so the same dependency versions are used,
+//! `--offline`), and the generated files of whatever spec is being measured, or empty ones for
+//! the baseline.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -32,14 +34,13 @@ pub fn create(dir: &Path, workspace: &Path, variant: &str, files: Option<&[Gener
         std::fs::remove_dir_all(dir)?;
     }
     std::fs::create_dir_all(dir.join("src"))?;
-    copy_dir(&source.join("src/runtime"), &dir.join("src/runtime"))?;
     let lib = std::fs::read_to_string(source.join("src/lib.rs"))?;
     std::fs::write(dir.join("src/lib.rs"), without_doctest(&lib))?;
     let manifest = std::fs::read_to_string(source.join("Cargo.toml"))?;
     let root_manifest = std::fs::read_to_string(workspace.join("Cargo.toml"))?;
     std::fs::write(
         dir.join("Cargo.toml"),
-        standalone_manifest(&manifest, &root_manifest, variant),
+        standalone_manifest(&manifest, &root_manifest, variant, &source),
     )?;
     std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"))?;
     match files {
@@ -56,20 +57,6 @@ pub fn create(dir: &Path, workspace: &Path, variant: &str, files: Option<&[Gener
             for path in GENERATED_RUST {
                 std::fs::write(dir.join(path), "//! Empty: the runtime-only baseline.\n")?;
             }
-        }
-    }
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
         }
     }
     Ok(())
@@ -100,10 +87,14 @@ pub fn without_doctest(lib: &str) -> String {
 }
 
 /// The crate's manifest as a standalone package: `key.workspace = true` replaced by the root's
-/// `[workspace.package]` value, test-only sections dropped, the package renamed
+/// `[workspace.package]` value, a relative `path = "..."` made absolute against `crate_dir`
+/// (where the manifest came from), test-only sections dropped, the package renamed
 /// `<name>-<variant>` with the library keeping the original name, and an empty `[workspace]`
 /// so it is not taken for a member of any workspace around it.
-pub fn standalone_manifest(manifest: &str, root_manifest: &str, variant: &str) -> String {
+///
+/// The runtime stays a path dependency on the workspace's `runtime/` crate: the warm-up builds
+/// it once like any other dependency, and the timed runs compile only the scratch crate.
+pub fn standalone_manifest(manifest: &str, root_manifest: &str, variant: &str, crate_dir: &Path) -> String {
     let inherited = workspace_package(root_manifest);
     let mut out = String::new();
     let (mut section, mut lib_name) = (String::new(), None);
@@ -127,7 +118,8 @@ pub fn standalone_manifest(manifest: &str, root_manifest: &str, variant: &str) -
         let replaced = trimmed
             .strip_suffix(".workspace = true")
             .and_then(|key| inherited.iter().find(|(k, _)| k == key))
-            .map(|(key, value)| format!("{key} = {value}"));
+            .map(|(key, value)| format!("{key} = {value}"))
+            .or_else(|| absolute_path_dependency(line, crate_dir));
         out.push_str(replaced.as_deref().unwrap_or(line));
         out.push('\n');
     }
@@ -136,6 +128,36 @@ pub fn standalone_manifest(manifest: &str, root_manifest: &str, variant: &str) -
     }
     out.push_str("\n[workspace]\n");
     out
+}
+
+/// `line` with its relative `path = "..."` (of an inline dependency table) resolved against
+/// `crate_dir`, or `None` if it has none. The scratch crate lives elsewhere, so a path relative
+/// to `generated/` would point nowhere.
+fn absolute_path_dependency(line: &str, crate_dir: &Path) -> Option<String> {
+    const KEY: &str = "path = \"";
+    let start = line.find(KEY)? + KEY.len();
+    let end = start + line[start..].find('"')?;
+    let path = Path::new(&line[start..end]);
+    if path.is_absolute() {
+        return None;
+    }
+    let mut absolute = crate_dir.to_path_buf();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                absolute.pop();
+            }
+            Component::CurDir => {}
+            other => absolute.push(other),
+        }
+    }
+    // TOML basic strings treat `\` as an escape: written as a literal string instead.
+    Some(format!(
+        "{}path = '{}'{}",
+        &line[..start - KEY.len()],
+        absolute.display(),
+        &line[end + 1..]
+    ))
 }
 
 /// The `key = value` lines of the root manifest's `[workspace.package]` section.
@@ -256,13 +278,17 @@ mod tests {
     #[test]
     fn manifest_becomes_standalone() {
         let root = "[workspace]\nmembers = []\n\n[workspace.package]\nedition = \"2021\"\nlicense = \"Apache-2.0\"\n";
-        let manifest = "[package]\nname = \"x\"\nedition.workspace = true\nlicense.workspace = true\n\n[dependencies]\nserde = \"1\"\n\n[dev-dependencies]\ntokio = \"1\"\n\n[[example]]\nname = \"q\"\n";
-        let out = standalone_manifest(manifest, root, "spec");
+        let manifest = "[package]\nname = \"x\"\nedition.workspace = true\nlicense.workspace = true\n\n[dependencies]\nrt = { path = \"../runtime\", version = \"=0.1.0\" }\nserde = \"1\"\n\n[dev-dependencies]\ntokio = \"1\"\n\n[[example]]\nname = \"q\"\n";
+        let out = standalone_manifest(manifest, root, "spec", Path::new("/ws/generated"));
         assert!(out.contains("name = \"x-spec\"\n"));
         assert!(out.contains("[lib]\nname = \"x\"\n"));
         assert!(out.contains("edition = \"2021\"\n"));
         assert!(out.contains("license = \"Apache-2.0\"\n"));
         assert!(out.contains("serde = \"1\""));
+        assert!(
+            out.contains("rt = { path = '/ws/runtime', version = \"=0.1.0\" }\n"),
+            "{out}"
+        );
         assert!(!out.contains("tokio"));
         assert!(!out.contains("example"));
         assert!(out.ends_with("[workspace]\n"));

@@ -19,7 +19,9 @@
 //! ```
 //!
 //! `models` and `operations` are generated from `spec/` by `atlas-streams-generator` and never
-//! edited by hand; `runtime` is the hand-written part (transport, errors, auth).
+//! edited by hand; [`runtime`] is the hand-written part (transport, errors, auth, the serde
+//! helpers of the generated types): the crate `atlas-streams-runtime`, re-exported here so that
+//! this is the only crate a user names.
 
 #![warn(missing_docs)]
 
@@ -31,7 +33,14 @@
 pub mod models;
 #[rustfmt::skip]
 mod operations;
-pub mod runtime;
+
+/// The hand-written runtime the generated code builds on (the `atlas-streams-runtime` crate).
+///
+/// The generated files reach it as `crate::runtime`, the path it had when it was a module of
+/// this crate: re-exporting it under that name keeps the generated code and the public paths
+/// (`atlas_streams::runtime::...`) unchanged.
+#[doc(inline)]
+pub use atlas_streams_runtime as runtime;
 
 pub use operations::*;
 pub use runtime::{ApiError, Error, Nullable, Response, RetryPolicy, Secret};

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use md5::Md5;
 use sha2::{Digest as _, Sha256};
 
-use crate::runtime::secret::Secret;
+use crate::secret::Secret;
 
 /// The hash algorithms of RFC 7616 this client answers with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use http::HeaderValue;
 use serde::Deserialize;
 
-use crate::runtime::error::Error;
-use crate::runtime::secret::Secret;
+use crate::error::Error;
+use crate::secret::Secret;
 
 /// A cached access token, as the `Authorization` header it makes (`None` when the token
 /// cannot be sent in a header). The header is marked sensitive but, as a `HeaderValue`, not

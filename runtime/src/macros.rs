@@ -46,7 +46,7 @@ macro_rules! __string_enum {
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::runtime::objects::deserialize_enum(deserializer)
+                $crate::objects::deserialize_enum(deserializer)
             }
         }
     };
@@ -73,27 +73,27 @@ macro_rules! __object {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)] // a struct with only extras
-                let mut map = $crate::runtime::objects::write_map(serializer)?;
+                let mut map = $crate::objects::write_map(serializer)?;
                 $( $crate::__object_put!($presence, map, self.$field, $wire); )*
                 map.end(&self.$extra)
             }
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                $crate::runtime::objects::deserialize(deserializer)
+                $crate::objects::deserialize(deserializer)
             }
         }
         #[allow(deprecated)]
-        impl $crate::runtime::objects::Object for $name {
+        impl $crate::objects::Object for $name {
             const NAME: &'static str = stringify!($name);
             fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<Self, A::Error> {
                 $( let mut $field = $crate::__object_slot!($presence); )*
                 let mut $extra = ::serde_json::Map::new();
                 // One exit for errors (`step`) rather than a `?` per property.
-                while let Some(key) = $crate::runtime::objects::next_key(&mut map)? {
+                while let Some(key) = $crate::objects::next_key(&mut map)? {
                     let step = match key.as_str() {
                         $( $wire => $crate::__object_read!($presence, map, $field), )*
-                        _ => $crate::runtime::objects::read_extra(&mut map, key, &mut $extra),
+                        _ => $crate::objects::read_extra(&mut map, key, &mut $extra),
                     };
                     step?;
                 }
@@ -127,7 +127,7 @@ macro_rules! __object_put {
 #[macro_export]
 macro_rules! __object_slot {
     (nullable) => {
-        $crate::runtime::Nullable::Absent
+        $crate::Nullable::Absent
     };
     ($presence:ident) => {
         None
@@ -139,10 +139,10 @@ macro_rules! __object_slot {
 #[macro_export]
 macro_rules! __object_read {
     (required, $map:ident, $slot:ident) => {
-        $crate::runtime::objects::read_required(&mut $map, &mut $slot)
+        $crate::objects::read_required(&mut $map, &mut $slot)
     };
     ($presence:ident, $map:ident, $slot:ident) => {
-        $crate::runtime::objects::read(&mut $map, &mut $slot)
+        $crate::objects::read(&mut $map, &mut $slot)
     };
 }
 
@@ -152,7 +152,7 @@ macro_rules! __object_read {
 macro_rules! __object_check {
     (required, $slot:ident, $wire:literal) => {
         if $slot.is_none() {
-            return Err($crate::runtime::objects::missing($wire));
+            return Err($crate::objects::missing($wire));
         }
     };
     ($presence:ident, $slot:ident, $wire:literal) => {};

@@ -209,7 +209,7 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// `tag()`, `Serialize` and `Deserialize` for a discriminated union:
 /// `(Type, "tag property", CatchAll, [Variant(StructType) = "tag value", ...])`.
 ///
-/// Decoding reads the object up to its tag ([`Tagged`](crate::runtime::union::Tagged)), then
+/// Decoding reads the object up to its tag ([`Tagged`](crate::union::Tagged)), then
 /// the variant's struct reads the entries before the tag again and the rest straight from the
 /// input: one pass, whatever the tag's position. An unknown tag (or none) keeps the whole
 /// object, tag included and in order, in the catch-all.
@@ -229,7 +229,7 @@ macro_rules! __tagged_union {
         impl ::serde::Serialize for $name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 match self {
-                    $(Self::$variant(value) => $crate::runtime::union::serialize_tagged(serializer, $tag, $value, value),)*
+                    $(Self::$variant(value) => $crate::union::serialize_tagged(serializer, $tag, $value, value),)*
                     Self::$unknown(object) => ::serde::Serialize::serialize(object, serializer),
                 }
             }
@@ -243,7 +243,7 @@ macro_rules! __tagged_union {
                         f.write_str(concat!("a ", stringify!($name), " object"))
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> ::core::result::Result<$name, A::Error> {
-                        let object = $crate::runtime::union::Tagged::read(map, $tag)?;
+                        let object = $crate::union::Tagged::read(map, $tag)?;
                         match object.tag() {
                             $(Some($value) => {
                                 let rest = ::serde::de::value::MapAccessDeserializer::new(object);

@@ -244,9 +244,9 @@ impl Core {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::client::ClientBuilder;
-    use crate::runtime::request::Method;
-    use crate::runtime::Operation;
+    use crate::client::ClientBuilder;
+    use crate::request::Method;
+    use crate::Operation;
 
     static OPERATION: Operation = Operation {
         name: "getThing",

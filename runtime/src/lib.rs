@@ -1,6 +1,8 @@
 //! The hand-written runtime the generated code builds on: transport, errors, auth, and the
 //! serde helpers of the generated types. Nothing in here is generated.
 
+#![warn(missing_docs)]
+
 mod auth;
 mod client;
 mod download;
