@@ -15,6 +15,11 @@ use super::retry::{parse_retry_after, Failure};
 /// add a segment (`/`), a query (`?`), a fragment (`#`) or anything a proxy might reinterpret.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// The `tracing` target of the request span and the pipeline's events: the module path they had
+/// when the runtime was a module of the `atlas-streams` crate, kept so that log filters written
+/// for it (`RUST_LOG=atlas_streams::runtime=debug`) still match.
+pub(crate) const LOG_TARGET: &str = "atlas_streams::runtime::transport";
+
 /// At most this many extra attempts answer authentication challenges (a Digest challenge,
 /// then a stale nonce; or one refreshed service-account token).
 const AUTH_RETRIES: u32 = 2;
@@ -31,7 +36,7 @@ impl Core {
     pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
         let operation = request.operation;
         let enveloped = request.enveloped();
-        let span = tracing::info_span!("atlas_streams.request", operation = operation.name, method = ?operation.method);
+        let span = tracing::info_span!(target: LOG_TARGET, "atlas_streams.request", operation = operation.name, method = ?operation.method);
         async move {
             let mut response = self.send_with_retries(request).await?;
             let status = response.status().as_u16();
@@ -40,7 +45,7 @@ impl Core {
                 .bytes()
                 .await
                 .map_err(|e| Error::transport(operation.name, e))?;
-            tracing::debug!(status, bytes = body.len(), "received");
+            tracing::debug!(target: LOG_TARGET, status, bytes = body.len(), "received");
             Ok(RawResponse {
                 operation: operation.name,
                 status,
@@ -57,7 +62,7 @@ impl Core {
     /// body over unread, to be streamed.
     pub async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
         let operation = request.operation;
-        let span = tracing::info_span!("atlas_streams.request", operation = operation.name, method = ?operation.method);
+        let span = tracing::info_span!(target: LOG_TARGET, "atlas_streams.request", operation = operation.name, method = ?operation.method);
         let response = self.send_with_retries(request).instrument(span).await?;
         Ok(Download::new(operation.name, response))
     }
@@ -124,7 +129,7 @@ impl Core {
                             .headers_mut()
                             .append(http::header::AUTHORIZATION, header.clone());
                     }
-                    tracing::debug!(attempt, version, "sending");
+                    tracing::debug!(target: LOG_TARGET, attempt, version, "sending");
                     match self.inner.http.execute(http_request).await {
                         Ok(response) => Attempt::Response(response, sent),
                         Err(e) => {
@@ -147,7 +152,7 @@ impl Core {
                     {
                         auth_retries += 1;
                         attempt -= 1; // answering a challenge is not a failed attempt
-                        tracing::debug!(auth_retries, "answering an authentication challenge");
+                        tracing::debug!(target: LOG_TARGET, auth_retries, "answering an authentication challenge");
                         continue;
                     }
                     if (200..300).contains(&status) {
@@ -158,7 +163,7 @@ impl Core {
                         .bytes()
                         .await
                         .map_err(|e| Error::transport(operation.name, e))?;
-                    tracing::debug!(status, "received an error status");
+                    tracing::debug!(target: LOG_TARGET, status, "received an error status");
                     let retry_after = headers
                         .get(http::header::RETRY_AFTER)
                         .and_then(|v| parse_retry_after(v.to_str().ok()?));
@@ -176,6 +181,7 @@ impl Core {
             match self.inner.retry.delay(failure, operation.idempotent, attempt) {
                 Some(delay) => {
                     tracing::warn!(
+                        target: LOG_TARGET,
                         operation = operation.name,
                         attempt,
                         delay_ms = delay.as_millis() as u64,

@@ -14,6 +14,10 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::secret::Secret;
 
+/// The `tracing` target of the token fetch event: the module path it had when the runtime was a
+/// module of the `atlas-streams` crate (see the pipeline's `LOG_TARGET`).
+const LOG_TARGET: &str = "atlas_streams::runtime::auth::oauth";
+
 /// A cached access token, as the `Authorization` header it makes (`None` when the token
 /// cannot be sent in a header). The header is marked sensitive but, as a `HeaderValue`, not
 /// wiped when dropped.
@@ -89,7 +93,7 @@ impl ServiceAccount {
             refresh_at: Instant::now() + lifetime - margin,
             generation,
         });
-        tracing::debug!(generation, lifetime_s = lifetime.as_secs(), "fetched an access token");
+        tracing::debug!(target: LOG_TARGET, generation, lifetime_s = lifetime.as_secs(), "fetched an access token");
         Ok((header, generation))
     }
 
