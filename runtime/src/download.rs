@@ -7,8 +7,8 @@ use bytes::Bytes;
 use flate2::write::MultiGzDecoder;
 use futures_util::{stream, Stream, StreamExt};
 
-use super::error::Error;
-use super::request::RateLimit;
+use crate::error::Error;
+use crate::response::RateLimit;
 
 /// A stream of body chunks.
 pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;

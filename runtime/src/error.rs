@@ -1,5 +1,7 @@
 //! The one error type of the client.
 
+use std::time::Duration;
+
 use serde::{Deserialize, Serialize};
 
 /// The body MongoDB Atlas sends with every error status (`application/json`).
@@ -179,6 +181,18 @@ impl Error {
                 operation,
                 source: error.without_url(),
             }
+        }
+    }
+
+    /// An error status: its body parsed as Atlas' error shape when it is one, and kept raw
+    /// always; with the `Retry-After` the response sent, if any.
+    pub(crate) fn api(operation: &'static str, status: u16, body: &[u8], retry_after: Option<Duration>) -> Self {
+        Error::Api {
+            operation,
+            status,
+            error: serde_json::from_slice::<ApiError>(body).ok().map(Box::new),
+            body: String::from_utf8_lossy(body).into_owned(),
+            retry_after: retry_after.map(|d| d.as_secs()),
         }
     }
 

@@ -1,10 +1,45 @@
-//! The hand-written runtime the generated code builds on: transport, errors, auth, and the
-//! serde helpers of the generated types. Nothing in here is generated.
+//! The hand-written runtime the generated code builds on: transport, errors, auth, retries, and
+//! the serde helpers of the generated types. Nothing in here is generated.
+//!
+//! Users do not name this crate: `atlas-streams` re-exports it as `atlas_streams::runtime` (and
+//! its main types at its root), and its generated code reaches it as `crate::runtime`.
+//!
+//! # Layout
+//!
+//! Dependencies between modules go one way: each module below uses only modules listed after
+//! it, never one before it (so there is no import loop).
+//!
+//! - `builder` — [`ClientBuilder`]: configuration and credentials, checked once, become a [`Core`].
+//! - `paginate` — every item of a paginated list as one stream, a page fetched at a time.
+//! - `call` — the `send_*` functions a generated request builder's `.await` runs: a [`Prepared`]
+//!   request in, the operation's result out.
+//! - `pipeline` — [`Core`]: a client's shared state, a call's `tracing` span, and the retry loop,
+//!   a few lines calling the two steps below until a call is done or fails.
+//! - `attempt` — its two steps: one attempt (authenticate, build the HTTP request, send) and the
+//!   classification of its outcome (done, answer an authentication challenge, retry after a
+//!   delay, fail).
+//! - `prepare` — a [`Request`] made ready to send once, before its first attempt: URL, media
+//!   types, headers, body; every argument error is found here.
+//! - `download` — a success body streamed as it arrives ([`Download`]).
+//! - `response` — a success response and its body decoded ([`Response`], [`RawResponse`]); the
+//!   one reader of the rate-limit headers ([`RateLimit`]).
+//! - `request` — what the generated code describes and fills in: [`Operation`], [`Request`],
+//!   and the argument checks ([`validate`]).
+//! - `auth` — credentials: a bearer token, a service account (OAuth 2.0), an API key (Digest).
+//! - `retry` — [`RetryPolicy`]: what is retried and how long to wait; the one reader of
+//!   `Retry-After`.
+//! - `error`, `secret`, `pattern` — [`Error`], [`Secret`], validated strings ([`Validated`]).
+//!
+//! The serde helpers of the generated models stand apart from all of that: `macros` (the
+//! `object!`, `string_enum!` and `tagged_union!` impls) use `objects`, which uses `union` and
+//! `nullable`; none of them uses the request pipeline, nor it them.
 
 #![warn(missing_docs)]
 
+mod attempt;
 mod auth;
-mod client;
+mod builder;
+mod call;
 mod download;
 mod error;
 mod macros;
@@ -13,29 +48,30 @@ mod nullable;
 pub mod objects;
 mod paginate;
 mod pattern;
+mod pipeline;
+mod prepare;
 mod request;
+mod response;
 mod retry;
 mod secret;
-mod transport;
 #[doc(hidden)]
 pub mod union;
 
-use std::future::Future;
-use std::pin::Pin;
-
 #[doc(hidden)]
 pub use crate::{__object as object, __string_enum as string_enum, __tagged_union as tagged_union};
+pub use builder::{same_host_redirects, ClientBuilder, DEFAULT_BASE_URL};
 pub use bytes::Bytes;
-pub use client::{same_host_redirects, ClientBuilder, Core, DEFAULT_BASE_URL};
+pub use call::{
+    send_download, send_empty, send_empty_with_response, send_json, send_json_with_response, BoxFuture, Prepared,
+};
 pub use download::{ByteStream, Download};
 pub use error::{ApiError, Error};
 pub use nullable::Nullable;
 pub use paginate::{paged_items, paginate, ItemStream, Page, Paged};
 pub use pattern::{Format, InvalidValue, Pattern, Validated};
-pub use request::{
-    send_download, send_empty, send_empty_with_response, send_json, send_json_with_response, validate, Method,
-    Operation, Prepared, RateLimit, RawResponse, Request, Response,
-};
+pub use pipeline::Core;
+pub use request::{validate, Method, Operation, Request};
+pub use response::{RateLimit, RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 
@@ -44,6 +80,3 @@ pub type DateTime = chrono::DateTime<chrono::Utc>;
 
 /// A calendar date.
 pub type Date = chrono::NaiveDate;
-
-/// The future a request builder turns into.
-pub type BoxFuture<T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>;

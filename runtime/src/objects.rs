@@ -15,8 +15,8 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-use super::union::Key;
-use super::Nullable;
+use crate::nullable::Nullable;
+use crate::union::Key;
 
 /// A generated struct read from the entries of a JSON object (the body of its `Deserialize`).
 pub trait Object: Sized {
@@ -141,5 +141,5 @@ impl<M: SerializeMap> MapWriter<M> {
 /// `Deserialize::deserialize` of every generated string enum: any string, the values it does
 /// not know kept by its `From<&str>` (one generic function rather than a closure per enum).
 pub fn deserialize_enum<'de, D: Deserializer<'de>, T: for<'a> From<&'a str>>(deserializer: D) -> Result<T, D::Error> {
-    super::union::visit_str(deserializer, |value: &str| T::from(value))
+    crate::union::visit_str(deserializer, |value: &str| T::from(value))
 }

@@ -6,8 +6,8 @@ use std::pin::Pin;
 
 use futures_util::{stream, Stream};
 
-use super::error::Error;
-use super::BoxFuture;
+use crate::call::BoxFuture;
+use crate::error::Error;
 
 /// A stream of items, fetched page by page as it is read.
 pub type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;

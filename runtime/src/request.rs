@@ -1,13 +1,12 @@
-//! One request on its way through the pipeline, and the typed response it turns into.
+//! What a generated request builder fills in: the operation's description ([`Operation`]) and
+//! the call's arguments ([`Request`]), with the checks arguments get before anything is sent.
 
 use std::fmt::Display;
 
-use bytes::Bytes;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::error::Error;
-use super::pattern::InvalidValue;
+use crate::error::Error;
+use crate::pattern::InvalidValue;
 
 /// What the runtime needs to know about an operation (generated per operation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,168 +135,6 @@ where
     T: TryFrom<String, Error = InvalidValue>,
 {
     T::try_from(value).map_err(|e| Error::invalid_argument(operation.name, parameter, e))
-}
-
-/// The rate-limit headers Atlas sends with success responses.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RateLimit {
-    /// `RateLimit-Limit`: requests allowed in the current window.
-    pub limit: Option<u64>,
-    /// `RateLimit-Remaining`: requests left in the current window.
-    pub remaining: Option<u64>,
-}
-
-impl RateLimit {
-    pub(crate) fn from_headers(headers: &http::HeaderMap) -> Self {
-        let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse().ok();
-        RateLimit {
-            limit: number("ratelimit-limit"),
-            remaining: number("ratelimit-remaining"),
-        }
-    }
-}
-
-/// A success response: the decoded value plus what the headers said.
-#[derive(Clone, Debug)]
-pub struct Response<T> {
-    value: T,
-    status: u16,
-    headers: http::HeaderMap,
-}
-
-impl<T> Response<T> {
-    /// The decoded value.
-    pub fn value(&self) -> &T {
-        &self.value
-    }
-
-    /// The decoded value, consuming the response.
-    pub fn into_value(self) -> T {
-        self.value
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> u16 {
-        self.status
-    }
-
-    /// All response headers.
-    pub fn headers(&self) -> &http::HeaderMap {
-        &self.headers
-    }
-
-    /// `RateLimit-Limit` and `RateLimit-Remaining`.
-    pub fn rate_limit(&self) -> RateLimit {
-        let number = |name: &str| self.headers.get(name)?.to_str().ok()?.trim().parse().ok();
-        RateLimit {
-            limit: number("ratelimit-limit"),
-            remaining: number("ratelimit-remaining"),
-        }
-    }
-}
-
-/// A success response before decoding.
-#[derive(Debug)]
-pub struct RawResponse {
-    pub(crate) operation: &'static str,
-    pub(crate) status: u16,
-    pub(crate) headers: http::HeaderMap,
-    pub(crate) body: Bytes,
-    pub(crate) enveloped: bool,
-}
-
-impl RawResponse {
-    /// Decodes a JSON body. With `envelope=true` the API wraps the value as
-    /// `{"status": .., "content": value}`; the value inside is what is decoded.
-    pub fn json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        let decoded = if self.enveloped {
-            serde_json::from_slice::<serde_json::Value>(&self.body).and_then(|value| match value {
-                serde_json::Value::Object(mut object) if object.contains_key("content") => {
-                    serde_json::from_value(object.shift_remove("content").unwrap_or_default())
-                }
-                other => serde_json::from_value(other),
-            })
-        } else {
-            serde_json::from_slice(&self.body)
-        };
-        match decoded {
-            Ok(value) => Ok(Response {
-                value,
-                status: self.status,
-                headers: self.headers,
-            }),
-            Err(source) => Err(Error::Decode {
-                operation: self.operation,
-                status: self.status,
-                body: String::from_utf8_lossy(&self.body).into_owned(),
-                source,
-            }),
-        }
-    }
-
-    /// A response whose body carries nothing the caller needs.
-    pub fn empty(self) -> Response<()> {
-        Response {
-            value: (),
-            status: self.status,
-            headers: self.headers,
-        }
-    }
-
-    /// The raw body bytes.
-    pub fn bytes(self) -> Response<Bytes> {
-        Response {
-            value: self.body,
-            status: self.status,
-            headers: self.headers,
-        }
-    }
-}
-
-/// A request built by a generated builder, or the argument error that stopped it.
-pub type Prepared = Result<(super::client::Core, Request), Error>;
-
-/// Sends a prepared request and decodes its JSON success body.
-pub fn send_json<T: DeserializeOwned + Send + 'static>(prepared: Prepared) -> super::BoxFuture<T> {
-    // One boxed future per call, not one wrapping another.
-    Box::pin(async move {
-        let (core, request) = prepared?;
-        core.send(request).await?.json::<T>().map(Response::into_value)
-    })
-}
-
-/// Like [`send_json`], keeping the status and headers.
-pub fn send_json_with_response<T: DeserializeOwned + Send + 'static>(
-    prepared: Prepared,
-) -> super::BoxFuture<Response<T>> {
-    Box::pin(async move {
-        let (core, request) = prepared?;
-        core.send(request).await?.json::<T>()
-    })
-}
-
-/// Sends a prepared request whose success body carries nothing the caller needs.
-pub fn send_empty(prepared: Prepared) -> super::BoxFuture<()> {
-    Box::pin(async move {
-        let (core, request) = prepared?;
-        core.send(request).await.map(drop)
-    })
-}
-
-/// Like [`send_empty`], keeping the status and headers.
-pub fn send_empty_with_response(prepared: Prepared) -> super::BoxFuture<Response<()>> {
-    Box::pin(async move {
-        let (core, request) = prepared?;
-        Ok(core.send(request).await?.empty())
-    })
-}
-
-/// Sends a prepared request and hands over its body as a stream.
-pub fn send_download(prepared: Prepared) -> super::BoxFuture<super::Download> {
-    Box::pin(async move {
-        let (core, request) = prepared?;
-        core.send_streaming(request).await
-    })
 }
 
 #[cfg(test)]

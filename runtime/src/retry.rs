@@ -102,8 +102,16 @@ impl RetryPolicy {
     }
 }
 
+/// The wait a response's `Retry-After` header asks for, if it has a valid one (the one place the
+/// header is read).
+pub(crate) fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    headers
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| parse_retry_after(v.to_str().ok()?))
+}
+
 /// Parses `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
-pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));

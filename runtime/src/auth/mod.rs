@@ -13,8 +13,8 @@ use zeroize::Zeroize;
 pub use digest::DigestAuth;
 pub use oauth::ServiceAccount;
 
-use super::error::Error;
-use super::secret::Secret;
+use crate::error::Error;
+use crate::secret::Secret;
 
 /// The credentials a client sends.
 #[derive(Clone)]

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::secret::Secret;
 
 /// The `tracing` target of the token fetch event: the module path it had when the runtime was a
-/// module of the `atlas-streams` crate (see the pipeline's `LOG_TARGET`).
+/// module of the `atlas-streams` crate (see `attempt::LOG_TARGET`).
 const LOG_TARGET: &str = "atlas_streams::runtime::auth::oauth";
 
 /// A cached access token, as the `Authorization` header it makes (`None` when the token

@@ -1,16 +1,16 @@
-//! The client's configuration: base URL, credentials, timeouts, retries, API version.
+//! The client's configuration: base URL, credentials, timeouts, retries, API version; checked
+//! once, then turned into the [`Core`] every request of the client goes through.
 
 use std::marker::PhantomData;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use http::HeaderValue;
-
-use super::auth::{Auth, DigestAuth, ServiceAccount};
-use super::error::Error;
-use super::request::check_version;
-use super::retry::RetryPolicy;
-use super::secret::Secret;
+use crate::auth::{Auth, DigestAuth, ServiceAccount};
+use crate::error::Error;
+use crate::pipeline::Core;
+use crate::request::check_version;
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
 
 /// Where the Atlas Administration API lives.
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
@@ -51,6 +51,8 @@ impl<C: From<Core>> ClientBuilder<C> {
         ClientBuilder {
             base_url: DEFAULT_BASE_URL.to_owned(),
             credentials: Credentials::None,
+            // The runtime's version: `atlas-streams` pins it exactly and they are released
+            // together (both 0.1.0 today), so this is the client's version too.
             user_agent: format!("atlas-streams-rust/{}", env!("CARGO_PKG_VERSION")),
             timeout: Some(Duration::from_secs(60)),
             connect_timeout: Some(Duration::from_secs(10)),
@@ -177,16 +179,7 @@ impl<C: From<Core>> ClientBuilder<C> {
                 private_key,
             } => Auth::Digest(Arc::new(DigestAuth::new(public_key, private_key))),
         };
-        let inner = Inner {
-            http,
-            base: Base::new(&base_url),
-            base_url,
-            auth,
-            api_version: self.api_version,
-            retry: self.retry,
-            media_types: MediaTypeCache::default(),
-        };
-        Ok(C::from(Core { inner: Arc::new(inner) }))
+        Ok(C::from(Core::new(http, base_url, auth, self.api_version, self.retry)))
     }
 }
 
@@ -209,103 +202,5 @@ fn is_loopback(url: &url::Url) -> bool {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
-    }
-}
-
-/// The shared request pipeline: configuration, credentials and connection pool. Cheap to
-/// clone; clones share the pool and the token cache.
-#[derive(Clone, Debug)]
-pub struct Core {
-    pub(crate) inner: Arc<Inner>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
-    /// The base URL as configured, without a trailing `/`.
-    pub(crate) base_url: String,
-    /// The base URL parsed once, when request URLs can be made from it by setting their path.
-    pub(crate) base: Option<Base>,
-    pub(crate) auth: Auth,
-    pub(crate) api_version: Option<String>,
-    pub(crate) retry: RetryPolicy,
-    pub(crate) media_types: MediaTypeCache,
-}
-
-/// A parsed base URL without query or fragment: a request's URL is a clone of it with the path
-/// set to `prefix` + the operation's path (the path parser of a full parse, without re-parsing
-/// scheme, host and port for every request).
-#[derive(Debug)]
-pub(crate) struct Base {
-    pub(crate) url: url::Url,
-    /// The base URL's own path without its trailing `/` (usually empty).
-    pub(crate) prefix: String,
-}
-
-impl Base {
-    fn new(base_url: &str) -> Option<Base> {
-        let url = url::Url::parse(base_url).ok()?;
-        if url.cannot_be_a_base() || url.query().is_some() || url.fragment().is_some() {
-            return None;
-        }
-        let prefix = url.path().trim_end_matches('/').to_owned();
-        Some(Base { url, prefix })
-    }
-}
-
-/// The `Accept` and `Content-Type` values of one API version and media suffix.
-#[derive(Clone, Debug)]
-pub(crate) struct MediaTypes {
-    /// `application/vnd.atlas.<version>+<suffix>`, or `application/json` without a version.
-    pub(crate) accept: HeaderValue,
-    /// `application/vnd.atlas.<version>+json`, or `application/json` without a version.
-    pub(crate) content_type: HeaderValue,
-}
-
-impl MediaTypes {
-    pub(crate) fn new(version: Option<&str>, suffix: &str) -> Result<MediaTypes, http::header::InvalidHeaderValue> {
-        Ok(match version {
-            Some(version) => MediaTypes {
-                accept: HeaderValue::from_str(&format!("application/vnd.atlas.{version}+{suffix}"))?,
-                content_type: HeaderValue::from_str(&format!("application/vnd.atlas.{version}+json"))?,
-            },
-            None => MediaTypes {
-                accept: HeaderValue::from_static("application/json"),
-                content_type: HeaderValue::from_static("application/json"),
-            },
-        })
-    }
-}
-
-/// [`MediaTypes`] built once per (version, suffix) and shared by every later request. Only the
-/// operations' default versions and the client's version go in, so it stays small (a per-call
-/// `.version(..)` is built for its call alone).
-#[derive(Debug, Default)]
-pub(crate) struct MediaTypeCache(RwLock<Vec<MediaTypeEntry>>);
-
-/// One cached entry: version, media suffix, values.
-type MediaTypeEntry = (Option<Box<str>>, &'static str, MediaTypes);
-
-impl MediaTypeCache {
-    pub(crate) fn get(
-        &self,
-        version: Option<&str>,
-        suffix: &'static str,
-    ) -> Result<MediaTypes, http::header::InvalidHeaderValue> {
-        let found = |entries: &[MediaTypeEntry]| {
-            entries
-                .iter()
-                .find(|(v, s, _)| v.as_deref() == version && *s == suffix)
-                .map(|(_, _, media)| media.clone())
-        };
-        if let Some(media) = found(&self.0.read().unwrap_or_else(|e| e.into_inner())) {
-            return Ok(media);
-        }
-        let media = MediaTypes::new(version, suffix)?;
-        let mut entries = self.0.write().unwrap_or_else(|e| e.into_inner());
-        if found(&entries).is_none() {
-            entries.push((version.map(Box::from), suffix, media.clone()));
-        }
-        Ok(media)
     }
 }
