@@ -4,6 +4,11 @@
 //! impls out each time made the generated file (and the generator's formatting work) nearly
 //! twice as big, with nothing to read in it. The type definitions themselves, with their
 //! docs, stay in the generated code.
+//!
+//! The macros expand in the generated crate, not in this one: they reach this crate's helpers
+//! through `$crate::` (which names this crate wherever they expand), and serde and serde_json
+//! through `::serde` and `::serde_json`, which that crate depends on itself, as serde's own
+//! derives expect.
 
 /// `as_str`, `From<&str>`, `FromStr`, `Display`, `Serialize` and `Deserialize` for a string
 /// enum: `(Type, CatchAll, [Variant => "wire", ...])`.
@@ -62,7 +67,7 @@ macro_rules! __string_enum {
 /// and makes the compiler do several times the work per struct.
 ///
 /// What is expanded per struct is kept to one call per property: the visitor, the reads and the
-/// error handling are generic functions in `runtime::objects`, checked once for all structs.
+/// error handling are generic functions in this crate's `objects`, checked once for all structs.
 /// (Checking these impls was most of the cost of checking the crate of a large spec: every
 /// `?` and `match` spelled out here is repeated for each of a thousand structs.)
 #[doc(hidden)]
