@@ -1,0 +1,131 @@
+//! Failover connections: alternatives to a Kafka or Cluster connection, used when a processor
+//! fails over to another region.
+
+use serde_json::{Map, Value};
+
+use super::connections::{self, ConnState};
+use super::{ids, invalid, not_found, self_link, Call, Delays, Group, Outcome, Timed};
+use crate::codes;
+use crate::error::ApiError;
+
+/// One failover connection.
+#[derive(Debug)]
+pub(crate) struct Failover {
+    pub id: String,
+    pub doc: Map<String, Value>,
+    pub state: Timed<ConnState>,
+}
+
+impl Failover {
+    fn view(&mut self, path: &Path) -> Value {
+        let mut out = self.doc.clone();
+        out.insert("id".into(), Value::from(self.id.clone()));
+        out.insert("state".into(), Value::from(self.state.current().as_str()));
+        out.insert(
+            "links".into(),
+            self_link(
+                &path.base_url,
+                &[
+                    "groups",
+                    &path.group,
+                    "streams",
+                    &path.workspace,
+                    "connections",
+                    &path.connection,
+                    "failoverConnections",
+                    &self.id,
+                ],
+            ),
+        );
+        Value::Object(out)
+    }
+}
+
+/// Where a failover connection's links point.
+struct Path {
+    base_url: String,
+    group: String,
+    workspace: String,
+    connection: String,
+}
+
+/// The parent connection's failovers, its type, and the link base.
+fn parent<'a>(group: &'a mut Group, call: &Call<'_>) -> Result<(&'a mut Vec<Failover>, String, Path), ApiError> {
+    let (connection, workspace) = connections::find(group, call)?;
+    let path = Path {
+        base_url: call.base_url.to_owned(),
+        group: call.group().to_owned(),
+        workspace,
+        connection: connection.name.clone(),
+    };
+    let kind = connection.kind().to_owned();
+    Ok((&mut connection.failovers, kind, path))
+}
+
+fn find<'a>(failovers: &'a mut [Failover], id: &str) -> Result<&'a mut Failover, ApiError> {
+    failovers
+        .iter_mut()
+        .find(|f| f.id == id)
+        .ok_or_else(|| not_found(codes::STREAM_FAILOVER_CONNECTION_NOT_FOUND, "Failover connection", id))
+}
+
+/// A failover connection must be of its parent's type (the spec's union only has Kafka and
+/// Cluster, the two types a processor can fail over).
+// GUESS: that the types must match; the spec does not say.
+fn check_type(doc: &Map<String, Value>, parent_kind: &str) -> Result<(), ApiError> {
+    let kind = doc.get("type").and_then(Value::as_str).unwrap_or("");
+    if kind != parent_kind {
+        return Err(invalid(
+            codes::VALIDATION_ERROR,
+            format!("A failover connection of a {parent_kind} connection must be of type {parent_kind}, not {kind}."),
+        )
+        .with_parameters([kind, parent_kind]));
+    }
+    Ok(())
+}
+
+pub(crate) fn list(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
+    let (failovers, _, path) = parent(group, call)?;
+    Ok(Outcome::List(failovers.iter_mut().map(|f| f.view(&path)).collect()))
+}
+
+pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Result<Outcome, ApiError> {
+    let doc = call.object();
+    let (failovers, kind, path) = parent(group, call)?;
+    check_type(&doc, &kind)?;
+    let mut state = Timed::at(ConnState::Pending);
+    state.go(None, ConnState::Ready, delays.connection_ready);
+    let mut failover = Failover {
+        id: ids::object_id(),
+        doc,
+        state,
+    };
+    let answer = failover.view(&path);
+    failovers.push(failover);
+    Ok(Outcome::Json(answer))
+}
+
+pub(crate) fn get(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
+    let (failovers, _, path) = parent(group, call)?;
+    let failover = find(failovers, call.params.path("failoverConnectionId"))?;
+    Ok(Outcome::Json(failover.view(&path)))
+}
+
+pub(crate) fn update(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Result<Outcome, ApiError> {
+    let doc = call.object();
+    let (failovers, kind, path) = parent(group, call)?;
+    let failover = find(failovers, call.params.path("failoverConnectionId"))?;
+    check_type(&doc, &kind)?;
+    failover.doc = doc;
+    failover.state.set(ConnState::Pending);
+    failover.state.go(None, ConnState::Ready, delays.connection_ready);
+    Ok(Outcome::Json(failover.view(&path)))
+}
+
+pub(crate) fn delete(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
+    let (failovers, _, _) = parent(group, call)?;
+    let id = call.params.path("failoverConnectionId");
+    find(failovers, id)?;
+    failovers.retain(|f| f.id != id);
+    Ok(Outcome::Empty)
+}

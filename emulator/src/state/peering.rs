@@ -1,0 +1,193 @@
+//! Incoming VPC peering connections: requests from a customer's AWS account to the Atlas
+//! Stream Processing VPC, which the customer accepts or rejects through the API.
+//!
+//! Atlas has no operation that *creates* one (the request starts on the AWS side), so they are
+//! added by seed data or [`crate::Emulator::add_vpc_peering`].
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{ids, invalid, not_found, self_link, Call, Delays, Group, Outcome, Timed};
+use crate::codes;
+use crate::error::ApiError;
+
+/// An incoming peering request, as seed data describes it.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PeeringSeed {
+    /// The peering connection's name (AWS's `pcx-…` id when absent).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The AWS account that asks to peer.
+    pub requester_account_id: String,
+    /// The VPC that asks to peer.
+    pub requester_vpc_id: String,
+    /// The requesting VPC's CIDR block.
+    #[serde(default)]
+    pub requester_cidr: Option<String>,
+}
+
+/// Where a peering request is, mapped to the spec's `localStatus` and AWS's status codes for
+/// `cloudStatus` (AWS documents `pending-acceptance`, `active`, `rejected`, `deleted`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PeerState {
+    Pending,
+    Accepting,
+    Active,
+    Rejecting,
+    Rejected,
+    Deleting,
+    Gone,
+}
+
+impl PeerState {
+    // GUESS: how Atlas' `localStatus` values pair with the AWS side during each step.
+    fn statuses(self) -> (&'static str, &'static str) {
+        match self {
+            PeerState::Pending => ("NONE", "pending-acceptance"),
+            PeerState::Accepting => ("ACCEPT_REQUESTED", "pending-acceptance"),
+            PeerState::Active => ("ACTIVE", "active"),
+            PeerState::Rejecting => ("REJECT_REQUESTED", "pending-acceptance"),
+            PeerState::Rejected => ("NONE", "rejected"),
+            PeerState::Deleting => ("DELETE_REQUESTED", "deleting"),
+            PeerState::Gone => ("NONE", "deleted"),
+        }
+    }
+}
+
+/// One peering request.
+#[derive(Debug)]
+pub(crate) struct Peering {
+    pub id: String,
+    pub group: String,
+    pub seed: PeeringSeed,
+    pub state: Timed<PeerState>,
+    pub expires: chrono::DateTime<chrono::Utc>,
+}
+
+impl Peering {
+    fn view(&mut self, base_url: &str) -> Value {
+        let (local, cloud) = self.state.current().statuses();
+        let name = self
+            .seed
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("pcx-{}", ids::stable_hex(&self.id, 17)));
+        json!({
+            "_id": self.id,
+            "name": name,
+            "groupId": self.group,
+            "accepterAccountId": ids::digits(&self.group, 12),
+            "accepterCidr": "192.168.248.0/21",
+            "accepterVpcId": format!("vpc-{}", ids::stable_hex(&self.group, 17)),
+            "requesterAccountId": self.seed.requester_account_id,
+            "requesterCidr": self.seed.requester_cidr,
+            "requesterVpcId": self.seed.requester_vpc_id,
+            "cloudStatus": cloud,
+            "localStatus": local,
+            "expirationTime": self.expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "links": self_link(base_url, &["groups", &self.group, "streams", "vpcPeeringConnections", &self.id]),
+        })
+    }
+}
+
+/// Adds a pending request; AWS lets one wait a week for an answer.
+pub(crate) fn add(group: &mut Group, group_id: &str, seed: PeeringSeed) -> String {
+    let id = ids::object_id();
+    group.peerings.push(Peering {
+        id: id.clone(),
+        group: group_id.to_owned(),
+        seed,
+        state: Timed::at(PeerState::Pending),
+        expires: chrono::Utc::now() + chrono::Duration::days(7),
+    });
+    id
+}
+
+fn settle(group: &mut Group) {
+    group.peerings.retain_mut(|p| p.state.current() != PeerState::Gone);
+}
+
+fn find<'a>(group: &'a mut Group, id: &str) -> Result<&'a mut Peering, ApiError> {
+    settle(group);
+    group
+        .peerings
+        .iter_mut()
+        .find(|p| p.id == id)
+        .ok_or_else(|| not_found(codes::VPC_PEERING_CONNECTION_NOT_FOUND, "VPC peering connection", id))
+}
+
+/// `listVpcPeeringConnections` (the requests of one requester account) or
+/// `listActivePeeringConnections` (`active`: every active one).
+pub(crate) fn list(group: &mut Group, call: &Call<'_>, active: bool) -> Result<Outcome, ApiError> {
+    settle(group);
+    let requester = call.params.text("requesterAccountId");
+    let items = group
+        .peerings
+        .iter_mut()
+        .filter_map(|p| {
+            let wanted = if active {
+                p.state.current() == PeerState::Active
+            } else {
+                Some(p.seed.requester_account_id.as_str()) == requester
+            };
+            wanted.then(|| p.view(call.base_url))
+        })
+        .collect();
+    Ok(Outcome::List(items))
+}
+
+/// `:accept` (`accept`) or `:reject`: only a pending request, and for `:accept` only with the
+/// requester's account and VPC as the challenge body.
+pub(crate) fn decide(group: &mut Group, call: &Call<'_>, delays: &Delays, accept: bool) -> Result<Outcome, ApiError> {
+    let challenge = call.object();
+    let peering = find(group, call.params.path("id"))?;
+    if peering.state.pending().is_some() || peering.state.current() != PeerState::Pending {
+        let (local, cloud) = peering.state.current().statuses();
+        return Err(ApiError::new(
+            409,
+            codes::VPC_PEERING_INVALID_STATE,
+            format!(
+                "VPC peering connection {} is {local}/{cloud}, not pending acceptance.",
+                peering.id
+            ),
+        )
+        .with_parameters([peering.id.clone()]));
+    }
+    for (field, expected) in [
+        ("requesterAccountId", &peering.seed.requester_account_id),
+        ("requesterVpcId", &peering.seed.requester_vpc_id),
+    ] {
+        // GUESS: a challenge value that is sent must match; one left out is not checked.
+        if let Some(sent) = challenge.get(field).and_then(Value::as_str) {
+            if sent != expected {
+                return Err(invalid(
+                    codes::VPC_PEERING_INVALID_STATE,
+                    format!(
+                        "The challenge value {field} does not match VPC peering connection {}.",
+                        peering.id
+                    ),
+                )
+                .with_parameters([field]));
+            }
+        }
+    }
+    let (meanwhile, target) = if accept {
+        (PeerState::Accepting, PeerState::Active)
+    } else {
+        (PeerState::Rejecting, PeerState::Rejected)
+    };
+    peering.state.go(Some(meanwhile), target, delays.vpc_peering);
+    Ok(Outcome::Empty)
+}
+
+pub(crate) fn delete(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Result<Outcome, ApiError> {
+    let peering = find(group, call.params.path("id"))?;
+    if peering.state.pending() != Some(PeerState::Gone) {
+        peering
+            .state
+            .go(Some(PeerState::Deleting), PeerState::Gone, delays.vpc_peering);
+    }
+    settle(group);
+    Ok(Outcome::Empty)
+}
