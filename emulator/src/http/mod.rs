@@ -199,7 +199,8 @@ async fn api(shared: &Shared, request: Request) -> Result<Response<Body>, ApiErr
         return Err(error);
     }
     let version = version::negotiate(op, header_text(&request, header::ACCEPT).as_deref(), &path)?;
-    let params = params::check(&op.params, path_params, &query).map_err(|errors| param_error(&errors))?;
+    let mut params = params::check(&op.params, path_params, &query).map_err(|errors| param_error(&errors))?;
+    params::check_global_flags(&mut params, &query).map_err(|errors| param_error(&errors))?;
     let bytes = axum::body::to_bytes(request.into_body(), MAX_BODY).await.map_err(|_| {
         ApiError::new(
             400,

@@ -286,6 +286,33 @@ pub fn check(
     }
 }
 
+/// `envelope` and `pretty` on an operation whose spec entry leaves them out: MongoDB's API
+/// reference lists both among "the HTTP request query parameters available to all Atlas
+/// Administration API resources", so they work everywhere, checked like declared ones.
+pub fn check_global_flags(params: &mut Params, query: &[(String, String)]) -> Result<(), Vec<ParamError>> {
+    for name in ["envelope", "pretty"] {
+        if params.query.contains_key(name) {
+            continue;
+        }
+        if let Some((_, raw)) = query.iter().find(|(n, _)| n == name) {
+            match read(&ParamKind::Bool, raw) {
+                Ok(value) => {
+                    params.query.insert(name.to_owned(), value);
+                }
+                Err(problem) => {
+                    return Err(vec![ParamError {
+                        location: ParamLocation::Query,
+                        name: name.to_owned(),
+                        value: Some(raw.clone()),
+                        problem,
+                    }])
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn read(kind: &ParamKind, raw: &str) -> Result<Value, Problem> {
     match kind {
         ParamKind::Bool => match raw.to_ascii_lowercase().as_str() {
