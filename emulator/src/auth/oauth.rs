@@ -73,7 +73,7 @@ impl Issuer {
         let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
         tokens.retain(|_, expires| *expires > now);
         if tokens.len() < MAX_TOKENS {
-            tokens.insert(token.clone(), now + self.ttl);
+            tokens.insert(token.clone(), crate::state::later(self.ttl));
         }
         TokenAnswer {
             status: 200,

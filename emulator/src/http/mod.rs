@@ -108,7 +108,8 @@ impl Shared {
         self.world.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn inject(&self, operation: &str, failure: InjectedFailure) {
+    pub fn inject(&self, operation: &str, mut failure: InjectedFailure) {
+        failure.times = failure.times.max(1);
         let mut injected = self.injected.lock().unwrap_or_else(|e| e.into_inner());
         injected.entry(operation.to_owned()).or_default().push_back(failure);
     }

@@ -25,7 +25,10 @@ pub(crate) fn download(group: &mut Group, call: &Call<'_>, kind: Kind) -> Result
     let workspace = workspaces::find(group, call.params.path("tenantName"))?;
     let now = chrono::Utc::now().timestamp();
     let end = call.params.int("endDate").unwrap_or(now);
-    let start = call.params.int("startDate").unwrap_or(end - DEFAULT_PERIOD_SECONDS);
+    let start = call
+        .params
+        .int("startDate")
+        .unwrap_or(end.saturating_sub(DEFAULT_PERIOD_SECONDS));
     if start > end {
         // GUESS: the code of an inverted range.
         return Err(invalid(
@@ -45,7 +48,7 @@ pub(crate) fn download(group: &mut Group, call: &Call<'_>, kind: Kind) -> Result
         ));
     }
     let at = |offset: i64| {
-        chrono::DateTime::from_timestamp(start + offset.min(end - start), 0)
+        chrono::DateTime::from_timestamp(start.saturating_add(offset.min(end.saturating_sub(start))), 0)
             .unwrap_or_default()
             .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     };

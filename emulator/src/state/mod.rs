@@ -99,7 +99,7 @@ impl<S: Copy + PartialEq> Timed<S> {
             if let Some(m) = meanwhile {
                 self.now = m;
             }
-            self.then = Some((target, Instant::now() + delay));
+            self.then = Some((target, later(delay)));
         }
     }
 
@@ -113,6 +113,15 @@ impl<S: Copy + PartialEq> Timed<S> {
     pub fn pending(&self) -> Option<S> {
         self.then.map(|(s, _)| s)
     }
+}
+
+/// The instant `delay` from now; a delay too long for the clock (e.g. `--delay-ms` of
+/// `u64::MAX`) is read as "a year", which no test outlives.
+pub(crate) fn later(delay: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(delay)
+        .or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 3600)))
+        .unwrap_or(now)
 }
 
 /// What an operation answers, before the plumbing shapes and serializes it.
