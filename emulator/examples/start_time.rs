@@ -15,20 +15,29 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 async fn once() -> Duration {
     let started = Instant::now();
     let emulator = Emulator::start().await.expect("the emulator starts");
-    let mut stream = tokio::net::TcpStream::connect(emulator.addr()).await.expect("it listens");
+    let mut stream = tokio::net::TcpStream::connect(emulator.addr())
+        .await
+        .expect("it listens");
     let request = "GET /__emulator/health HTTP/1.1\r\nHost: emulator\r\nConnection: close\r\n\r\n";
     stream.write_all(request.as_bytes()).await.expect("it reads");
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).await.expect("it answers");
     let elapsed = started.elapsed();
-    assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
     emulator.shutdown().await;
     elapsed
 }
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(500);
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
     runtime.block_on(async {
         // The first start of a process also lowers the embedded spec (once per process).
         let first = once().await;

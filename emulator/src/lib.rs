@@ -7,13 +7,24 @@
 //! run pipelines or move data.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), atlas_streams_emulator::Error> {
-//! use atlas_streams_emulator::Emulator;
+//! use std::time::Duration;
+//! use atlas_streams_emulator::{Delays, Emulator, InjectedFailure};
 //!
-//! let emulator = Emulator::start().await?;
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start().await?; // 127.0.0.1, a free port, no auth
 //! let url = format!("{}/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/streams", emulator.base_url());
 //! // ... send requests with `Accept: application/vnd.atlas.2023-02-01+json` ...
-//! emulator.shutdown().await;
+//!
+//! // Options: credentials, transition delays, seed data; test hooks.
+//! let emulator = Emulator::builder()
+//!     .api_key("public", "private") // Digest (MD5; .digest_algorithms for SHA-256)
+//!     .service_account("mdb_sa_id_x", "mdb_sa_sk_y") // and/or OAuth 2.0 (.token_ttl)
+//!     .delays(Delays { processor_start: Duration::from_millis(200), ..Delays::default() })
+//!     .start()
+//!     .await?;
+//! emulator.fail_processor("32b6e34b3d91647abb20e7b8", "ws", "proc", "source unreachable")?;
+//! emulator.fail_next("getStreamProcessor", InjectedFailure::new(429, "RATE_LIMITED").retry_after(1))?;
+//! emulator.shutdown().await; // or just drop it
 //! # Ok(()) }
 //! ```
 //!

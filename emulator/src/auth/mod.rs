@@ -180,6 +180,7 @@ impl Auth {
             }
         }
         if self.oauth.is_some() {
+            // GUESS: the Bearer challenge (RFC 6750 asks for one; Atlas' is undocumented).
             error = error.with_header("www-authenticate", "Bearer realm=\"MongoDB Cloud\"");
         }
         Err(error)

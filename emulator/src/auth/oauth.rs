@@ -48,6 +48,8 @@ impl Issuer {
     /// Answers `POST /api/oauth/token`.
     pub fn token(&self, authorization: Option<&str>, form: &[(String, String)]) -> TokenAnswer {
         // RFC 6749 §5.2: the error answers of a token endpoint.
+        // GUESS: that Atlas answers its token errors this way, and as plain `application/json`
+        // (MongoDB's page shows a vendor media type on the success answer).
         let error = |status: u16, code: &str, description: &str| TokenAnswer {
             status,
             body: json!({"error": code, "error_description": description}),

@@ -8,7 +8,7 @@
 //!   api/atlas/v2/groups/…/clusters is no longer available." (mongodb/mongodb-atlas-cli#4472).
 //!   Atlas deletes a version twelve months after a newer one deprecates it (docs/atlas/api/
 //!   versioned-api-overview); the emulator reads every date before the operation's oldest
-//!   documented version as such a retired one.
+//!   documented version as such a retired one (GUESS: Atlas keeps no list of them public).
 //! - A well-formed date the resource never had (newer than its versions, or between two):
 //!   406 `INVALID_VERSION_DATE`.
 // GUESS: the last rule; Atlas' answer to an unknown future or in-between date is undocumented.

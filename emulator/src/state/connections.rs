@@ -123,6 +123,9 @@ pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Res
     let mut doc = call.object();
     let workspace = workspaces::find(group, call.params.path("tenantName"))?;
     // GUESS: the name is required (it is the connection's key in every other path).
+    // GUESS: a Sample connection can be created like any other, as the seed pages' request
+    // examples show; MongoDB engineers said it cannot (mongodbatlas-cloudformation-resources
+    // #930), which the emulator does not follow since the published examples do.
     let name = match doc.remove("name") {
         Some(Value::String(name)) if !name.is_empty() => name,
         _ => return Err(missing("name")),
@@ -223,6 +226,8 @@ pub(crate) fn delete(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiE
         )
         .with_parameters([connection.name.clone()]));
     }
+    // GUESS: a connection a processor still names can be deleted (the processor fails when it
+    // next runs, which the emulator does not model).
     let name = connection.name.clone();
     let workspace = workspaces::find(group, call.params.path("tenantName"))?;
     workspace.connections.retain(|c| c.name != name);

@@ -282,7 +282,10 @@ impl World {
     }
 }
 
-/// A `links` array with one `self` link to `path` (segments percent-encoded).
+/// A `links` array with one `self` link to `path` (segments percent-encoded), pointing at the
+/// emulator so a client can follow it.
+// GUESS: only a resource's top level has `links`; the docs' response examples show them on
+// every nested object too, but they are generated from the schema, not from real answers.
 pub(crate) fn self_link(base_url: &str, segments: &[&str]) -> Value {
     let mut href = format!("{base_url}/api/atlas/v2");
     for segment in segments {

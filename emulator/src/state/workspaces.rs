@@ -245,6 +245,7 @@ pub(crate) fn delete(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiE
     find(group, name)?;
     // MongoDB's API guidelines (IPA-102): deleting a parent deletes its children, so the
     // workspace's connections and processors go with it.
+    // GUESS: at once, with no `DELETING` phase (the workspace schema has no state to show one).
     group.workspaces.retain(|w| w.name != name);
     Ok(Outcome::Empty)
 }
