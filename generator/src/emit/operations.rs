@@ -7,8 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{doc, ident, qualified_type_tokens};
-use crate::format::Item;
+use super::rust::{ident, qualified_type_tokens, Docs, Item};
 use crate::ir::{Api, Operation, Param, ParamLocation, ResponseKind, TypeRef};
 
 /// How many items `operations.rs` has.
@@ -17,7 +16,7 @@ pub fn count(api: &Api) -> usize {
 }
 
 /// Item `index` of `operations.rs`: the imports, the `Client`, then one builder per operation.
-pub fn item(api: &Api, index: usize) -> Item {
+pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
     match index {
         0 => Item {
             name: "imports".to_owned(),
@@ -28,20 +27,20 @@ pub fn item(api: &Api, index: usize) -> Item {
         },
         1 => Item {
             name: "Client".to_owned(),
-            tokens: client(api),
+            tokens: client(api, docs),
         },
         i => {
             let op = &api.operations[i - 2];
             Item {
                 name: op.name.clone(),
-                tokens: builder(op),
+                tokens: builder(op, docs),
             }
         }
     }
 }
 
-fn client(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(client_method);
+fn client(api: &Api, docs: &mut Docs) -> TokenStream {
+    let methods: Vec<TokenStream> = api.operations.iter().map(|op| client_method(op, docs)).collect();
     let title_doc = format!(
         " Client for the {} ({} operations): one method per operation.",
         api.title,
@@ -107,8 +106,8 @@ fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| !p.required)
 }
 
-fn client_method(op: &Operation) -> TokenStream {
-    let docs = doc(Some(&method_doc(op)));
+fn client_method(op: &Operation, docs: &mut Docs) -> TokenStream {
+    let method_docs = docs.doc(Some(&method_doc(op)));
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
@@ -145,7 +144,7 @@ fn client_method(op: &Operation) -> TokenStream {
         }
     }
     quote! {
-        #docs
+        #method_docs
         #deprecated
         pub fn #method(&self, #(#args),*) -> #builder {
             #builder { core: self.core.clone(), #(#inits,)* version: None }
@@ -209,7 +208,7 @@ fn method_doc(op: &Operation) -> String {
 }
 
 /// The builder's fields and optional-parameter setters.
-fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut fields = vec![quote! { core: rt::Core }];
     for (param, kind) in required_params(op) {
         let name = ident(&param.name);
@@ -224,9 +223,9 @@ fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
         let name = ident(&param.name);
         let ty = qualified_type_tokens(&param.ty);
         fields.push(quote! { #name: Option<#ty> });
-        let docs = doc(param.doc.as_deref());
+        let param_docs = docs.doc(param.doc.as_deref());
         setters.push(quote! {
-            #docs
+            #param_docs
             pub fn #name(mut self, #name: #ty) -> Self {
                 self.#name = Some(#name);
                 self
@@ -239,9 +238,9 @@ fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
             fields.push(quote! { body: #ty });
         } else {
             fields.push(quote! { body: Option<#ty> });
-            let docs = doc(body.doc.as_deref());
+            let body_docs = docs.doc(body.doc.as_deref());
             setters.push(quote! {
-                #docs
+                #body_docs
                 pub fn body(mut self, body: #ty) -> Self {
                     self.body = Some(body);
                     self
@@ -308,13 +307,13 @@ fn list_or_value(add: &TokenStream, wire: &str, ty: &TypeRef, value: TokenStream
     }
 }
 
-fn builder(op: &Operation) -> TokenStream {
+fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
     let builder = ident(&op.builder_name);
     let struct_doc = format!(
         " Request builder for [`Client::{}`]: set optional parameters, then `.await` it (or call `send`).",
         op.method_name.trim_start_matches("r#")
     );
-    let (fields, setters) = fields_and_setters(op);
+    let (fields, setters) = fields_and_setters(op, docs);
     let name = &op.name;
     // The IR's methods are named as the runtime's `rt::Method` variants.
     let http_method = ident(&format!("{:?}", op.method));
