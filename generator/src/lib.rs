@@ -18,6 +18,7 @@ pub mod load;
 pub mod locate;
 pub mod lower;
 pub mod output;
+pub mod rust_type;
 pub mod stack;
 pub mod surface;
 

@@ -3,8 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{ident, type_tokens, Docs, Item};
+use super::rust::{ident, Docs, Item};
 use crate::ir::{Api, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind};
+use crate::rust_type::{RustType, Scope};
 
 /// How many items `models.rs` has.
 pub fn count(api: &Api) -> usize {
@@ -67,15 +68,7 @@ fn struct_def(name: &proc_macro2::Ident, s: &StructDef, docs: &mut Docs) -> Toke
             let field_docs = docs.doc(f.doc.as_deref());
             let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
             let field = ident(&f.name);
-            let mut inner = type_tokens(&f.ty);
-            if f.boxed {
-                inner = quote! { Box<#inner> };
-            }
-            let ty = match f.presence {
-                Presence::Required => inner,
-                Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
-                Presence::OptionalNullable => quote! { rt::Nullable<#inner> },
-            };
+            let ty = RustType::field(&f.ty, f.presence, f.boxed).tokens(Scope::Models);
             quote! { #field_docs #deprecated pub #field: #ty, }
         })
         .collect();
@@ -109,12 +102,7 @@ fn struct_def(name: &proc_macro2::Ident, s: &StructDef, docs: &mut Docs) -> Toke
 fn constructor(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
     let params = s.fields.iter().filter(|f| f.presence == Presence::Required).map(|f| {
         let field = ident(&f.name);
-        let ty = type_tokens(&f.ty);
-        let ty = if f.boxed {
-            quote! { Box<#ty> }
-        } else {
-            ty
-        };
+        let ty = RustType::field(&f.ty, f.presence, f.boxed).tokens(Scope::Models);
         quote! { #field: #ty }
     });
     let inits = s.fields.iter().map(|f| {
@@ -148,12 +136,9 @@ fn union_def(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
     let tag = &u.tag;
     let unknown = ident(&u.unknown_variant);
     let variant_type = |v: &crate::ir::Variant| {
-        let ty = ident(&v.ty);
-        if v.boxed {
-            quote! { Box<#ty> }
-        } else {
-            quote! { #ty }
-        }
+        let ty = RustType::model(&v.ty);
+        let ty = if v.boxed { ty.boxed() } else { ty };
+        ty.tokens(Scope::Models)
     };
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);

@@ -7,8 +7,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{ident, qualified_type_tokens, Docs, Item};
+use super::rust::{ident, Docs, Item};
 use crate::ir::{Api, Operation, Param, ParamLocation, ResponseKind, TypeRef};
+use crate::rust_type::{RustType, Scope};
 
 /// How many items `operations.rs` has.
 pub fn count(api: &Api) -> usize {
@@ -87,9 +88,9 @@ enum ArgKind {
 
 fn arg_kind(param: &Param) -> ArgKind {
     match &param.ty {
-        ty if param.validated => ArgKind::Validated(qualified_type_tokens(ty)),
+        ty if param.validated => ArgKind::Validated(operations_type(ty)),
         TypeRef::String => ArgKind::Text,
-        other => ArgKind::Value(qualified_type_tokens(other)),
+        other => ArgKind::Value(operations_type(other)),
     }
 }
 
@@ -135,7 +136,7 @@ fn client_method(op: &Operation, docs: &mut Docs) -> TokenStream {
         inits.push(quote! { #name: None });
     }
     if let Some(body) = &op.body {
-        let ty = qualified_type_tokens(&body.ty);
+        let ty = operations_type(&body.ty);
         if body.required {
             args.push(quote! { body: #ty });
             inits.push(quote! { body });
@@ -221,7 +222,7 @@ fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec
     let mut setters = Vec::new();
     for param in optional_params(op) {
         let name = ident(&param.name);
-        let ty = qualified_type_tokens(&param.ty);
+        let ty = operations_type(&param.ty);
         fields.push(quote! { #name: Option<#ty> });
         let param_docs = docs.doc(param.doc.as_deref());
         setters.push(quote! {
@@ -233,7 +234,7 @@ fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec
         });
     }
     if let Some(body) = &op.body {
-        let ty = qualified_type_tokens(&body.ty);
+        let ty = operations_type(&body.ty);
         if body.required {
             fields.push(quote! { body: #ty });
         } else {
@@ -347,9 +348,10 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
             Ok((self.core, request))
         }
     };
+    let output = RustType::response(&op.response.kind).tokens(Scope::Operations);
     let sending = match &op.response.kind {
-        ResponseKind::Json(ty) => sends(&qualified_type_tokens(ty), quote! { json }),
-        ResponseKind::Empty => sends(&quote! { () }, quote! { empty }),
+        ResponseKind::Json(_) => sends(&output, quote! { json }),
+        ResponseKind::Empty => sends(&output, quote! { empty }),
         ResponseKind::Binary => quote! {
             /// Sends the request and returns the body as a stream, as it arrives (nothing is
             /// buffered; see [`rt::Download`] for decompressing on the fly).
@@ -358,14 +360,9 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
             }
         },
     };
-    let into_future = match &op.response.kind {
-        ResponseKind::Binary => quote! { rt::Download },
-        ResponseKind::Json(ty) => qualified_type_tokens(ty),
-        ResponseKind::Empty => quote! { () },
-    };
     let (items, paged) = match &op.pagination {
         Some(p) => {
-            let (items, paged) = pagination(&builder, &into_future, p);
+            let (items, paged) = pagination(&builder, &output, p);
             (Some(items), Some(paged))
         }
         None => (None, None),
@@ -399,8 +396,8 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
             #items
         }
         impl std::future::IntoFuture for #builder {
-            type Output = Result<#into_future, rt::Error>;
-            type IntoFuture = rt::BoxFuture<#into_future>;
+            type Output = Result<#output, rt::Error>;
+            type IntoFuture = rt::BoxFuture<#output>;
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
             }
@@ -420,7 +417,7 @@ fn pagination(
     page_type: &TokenStream,
     p: &crate::ir::Pagination,
 ) -> (TokenStream, TokenStream) {
-    let item = qualified_type_tokens(&p.item);
+    let item = operations_type(&p.item);
     let page = ident(&p.page_param);
     let field = ident(&p.items_field);
     let page_items = if p.items_optional {
@@ -476,4 +473,9 @@ fn sends(output: &TokenStream, kind: TokenStream) -> TokenStream {
             rt::#send_with_response(self.request())
         }
     }
+}
+
+/// A type as `operations.rs` spells it (model types as `models::Name`).
+fn operations_type(ty: &TypeRef) -> TokenStream {
+    RustType::of(ty).tokens(Scope::Operations)
 }
