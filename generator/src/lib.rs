@@ -17,6 +17,7 @@ pub mod ir;
 pub mod load;
 pub mod locate;
 pub mod lower;
+pub mod members;
 pub mod output;
 pub mod rust_type;
 pub mod stack;

@@ -8,7 +8,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{ident, Docs, Item};
-use crate::ir::{Api, Operation, Param, ParamLocation, ResponseKind, TypeRef};
+use crate::ir::{Api, Method, Operation, Param, ParamLocation, ResponseKind, TypeRef};
+use crate::members::{builder as member, client as client_member};
 use crate::rust_type::{RustType, Scope};
 
 /// How many items `operations.rs` has.
@@ -47,6 +48,12 @@ fn client(api: &Api, docs: &mut Docs) -> TokenStream {
         api.title,
         api.operations.len()
     );
+    let client = ident(client_member::TYPE);
+    let (builder, core, from) = (
+        ident(client_member::BUILDER),
+        ident(client_member::CORE),
+        ident(client_member::FROM),
+    );
     quote! {
         #[doc = #title_doc]
         ///
@@ -54,23 +61,23 @@ fn client(api: &Api, docs: &mut Docs) -> TokenStream {
         /// set optional parameters on it, then `.await` it. The client is cheap to clone and
         /// can be shared across tasks.
         #[derive(Clone, Debug)]
-        pub struct Client {
-            core: rt::Core,
+        pub struct #client {
+            #core: rt::Core,
         }
-        impl Client {
+        impl #client {
             /// Starts configuring a client: base URL, credentials, timeouts, retries.
-            pub fn builder() -> rt::ClientBuilder<Self> {
+            pub fn #builder() -> rt::ClientBuilder<Self> {
                 rt::ClientBuilder::new()
             }
             /// The request pipeline this client sends through.
-            pub fn core(&self) -> &rt::Core {
-                &self.core
+            pub fn #core(&self) -> &rt::Core {
+                &self.#core
             }
             #(#methods)*
         }
-        impl From<rt::Core> for Client {
-            fn from(core: rt::Core) -> Self {
-                Client { core }
+        impl From<rt::Core> for #client {
+            fn #from(#core: rt::Core) -> Self {
+                #client { #core }
             }
         }
     }
@@ -112,6 +119,8 @@ fn client_method(op: &Operation, docs: &mut Docs) -> TokenStream {
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
+    let (core, version, body_field) = (ident(member::CORE), ident(member::VERSION), ident(member::BODY));
+    let client_core = ident(client_member::CORE);
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for (param, kind) in required_params(op) {
@@ -138,17 +147,17 @@ fn client_method(op: &Operation, docs: &mut Docs) -> TokenStream {
     if let Some(body) = &op.body {
         let ty = operations_type(&body.ty);
         if body.required {
-            args.push(quote! { body: #ty });
-            inits.push(quote! { body });
+            args.push(quote! { #body_field: #ty });
+            inits.push(quote! { #body_field });
         } else {
-            inits.push(quote! { body: None });
+            inits.push(quote! { #body_field: None });
         }
     }
     quote! {
         #method_docs
         #deprecated
         pub fn #method(&self, #(#args),*) -> #builder {
-            #builder { core: self.core.clone(), #(#inits,)* version: None }
+            #builder { #core: self.#client_core.clone(), #(#inits,)* #version: None }
         }
     }
 }
@@ -183,14 +192,18 @@ fn method_doc(op: &Operation) -> String {
             .collect();
         if !others.is_empty() {
             text.push_str(&format!(
-                " (also documented: {}; choose with `.version(..)`)",
-                others.join(", ")
+                " (also documented: {}; choose with `.{}(..)`)",
+                others.join(", "),
+                member::VERSION
             ));
         }
     }
     text.push('.');
     if op.pagination.is_some() {
-        text.push_str(" One page per call; the builder's `items()` streams every item of every page.");
+        text.push_str(&format!(
+            " One page per call; the builder's `{}()` streams every item of every page.",
+            member::ITEMS
+        ));
     }
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\n");
@@ -210,7 +223,8 @@ fn method_doc(op: &Operation) -> String {
 
 /// The builder's fields and optional-parameter setters.
 fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut fields = vec![quote! { core: rt::Core }];
+    let (core, version, body_field) = (ident(member::CORE), ident(member::VERSION), ident(member::BODY));
+    let mut fields = vec![quote! { #core: rt::Core }];
     for (param, kind) in required_params(op) {
         let name = ident(&param.name);
         let ty = match kind {
@@ -236,20 +250,20 @@ fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec
     if let Some(body) = &op.body {
         let ty = operations_type(&body.ty);
         if body.required {
-            fields.push(quote! { body: #ty });
+            fields.push(quote! { #body_field: #ty });
         } else {
-            fields.push(quote! { body: Option<#ty> });
+            fields.push(quote! { #body_field: Option<#ty> });
             let body_docs = docs.doc(body.doc.as_deref());
             setters.push(quote! {
                 #body_docs
-                pub fn body(mut self, body: #ty) -> Self {
-                    self.body = Some(body);
+                pub fn #body_field(mut self, #body_field: #ty) -> Self {
+                    self.#body_field = Some(#body_field);
                     self
                 }
             });
         }
     }
-    fields.push(quote! { version: Option<String> });
+    fields.push(quote! { #version: Option<String> });
     (fields, setters)
 }
 
@@ -278,11 +292,12 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
         steps.push(step);
     }
     if let Some(body) = &op.body {
+        let body_field = ident(member::BODY);
         if body.required {
-            steps.push(quote! { request.json_body(op, &self.body)?; });
+            steps.push(quote! { request.json_body(op, &self.#body_field)?; });
         } else {
             steps.push(quote! {
-                if let Some(body) = &self.body {
+                if let Some(body) = &self.#body_field {
                     request.json_body(op, body)?;
                 }
             });
@@ -311,13 +326,16 @@ fn list_or_value(add: &TokenStream, wire: &str, ty: &TypeRef, value: TokenStream
 fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
     let builder = ident(&op.builder_name);
     let struct_doc = format!(
-        " Request builder for [`Client::{}`]: set optional parameters, then `.await` it (or call `send`).",
-        op.method_name.trim_start_matches("r#")
+        " Request builder for [`{}::{}`]: set optional parameters, then `.await` it (or call `{}`).",
+        client_member::TYPE,
+        op.method_name.trim_start_matches("r#"),
+        member::SEND,
     );
+    let (core, version, request_fn) = (ident(member::CORE), ident(member::VERSION), ident(member::REQUEST));
+    let (send, into_future) = (ident(member::SEND), ident(member::INTO_FUTURE));
     let (fields, setters) = fields_and_setters(op, docs);
     let name = &op.name;
-    // The IR's methods are named as the runtime's `rt::Method` variants.
-    let http_method = ident(&format!("{:?}", op.method));
+    let http_method = runtime_method(op.method);
     let path = &op.path;
     let versions = &op.versions;
     let default_version = match &op.default_version {
@@ -341,11 +359,11 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
     // for each of hundreds of operations.
     let request = quote! {
         /// Builds the request without sending it; every argument is checked here.
-        fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+        fn #request_fn(self) -> Result<(rt::Core, rt::Request), rt::Error> {
             let op = &Self::OPERATION;
-            let #mutability request = rt::Request::new(op, self.version.as_deref())?;
+            let #mutability request = rt::Request::new(op, self.#version.as_deref())?;
             #(#steps)*
-            Ok((self.core, request))
+            Ok((self.#core, request))
         }
     };
     let output = RustType::response(&op.response.kind).tokens(Scope::Operations);
@@ -355,8 +373,8 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
         ResponseKind::Binary => quote! {
             /// Sends the request and returns the body as a stream, as it arrives (nothing is
             /// buffered; see [`rt::Download`] for decompressing on the fly).
-            pub fn send(self) -> rt::BoxFuture<rt::Download> {
-                rt::send_download(self.request())
+            pub fn #send(self) -> rt::BoxFuture<rt::Download> {
+                rt::send_download(self.#request_fn())
             }
         },
     };
@@ -378,7 +396,7 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
             /// What the runtime needs to know about this operation.
             pub const OPERATION: rt::Operation = rt::Operation {
                 name: #name,
-                method: rt::Method::#http_method,
+                method: #http_method,
                 path: #path,
                 versions: &[#(#versions),*],
                 default_version: #default_version,
@@ -387,8 +405,8 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
             };
             #(#setters)*
             #[doc = #version_doc]
-            pub fn version(mut self, version: impl Into<String>) -> Self {
-                self.version = Some(version.into());
+            pub fn #version(mut self, version: impl Into<String>) -> Self {
+                self.#version = Some(version.into());
                 self
             }
             #request
@@ -398,8 +416,8 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
         impl std::future::IntoFuture for #builder {
             type Output = Result<#output, rt::Error>;
             type IntoFuture = rt::BoxFuture<#output>;
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
+            fn #into_future(self) -> Self::IntoFuture {
+                self.#send()
             }
         }
         #paged
@@ -432,11 +450,12 @@ fn pagination(
         }
         None => quote! { None },
     };
+    let (items_fn, send) = (ident(member::ITEMS), ident(member::SEND));
     let items = quote! {
         /// Every item of every page, fetched one page at a time as the stream is read. The
         /// page size is this builder's, the first page is 1 (or the one set), and the stream
         /// ends after the page that completes the total count, or at an empty page.
-        pub fn items(self) -> rt::ItemStream<#item> {
+        pub fn #items_fn(self) -> rt::ItemStream<#item> {
             let first = self.#page.unwrap_or(1);
             rt::paged_items(self, first)
         }
@@ -449,7 +468,7 @@ fn pagination(
                 self.#page(page)
             }
             fn send_page(self) -> rt::BoxFuture<Self::Page> {
-                self.send()
+                self.#send()
             }
             fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
                 rt::Page { items: #page_items, total: #total }
@@ -461,17 +480,33 @@ fn pagination(
 
 /// `send` and `send_with_response` for a response decoded into `output`.
 fn sends(output: &TokenStream, kind: TokenStream) -> TokenStream {
-    let send = quote::format_ident!("send_{}", kind.to_string());
-    let send_with_response = quote::format_ident!("send_{}_with_response", kind.to_string());
+    let rt_send = quote::format_ident!("send_{}", kind.to_string());
+    let rt_send_with_response = quote::format_ident!("send_{}_with_response", kind.to_string());
+    let (send, send_with_response) = (ident(member::SEND), ident(member::SEND_WITH_RESPONSE));
+    let request = ident(member::REQUEST);
     quote! {
         /// Sends the request and decodes the success value.
-        pub fn send(self) -> rt::BoxFuture<#output> {
-            rt::#send(self.request())
+        pub fn #send(self) -> rt::BoxFuture<#output> {
+            rt::#rt_send(self.#request())
         }
         /// Sends the request; the result also carries the status and rate-limit headers.
-        pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<#output>> {
-            rt::#send_with_response(self.request())
+        pub fn #send_with_response(self) -> rt::BoxFuture<rt::Response<#output>> {
+            rt::#rt_send_with_response(self.#request())
         }
+    }
+}
+
+/// The runtime's `rt::Method` for an HTTP method of the IR.
+fn runtime_method(method: Method) -> TokenStream {
+    match method {
+        Method::Get => quote! { rt::Method::Get },
+        Method::Put => quote! { rt::Method::Put },
+        Method::Post => quote! { rt::Method::Post },
+        Method::Delete => quote! { rt::Method::Delete },
+        Method::Options => quote! { rt::Method::Options },
+        Method::Head => quote! { rt::Method::Head },
+        Method::Patch => quote! { rt::Method::Patch },
+        Method::Trace => quote! { rt::Method::Trace },
     }
 }
 

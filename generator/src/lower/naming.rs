@@ -4,6 +4,8 @@ use std::collections::BTreeSet;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::members;
+
 /// Words that cannot be plain identifiers (2021 edition strict and reserved keywords).
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
@@ -16,25 +18,22 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
 
 /// Type names the generated code uses unqualified; a schema may not take them.
-/// (`Default` and `From` are traits the generated code names; `Client` is the generated client.)
+/// (`Default` and `From` are traits the generated code names; the last is the generated client.)
 const RESERVED_TYPES: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Self", "Some", "None", "Ok", "Err", "Default", "From", "Client",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Self",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "From",
+    members::client::TYPE,
 ];
-
-/// Names a request builder already uses for its own fields and methods; parameters get others.
-pub const BUILDER_MEMBERS: &[&str] = &[
-    "core",
-    "version",
-    "body",
-    "send",
-    "send_with_response",
-    "request",
-    "items",
-    "into_future",
-];
-
-/// Names the `Client` already uses for its own methods; operations get others.
-pub const CLIENT_MEMBERS: &[&str] = &["builder", "core", "clone", "fmt", "from"];
 
 /// Replaces every character that cannot continue a Rust identifier with a word break. That is
 /// Unicode's XID_Continue (what rustc accepts), not `char::is_alphanumeric`: `²` and `½` are

@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode};
 
 use super::doc;
-use super::naming::{field_name, type_name, Namer, BUILDER_MEMBERS, CLIENT_MEMBERS};
+use super::naming::{field_name, type_name, Namer};
 use super::view::RefOr;
 use super::{Class, Dir, Lowerer};
 use crate::diag::Diagnostic;
 use crate::ir::{Body, Method, Operation, Pagination, Param, ParamLocation, ResponseKind, SuccessResponse, TypeRef};
 use crate::locate::escape_segment;
+use crate::members;
 
 /// An operation as found in the spec.
 pub(super) struct OpSite<'a> {
@@ -116,7 +117,7 @@ impl<'a> Lowerer<'a> {
         let name = operation_name(site);
         let mut params = Vec::new();
         // Parameter names are unique in the builder and never take one of its own members.
-        let mut param_names = Namer::with_taken(BUILDER_MEMBERS);
+        let mut param_names = Namer::with_taken(members::builder::ALL);
         for param in self.params(site) {
             let data = param.data;
             let (ty, validated) = match &data.format {
@@ -509,7 +510,7 @@ fn builder_name(operation: &str) -> String {
 /// The client method of an operation; one the `Client` already has gets an `_operation` suffix.
 fn method_name(operation: &str) -> String {
     let name = field_name(operation);
-    if CLIENT_MEMBERS.contains(&name.as_str()) {
+    if members::client::ALL.contains(&name.as_str()) {
         format!("{name}_operation")
     } else {
         name
