@@ -292,14 +292,36 @@ pub struct Body {
 pub struct Pagination {
     /// The setter of the page number (e.g. `page_num`).
     pub page_param: String,
+    /// The page number's type (the runtime counts pages in `i64`).
+    pub page_type: Integer,
     /// The struct field holding one page of items (e.g. `results`).
     pub items_field: String,
-    /// Whether `items_field` is optional in the response type.
-    pub items_optional: bool,
-    /// The field with the total count, if any (e.g. `total_count`).
-    pub total_field: Option<String>,
+    /// How `items_field` is present in the response type.
+    pub items_presence: Presence,
+    /// The field with the total count, if the response has one.
+    pub total: Option<PageTotal>,
     /// The item type.
     pub item: TypeRef,
+}
+
+/// The integer type of a page number or a total count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Integer {
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+}
+
+/// The field of a page's response that holds the total number of items.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageTotal {
+    /// The struct field (e.g. `total_count`).
+    pub field: String,
+    /// Its type.
+    pub ty: Integer,
+    /// How it is present in the response type.
+    pub presence: Presence,
 }
 
 /// The success response of an operation.

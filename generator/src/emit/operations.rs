@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{ident, Docs, Item};
-use crate::ir::{Api, Method, Operation, Param, ParamLocation, ResponseKind, TypeRef};
+use crate::ir::{Api, Integer, Method, Operation, Param, ParamLocation, Presence, ResponseKind, TypeRef};
 use crate::members::{builder as member, client as client_member};
 use crate::rust_type::{RustType, Scope};
 
@@ -437,18 +437,37 @@ fn pagination(
 ) -> (TokenStream, TokenStream) {
     let item = operations_type(&p.item);
     let page = ident(&p.page_param);
-    let field = ident(&p.items_field);
-    let page_items = if p.items_optional {
-        quote! { page.#field.unwrap_or_default() }
-    } else {
-        quote! { page.#field }
+    // The runtime counts pages in `i64`; an `i32` page number is widened for the first page
+    // and saturates on the (unreachable) way back.
+    let (first, page_arg) = match p.page_type {
+        Integer::I64 => (quote! { self.#page.unwrap_or(1) }, quote! { page }),
+        Integer::I32 => (
+            quote! { self.#page.map(i64::from).unwrap_or(1) },
+            quote! { i32::try_from(page).unwrap_or(i32::MAX) },
+        ),
     };
-    let total = match &p.total_field {
-        Some(total) => {
-            let total = ident(total);
-            quote! { page.#total.map(i64::from) }
-        }
+    let field = ident(&p.items_field);
+    let page_items = match p.items_presence {
+        Presence::Required => quote! { page.#field },
+        Presence::RequiredNullable | Presence::Optional => quote! { page.#field.unwrap_or_default() },
+        Presence::OptionalNullable => quote! { page.#field.into_option().unwrap_or_default() },
+    };
+    // The runtime counts in `i64`: an `i32` total is widened.
+    let total = match &p.total {
         None => quote! { None },
+        Some(total) => {
+            let field = ident(&total.field);
+            match (total.presence, total.ty) {
+                (Presence::Required, Integer::I32) => quote! { Some(i64::from(page.#field)) },
+                (Presence::Required, Integer::I64) => quote! { Some(page.#field) },
+                (Presence::RequiredNullable | Presence::Optional, Integer::I32) => {
+                    quote! { page.#field.map(i64::from) }
+                }
+                (Presence::RequiredNullable | Presence::Optional, Integer::I64) => quote! { page.#field },
+                (Presence::OptionalNullable, Integer::I32) => quote! { page.#field.into_option().map(i64::from) },
+                (Presence::OptionalNullable, Integer::I64) => quote! { page.#field.into_option() },
+            }
+        }
     };
     let (items_fn, send) = (ident(member::ITEMS), ident(member::SEND));
     let items = quote! {
@@ -456,7 +475,7 @@ fn pagination(
         /// page size is this builder's, the first page is 1 (or the one set), and the stream
         /// ends after the page that completes the total count, or at an empty page.
         pub fn #items_fn(self) -> rt::ItemStream<#item> {
-            let first = self.#page.unwrap_or(1);
+            let first = #first;
             rt::paged_items(self, first)
         }
     };
@@ -465,7 +484,7 @@ fn pagination(
             type Page = #page_type;
             type Item = #item;
             fn page(self, page: i64) -> Self {
-                self.#page(page)
+                self.#page(#page_arg)
             }
             fn send_page(self) -> rt::BoxFuture<Self::Page> {
                 self.#send()

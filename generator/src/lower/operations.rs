@@ -9,7 +9,10 @@ use super::naming::{field_name, type_name, Namer};
 use super::view::RefOr;
 use super::{Class, Dir, Lowerer};
 use crate::diag::Diagnostic;
-use crate::ir::{Body, Method, Operation, Pagination, Param, ParamLocation, ResponseKind, SuccessResponse, TypeRef};
+use crate::ir::{
+    Body, Integer, Method, Operation, PageTotal, Pagination, Param, ParamLocation, ResponseKind, SuccessResponse,
+    TypeRef,
+};
 use crate::locate::escape_segment;
 use crate::members;
 
@@ -558,7 +561,8 @@ const PAGE_PARAM: &str = "pageNum";
 const ITEMS_FIELD: &str = "results";
 const TOTAL_FIELD: &str = "totalCount";
 
-/// Recognizes a paginated list operation from its parameters and its response's fields.
+/// Recognizes a paginated list operation from its parameters and its response's fields. The
+/// page number must be an integer (the runtime counts pages in `i64`), as must a total count.
 fn pagination(params: &[Param], kind: &ResponseKind, fields: &[crate::ir::Field]) -> Option<Pagination> {
     let ResponseKind::Json(TypeRef::Named(_)) = kind else {
         return None;
@@ -566,18 +570,33 @@ fn pagination(params: &[Param], kind: &ResponseKind, fields: &[crate::ir::Field]
     let page = params
         .iter()
         .find(|p| p.location == ParamLocation::Query && p.wire_name == PAGE_PARAM && !p.required)?;
+    let page_type = integer(&page.ty)?;
     let items = fields.iter().find(|f| f.wire_name == ITEMS_FIELD)?;
     let TypeRef::List(item) = &items.ty else { return None };
     let total = fields
         .iter()
-        .find(|f| f.wire_name == TOTAL_FIELD && matches!(f.ty, TypeRef::I32 | TypeRef::I64));
+        .find_map(|f| Some((f, integer(&f.ty)?)).filter(|(f, _)| f.wire_name == TOTAL_FIELD));
     Some(Pagination {
         page_param: page.name.clone(),
+        page_type,
         items_field: items.name.clone(),
-        items_optional: items.presence != crate::ir::Presence::Required,
-        total_field: total.map(|t| t.name.clone()),
+        items_presence: items.presence,
+        total: total.map(|(t, ty)| PageTotal {
+            field: t.name.clone(),
+            ty,
+            presence: t.presence,
+        }),
         item: (**item).clone(),
     })
+}
+
+/// The integer type of a page number or total count; `None` for any other type.
+fn integer(ty: &TypeRef) -> Option<Integer> {
+    match ty {
+        TypeRef::I32 => Some(Integer::I32),
+        TypeRef::I64 => Some(Integer::I64),
+        _ => None,
+    }
 }
 
 fn is_binary(media_type: &str) -> bool {
