@@ -2,7 +2,7 @@
 //!
 //! The pipeline runs in visible stages, one module each:
 //! [`load`] (YAML -> `openapiv3`) -> [`lower`] (refs, allOf, oneOf, direction split, naming ->
-//! [`ir`]) -> [`emit`] (IR -> tokens, one item at a time with its doc table) -> [`format`]
+//! [`ir`]) -> [`emit`] (IR -> tokens, one item at a time with its doc table) -> [`format`](mod@format)
 //! (`syn` check + `prettyplease`, on every core), and [`output`] writes or checks the files.
 //! [`surface`] lists the generated public API (`api.txt`) and diffs two of them. Every problem
 //! in a spec is reported as a located [`diag::Diagnostic`]; everything that stops a run is a

@@ -1,8 +1,8 @@
 //! The names the generated code gives its own members and types.
 //!
-//! A spec's names must not take them: lowering keeps parameters and operations clear of them
-//! (`lower::naming`), and `emit::operations` writes them, both from these constants, so a
-//! member added to the generated code is a member lowering knows to avoid.
+//! A spec's names must not take them: lowering keeps parameters, operations and types clear
+//! of them (`lower::operations`, `lower::idents`), and `emit::operations` writes them, both
+//! from these constants, so a member added to the generated code is one lowering avoids.
 
 /// The members of every request builder (`operations.rs`).
 pub mod builder {

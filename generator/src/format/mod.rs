@@ -1,7 +1,7 @@
 //! Format stage: check the emitted tokens with `syn` and print them with `prettyplease`.
 //!
 //! [`format_item`] and [`format_rendered`] format one item; [`format_crate`] renders and
-//! formats every item of the generated crate on every core ([`parallel`]) and assembles the
+//! formats every item of the generated crate on every core (`parallel`) and assembles the
 //! files in item order.
 
 mod parallel;
