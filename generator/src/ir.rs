@@ -234,7 +234,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// What a success returns.
     pub response: SuccessResponse,
-    /// Every API version the operation is documented at, oldest first.
+    /// Every API version the operation is documented at, oldest first: the dates of its
+    /// `application/vnd.atlas.<version>+<suffix>` media types (the runtime sends that prefix).
     pub versions: Vec<String>,
     /// The version sent by default (the newest documented one).
     pub default_version: Option<String>,
@@ -329,7 +330,8 @@ pub struct PageTotal {
 pub struct SuccessResponse {
     /// The documented success status, e.g. `200`.
     pub status: u16,
-    /// The suffix of the vendor media type to accept (`json`, `gzip`, ...).
+    /// The suffix of the vendor media type to accept (`json`, `gzip`, ...): the runtime sends
+    /// `Accept: application/vnd.atlas.<version>+<suffix>`.
     pub media_suffix: String,
     /// What the body holds.
     pub kind: ResponseKind,

@@ -1,12 +1,21 @@
 //! The atlas-streams generator: an OpenAPI 3.0 spec in, a typed async Rust client out.
 //!
-//! The pipeline runs in visible stages, one module each:
-//! [`load`] (YAML -> `openapiv3`) -> [`lower`] (refs, allOf, oneOf, direction split, naming ->
-//! [`ir`]) -> [`emit`] (IR -> tokens, one item at a time with its doc table) -> [`format`](mod@format)
-//! (`syn` check + `prettyplease`, on every core), and [`output`] writes or checks the files.
-//! [`surface`] lists the generated public API (`api.txt`) and diffs two of them. Every problem
-//! in a spec is reported as a located [`diag::Diagnostic`]; everything that stops a run is a
-//! [`GenerateError`] ([`error`]); the generator never panics on input.
+//! The pipeline runs in visible stages, one module each, each importing only the data of the
+//! stages before it:
+//!
+//! - [`load`]: YAML -> `openapiv3` (with the source, for locating diagnostics);
+//! - [`lower`]: refs, allOf, oneOf, direction split, naming -> the [`ir`], in passes with
+//!   explicit inputs and outputs;
+//! - [`emit`]: IR -> tokens, one item at a time with its doc comments set aside
+//!   ([`emit::Rendered`]); it only renders what the IR says;
+//! - [`format`](mod@format): `syn` check + `prettyplease`, on every core;
+//! - [`output`]: writes the files, or checks them for drift.
+//!
+//! Beside them: [`surface`] lists the generated public API (`api.txt`) and diffs two of them;
+//! [`rust_type`] spells a type for both `emit` and `surface`; [`members`] names what the
+//! generated code gives its own builders and client. Every problem in a spec is reported as a
+//! located [`diag::Diagnostic`]; everything that stops a run is a [`GenerateError`]
+//! ([`error`]); the generator never panics on input.
 
 pub mod diag;
 pub mod emit;
