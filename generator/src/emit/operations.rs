@@ -83,6 +83,33 @@ fn client(api: &Api, docs: &mut Docs) -> TokenStream {
     }
 }
 
+/// The identifiers of the members every request builder has (`crate::members::builder`).
+struct BuilderMembers {
+    core: proc_macro2::Ident,
+    version: proc_macro2::Ident,
+    body: proc_macro2::Ident,
+    send: proc_macro2::Ident,
+    send_with_response: proc_macro2::Ident,
+    request: proc_macro2::Ident,
+    items: proc_macro2::Ident,
+    into_future: proc_macro2::Ident,
+}
+
+impl BuilderMembers {
+    fn new() -> Self {
+        BuilderMembers {
+            core: ident(member::CORE),
+            version: ident(member::VERSION),
+            body: ident(member::BODY),
+            send: ident(member::SEND),
+            send_with_response: ident(member::SEND_WITH_RESPONSE),
+            request: ident(member::REQUEST),
+            items: ident(member::ITEMS),
+            into_future: ident(member::INTO_FUTURE),
+        }
+    }
+}
+
 /// How a required parameter is taken by the client method and stored in the builder.
 enum ArgKind {
     /// A validated newtype: taken as any string, validated when sent (typed error, no I/O).
@@ -119,7 +146,12 @@ fn client_method(op: &Operation, docs: &mut Docs) -> TokenStream {
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
-    let (core, version, body_field) = (ident(member::CORE), ident(member::VERSION), ident(member::BODY));
+    let BuilderMembers {
+        core,
+        version,
+        body: body_field,
+        ..
+    } = BuilderMembers::new();
     let client_core = ident(client_member::CORE);
     let mut args = Vec::new();
     let mut inits = Vec::new();
@@ -223,7 +255,12 @@ fn method_doc(op: &Operation) -> String {
 
 /// The builder's fields and optional-parameter setters.
 fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let (core, version, body_field) = (ident(member::CORE), ident(member::VERSION), ident(member::BODY));
+    let BuilderMembers {
+        core,
+        version,
+        body: body_field,
+        ..
+    } = BuilderMembers::new();
     let mut fields = vec![quote! { #core: rt::Core }];
     for (param, kind) in required_params(op) {
         let name = ident(&param.name);
@@ -292,7 +329,7 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
         steps.push(step);
     }
     if let Some(body) = &op.body {
-        let body_field = ident(member::BODY);
+        let body_field = BuilderMembers::new().body;
         if body.required {
             steps.push(quote! { request.json_body(op, &self.#body_field)?; });
         } else {
@@ -331,8 +368,14 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
         op.method_name.trim_start_matches("r#"),
         member::SEND,
     );
-    let (core, version, request_fn) = (ident(member::CORE), ident(member::VERSION), ident(member::REQUEST));
-    let (send, into_future) = (ident(member::SEND), ident(member::INTO_FUTURE));
+    let BuilderMembers {
+        core,
+        version,
+        request: request_fn,
+        send,
+        into_future,
+        ..
+    } = BuilderMembers::new();
     let (fields, setters) = fields_and_setters(op, docs);
     let name = &op.name;
     let http_method = runtime_method(op.method);
@@ -469,7 +512,9 @@ fn pagination(
             }
         }
     };
-    let (items_fn, send) = (ident(member::ITEMS), ident(member::SEND));
+    let BuilderMembers {
+        items: items_fn, send, ..
+    } = BuilderMembers::new();
     let items = quote! {
         /// Every item of every page, fetched one page at a time as the stream is read. The
         /// page size is this builder's, the first page is 1 (or the one set), and the stream
@@ -501,8 +546,12 @@ fn pagination(
 fn sends(output: &TokenStream, kind: TokenStream) -> TokenStream {
     let rt_send = quote::format_ident!("send_{}", kind.to_string());
     let rt_send_with_response = quote::format_ident!("send_{}_with_response", kind.to_string());
-    let (send, send_with_response) = (ident(member::SEND), ident(member::SEND_WITH_RESPONSE));
-    let request = ident(member::REQUEST);
+    let BuilderMembers {
+        send,
+        send_with_response,
+        request,
+        ..
+    } = BuilderMembers::new();
     quote! {
         /// Sends the request and decodes the success value.
         pub fn #send(self) -> rt::BoxFuture<#output> {

@@ -2,7 +2,8 @@
 //! bodies and responses with their `$ref`s resolved. Discovery (pass 1) and conversion
 //! (pass 3) both read operations through these.
 
-use openapiv3::{MediaType, Parameter, PathItem, ReferenceOr, RequestBody, Response, StatusCode};
+use indexmap::IndexMap;
+use openapiv3::{Components, MediaType, Parameter, PathItem, ReferenceOr, RequestBody, Response, StatusCode};
 
 use super::atlas::{media_version, OPERATION_ID_OVERRIDE};
 use super::context::Context;
@@ -120,29 +121,13 @@ impl<'a> OpSite<'a> {
 
     /// The request body, resolved, with its pointer.
     pub fn request_body(&self, cx: &mut Context<'a>) -> Option<(&'a RequestBody, String)> {
-        let pointer = format!("{}/requestBody", self.pointer);
-        match self.op.request_body.as_ref()? {
-            ReferenceOr::Item(body) => Some((body, pointer)),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/requestBodies/").map(unescape);
-                let found = name
-                    .as_ref()
-                    .and_then(|n| cx.api.components.as_ref()?.request_bodies.get(n)?.as_item());
-                if found.is_none() {
-                    cx.report(Diagnostic::new(
-                        format!("{pointer}/$ref"),
-                        format!(
-                            "`$ref: '{reference}'` does not resolve to a request body in `components/requestBodies`"
-                        ),
-                        "define the request body under `components/requestBodies` or fix the reference",
-                    ));
-                }
-                Some((
-                    found?,
-                    format!("#/components/requestBodies/{}", escape_segment(name.as_deref()?)),
-                ))
-            }
-        }
+        let body = self.op.request_body.as_ref()?;
+        let section = Section {
+            name: "requestBodies",
+            kind: "request body",
+            of: |c| &c.request_bodies,
+        };
+        resolve_component(cx, body, format!("{}/requestBody", self.pointer), &section)
     }
 
     /// The lowest documented 2xx response: its status, the response and its pointer.
@@ -248,24 +233,57 @@ fn resolve_response<'a>(
     response: &'a ReferenceOr<Response>,
     pointer: String,
 ) -> Option<(&'a Response, String)> {
-    match response {
-        ReferenceOr::Item(r) => Some((r, pointer)),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/").map(unescape);
-            let found = name
-                .as_ref()
-                .and_then(|n| cx.api.components.as_ref()?.responses.get(n)?.as_item());
-            match (found, name) {
-                (Some(r), Some(n)) => Some((r, format!("#/components/responses/{}", escape_segment(&n)))),
-                _ => {
-                    cx.report(Diagnostic::new(
-                        format!("{pointer}/$ref"),
-                        format!("`$ref: '{reference}'` does not resolve to a response in `components/responses`"),
-                        "define the response under `components/responses` or fix the reference",
-                    ));
-                    None
-                }
-            }
+    let section = Section {
+        name: "responses",
+        kind: "response",
+        of: |c| &c.responses,
+    };
+    resolve_component(cx, response, pointer, &section)
+}
+
+/// A section of `components` that operations reference into.
+struct Section<T: 'static> {
+    /// Its key under `components`.
+    name: &'static str,
+    /// What it holds, in words.
+    kind: &'static str,
+    /// The section in a spec's components.
+    of: fn(&Components) -> &IndexMap<String, ReferenceOr<T>>,
+}
+
+/// A node that may be a `$ref` into `section`, resolved (one level: these sections hold
+/// items), with the pointer of what it resolved to; a reference that does not resolve is
+/// reported at `pointer`.
+fn resolve_component<'a, T>(
+    cx: &mut Context<'a>,
+    node: &'a ReferenceOr<T>,
+    pointer: String,
+    section: &Section<T>,
+) -> Option<(&'a T, String)> {
+    let reference = match node {
+        ReferenceOr::Item(item) => return Some((item, pointer)),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let prefix = format!("#/components/{}/", section.name);
+    let name = reference.strip_prefix(&prefix).map(unescape);
+    let found = name
+        .as_ref()
+        .and_then(|n| (section.of)(cx.api.components.as_ref()?).get(n)?.as_item());
+    match (found, name) {
+        (Some(item), Some(n)) => Some((item, format!("{prefix}{}", escape_segment(&n)))),
+        _ => {
+            cx.report(Diagnostic::new(
+                format!("{pointer}/$ref"),
+                format!(
+                    "`$ref: '{reference}'` does not resolve to a {} in `components/{}`",
+                    section.kind, section.name
+                ),
+                format!(
+                    "define the {} under `components/{}` or fix the reference",
+                    section.kind, section.name
+                ),
+            ));
+            None
         }
     }
 }
