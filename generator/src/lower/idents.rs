@@ -83,6 +83,7 @@ impl Idents {
     }
 }
 
+/// `convert(raw)`, from `cache` when it was converted before.
 fn memo(cache: &mut HashMap<String, String>, raw: &str, convert: fn(&str) -> String) -> String {
     if let Some(known) = cache.get(raw) {
         return known.clone();

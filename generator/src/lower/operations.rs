@@ -60,6 +60,8 @@ pub(super) fn check_names(cx: &mut Context<'_>, ops: &[Operation]) {
     }
 }
 
+/// One operation, in the order its parts were always converted (parameters, path template,
+/// body, response, errors), which is the order its diagnostics come out in.
 fn convert_one<'a>(
     cx: &mut Context<'a>,
     type_refs: &mut TypeRefs<'_>,
