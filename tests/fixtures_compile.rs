@@ -37,6 +37,7 @@ fixture!(directions);
 fixture!(scalars);
 fixture!(names);
 fixture!(recursion);
+fixture!(paging);
 
 use serde_json::json;
 
@@ -175,4 +176,47 @@ async fn an_idempotent_get_is_retried_after_the_connection_drops() {
     let node = client.get_tree().await.unwrap();
     assert_eq!(node, recursion::models::Node::default());
     assert_eq!(server.connections(), 2, "dropped once, answered on the retry");
+}
+
+#[tokio::test]
+async fn lists_with_an_int32_page_number_and_a_required_total_walk_every_page() {
+    use futures_util::TryStreamExt;
+    // Five things, two per page: `totalCount` (required, `int32`) ends the walk after page 3.
+    let server = common::TestServer::with_handler(|r| {
+        let query = r.query.clone().unwrap_or_default();
+        let page: i64 = query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("pageNum=")?.parse().ok())
+            .unwrap_or(1);
+        let results: Vec<_> = ((page - 1) * 2..(page * 2).min(5))
+            .map(|i| json!({"name": format!("t{i}")}))
+            .collect();
+        common::Canned::new(
+            200,
+            "application/vnd.atlas.2024-01-01+json",
+            json!({"results": results, "totalCount": 5}),
+        )
+    })
+    .await;
+    let client = paging::operations::Client::builder()
+        .base_url(&server.base_url)
+        .build()
+        .unwrap();
+    let things: Vec<paging::models::Thing> = client
+        .list_things()
+        .items_per_page(2)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    let names: Vec<_> = things.iter().filter_map(|t| t.name.as_deref()).collect();
+    assert_eq!(names, ["t0", "t1", "t2", "t3", "t4"]);
+    assert_eq!(server.received().len(), 3, "no request past the total");
+
+    // The other list: `int64` page number, `results` and `totalCount` optional and nullable.
+    use runtime::Paged;
+    let page: paging::models::PaginatedOthers = round_trip(json!({"results": null, "totalCount": null}));
+    let page = paging::operations::ListOthers::items_of(page);
+    assert!(page.items.is_empty());
+    assert_eq!(page.total, None);
 }

@@ -25,3 +25,10 @@ fn fixture_outputs() {
         );
     }
 }
+
+#[test]
+fn paging_fixture_output() {
+    let dir = fresh_fixture_output("paging");
+    insta::assert_snapshot!("fixture_paging_models", read(dir.join("src/models.rs")));
+    insta::assert_snapshot!("fixture_paging_operations", read(dir.join("src/operations.rs")));
+}

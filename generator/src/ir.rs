@@ -175,13 +175,21 @@ pub enum TypeRef {
 /// HTTP methods the client can send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Method {
+    /// `GET`.
     Get,
+    /// `PUT`.
     Put,
+    /// `POST`.
     Post,
+    /// `DELETE`.
     Delete,
+    /// `OPTIONS`.
     Options,
+    /// `HEAD`.
     Head,
+    /// `PATCH`.
     Patch,
+    /// `TRACE`.
     Trace,
 }
 
@@ -234,7 +242,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// What a success returns.
     pub response: SuccessResponse,
-    /// Every API version the operation is documented at, oldest first.
+    /// Every API version the operation is documented at, oldest first: the dates of its
+    /// `application/vnd.atlas.<version>+<suffix>` media types (the runtime sends that prefix).
     pub versions: Vec<String>,
     /// The version sent by default (the newest documented one).
     pub default_version: Option<String>,
@@ -292,14 +301,36 @@ pub struct Body {
 pub struct Pagination {
     /// The setter of the page number (e.g. `page_num`).
     pub page_param: String,
+    /// The page number's type (the runtime counts pages in `i64`).
+    pub page_type: Integer,
     /// The struct field holding one page of items (e.g. `results`).
     pub items_field: String,
-    /// Whether `items_field` is optional in the response type.
-    pub items_optional: bool,
-    /// The field with the total count, if any (e.g. `total_count`).
-    pub total_field: Option<String>,
+    /// How `items_field` is present in the response type.
+    pub items_presence: Presence,
+    /// The field with the total count, if the response has one.
+    pub total: Option<PageTotal>,
     /// The item type.
     pub item: TypeRef,
+}
+
+/// The integer type of a page number or a total count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Integer {
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+}
+
+/// The field of a page's response that holds the total number of items.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageTotal {
+    /// The struct field (e.g. `total_count`).
+    pub field: String,
+    /// Its type.
+    pub ty: Integer,
+    /// How it is present in the response type.
+    pub presence: Presence,
 }
 
 /// The success response of an operation.
@@ -307,7 +338,8 @@ pub struct Pagination {
 pub struct SuccessResponse {
     /// The documented success status, e.g. `200`.
     pub status: u16,
-    /// The suffix of the vendor media type to accept (`json`, `gzip`, ...).
+    /// The suffix of the vendor media type to accept (`json`, `gzip`, ...): the runtime sends
+    /// `Accept: application/vnd.atlas.<version>+<suffix>`.
     pub media_suffix: String,
     /// What the body holds.
     pub kind: ResponseKind,

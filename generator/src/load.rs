@@ -6,8 +6,8 @@ use openapiv3::OpenAPI;
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Report};
+use crate::error::GenerateError;
 use crate::locate::{escape_segment, Position};
-use crate::GenerateError;
 
 /// A parsed spec with the text it came from (for diagnostics).
 #[derive(Debug)]

@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{GenerateError, GeneratedFile};
+use crate::error::GenerateError;
+use crate::file::GeneratedFile;
 
 /// What `write` did.
 #[derive(Debug, Default, PartialEq, Eq)]

@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::ir::{Api, ParamLocation, Presence, ResponseKind, TypeKind, TypeRef};
+use crate::ir::{Api, ParamLocation, TypeKind, TypeRef};
+use crate::rust_type::RustType;
 
 /// The facts of one API, by key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -17,24 +18,9 @@ pub struct Surface {
     pub facts: BTreeMap<String, String>,
 }
 
-/// Renders a type reference as the generated code spells it.
+/// A type reference as `api.txt` writes it.
 fn rust_type(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::String => "String".into(),
-        TypeRef::Secret => "Secret".into(),
-        TypeRef::Bool => "bool".into(),
-        TypeRef::I32 => "i32".into(),
-        TypeRef::I64 => "i64".into(),
-        TypeRef::F32 => "f32".into(),
-        TypeRef::F64 => "f64".into(),
-        TypeRef::DateTime => "DateTime".into(),
-        TypeRef::Date => "Date".into(),
-        TypeRef::Json => "serde_json::Value".into(),
-        TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
-        TypeRef::List(item) => format!("Vec<{}>", rust_type(item)),
-        TypeRef::Map(value) => format!("BTreeMap<String, {}>", rust_type(value)),
-    }
+    RustType::of(ty).api_text()
 }
 
 impl Surface {
@@ -43,11 +29,7 @@ impl Surface {
         let mut facts = BTreeMap::new();
         for op in &api.operations {
             let m = op.method_name.trim_start_matches("r#");
-            let output = match &op.response.kind {
-                ResponseKind::Json(ty) => rust_type(ty),
-                ResponseKind::Empty => "()".into(),
-                ResponseKind::Binary => "Download".into(),
-            };
+            let output = RustType::response(&op.response.kind).api_text();
             facts.insert(
                 format!("operation {m}"),
                 format!("{} {} -> {output}", op.method.as_str(), op.path),
@@ -82,12 +64,9 @@ impl Surface {
                 TypeKind::Struct(s) => {
                     facts.insert(format!("type {name}"), "struct".into());
                     for field in &s.fields {
-                        let inner = rust_type(&field.ty);
-                        let shown = match field.presence {
-                            Presence::Required => inner,
-                            Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
-                            Presence::OptionalNullable => format!("Nullable<{inner}>"),
-                        };
+                        // Without the `Box` of a field that closes a cycle: `api.txt` has never
+                        // listed it.
+                        let shown = RustType::field(&field.ty, field.presence, false).api_text();
                         facts.insert(format!("field {name}.{}", field.name.trim_start_matches("r#")), shown);
                     }
                 }

@@ -1,5 +1,5 @@
 //! The formatter's doc-comment splicing prints exactly what `prettyplease` prints for the doc
-//! attributes the emitters write (`emit::rust::doc` outside `collect_docs`).
+//! attributes the emitters write (`emit::rust::doc`, what a `Docs` marker stands for).
 
 use atlas_streams_generator::emit::rust::doc;
 use atlas_streams_generator::format::{doc_marker, format_item, format_rendered, Item, Rendered};

@@ -192,7 +192,7 @@ fn measure(input: &Input, runs: usize, min_time: Duration) -> Result<Timings, St
                 .collect::<Result<Vec<String>, _>>()
         });
         formatted.map_err(|e| format!("format failed: {e}"))?;
-        let (emitted, emit_time) = timed(|| emit::emit(&api, &name));
+        let (emitted, emit_time) = timed(|| format::format_crate(&emit::Crate::new(&api, &name)));
         emitted.map_err(|e| format!("emit failed: {e}"))?;
         drop((loaded, api, surface));
 
@@ -220,7 +220,7 @@ fn print_stages(results: &[(&Input, Timings)]) {
         "`bare parse` is `serde_yaml::from_str::<openapiv3::OpenAPI>` of the same text, the baseline; \
          `load` is the generator's parse (with error paths); `render` (IR -> tokens) and `format` \
          (`syn` + `prettyplease`) are the public stage functions called one after the other on one \
-         thread; `emit` is both as `generate` runs them (`emit::emit`, which may use every core); \
+         thread; `emit` is both as `generate` runs them (`format::format_crate`, which may use every core); \
          `end to end` is `generate_from_str`, measured separately.\n"
     );
     let mut table = Table::new(&[

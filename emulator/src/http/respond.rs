@@ -161,8 +161,8 @@ fn page(spec: &Spec, op: &OpSpec, ty: &TypeRef, items: Vec<Value>, params: &Para
     let mut out = Map::new();
     out.insert(wire(&pagination.items_field), Value::Array(results));
     let include_count = !params.query.contains_key("includeCount") || params.flag("includeCount");
-    if let (Some(total_field), true) = (&pagination.total_field, include_count) {
-        out.insert(wire(total_field), Value::from(total));
+    if let (Some(page_total), true) = (&pagination.total, include_count) {
+        out.insert(wire(&page_total.field), Value::from(total));
     }
     let mut links = vec![link(url, None, "self")];
     if start + per_page < total {

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use atlas_streams_generator::ir::{self, Api, TypeDef};
-use atlas_streams_generator::{load, lower};
+use atlas_streams_generator::{load, lower, stack};
 use regex_lite::Regex;
 
 use self::params::ParamSpec;
@@ -30,11 +30,6 @@ const SPEC_SOURCE: &str = include_str!("../../../spec/atlas-streams.yaml");
 
 /// The file name diagnostics name if the embedded spec ever fails to lower.
 const SPEC_NAME: &str = "spec/atlas-streams.yaml";
-
-/// Lowering a deeply nested spec recurses once per level with large frames; the generator runs
-/// its own entry points on a grown stack, but `lower::lower` is called here directly, so it
-/// gets a thread of its own with room to spare (tokio workers and test threads have 2 MiB).
-const LOWERING_STACK: usize = 64 * 1024 * 1024;
 
 /// One operation as the emulator serves it.
 #[derive(Debug)]
@@ -73,20 +68,11 @@ impl Spec {
     /// The spec of this process, lowered on first use (a few milliseconds in release builds).
     pub fn get() -> Result<&'static Spec, String> {
         static SPEC: OnceLock<Result<Spec, String>> = OnceLock::new();
-        SPEC.get_or_init(|| {
-            std::thread::Builder::new()
-                .name("atlas-streams-emulator-spec".into())
-                .stack_size(LOWERING_STACK)
-                .spawn(|| Spec::from_source(SPEC_NAME, SPEC_SOURCE))
-                .map_err(|e| format!("cannot start the thread that lowers the spec: {e}"))
-                .and_then(|worker| {
-                    worker
-                        .join()
-                        .unwrap_or_else(|_| Err("lowering the spec panicked".into()))
-                })
-        })
-        .as_ref()
-        .map_err(Clone::clone)
+        // Lowering recurses once per level of nesting, with large frames: it runs on the
+        // generator's own grown stack, since a tokio worker or a test thread has 2 MiB.
+        SPEC.get_or_init(|| stack::with_deep_stack(|| Spec::from_source(SPEC_NAME, SPEC_SOURCE)))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// Lowers spec text with the generator library and derives the emulator's tables from it.

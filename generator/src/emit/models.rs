@@ -3,9 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{doc, ident, type_tokens};
-use crate::format::Item;
+use super::rust::{ident, Docs, Item};
 use crate::ir::{Api, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind};
+use crate::rust_type::{RustType, Scope};
 
 /// How many items `models.rs` has.
 pub fn count(api: &Api) -> usize {
@@ -18,7 +18,7 @@ fn has_formats(api: &Api) -> bool {
 }
 
 /// Item `index` of `models.rs` (0 is the imports; then the types; then their formats).
-pub fn item(api: &Api, index: usize) -> Item {
+pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
     if index == api.types.len() + 1 {
         return Item {
             name: "formats".to_owned(),
@@ -34,48 +34,44 @@ pub fn item(api: &Api, index: usize) -> Item {
         },
         Some(def) => Item {
             name: def.name.clone(),
-            tokens: type_def(def),
+            tokens: type_def(def, docs),
         },
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(def: &TypeDef, docs: &mut Docs) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let name = ident(&def.name);
     if let TypeKind::StringEnum(StringEnum {
         same_as: Some(shared), ..
     }) = &def.kind
     {
-        return shared_enum(def, &name, shared, deprecated);
+        return shared_enum(def, &name, shared, deprecated, docs);
     }
-    let docs = doc(def.doc.as_deref());
+    let type_docs = docs.doc(def.doc.as_deref());
     let body = match &def.kind {
-        TypeKind::Struct(s) => struct_def(&name, s),
+        TypeKind::Struct(s) => struct_def(&name, s, docs),
         TypeKind::TaggedUnion(u) => union_def(&name, u),
         TypeKind::StringEnum(e) => enum_def(&name, e),
         TypeKind::Pattern(_) => pattern_def(&name),
     };
-    quote! { #docs #deprecated #body }
+    quote! { #type_docs #deprecated #body }
 }
 
-fn struct_def(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
+fn struct_def(name: &proc_macro2::Ident, s: &StructDef, docs: &mut Docs) -> TokenStream {
     let all_optional = s.fields.iter().all(|f| f.presence != Presence::Required);
     let default = all_optional.then(|| quote! { Default, });
-    let fields = s.fields.iter().map(|f| {
-        let docs = doc(f.doc.as_deref());
-        let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
-        let field = ident(&f.name);
-        let mut inner = type_tokens(&f.ty);
-        if f.boxed {
-            inner = quote! { Box<#inner> };
-        }
-        let ty = match f.presence {
-            Presence::Required => inner,
-            Presence::RequiredNullable | Presence::Optional => quote! { Option<#inner> },
-            Presence::OptionalNullable => quote! { rt::Nullable<#inner> },
-        };
-        quote! { #docs #deprecated pub #field: #ty, }
-    });
+    let fields: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let field_docs = docs.doc(f.doc.as_deref());
+            let deprecated = f.deprecated.then(|| quote! { #[deprecated] });
+            let field = ident(&f.name);
+            let ty = RustType::field(&f.ty, f.presence, f.boxed).tokens(Scope::Models);
+            quote! { #field_docs #deprecated pub #field: #ty, }
+        })
+        .collect();
     // The wire name and presence of every property, for the serde impls the runtime writes.
     let wire_map = s.fields.iter().map(|f| {
         let field = ident(&f.name);
@@ -106,12 +102,7 @@ fn struct_def(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
 fn constructor(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
     let params = s.fields.iter().filter(|f| f.presence == Presence::Required).map(|f| {
         let field = ident(&f.name);
-        let ty = type_tokens(&f.ty);
-        let ty = if f.boxed {
-            quote! { Box<#ty> }
-        } else {
-            ty
-        };
+        let ty = RustType::field(&f.ty, f.presence, f.boxed).tokens(Scope::Models);
         quote! { #field: #ty }
     });
     let inits = s.fields.iter().map(|f| {
@@ -145,12 +136,9 @@ fn union_def(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
     let tag = &u.tag;
     let unknown = ident(&u.unknown_variant);
     let variant_type = |v: &crate::ir::Variant| {
-        let ty = ident(&v.ty);
-        if v.boxed {
-            quote! { Box<#ty> }
-        } else {
-            quote! { #ty }
-        }
+        let ty = RustType::model(&v.ty);
+        let ty = if v.boxed { ty.boxed() } else { ty };
+        ty.tokens(Scope::Models)
     };
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
@@ -211,16 +199,22 @@ fn enum_def(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
 
 /// A string enum identical to another one (see `lower::share`): an alias, so the compiler
 /// sees one type and one set of impls instead of one per copy.
-fn shared_enum(def: &TypeDef, name: &proc_macro2::Ident, shared: &str, deprecated: Option<TokenStream>) -> TokenStream {
+fn shared_enum(
+    def: &TypeDef,
+    name: &proc_macro2::Ident,
+    shared: &str,
+    deprecated: Option<TokenStream>,
+    docs: &mut Docs,
+) -> TokenStream {
     let note = format!("The same enum as [`{shared}`]: the spec gives both the same values.");
     let text = match &def.doc {
         Some(text) => format!("{text}\n\n{note}"),
         None => note,
     };
-    let docs = doc(Some(&text));
+    let alias_docs = docs.doc(Some(&text));
     let shared = ident(shared);
     quote! {
-        #docs
+        #alias_docs
         #deprecated
         pub type #name = #shared;
     }

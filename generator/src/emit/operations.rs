@@ -7,9 +7,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::rust::{doc, ident, qualified_type_tokens};
-use crate::format::Item;
-use crate::ir::{Api, Operation, Param, ParamLocation, ResponseKind, TypeRef};
+use super::rust::{ident, Docs, Item};
+use crate::ir::{Api, Integer, Method, Operation, Param, ParamLocation, Presence, ResponseKind, TypeRef};
+use crate::members::{builder as member, client as client_member};
+use crate::rust_type::{RustType, Scope};
 
 /// How many items `operations.rs` has.
 pub fn count(api: &Api) -> usize {
@@ -17,7 +18,7 @@ pub fn count(api: &Api) -> usize {
 }
 
 /// Item `index` of `operations.rs`: the imports, the `Client`, then one builder per operation.
-pub fn item(api: &Api, index: usize) -> Item {
+pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
     match index {
         0 => Item {
             name: "imports".to_owned(),
@@ -28,24 +29,30 @@ pub fn item(api: &Api, index: usize) -> Item {
         },
         1 => Item {
             name: "Client".to_owned(),
-            tokens: client(api),
+            tokens: client(api, docs),
         },
         i => {
             let op = &api.operations[i - 2];
             Item {
                 name: op.name.clone(),
-                tokens: builder(op),
+                tokens: builder(op, docs),
             }
         }
     }
 }
 
-fn client(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(client_method);
+fn client(api: &Api, docs: &mut Docs) -> TokenStream {
+    let methods: Vec<TokenStream> = api.operations.iter().map(|op| client_method(op, docs)).collect();
     let title_doc = format!(
         " Client for the {} ({} operations): one method per operation.",
         api.title,
         api.operations.len()
+    );
+    let client = ident(client_member::TYPE);
+    let (builder, core, from) = (
+        ident(client_member::BUILDER),
+        ident(client_member::CORE),
+        ident(client_member::FROM),
     );
     quote! {
         #[doc = #title_doc]
@@ -54,24 +61,51 @@ fn client(api: &Api) -> TokenStream {
         /// set optional parameters on it, then `.await` it. The client is cheap to clone and
         /// can be shared across tasks.
         #[derive(Clone, Debug)]
-        pub struct Client {
-            core: rt::Core,
+        pub struct #client {
+            #core: rt::Core,
         }
-        impl Client {
+        impl #client {
             /// Starts configuring a client: base URL, credentials, timeouts, retries.
-            pub fn builder() -> rt::ClientBuilder<Self> {
+            pub fn #builder() -> rt::ClientBuilder<Self> {
                 rt::ClientBuilder::new()
             }
             /// The request pipeline this client sends through.
-            pub fn core(&self) -> &rt::Core {
-                &self.core
+            pub fn #core(&self) -> &rt::Core {
+                &self.#core
             }
             #(#methods)*
         }
-        impl From<rt::Core> for Client {
-            fn from(core: rt::Core) -> Self {
-                Client { core }
+        impl From<rt::Core> for #client {
+            fn #from(#core: rt::Core) -> Self {
+                #client { #core }
             }
+        }
+    }
+}
+
+/// The identifiers of the members every request builder has (`crate::members::builder`).
+struct BuilderMembers {
+    core: proc_macro2::Ident,
+    version: proc_macro2::Ident,
+    body: proc_macro2::Ident,
+    send: proc_macro2::Ident,
+    send_with_response: proc_macro2::Ident,
+    request: proc_macro2::Ident,
+    items: proc_macro2::Ident,
+    into_future: proc_macro2::Ident,
+}
+
+impl BuilderMembers {
+    fn new() -> Self {
+        BuilderMembers {
+            core: ident(member::CORE),
+            version: ident(member::VERSION),
+            body: ident(member::BODY),
+            send: ident(member::SEND),
+            send_with_response: ident(member::SEND_WITH_RESPONSE),
+            request: ident(member::REQUEST),
+            items: ident(member::ITEMS),
+            into_future: ident(member::INTO_FUTURE),
         }
     }
 }
@@ -88,9 +122,9 @@ enum ArgKind {
 
 fn arg_kind(param: &Param) -> ArgKind {
     match &param.ty {
-        ty if param.validated => ArgKind::Validated(qualified_type_tokens(ty)),
+        ty if param.validated => ArgKind::Validated(operations_type(ty)),
         TypeRef::String => ArgKind::Text,
-        other => ArgKind::Value(qualified_type_tokens(other)),
+        other => ArgKind::Value(operations_type(other)),
     }
 }
 
@@ -107,11 +141,18 @@ fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| !p.required)
 }
 
-fn client_method(op: &Operation) -> TokenStream {
-    let docs = doc(Some(&method_doc(op)));
+fn client_method(op: &Operation, docs: &mut Docs) -> TokenStream {
+    let method_docs = docs.doc(Some(&method_doc(op)));
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
+    let BuilderMembers {
+        core,
+        version,
+        body: body_field,
+        ..
+    } = BuilderMembers::new();
+    let client_core = ident(client_member::CORE);
     let mut args = Vec::new();
     let mut inits = Vec::new();
     for (param, kind) in required_params(op) {
@@ -136,19 +177,19 @@ fn client_method(op: &Operation) -> TokenStream {
         inits.push(quote! { #name: None });
     }
     if let Some(body) = &op.body {
-        let ty = qualified_type_tokens(&body.ty);
+        let ty = operations_type(&body.ty);
         if body.required {
-            args.push(quote! { body: #ty });
-            inits.push(quote! { body });
+            args.push(quote! { #body_field: #ty });
+            inits.push(quote! { #body_field });
         } else {
-            inits.push(quote! { body: None });
+            inits.push(quote! { #body_field: None });
         }
     }
     quote! {
-        #docs
+        #method_docs
         #deprecated
         pub fn #method(&self, #(#args),*) -> #builder {
-            #builder { core: self.core.clone(), #(#inits,)* version: None }
+            #builder { #core: self.#client_core.clone(), #(#inits,)* #version: None }
         }
     }
 }
@@ -183,14 +224,18 @@ fn method_doc(op: &Operation) -> String {
             .collect();
         if !others.is_empty() {
             text.push_str(&format!(
-                " (also documented: {}; choose with `.version(..)`)",
-                others.join(", ")
+                " (also documented: {}; choose with `.{}(..)`)",
+                others.join(", "),
+                member::VERSION
             ));
         }
     }
     text.push('.');
     if op.pagination.is_some() {
-        text.push_str(" One page per call; the builder's `items()` streams every item of every page.");
+        text.push_str(&format!(
+            " One page per call; the builder's `{}()` streams every item of every page.",
+            member::ITEMS
+        ));
     }
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\n");
@@ -209,8 +254,14 @@ fn method_doc(op: &Operation) -> String {
 }
 
 /// The builder's fields and optional-parameter setters.
-fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut fields = vec![quote! { core: rt::Core }];
+fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let BuilderMembers {
+        core,
+        version,
+        body: body_field,
+        ..
+    } = BuilderMembers::new();
+    let mut fields = vec![quote! { #core: rt::Core }];
     for (param, kind) in required_params(op) {
         let name = ident(&param.name);
         let ty = match kind {
@@ -222,11 +273,11 @@ fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut setters = Vec::new();
     for param in optional_params(op) {
         let name = ident(&param.name);
-        let ty = qualified_type_tokens(&param.ty);
+        let ty = operations_type(&param.ty);
         fields.push(quote! { #name: Option<#ty> });
-        let docs = doc(param.doc.as_deref());
+        let param_docs = docs.doc(param.doc.as_deref());
         setters.push(quote! {
-            #docs
+            #param_docs
             pub fn #name(mut self, #name: #ty) -> Self {
                 self.#name = Some(#name);
                 self
@@ -234,22 +285,22 @@ fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
         });
     }
     if let Some(body) = &op.body {
-        let ty = qualified_type_tokens(&body.ty);
+        let ty = operations_type(&body.ty);
         if body.required {
-            fields.push(quote! { body: #ty });
+            fields.push(quote! { #body_field: #ty });
         } else {
-            fields.push(quote! { body: Option<#ty> });
-            let docs = doc(body.doc.as_deref());
+            fields.push(quote! { #body_field: Option<#ty> });
+            let body_docs = docs.doc(body.doc.as_deref());
             setters.push(quote! {
-                #docs
-                pub fn body(mut self, body: #ty) -> Self {
-                    self.body = Some(body);
+                #body_docs
+                pub fn #body_field(mut self, #body_field: #ty) -> Self {
+                    self.#body_field = Some(#body_field);
                     self
                 }
             });
         }
     }
-    fields.push(quote! { version: Option<String> });
+    fields.push(quote! { #version: Option<String> });
     (fields, setters)
 }
 
@@ -278,11 +329,12 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
         steps.push(step);
     }
     if let Some(body) = &op.body {
+        let body_field = BuilderMembers::new().body;
         if body.required {
-            steps.push(quote! { request.json_body(op, &self.body)?; });
+            steps.push(quote! { request.json_body(op, &self.#body_field)?; });
         } else {
             steps.push(quote! {
-                if let Some(body) = &self.body {
+                if let Some(body) = &self.#body_field {
                     request.json_body(op, body)?;
                 }
             });
@@ -308,16 +360,25 @@ fn list_or_value(add: &TokenStream, wire: &str, ty: &TypeRef, value: TokenStream
     }
 }
 
-fn builder(op: &Operation) -> TokenStream {
+fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
     let builder = ident(&op.builder_name);
     let struct_doc = format!(
-        " Request builder for [`Client::{}`]: set optional parameters, then `.await` it (or call `send`).",
-        op.method_name.trim_start_matches("r#")
+        " Request builder for [`{}::{}`]: set optional parameters, then `.await` it (or call `{}`).",
+        client_member::TYPE,
+        op.method_name.trim_start_matches("r#"),
+        member::SEND,
     );
-    let (fields, setters) = fields_and_setters(op);
+    let BuilderMembers {
+        core,
+        version,
+        request: request_fn,
+        send,
+        into_future,
+        ..
+    } = BuilderMembers::new();
+    let (fields, setters) = fields_and_setters(op, docs);
     let name = &op.name;
-    // The IR's methods are named as the runtime's `rt::Method` variants.
-    let http_method = ident(&format!("{:?}", op.method));
+    let http_method = runtime_method(op.method);
     let path = &op.path;
     let versions = &op.versions;
     let default_version = match &op.default_version {
@@ -341,32 +402,28 @@ fn builder(op: &Operation) -> TokenStream {
     // for each of hundreds of operations.
     let request = quote! {
         /// Builds the request without sending it; every argument is checked here.
-        fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+        fn #request_fn(self) -> Result<(rt::Core, rt::Request), rt::Error> {
             let op = &Self::OPERATION;
-            let #mutability request = rt::Request::new(op, self.version.as_deref())?;
+            let #mutability request = rt::Request::new(op, self.#version.as_deref())?;
             #(#steps)*
-            Ok((self.core, request))
+            Ok((self.#core, request))
         }
     };
+    let output = RustType::response(&op.response.kind).tokens(Scope::Operations);
     let sending = match &op.response.kind {
-        ResponseKind::Json(ty) => sends(&qualified_type_tokens(ty), quote! { json }),
-        ResponseKind::Empty => sends(&quote! { () }, quote! { empty }),
+        ResponseKind::Json(_) => sends(&output, quote! { json }),
+        ResponseKind::Empty => sends(&output, quote! { empty }),
         ResponseKind::Binary => quote! {
             /// Sends the request and returns the body as a stream, as it arrives (nothing is
             /// buffered; see [`rt::Download`] for decompressing on the fly).
-            pub fn send(self) -> rt::BoxFuture<rt::Download> {
-                rt::send_download(self.request())
+            pub fn #send(self) -> rt::BoxFuture<rt::Download> {
+                rt::send_download(self.#request_fn())
             }
         },
     };
-    let into_future = match &op.response.kind {
-        ResponseKind::Binary => quote! { rt::Download },
-        ResponseKind::Json(ty) => qualified_type_tokens(ty),
-        ResponseKind::Empty => quote! { () },
-    };
     let (items, paged) = match &op.pagination {
         Some(p) => {
-            let (items, paged) = pagination(&builder, &into_future, p);
+            let (items, paged) = pagination(&builder, &output, p);
             (Some(items), Some(paged))
         }
         None => (None, None),
@@ -382,7 +439,7 @@ fn builder(op: &Operation) -> TokenStream {
             /// What the runtime needs to know about this operation.
             pub const OPERATION: rt::Operation = rt::Operation {
                 name: #name,
-                method: rt::Method::#http_method,
+                method: #http_method,
                 path: #path,
                 versions: &[#(#versions),*],
                 default_version: #default_version,
@@ -391,8 +448,8 @@ fn builder(op: &Operation) -> TokenStream {
             };
             #(#setters)*
             #[doc = #version_doc]
-            pub fn version(mut self, version: impl Into<String>) -> Self {
-                self.version = Some(version.into());
+            pub fn #version(mut self, version: impl Into<String>) -> Self {
+                self.#version = Some(version.into());
                 self
             }
             #request
@@ -400,10 +457,10 @@ fn builder(op: &Operation) -> TokenStream {
             #items
         }
         impl std::future::IntoFuture for #builder {
-            type Output = Result<#into_future, rt::Error>;
-            type IntoFuture = rt::BoxFuture<#into_future>;
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
+            type Output = Result<#output, rt::Error>;
+            type IntoFuture = rt::BoxFuture<#output>;
+            fn #into_future(self) -> Self::IntoFuture {
+                self.#send()
             }
         }
         #paged
@@ -421,27 +478,49 @@ fn pagination(
     page_type: &TokenStream,
     p: &crate::ir::Pagination,
 ) -> (TokenStream, TokenStream) {
-    let item = qualified_type_tokens(&p.item);
+    let item = operations_type(&p.item);
     let page = ident(&p.page_param);
+    // The runtime counts pages in `i64`; an `i32` page number is widened for the first page
+    // and saturates on the (unreachable) way back.
+    let (first, page_arg) = match p.page_type {
+        Integer::I64 => (quote! { self.#page.unwrap_or(1) }, quote! { page }),
+        Integer::I32 => (
+            quote! { self.#page.map(i64::from).unwrap_or(1) },
+            quote! { i32::try_from(page).unwrap_or(i32::MAX) },
+        ),
+    };
     let field = ident(&p.items_field);
-    let page_items = if p.items_optional {
-        quote! { page.#field.unwrap_or_default() }
-    } else {
-        quote! { page.#field }
+    let page_items = match p.items_presence {
+        Presence::Required => quote! { page.#field },
+        Presence::RequiredNullable | Presence::Optional => quote! { page.#field.unwrap_or_default() },
+        Presence::OptionalNullable => quote! { page.#field.into_option().unwrap_or_default() },
     };
-    let total = match &p.total_field {
-        Some(total) => {
-            let total = ident(total);
-            quote! { page.#total.map(i64::from) }
-        }
+    // The runtime counts in `i64`: an `i32` total is widened.
+    let total = match &p.total {
         None => quote! { None },
+        Some(total) => {
+            let field = ident(&total.field);
+            match (total.presence, total.ty) {
+                (Presence::Required, Integer::I32) => quote! { Some(i64::from(page.#field)) },
+                (Presence::Required, Integer::I64) => quote! { Some(page.#field) },
+                (Presence::RequiredNullable | Presence::Optional, Integer::I32) => {
+                    quote! { page.#field.map(i64::from) }
+                }
+                (Presence::RequiredNullable | Presence::Optional, Integer::I64) => quote! { page.#field },
+                (Presence::OptionalNullable, Integer::I32) => quote! { page.#field.into_option().map(i64::from) },
+                (Presence::OptionalNullable, Integer::I64) => quote! { page.#field.into_option() },
+            }
+        }
     };
+    let BuilderMembers {
+        items: items_fn, send, ..
+    } = BuilderMembers::new();
     let items = quote! {
         /// Every item of every page, fetched one page at a time as the stream is read. The
         /// page size is this builder's, the first page is 1 (or the one set), and the stream
         /// ends after the page that completes the total count, or at an empty page.
-        pub fn items(self) -> rt::ItemStream<#item> {
-            let first = self.#page.unwrap_or(1);
+        pub fn #items_fn(self) -> rt::ItemStream<#item> {
+            let first = #first;
             rt::paged_items(self, first)
         }
     };
@@ -450,10 +529,10 @@ fn pagination(
             type Page = #page_type;
             type Item = #item;
             fn page(self, page: i64) -> Self {
-                self.#page(page)
+                self.#page(#page_arg)
             }
             fn send_page(self) -> rt::BoxFuture<Self::Page> {
-                self.send()
+                self.#send()
             }
             fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
                 rt::Page { items: #page_items, total: #total }
@@ -465,16 +544,41 @@ fn pagination(
 
 /// `send` and `send_with_response` for a response decoded into `output`.
 fn sends(output: &TokenStream, kind: TokenStream) -> TokenStream {
-    let send = quote::format_ident!("send_{}", kind.to_string());
-    let send_with_response = quote::format_ident!("send_{}_with_response", kind.to_string());
+    let rt_send = quote::format_ident!("send_{}", kind.to_string());
+    let rt_send_with_response = quote::format_ident!("send_{}_with_response", kind.to_string());
+    let BuilderMembers {
+        send,
+        send_with_response,
+        request,
+        ..
+    } = BuilderMembers::new();
     quote! {
         /// Sends the request and decodes the success value.
-        pub fn send(self) -> rt::BoxFuture<#output> {
-            rt::#send(self.request())
+        pub fn #send(self) -> rt::BoxFuture<#output> {
+            rt::#rt_send(self.#request())
         }
         /// Sends the request; the result also carries the status and rate-limit headers.
-        pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<#output>> {
-            rt::#send_with_response(self.request())
+        pub fn #send_with_response(self) -> rt::BoxFuture<rt::Response<#output>> {
+            rt::#rt_send_with_response(self.#request())
         }
     }
+}
+
+/// The runtime's `rt::Method` for an HTTP method of the IR.
+fn runtime_method(method: Method) -> TokenStream {
+    match method {
+        Method::Get => quote! { rt::Method::Get },
+        Method::Put => quote! { rt::Method::Put },
+        Method::Post => quote! { rt::Method::Post },
+        Method::Delete => quote! { rt::Method::Delete },
+        Method::Options => quote! { rt::Method::Options },
+        Method::Head => quote! { rt::Method::Head },
+        Method::Patch => quote! { rt::Method::Patch },
+        Method::Trace => quote! { rt::Method::Trace },
+    }
+}
+
+/// A type as `operations.rs` spells it (model types as `models::Name`).
+fn operations_type(ty: &TypeRef) -> TokenStream {
+    RustType::of(ty).tokens(Scope::Operations)
 }

@@ -1,185 +1,120 @@
-//! Turning spec names into Rust identifiers, and keeping them unique.
+//! Pass 2: every form discovered gets its Rust type name, once.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use rustc_hash::FxHashMap as HashMap;
 
-/// Words that cannot be plain identifiers (2021 edition strict and reserved keywords).
-const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
-    "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become",
-    "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-];
+use super::classify::Class;
+use super::discover::Discovery;
+use super::idents::{Idents, Namer};
+use super::pointer::component_name;
+use super::view::View;
+use super::{Dir, FormKey};
 
-/// Keywords that cannot even be raw identifiers.
-const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
-
-/// Type names the generated code uses unqualified; a schema may not take them.
-/// (`Default` and `From` are traits the generated code names; `Client` is the generated client.)
-const RESERVED_TYPES: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Self", "Some", "None", "Ok", "Err", "Default", "From", "Client",
-];
-
-/// Names a request builder already uses for its own fields and methods; parameters get others.
-pub const BUILDER_MEMBERS: &[&str] = &[
-    "core",
-    "version",
-    "body",
-    "send",
-    "send_with_response",
-    "request",
-    "items",
-    "into_future",
-];
-
-/// Names the `Client` already uses for its own methods; operations get others.
-pub const CLIENT_MEMBERS: &[&str] = &["builder", "core", "clone", "fmt", "from"];
-
-/// Replaces every character that cannot continue a Rust identifier with a word break. That is
-/// Unicode's XID_Continue (what rustc accepts), not `char::is_alphanumeric`: `²` and `½` are
-/// alphanumeric but no identifier character, while `ö` and `名` are both.
-fn words(raw: &str) -> String {
-    raw.chars().map(|c| if is_ident_char(c) { c } else { ' ' }).collect()
-}
-
-fn is_ident_char(c: char) -> bool {
-    c != '_' && unicode_ident::is_xid_continue(c)
-}
-
-/// Makes `name` start like an identifier (a letter or `_`), with `prefix` if it does not.
-fn fix_start(name: &mut String, prefix: char) {
-    if name
-        .chars()
-        .next()
-        .is_some_and(|c| !unicode_ident::is_xid_start(c) && c != '_')
-    {
-        name.insert(0, prefix);
-    }
-}
-
-/// A per-thread memo of one name conversion.
-type NameCache = std::cell::RefCell<rustc_hash::FxHashMap<String, String>>;
-
-thread_local! {
-    /// Spec names recur thousands of times in a big spec (every `$ref`, every visit of a
-    /// property); case conversion is the expensive part, so each name is converted once.
-    static TYPE_NAMES: NameCache = Default::default();
-    static FIELD_NAMES: NameCache = Default::default();
-}
-
-/// `convert(raw)`, computed once per thread and name.
-fn cached(cache: &'static std::thread::LocalKey<NameCache>, raw: &str, convert: fn(&str) -> String) -> String {
-    if let Some(known) = cache.with(|c| c.borrow().get(raw).cloned()) {
-        return known;
-    }
-    let name = convert(raw);
-    cache.with(|c| c.borrow_mut().insert(raw.to_owned(), name.clone()));
-    name
-}
-
-/// `UpperCamelCase` type or variant name for any spec string.
-pub fn type_name(raw: &str) -> String {
-    cached(&TYPE_NAMES, raw, convert_type_name)
-}
-
-fn convert_type_name(raw: &str) -> String {
-    let mut name = words(raw).to_upper_camel_case();
-    name.retain(|c| is_ident_char(c) || c == '_');
-    if name.is_empty() {
-        name = "Empty".to_owned();
-    }
-    fix_start(&mut name, 'V');
-    if RESERVED_TYPES.contains(&name.as_str()) {
-        name.push_str("Value");
-    }
-    name
-}
-
-/// `snake_case` field, method or parameter name for any spec string (raw identifier if needed).
-pub fn field_name(raw: &str) -> String {
-    cached(&FIELD_NAMES, raw, convert_field_name)
-}
-
-fn convert_field_name(raw: &str) -> String {
-    let mut name = words(raw).to_snake_case();
-    name.retain(|c| is_ident_char(c) || c == '_');
-    if name.is_empty() {
-        name = "value".to_owned();
-    }
-    fix_start(&mut name, 'n');
-    if NOT_RAW.contains(&name.as_str()) {
-        name.push('_');
-    } else if KEYWORDS.contains(&name.as_str()) {
-        name.insert_str(0, "r#");
-    }
-    name
-}
-
-/// Hands out names, adding a numeric suffix when a name is already taken.
+/// The Rust name of every form.
 #[derive(Debug, Default)]
-pub struct Namer {
-    taken: BTreeSet<String>,
+pub(super) struct Names(HashMap<FormKey, String>);
+
+impl Names {
+    /// The name of a form, if discovery found it.
+    pub fn get(&self, key: &FormKey) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
 }
 
-impl Namer {
-    /// A namer with some names already taken.
-    pub fn with_taken(taken: &[&str]) -> Self {
-        Namer {
-            taken: taken.iter().map(|t| (*t).to_owned()).collect(),
-        }
-    }
-
-    /// Returns `wanted` if free, else `wanted2`, `wanted3`, ... (`wanted_2` for snake case).
-    pub fn claim(&mut self, wanted: &str) -> String {
-        let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {
-            "_"
-        } else {
-            ""
+/// Pass 2: gives every form its Rust name. Components claim their own names before any
+/// inline schema or derived `…Request` name, and pattern newtypes with the same name and
+/// pattern share one type, so names do not depend on the order schemas were found in.
+pub(super) fn assign(discovery: &Discovery<'_>, idents: &mut Idents) -> Names {
+    let mut forms: Vec<&FormKey> = discovery.forms.iter().collect();
+    let is_component = |k: &FormKey| component_name(&k.pointer).is_some();
+    forms.sort_by_cached_key(|k| (!is_component(k), is_derived(discovery, k), (*k).clone()));
+    let titled = shared_enum_titles(discovery, &forms, idents);
+    let mut names = Names::default();
+    let mut namer = Namer::default();
+    // Types that several schemas share: (base name, what must be equal) -> the one name.
+    let mut shared: Vec<((String, String), String)> = Vec::new();
+    for key in forms {
+        let Some(found) = discovery.schemas.get(&key.pointer) else {
+            continue;
         };
-        let mut candidate = wanted.to_owned();
-        let mut n = 2;
-        while self.taken.contains(candidate.trim_start_matches("r#")) {
-            candidate = format!("{}{separator}{n}", wanted.trim_start_matches("r#"));
-            n += 1;
+        let base = found.base_name.clone();
+        let sharing = match found.class {
+            Class::Pattern => Some((
+                base.clone(),
+                View::new(found.schema).pattern.unwrap_or_default().to_owned(),
+            )),
+            Class::Enum => titled.get(&key.pointer).cloned(),
+            _ => None,
+        };
+        if let Some(identity) = sharing {
+            let name = match shared.iter().find(|(k, _)| *k == identity) {
+                Some((_, name)) => name.clone(),
+                None => {
+                    let name = namer.claim(&identity.0);
+                    shared.push((identity, name.clone()));
+                    name
+                }
+            };
+            names.0.insert(key.clone(), name);
+            continue;
         }
-        self.taken.insert(candidate.trim_start_matches("r#").to_owned());
-        candidate
+        let wanted = if is_derived(discovery, key) {
+            format!("{base}Request")
+        } else {
+            base
+        };
+        names.0.insert(key.clone(), namer.claim(&wanted));
     }
-
-    /// Whether `name` is taken.
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
+    names
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_become_identifiers() {
-        assert_eq!(type_name("StreamsAWSLambdaConnection"), "StreamsAwsLambdaConnection");
-        assert_eq!(type_name("SP50"), "Sp50");
-        assert_eq!(type_name("BUILT_IN"), "BuiltIn");
-        assert_eq!(type_name("group.protocol.type"), "GroupProtocolType");
-        assert_eq!(type_name("3des"), "V3des");
-        assert_eq!(type_name(""), "Empty");
-        assert_eq!(type_name("Result"), "ResultValue");
-        assert_eq!(field_name("type"), "r#type");
-        assert_eq!(field_name("_id"), "id");
-        assert_eq!(field_name("self"), "self_");
-        assert_eq!(field_name("group.protocol.type"), "group_protocol_type");
-        assert_eq!(field_name("1st"), "n1st");
-        assert_eq!(field_name("dataProcessRegion"), "data_process_region");
+/// Inline enums that share a `title` and the same values are one type named after the
+/// title (the official spec's "Stream Workspace Tier" appears on five schemas). A title
+/// given to enums with different values names none of them: they keep their own names.
+fn shared_enum_titles(
+    discovery: &Discovery<'_>,
+    forms: &[&FormKey],
+    idents: &mut Idents,
+) -> HashMap<String, (String, String)> {
+    let mut by_title: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for key in forms {
+        let Some(found) = discovery.schemas.get(&key.pointer) else {
+            continue;
+        };
+        if component_name(&key.pointer).is_some() || found.class != Class::Enum {
+            continue;
+        }
+        let view = View::new(found.schema);
+        let Some(title) = view.data.title.as_deref() else {
+            continue;
+        };
+        if view.enum_strings.is_empty() {
+            continue;
+        }
+        let values = view.enum_strings.join("\u{0}");
+        by_title
+            .entry(idents.type_name(title))
+            .or_default()
+            .push((key.pointer.clone(), values));
     }
-
-    #[test]
-    fn namer_suffixes_collisions() {
-        let mut namer = Namer::default();
-        assert_eq!(namer.claim("Foo"), "Foo");
-        assert_eq!(namer.claim("Foo"), "Foo2");
-        assert_eq!(namer.claim("r#type"), "r#type");
-        assert_eq!(namer.claim("type"), "type_2");
+    let mut out = HashMap::default();
+    for (title, members) in by_title {
+        if members.iter().all(|(_, values)| *values == members[0].1) {
+            for (pointer, values) in members {
+                out.insert(pointer, (title.clone(), values));
+            }
+        }
     }
+    out
+}
+
+/// Whether a form gets a derived `…Request` name: the request form of a schema that is also
+/// used in responses and differs between the two.
+fn is_derived(discovery: &Discovery<'_>, key: &FormKey) -> bool {
+    key.dir == Some(Dir::Request)
+        && discovery
+            .schemas
+            .get(&key.pointer)
+            .is_some_and(|found| found.usage.contains(&Dir::Response))
 }

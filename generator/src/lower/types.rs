@@ -4,83 +4,90 @@ use std::collections::HashSet;
 
 use openapiv3::Schema;
 
-use super::discover::{mapping_site, members, members_key};
+use super::classify::Class;
+use super::context::Context;
+use super::discover::Discovery;
 use super::doc;
-use super::naming::{field_name, type_name, Namer};
+use super::idents::Namer;
+use super::naming::Names;
+use super::pointer::mapping_site;
 use super::view::{Extra, RefOr, View};
-use super::{Class, Dir, FormKey, Lowerer};
+use super::Dir;
 use crate::diag::Diagnostic;
 use crate::ir::{
     EnumValue, Field, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind, TypeRef, Variant,
 };
 
-impl<'a> Lowerer<'a> {
-    /// Converts every discovered form into a type definition.
-    pub(super) fn convert_types(&mut self) -> Vec<TypeDef> {
-        let mut forms: Vec<FormKey> = self.forms.iter().cloned().collect();
-        forms.sort();
-        let mut emitted = HashSet::new();
-        let mut out = Vec::new();
-        for key in forms {
-            let Some(name) = self.names.get(&key).cloned() else {
-                continue;
-            };
-            // Pattern newtypes with the same name and pattern are one type.
-            if !emitted.insert(name.clone()) {
-                continue;
-            }
-            let Some(schema) = self.schema_at(&key.pointer) else {
-                continue;
-            };
-            let dir = key.dir.unwrap_or(Dir::Response);
-            let kind = match self.classify(&key.pointer, schema) {
-                Class::Struct => {
-                    if let Some(other) = View::new(schema).typ.filter(|t| *t != "object") {
-                        self.report(Diagnostic::new(
-                            format!("{}/type", key.pointer),
-                            format!("`type: {other}` on a schema with properties: an object's type is `object`"),
-                            "write `type: object` (or leave `type` out)",
-                        ));
-                    }
-                    TypeKind::Struct(self.convert_struct(&key.pointer, schema, key.dir))
-                }
-                Class::Union => TypeKind::TaggedUnion(self.convert_union(&key.pointer, schema, dir)),
-                Class::Enum => TypeKind::StringEnum(self.convert_enum(&key.pointer, schema)),
-                Class::Pattern => TypeKind::Pattern(PatternNewtype {
-                    pattern: View::new(schema).pattern.unwrap_or_default().to_owned(),
-                }),
-                Class::Inline => continue,
-            };
-            let data = &schema.schema_data;
-            let fallback = match &kind {
-                TypeKind::Pattern(p) => format!("A string matching `{}`.", p.pattern),
-                _ => format!(
-                    "The `{}` schema of the spec.",
-                    self.base_names.get(&key.pointer).map_or(name.as_str(), String::as_str)
-                ),
-            };
-            if let TypeKind::Struct(s) = &kind {
-                self.struct_fields.insert(name.clone(), s.fields.clone());
-            }
-            out.push(TypeDef {
-                doc: doc::clean(data.description.as_deref().or(data.title.as_deref())).or(Some(fallback)),
-                name,
-                deprecated: data.deprecated,
-                origin: key.pointer.clone(),
-                kind,
-            });
+/// Pass 3 for schemas: converts every discovered form into a type definition, in form order.
+pub(super) fn convert<'a>(cx: &mut Context<'a>, discovery: &Discovery<'a>, names: &Names) -> Vec<TypeDef> {
+    let mut converter = Converter {
+        cx,
+        types: TypeRefs::new(names),
+    };
+    let mut emitted = HashSet::new();
+    let mut out = Vec::new();
+    for key in &discovery.forms {
+        let Some(name) = names.get(key) else {
+            continue;
+        };
+        // Pattern newtypes with the same name and pattern are one type.
+        if !emitted.insert(name) {
+            continue;
         }
-        out
+        let Some(found) = discovery.schemas.get(&key.pointer) else {
+            continue;
+        };
+        let schema = found.schema;
+        let dir = key.dir.unwrap_or(Dir::Response);
+        let kind = match found.class {
+            Class::Struct => {
+                if let Some(other) = View::new(schema).typ.filter(|t| *t != "object") {
+                    converter.cx.report(Diagnostic::new(
+                        format!("{}/type", key.pointer),
+                        format!("`type: {other}` on a schema with properties: an object's type is `object`"),
+                        "write `type: object` (or leave `type` out)",
+                    ));
+                }
+                TypeKind::Struct(converter.convert_struct(&key.pointer, schema, key.dir))
+            }
+            Class::Union => TypeKind::TaggedUnion(converter.convert_union(&key.pointer, schema, dir)),
+            Class::Enum => TypeKind::StringEnum(converter.convert_enum(&key.pointer, schema)),
+            Class::Pattern => TypeKind::Pattern(PatternNewtype {
+                pattern: View::new(schema).pattern.unwrap_or_default().to_owned(),
+            }),
+            Class::Inline => continue,
+        };
+        let data = &schema.schema_data;
+        let fallback = match &kind {
+            TypeKind::Pattern(p) => format!("A string matching `{}`.", p.pattern),
+            _ => format!("The `{}` schema of the spec.", found.base_name),
+        };
+        out.push(TypeDef {
+            doc: doc::clean(data.description.as_deref().or(data.title.as_deref())).or(Some(fallback)),
+            name: name.to_owned(),
+            deprecated: data.deprecated,
+            origin: key.pointer.clone(),
+            kind,
+        });
     }
+    out
+}
 
-    pub(super) fn convert_struct(&mut self, pointer: &str, schema: &'a Schema, dir: Option<Dir>) -> StructDef {
+/// What converting the named forms needs: the context, and the type of each use.
+struct Converter<'c, 'a, 'n> {
+    cx: &'c mut Context<'a>,
+    types: TypeRefs<'n>,
+}
+
+impl<'a> Converter<'_, 'a, '_> {
+    fn convert_struct(&mut self, pointer: &str, schema: &'a Schema, dir: Option<Dir>) -> StructDef {
         let mut namer = Namer::default();
         let mut fields = Vec::new();
-        for prop in self.struct_props(pointer, schema) {
+        for prop in self.cx.struct_props(pointer, schema) {
             if (dir == Some(Dir::Request) && prop.read_only) || (dir == Some(Dir::Response) && prop.write_only) {
                 continue;
             }
-            let Some((_, target)) = self.resolve(prop.schema, &prop.pointer) else {
+            let Some((_, target)) = self.cx.resolve(prop.schema, &prop.pointer) else {
                 continue;
             };
             let target_view = View::new(target);
@@ -95,7 +102,8 @@ impl<'a> Lowerer<'a> {
             let ty = if secret {
                 TypeRef::Secret
             } else {
-                self.type_ref(prop.schema, &prop.pointer, dir.unwrap_or(Dir::Response))
+                self.types
+                    .type_ref(self.cx, prop.schema, &prop.pointer, dir.unwrap_or(Dir::Response))
             };
             let nullable = target.schema_data.nullable;
             let presence = match (prop.required, nullable) {
@@ -105,7 +113,7 @@ impl<'a> Lowerer<'a> {
                 (false, true) => Presence::OptionalNullable,
             };
             fields.push(Field {
-                name: namer.claim(&field_name(&prop.wire)),
+                name: namer.claim(&self.cx.idents.field_name(&prop.wire)),
                 wire_name: prop.wire.clone(),
                 ty,
                 presence,
@@ -135,21 +143,21 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_default();
         let mut namer = Namer::default();
         let mut variants = Vec::new();
-        for (tag_value, target) in self.variants(&view) {
+        for (tag_value, target) in view.variants() {
             let site = mapping_site(pointer, &tag_value);
-            let Some((p, s)) = self.resolve_ref(&target, &site) else {
+            let Some((p, s)) = self.cx.resolve_ref(&target, &site) else {
                 continue;
             };
-            if self.classify(&p, s) != Class::Struct {
-                self.unsupported(
+            if self.cx.classify(&p, s) != Class::Struct {
+                self.cx.unsupported(
                     &site,
                     &format!("discriminator value `{tag_value}` maps to `{target}`, which is not an object schema"),
                     "map every discriminator value to an object schema (a tag can only be added to an object)",
                 );
                 continue;
             }
-            if !self.all_props(&p, s).iter().any(|prop| prop.wire == tag) {
-                self.report(Diagnostic::new(
+            if !self.cx.all_props(&p, s).iter().any(|prop| prop.wire == tag) {
+                self.cx.report(Diagnostic::new(
                     site.clone(),
                     format!(
                         "`{target}` (the `{tag_value}` variant) has no `{tag}` property, the union's discriminator"
@@ -157,14 +165,14 @@ impl<'a> Lowerer<'a> {
                     format!("declare `{tag}` (a required string) in the union's own properties or in `{target}`"),
                 ));
             }
-            let key = self.form_key(&p, s, dir);
-            let Some(ty) = self.names.get(&key).cloned() else {
+            let key = self.cx.form_key(&p, s, dir);
+            let Some(ty) = self.types.names.get(&key) else {
                 continue;
             };
             variants.push(Variant {
-                name: namer.claim(&type_name(&tag_value)),
+                name: namer.claim(&self.cx.idents.type_name(&tag_value)),
                 tag_value,
-                ty,
+                ty: ty.to_owned(),
                 boxed: false,
             });
         }
@@ -182,10 +190,10 @@ impl<'a> Lowerer<'a> {
             view.enum_strings.iter().map(|v| ((*v).to_owned(), None)).collect();
         // A oneOf of string enums (regions per cloud provider) is one enum with every value; each
         // value's doc names the member it came from.
-        let member_list: Vec<RefOr<'a>> = members(&view).collect();
+        let member_list: Vec<RefOr<'a>> = view.members().collect();
         for (i, member) in member_list.into_iter().enumerate() {
-            let inline = format!("{pointer}/{}/{i}", members_key(&view));
-            let Some((_, s)) = self.resolve(member, &inline) else {
+            let inline = format!("{pointer}/{}/{i}", view.members_key());
+            let Some((_, s)) = self.cx.resolve(member, &inline) else {
                 continue;
             };
             let member_view = View::new(s);
@@ -203,7 +211,7 @@ impl<'a> Lowerer<'a> {
             .into_iter()
             .filter(|(wire, _)| seen.insert(wire.clone()))
             .map(|(wire, doc)| EnumValue {
-                name: namer.claim(&type_name(&wire)),
+                name: namer.claim(&self.cx.idents.type_name(&wire)),
                 wire,
                 doc,
             })
@@ -214,29 +222,47 @@ impl<'a> Lowerer<'a> {
             same_as: None,
         }
     }
+}
+
+/// The Rust type of each use of a schema (a field, parameter or body), by the names pass 2
+/// gave the forms. Conversion of types and of operations both ask it.
+pub(super) struct TypeRefs<'n> {
+    names: &'n Names,
+    /// Inline schemas whose type is being computed, to stop self-referencing aliases.
+    in_progress: HashSet<String>,
+}
+
+impl<'n> TypeRefs<'n> {
+    /// Types by these names.
+    pub fn new(names: &'n Names) -> Self {
+        TypeRefs {
+            names,
+            in_progress: HashSet::new(),
+        }
+    }
 
     /// The Rust type of a schema used in direction `dir`.
-    pub(super) fn type_ref(&mut self, r: RefOr<'a>, inline: &str, dir: Dir) -> TypeRef {
-        let Some((pointer, schema)) = self.resolve(r, inline) else {
+    pub fn type_ref<'a>(&mut self, cx: &mut Context<'a>, r: RefOr<'a>, inline: &str, dir: Dir) -> TypeRef {
+        let Some((pointer, schema)) = cx.resolve(r, inline) else {
             return TypeRef::Json;
         };
-        match self.classify(&pointer, schema) {
+        match cx.classify(&pointer, schema) {
             Class::Inline => {
                 // A schema that is only a list, map or alias of itself has no finite Rust type;
                 // JSON keeps every value of it.
-                if !self.inline_in_progress.insert(pointer.clone()) {
+                if !self.in_progress.insert(pointer.clone()) {
                     return TypeRef::Json;
                 }
-                let ty = self.inline_type(&pointer, schema, dir);
-                self.inline_in_progress.remove(&pointer);
+                let ty = self.inline_type(cx, &pointer, schema, dir);
+                self.in_progress.remove(&pointer);
                 ty
             }
             _ => {
-                let key = self.form_key(&pointer, schema, dir);
+                let key = cx.form_key(&pointer, schema, dir);
                 match self.names.get(&key) {
-                    Some(name) => TypeRef::Named(name.clone()),
+                    Some(name) => TypeRef::Named(name.to_owned()),
                     None => {
-                        self.report(Diagnostic::new(
+                        cx.report(Diagnostic::new(
                             pointer,
                             "generator bug: this schema was used but never named",
                             "please report this with the spec that triggers it",
@@ -250,18 +276,18 @@ impl<'a> Lowerer<'a> {
 
     /// Types that need no definition of their own: primitives, lists, maps, free-form JSON,
     /// and schemas that only wrap another one (`allOf: [$ref X]`, a single-member `oneOf`).
-    fn inline_type(&mut self, pointer: &str, schema: &'a Schema, dir: Dir) -> TypeRef {
+    fn inline_type<'a>(&mut self, cx: &mut Context<'a>, pointer: &str, schema: &'a Schema, dir: Dir) -> TypeRef {
         let view = View::new(schema);
-        let member_list: Vec<RefOr<'a>> = members(&view).collect();
+        let member_list: Vec<RefOr<'a>> = view.members().collect();
         if member_list.len() == 1 {
-            return self.type_ref(member_list[0], &format!("{pointer}/{}/0", members_key(&view)), dir);
+            return self.type_ref(cx, member_list[0], &format!("{pointer}/{}/0", view.members_key()), dir);
         }
         if member_list.len() > 1 {
             // Alternatives without a discriminator: keep the value as JSON so nothing is lost.
             return TypeRef::Json;
         }
         if let Some(first) = view.all_of.first() {
-            return self.type_ref(*first, &format!("{pointer}/allOf/0"), dir);
+            return self.type_ref(cx, *first, &format!("{pointer}/allOf/0"), dir);
         }
         match view.typ {
             Some("string") => match view.format {
@@ -280,12 +306,12 @@ impl<'a> Lowerer<'a> {
             },
             Some("boolean") => TypeRef::Bool,
             Some("array") => match view.items {
-                Some(items) => TypeRef::List(Box::new(self.type_ref(items, &format!("{pointer}/items"), dir))),
+                Some(items) => TypeRef::List(Box::new(self.type_ref(cx, items, &format!("{pointer}/items"), dir))),
                 None => TypeRef::List(Box::new(TypeRef::Json)),
             },
             Some("object") | None => match view.additional {
                 Some(Extra::Schema(values)) => {
-                    match self.type_ref(values, &format!("{pointer}/additionalProperties"), dir) {
+                    match self.type_ref(cx, values, &format!("{pointer}/additionalProperties"), dir) {
                         // A map of free-form values is a JSON object: keep its key order (an
                         // aggregation stage's keys are ordered) rather than sort it.
                         TypeRef::Json | TypeRef::JsonObject => TypeRef::JsonObject,
@@ -296,7 +322,7 @@ impl<'a> Lowerer<'a> {
                 _ => TypeRef::Json,
             },
             Some(other) => {
-                self.report(Diagnostic::new(
+                cx.report(Diagnostic::new(
                     pointer,
                     format!("`type: {other}` is not an OpenAPI 3.0 type"),
                     "use one of string, integer, number, boolean, array, object",

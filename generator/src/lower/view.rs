@@ -8,6 +8,9 @@
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 
+use super::pointer::{unescape, SCHEMAS};
+use crate::locate::escape_segment;
+
 /// Either a `$ref` string or an inline schema.
 #[derive(Clone, Copy, Debug)]
 pub enum RefOr<'a> {
@@ -174,6 +177,81 @@ impl<'a> View<'a> {
     /// Whether the schema describes an object with named properties (or inherits some).
     pub fn is_object_like(&self) -> bool {
         !self.properties.is_empty() || !self.all_of.is_empty() || self.typ == Some("object")
+    }
+
+    /// `oneOf` members, else `anyOf` members.
+    pub fn members(&self) -> impl Iterator<Item = RefOr<'a>> + '_ {
+        let list = if self.one_of.is_empty() {
+            &self.any_of
+        } else {
+            &self.one_of
+        };
+        list.iter().copied()
+    }
+
+    /// `oneOf` or `anyOf`, whichever [`View::members`] reads.
+    pub fn members_key(&self) -> &'static str {
+        if self.one_of.is_empty() {
+            "anyOf"
+        } else {
+            "oneOf"
+        }
+    }
+
+    /// Whether the schema has a discriminator with an explicit mapping.
+    pub fn has_mapping(&self) -> bool {
+        self.data.discriminator.as_ref().is_some_and(|d| !d.mapping.is_empty())
+    }
+
+    /// The variants of a discriminated union: (tag value, target pointer), every mapping entry
+    /// in order, then every member the mapping does not name, tagged with its schema name
+    /// (OpenAPI's implicit mapping). Empty without a discriminator.
+    pub fn variants(&self) -> Vec<(String, String)> {
+        let Some(discriminator) = &self.data.discriminator else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, String)> = discriminator
+            .mapping
+            .iter()
+            .map(|(tag, target)| (tag.clone(), normalize_target(target)))
+            .collect();
+        for member in self.members() {
+            if let RefOr::Ref(reference) = member {
+                if !out.iter().any(|(_, t)| t == reference) {
+                    let tag = reference.rsplit('/').next().unwrap_or(reference).to_owned();
+                    out.push((unescape(&tag), reference.to_owned()));
+                }
+            }
+        }
+        out
+    }
+
+    /// The children of a schema that has no named type of its own (array items, map values,
+    /// `oneOf`/`anyOf` and `allOf` members), with their pointers; `pointer` is the schema's.
+    pub fn inline_children(&self, pointer: &str) -> Vec<(RefOr<'a>, String)> {
+        let mut refs = Vec::new();
+        if let Some(items) = self.items {
+            refs.push((items, format!("{pointer}/items")));
+        }
+        if let Some(Extra::Schema(extra)) = self.additional {
+            refs.push((extra, format!("{pointer}/additionalProperties")));
+        }
+        for (i, member) in self.members().enumerate() {
+            refs.push((member, format!("{pointer}/{}/{i}", self.members_key())));
+        }
+        for (i, member) in self.all_of.iter().enumerate() {
+            refs.push((*member, format!("{pointer}/allOf/{i}")));
+        }
+        refs
+    }
+}
+
+/// Mapping values may be bare schema names instead of references.
+fn normalize_target(target: &str) -> String {
+    if target.starts_with('#') || target.contains('/') {
+        target.to_owned()
+    } else {
+        format!("{SCHEMAS}{}", escape_segment(target))
     }
 }
 

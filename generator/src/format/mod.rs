@@ -1,43 +1,19 @@
 //! Format stage: check the emitted tokens with `syn` and print them with `prettyplease`.
+//!
+//! [`format_item`] and [`format_rendered`] format one item; [`format_crate`] renders and
+//! formats every item of the generated crate on every core (`parallel`) and assembles the
+//! files in item order.
 
-use proc_macro2::TokenStream;
+mod parallel;
 
-use crate::GenerateError;
+use crate::emit::rust::DOC_MARKER_PREFIX;
+use std::path::PathBuf;
 
-/// One top-level item (a type with its impls, an operation's builder ...) and the name to
-/// blame if it does not parse.
-pub struct Item {
-    /// Type or operation name.
-    pub name: String,
-    /// The item's tokens.
-    pub tokens: TokenStream,
-}
-
-/// An item whose doc comments were rendered as markers (see `emit::rust::collect_docs`), and
-/// their texts in marker order.
-///
-/// Doc comments are most of the text of the generated code, and a doc attribute is the
-/// costliest token to carry through: `quote` escapes the text into a string literal, `syn`
-/// unescapes it once to check the literal and `prettyplease` again to print it. A marker
-/// attribute goes through all three in a few bytes, and the formatted marker line
-/// (`///` + marker, at the item's indentation) is replaced by the lines `prettyplease` would
-/// have printed: `///`, a space and the line, trailing spaces trimmed. A run on the official
-/// Streams spec costs about a tenth less.
-pub struct Rendered {
-    /// The item, with markers in place of doc comments.
-    pub item: Item,
-    /// The doc texts, in marker order.
-    pub docs: Vec<String>,
-}
-
-/// The start of a doc marker. Every doc line the emitters write starts with a space, so no
-/// real doc line prints as `///` directly followed by this control character.
-const DOC_MARKER_PREFIX: &str = "\u{1}doc";
-
-/// The string of doc marker `index`.
-pub fn doc_marker(index: usize) -> String {
-    format!("{DOC_MARKER_PREFIX}{index}")
-}
+pub use crate::emit::rust::doc_marker;
+use crate::emit::{Crate, Module, SURFACE_FILE};
+pub use crate::emit::{Item, Rendered};
+use crate::error::GenerateError;
+use crate::file::GeneratedFile;
 
 /// Formats an item and puts its doc comments in place of their markers. Every marker must be
 /// found exactly once, on a line of its own: one that `prettyplease` printed some other way
@@ -123,4 +99,58 @@ pub fn assemble(header: &str, formatted: &[String]) -> String {
 pub fn format_file(header: &str, items: Vec<Rendered>) -> Result<String, GenerateError> {
     let formatted = items.into_iter().map(format_rendered).collect::<Result<Vec<_>, _>>()?;
     Ok(assemble(header, &formatted))
+}
+
+/// Renders and formats the generated files of the client crate: `api.txt`, then the Rust
+/// files in [`Module::ALL`] order.
+///
+/// Formatting (`syn` parsing and `prettyplease` printing) is most of the generator's work, and
+/// every item is independent, so the items of all files are rendered and formatted on every
+/// core from one shared queue. Workers take the next item as they finish one, so a big item
+/// (the `Client` with a method per operation) does not leave the other cores idle; the queue
+/// starts with `operations.rs`, whose `Client` is the longest job. Each file is assembled in
+/// item order, so the output does not depend on scheduling.
+pub fn format_crate(krate: &Crate<'_>) -> Result<Vec<GeneratedFile>, GenerateError> {
+    // The queue: `api.txt` (a job like the others, so its few milliseconds overlap formatting),
+    // then the items, in the order the workers take them.
+    let jobs: Vec<Job> = std::iter::once(Job::Surface)
+        .chain(
+            [Module::Operations, Module::Models]
+                .into_iter()
+                .flat_map(|module| (0..krate.item_count(module)).map(move |index| Job::Item { module, index })),
+        )
+        .collect();
+    let done = parallel::run(jobs.len(), |job| match jobs[job] {
+        Job::Surface => Ok(krate.surface().contents),
+        Job::Item { module, index } => format_rendered(krate.render_item(module, index)),
+    })?;
+    let mut surface = String::new();
+    let mut per_module: [Vec<String>; Module::ALL.len()] = Default::default();
+    for (job, text) in jobs.iter().zip(done) {
+        match job {
+            Job::Surface => surface = text,
+            Job::Item { module, .. } => per_module[module.index()].push(text),
+        }
+    }
+    let mut files = vec![GeneratedFile {
+        path: PathBuf::from(SURFACE_FILE),
+        contents: surface,
+    }];
+    let header = krate.header();
+    for (module, items) in Module::ALL.into_iter().zip(per_module) {
+        files.push(GeneratedFile {
+            path: module.path(),
+            contents: assemble(&header, &items),
+        });
+    }
+    Ok(files)
+}
+
+/// One job of [`format_crate`]'s queue.
+#[derive(Clone, Copy)]
+enum Job {
+    /// The text of `api.txt`.
+    Surface,
+    /// Item `index` of `module`, rendered and formatted.
+    Item { module: Module, index: usize },
 }

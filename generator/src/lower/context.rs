@@ -1,0 +1,143 @@
+//! What every lowering pass reads: the spec, a resolver of its `$ref`s, memos of the pure
+//! questions passes ask about schemas, and the sink for diagnostics.
+//!
+//! Passes take the context by `&mut` because answering a question may record a diagnostic or
+//! fill a memo; no pass leaves anything in it for a later pass to read. What one pass hands to
+//! the next is its return value (see `lower/mod.rs`).
+
+use std::collections::BTreeSet;
+
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+
+use super::classify::Classes;
+use super::idents::Idents;
+use super::parts::Parts;
+use super::pointer::{unescape, SCHEMAS};
+use super::props::Props;
+use super::view::RefOr;
+use crate::diag::Diagnostic;
+use crate::locate::escape_segment;
+
+/// The shared context of one lowering run.
+pub(super) struct Context<'a> {
+    /// The spec.
+    pub api: &'a OpenAPI,
+    /// Identifier spelling, memoized for this run.
+    pub idents: Idents,
+    /// Memo of `Context::classify`.
+    pub classes: Classes,
+    /// The union index and the memo of `Context::all_props`.
+    pub props: Props<'a>,
+    /// Memo of `Context::has_parts`.
+    pub parts: Parts,
+    diagnostics: Vec<Diagnostic>,
+    /// Pointer and message of every diagnostic so far, so one bad node yields one diagnostic
+    /// however many passes look at it.
+    reported: BTreeSet<String>,
+}
+
+impl<'a> Context<'a> {
+    /// The context for lowering `api`.
+    pub fn new(api: &'a OpenAPI) -> Self {
+        Context {
+            api,
+            idents: Idents::default(),
+            classes: Classes::default(),
+            props: Props::new(api),
+            parts: Parts::default(),
+            diagnostics: Vec::new(),
+            reported: BTreeSet::new(),
+        }
+    }
+
+    /// Records a diagnostic once per pointer and message.
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        if self
+            .reported
+            .insert(format!("{}\0{}", diagnostic.pointer, diagnostic.message))
+        {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+
+    /// Reports a construct the generator cannot express, once per pointer.
+    pub fn unsupported(&mut self, pointer: &str, what: &str, help: &str) {
+        self.report(Diagnostic::new(pointer, format!("unsupported construct: {what}"), help));
+    }
+
+    /// Every diagnostic, in the order they were found.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    /// Resolves a schema reference to its pointer and schema; `inline` is the pointer of an
+    /// inline schema (or of the node holding the `$ref`).
+    pub fn resolve(&mut self, r: RefOr<'a>, inline: &str) -> Option<(String, &'a Schema)> {
+        match r {
+            RefOr::Item(schema) => Some((inline.to_owned(), schema)),
+            RefOr::Ref(reference) => self.resolve_ref(reference, &format!("{inline}/$ref")),
+        }
+    }
+
+    /// Resolves a `$ref` string found at `site`, following chains of references and reporting
+    /// dangling, external and cyclic ones.
+    pub fn resolve_ref(&mut self, reference: &str, site: &str) -> Option<(String, &'a Schema)> {
+        let api = self.api;
+        let mut reference = reference.to_owned();
+        let mut seen = BTreeSet::new();
+        loop {
+            let Some(name) = reference.strip_prefix(SCHEMAS) else {
+                let (message, help) = if reference.starts_with('#') {
+                    (
+                        format!("`$ref: '{reference}'` points outside `#/components/schemas`"),
+                        "move the schema to `components/schemas` and reference it there",
+                    )
+                } else {
+                    (
+                        format!("external `$ref: '{reference}'` is not supported"),
+                        "bundle the referenced document into this one (e.g. `redocly bundle`) and use a local `#/components/schemas/...` reference",
+                    )
+                };
+                self.report(Diagnostic::new(site, message, help));
+                return None;
+            };
+            let name = unescape(name);
+            let target = format!("{SCHEMAS}{}", escape_segment(&name));
+            if !seen.insert(target.clone()) {
+                self.report(Diagnostic::new(
+                    site,
+                    format!("`$ref: '{reference}'` is a cycle of references that never reaches a schema"),
+                    "make one of the schemas in the cycle a real schema instead of a bare `$ref`",
+                ));
+                return None;
+            }
+            match api.components.as_ref().and_then(|c| c.schemas.get(&name)) {
+                Some(ReferenceOr::Item(schema)) => return Some((target, schema)),
+                Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
+                None => {
+                    self.report(Diagnostic::new(
+                        site,
+                        format!("`$ref: '{reference}'` does not resolve: there is no schema `{name}` in `components/schemas`"),
+                        suggest_schema(api, &name),
+                    ));
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// A help text for a dangling schema reference, naming the closest existing schema.
+fn suggest_schema(api: &OpenAPI, missing: &str) -> String {
+    let lower = missing.to_lowercase();
+    let close = api.components.iter().flat_map(|c| c.schemas.keys()).find(|name| {
+        let candidate = name.to_lowercase();
+        candidate == lower || candidate.contains(&lower) || lower.contains(&candidate)
+    });
+    match close {
+        Some(name) => {
+            format!("did you mean `#/components/schemas/{name}`? Otherwise add the schema under `components/schemas`")
+        }
+        None => format!("add a schema named `{missing}` under `components/schemas`, or correct the reference"),
+    }
+}
