@@ -7,19 +7,17 @@ use atlas_streams_emulator::Emulator;
 use common::{Api, GROUP};
 use serde_json::{json, Value};
 
-/// xorshift64*: deterministic, no dependency.
+/// A seeded pseudo-random sequence (Knuth's MMIX LCG, high bits): deterministic, no dependency.
 struct Rng(u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
+    /// A number in `0..n` (`n > 0`).
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n as u64) as usize
     }
 
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -172,8 +170,9 @@ async fn malformed_requests_get_4xx_atlas_errors_never_5xx() {
             );
         }
     }
-    // And the emulator still works afterwards.
-    api.get("/streams/ws", "getStreamWorkspace").await.expect(200, None);
+    // And the emulator still works afterwards (the rounds may have deleted "ws").
+    api.workspace("after").await;
+    api.get("/streams/after", "getStreamWorkspace").await.expect(200, None);
 }
 
 #[tokio::test]

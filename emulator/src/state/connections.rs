@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::failover::Failover;
-use super::workspaces::{self, Workspace};
-use super::{conflict, ids, invalid, missing, not_found, self_link, Call, Delays, Group, Outcome, Timed};
+use super::workspaces;
+use super::{conflict, find_mut, ids, invalid, missing, self_link, Call, Delays, Group, Outcome, Timed};
 use crate::codes;
 use crate::error::ApiError;
 
@@ -88,30 +88,20 @@ pub(crate) fn sample(name: &str) -> Connection {
 
 /// The workspace and connection named by the path.
 pub(crate) fn find<'a>(group: &'a mut Group, call: &Call<'_>) -> Result<(&'a mut Connection, String), ApiError> {
-    let workspace = workspaces::find(group, call.params.path("tenantName"))?;
+    let workspace = workspaces::of_path(group, call)?;
     let workspace_name = workspace.name.clone();
-    let name = call.params.path("connectionName");
-    let connection = find_in(workspace, name)?;
+    let connection = find_mut(
+        &mut workspace.connections,
+        call.params.path("connectionName"),
+        |c| &c.name,
+        codes::STREAM_CONNECTION_NOT_FOUND,
+        "Stream connection",
+    )?;
     Ok((connection, workspace_name))
 }
 
-fn find_in<'a>(workspace: &'a mut Workspace, name: &str) -> Result<&'a mut Connection, ApiError> {
-    workspace
-        .connections
-        .iter_mut()
-        .find(|c| c.name == name)
-        .ok_or_else(|| not_found(codes::STREAM_CONNECTION_NOT_FOUND, "Stream connection", name))
-}
-
 pub(crate) fn list(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
-    let workspace = workspaces::find(group, call.params.path("tenantName"))?;
-    let name = workspace.name.clone();
-    let items = workspace
-        .connections
-        .iter_mut()
-        .map(|c| c.view(call.group(), &name, call.base_url))
-        .collect();
-    Ok(Outcome::List(items))
+    workspaces::list_in(group, call, |w| &mut w.connections, Connection::view)
 }
 
 pub(crate) fn get(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
@@ -121,7 +111,7 @@ pub(crate) fn get(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiErro
 
 pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Result<Outcome, ApiError> {
     let mut doc = call.object();
-    let workspace = workspaces::find(group, call.params.path("tenantName"))?;
+    let workspace = workspaces::of_path(group, call)?;
     // GUESS: the name is required (it is the connection's key in every other path).
     // GUESS: a Sample connection can be created like any other, as the seed pages' request
     // examples show; MongoDB engineers said it cannot (mongodbatlas-cloudformation-resources
@@ -140,8 +130,7 @@ pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Res
         )
         .with_parameters([name, workspace.name.clone()]));
     }
-    let mut state = Timed::at(ConnState::Pending);
-    state.go(None, ConnState::Ready, delays.connection_ready);
+    let state = Timed::moving(ConnState::Pending, ConnState::Ready, delays.connection_ready);
     let mut connection = Connection {
         id: ids::object_id(),
         name,
@@ -229,7 +218,7 @@ pub(crate) fn delete(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiE
     // GUESS: a connection a processor still names can be deleted (the processor fails when it
     // next runs, which the emulator does not model).
     let name = connection.name.clone();
-    let workspace = workspaces::find(group, call.params.path("tenantName"))?;
+    let workspace = workspaces::of_path(group, call)?;
     workspace.connections.retain(|c| c.name != name);
     // Reference README: "DELETE of a connection answers 202 with body {}".
     Ok(Outcome::Empty)
@@ -237,15 +226,9 @@ pub(crate) fn delete(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiE
 
 /// Test hook: the connection fails at once.
 pub(crate) fn fail(group: &mut Group, workspace: &str, name: &str) -> Result<(), crate::Error> {
-    let connection = group
-        .workspaces
-        .iter_mut()
-        .find(|w| w.name == workspace)
-        .and_then(|w| w.connections.iter_mut().find(|c| c.name == name))
-        .ok_or_else(|| crate::Error::NotFound {
-            kind: "stream connection",
-            name: format!("{workspace}/{name}"),
-        })?;
+    let connection = workspaces::hook_target(group, workspace, name, "stream connection", |w| {
+        w.connections.iter_mut().find(|c| c.name == name)
+    })?;
     connection.state.set(ConnState::Failed);
     Ok(())
 }

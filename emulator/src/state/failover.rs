@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::connections::{self, ConnState};
-use super::{ids, invalid, not_found, self_link, Call, Delays, Group, Outcome, Timed};
+use super::{find_mut, ids, invalid, self_link, Call, Delays, Group, Outcome, Timed};
 use crate::codes;
 use crate::error::ApiError;
 
@@ -63,10 +63,13 @@ fn parent<'a>(group: &'a mut Group, call: &Call<'_>) -> Result<(&'a mut Vec<Fail
 }
 
 fn find<'a>(failovers: &'a mut [Failover], id: &str) -> Result<&'a mut Failover, ApiError> {
-    failovers
-        .iter_mut()
-        .find(|f| f.id == id)
-        .ok_or_else(|| not_found(codes::STREAM_FAILOVER_CONNECTION_NOT_FOUND, "Failover connection", id))
+    find_mut(
+        failovers,
+        id,
+        |f| &f.id,
+        codes::STREAM_FAILOVER_CONNECTION_NOT_FOUND,
+        "Failover connection",
+    )
 }
 
 /// A failover connection must be of its parent's type (the spec's union only has Kafka and
@@ -93,8 +96,7 @@ pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Res
     let doc = call.object();
     let (failovers, kind, path) = parent(group, call)?;
     check_type(&doc, &kind)?;
-    let mut state = Timed::at(ConnState::Pending);
-    state.go(None, ConnState::Ready, delays.connection_ready);
+    let state = Timed::moving(ConnState::Pending, ConnState::Ready, delays.connection_ready);
     let mut failover = Failover {
         id: ids::object_id(),
         doc,

@@ -22,7 +22,7 @@ pub(crate) enum Kind {
 const DEFAULT_PERIOD_SECONDS: i64 = 30 * 24 * 3600;
 
 pub(crate) fn download(group: &mut Group, call: &Call<'_>, kind: Kind) -> Result<Outcome, ApiError> {
-    let workspace = workspaces::find(group, call.params.path("tenantName"))?;
+    let workspace = workspaces::of_path(group, call)?;
     let now = chrono::Utc::now().timestamp();
     let end = call.params.int("endDate").unwrap_or(now);
     let start = call

@@ -79,6 +79,13 @@ impl<S: Copy + PartialEq> Timed<S> {
         Timed { now: state, then: None }
     }
 
+    /// In `first`, moving to `target` after `delay` (at once when it is zero).
+    pub fn moving(first: S, target: S, delay: Duration) -> Timed<S> {
+        let mut timed = Timed::at(first);
+        timed.go(None, target, delay);
+        timed
+    }
+
     /// The state now, applying a pending change whose time has come.
     pub fn current(&mut self) -> S {
         if let Some((next, at)) = self.then {
@@ -303,6 +310,20 @@ const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~')
     .remove(b':');
+
+/// The item of `items` whose key (`key_of`) is `key`, or the 404 of its `kind`.
+pub(crate) fn find_mut<'a, T>(
+    items: &'a mut [T],
+    key: &str,
+    key_of: impl Fn(&T) -> &str,
+    code: &'static str,
+    kind: &str,
+) -> Result<&'a mut T, ApiError> {
+    items
+        .iter_mut()
+        .find(|item| key_of(item) == key)
+        .ok_or_else(|| not_found(code, kind, key))
+}
 
 /// A 404 for a resource of `kind` named `name`.
 pub(crate) fn not_found(code: &'static str, kind: &str, name: &str) -> ApiError {

@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{ids, invalid, not_found, self_link, Call, Delays, Group, Outcome, Timed};
+use super::{find_mut, ids, invalid, self_link, Call, Delays, Group, Outcome, Timed};
 use crate::codes;
 use crate::error::ApiError;
 
@@ -110,11 +110,8 @@ fn settle(group: &mut Group) {
 
 fn find<'a>(group: &'a mut Group, id: &str) -> Result<&'a mut Peering, ApiError> {
     settle(group);
-    group
-        .peerings
-        .iter_mut()
-        .find(|p| p.id == id)
-        .ok_or_else(|| not_found(codes::VPC_PEERING_CONNECTION_NOT_FOUND, "VPC peering connection", id))
+    let (code, kind) = (codes::VPC_PEERING_CONNECTION_NOT_FOUND, "VPC peering connection");
+    find_mut(&mut group.peerings, id, |p| &p.id, code, kind)
 }
 
 /// `listVpcPeeringConnections` (the requests of one requester account) or

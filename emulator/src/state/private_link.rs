@@ -5,7 +5,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{conflict, ids, invalid, missing, not_found, self_link, Call, Delays, Group, Outcome, Timed};
+use super::{conflict, find_mut, ids, invalid, missing, self_link, Call, Delays, Group, Outcome, Timed};
 use crate::codes;
 use crate::error::ApiError;
 
@@ -91,11 +91,8 @@ fn settle(group: &mut Group) {
 
 fn find<'a>(group: &'a mut Group, id: &str) -> Result<&'a mut PrivateLink, ApiError> {
     settle(group);
-    group
-        .private_links
-        .iter_mut()
-        .find(|p| p.id == id)
-        .ok_or_else(|| not_found(codes::STREAM_PRIVATE_LINK_NOT_FOUND, "Private Link connection", id))
+    let (code, kind) = (codes::STREAM_PRIVATE_LINK_NOT_FOUND, "Private Link connection");
+    find_mut(&mut group.private_links, id, |p| &p.id, code, kind)
 }
 
 pub(crate) fn list(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
@@ -151,8 +148,7 @@ pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Res
     check(&doc)?;
     // The spec: "Omitting the vendor field will default to using the GENERIC vendor."
     doc.entry("vendor").or_insert_with(|| Value::from("GENERIC"));
-    let mut state = Timed::at(PlState::Working);
-    state.go(None, PlState::Done, delays.private_link_ready);
+    let state = Timed::moving(PlState::Working, PlState::Done, delays.private_link_ready);
     let mut link = PrivateLink {
         id: ids::object_id(),
         doc,

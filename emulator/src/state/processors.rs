@@ -113,7 +113,7 @@ impl Processor {
 
 /// The workspace named by the path, and the index of the processor named by it.
 fn find<'a>(group: &'a mut Group, call: &Call<'_>) -> Result<(&'a mut Workspace, usize), ApiError> {
-    let workspace = workspaces::find(group, call.params.path("tenantName"))?;
+    let workspace = workspaces::of_path(group, call)?;
     let name = call.params.path("processorName");
     let index = workspace
         .processors
@@ -149,14 +149,7 @@ fn duplicate(workspace: &Workspace, name: &str) -> ApiError {
 }
 
 pub(crate) fn list(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
-    let workspace = workspaces::find(group, call.params.path("tenantName"))?;
-    let name = workspace.name.clone();
-    let items = workspace
-        .processors
-        .iter_mut()
-        .map(|p| p.view(call.group(), &name, call.base_url))
-        .collect();
-    Ok(Outcome::List(items))
+    workspaces::list_in(group, call, |w| &mut w.processors, Processor::view)
 }
 
 pub(crate) fn get(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
@@ -166,7 +159,7 @@ pub(crate) fn get(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiErro
 
 pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Result<Outcome, ApiError> {
     let mut doc = call.object();
-    let workspace = workspaces::find(group, call.params.path("tenantName"))?;
+    let workspace = workspaces::of_path(group, call)?;
     let name = match doc.remove("name") {
         Some(Value::String(name)) if !name.is_empty() => name,
         _ => return Err(missing("name")),
@@ -183,8 +176,7 @@ pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Res
     if workspace.processors.iter().any(|p| p.name == name) {
         return Err(duplicate(workspace, &name));
     }
-    let mut state = Timed::at(ProcState::Creating);
-    state.go(None, ProcState::Created, delays.processor_create);
+    let state = Timed::moving(ProcState::Creating, ProcState::Created, delays.processor_create);
     workspace.processors.push(Processor {
         id: ids::object_id(),
         name,
@@ -320,15 +312,9 @@ pub(crate) fn stop_all(processors: &mut [Processor], delays: &Delays) {
 
 /// Test hook: the processor fails at once, with `message` in its stats.
 pub(crate) fn fail(group: &mut Group, workspace: &str, name: &str, message: &str) -> Result<(), crate::Error> {
-    let processor = group
-        .workspaces
-        .iter_mut()
-        .find(|w| w.name == workspace)
-        .and_then(|w| w.processors.iter_mut().find(|p| p.name == name))
-        .ok_or_else(|| crate::Error::NotFound {
-            kind: "stream processor",
-            name: format!("{workspace}/{name}"),
-        })?;
+    let processor = workspaces::hook_target(group, workspace, name, "stream processor", |w| {
+        w.processors.iter_mut().find(|p| p.name == name)
+    })?;
     processor.state.set(ProcState::Failed);
     processor.error = Some(message.to_owned());
     Ok(())

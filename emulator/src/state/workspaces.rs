@@ -4,7 +4,7 @@ use serde_json::{json, Map, Value};
 
 use super::connections::{self, Connection};
 use super::processors::{self, Processor};
-use super::{conflict, ids, invalid, missing, not_found, self_link, Call, Delays, Group, Outcome};
+use super::{conflict, find_mut, ids, invalid, missing, self_link, Call, Delays, Group, Outcome};
 use crate::codes;
 use crate::error::ApiError;
 
@@ -67,13 +67,55 @@ impl Workspace {
     }
 }
 
-/// The workspace named by the `tenantName` path parameter.
+/// The workspace named `name`.
 pub(crate) fn find<'a>(group: &'a mut Group, name: &str) -> Result<&'a mut Workspace, ApiError> {
+    find_mut(
+        &mut group.workspaces,
+        name,
+        |w| &w.name,
+        codes::STREAM_TENANT_NOT_FOUND,
+        "Stream workspace",
+    )
+}
+
+/// The workspace named by the `tenantName` path parameter.
+pub(crate) fn of_path<'a>(group: &'a mut Group, call: &Call<'_>) -> Result<&'a mut Workspace, ApiError> {
+    find(group, call.params.path("tenantName"))
+}
+
+/// Every item of one of the workspace's collections (`items`), each as `view` shows it with
+/// the group id, the workspace's name and the base URL.
+pub(crate) fn list_in<T>(
+    group: &mut Group,
+    call: &Call<'_>,
+    items: impl FnOnce(&mut Workspace) -> &mut Vec<T>,
+    view: impl Fn(&mut T, &str, &str, &str) -> Value,
+) -> Result<Outcome, ApiError> {
+    let workspace = of_path(group, call)?;
+    let name = workspace.name.clone();
+    let items = items(workspace)
+        .iter_mut()
+        .map(|item| view(item, call.group(), &name, call.base_url));
+    Ok(Outcome::List(items.collect()))
+}
+
+/// A test hook's target: the item of workspace `workspace` that `pick` finds by `name`.
+pub(crate) fn hook_target<'a, T: 'a>(
+    group: &'a mut Group,
+    workspace: &str,
+    name: &str,
+    kind: &'static str,
+    pick: impl FnOnce(&'a mut Workspace) -> Option<&'a mut T>,
+) -> Result<&'a mut T, crate::Error> {
     group
         .workspaces
         .iter_mut()
-        .find(|w| w.name == name)
-        .ok_or_else(|| not_found(codes::STREAM_TENANT_NOT_FOUND, "Stream workspace", name))
+        .find(|w| w.name == workspace)
+        .and_then(pick)
+        .ok_or_else(|| crate::Error::NotFound {
+            kind,
+            name: format!("{workspace}/{name}"),
+        })
 }
 
 pub(crate) fn list(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
@@ -87,7 +129,7 @@ pub(crate) fn list(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiErr
 
 pub(crate) fn get(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
     let with_connections = call.params.flag("includeConnections");
-    let workspace = find(group, call.params.path("tenantName"))?;
+    let workspace = of_path(group, call)?;
     Ok(Outcome::Json(workspace.view(
         call.group(),
         call.base_url,
@@ -171,7 +213,7 @@ fn check_free_form(body: &Map<String, Value>) -> Result<(), ApiError> {
 
 pub(crate) fn update(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Result<Outcome, ApiError> {
     let body = call.object();
-    let workspace = find(group, call.params.path("tenantName"))?;
+    let workspace = of_path(group, call)?;
     // Region first: a failover below is checked against the regions the update leaves.
     if body.contains_key("cloudProvider") || body.contains_key("region") {
         let current = workspace
