@@ -55,6 +55,16 @@ async fn versions_follow_atlas() {
     assert_eq!(ok.header("ratelimit-limit"), Some("100"));
     assert!(ok.header("ratelimit-remaining").is_some());
 
+    // HEAD is GET without the body.
+    let head = api
+        .raw("HEAD", &url, Some("application/vnd.atlas.2023-02-01+json"), None)
+        .await;
+    assert_eq!((head.status, head.bytes.len()), (200, 0));
+    assert!(head
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/vnd.atlas.2023-02-01+json"));
+
     // An operation documented at several versions answers each (seeds 001 and 003).
     api.workspace("ws").await;
     let create = api.url("/streams/ws/connections");

@@ -185,7 +185,10 @@ async fn api(shared: &Shared, request: Request) -> Result<Response<Body>, ApiErr
         &target,
         header_text(&request, header::AUTHORIZATION).as_deref(),
     )?;
-    let (op, path_params) = match shared.spec.route(&method, &path) {
+    // HEAD is GET without the body (Atlas API reference, "HTTP Methods"); hyper leaves the
+    // body of a HEAD answer out by itself.
+    let route_method = if method == "HEAD" { "GET" } else { method.as_str() };
+    let (op, path_params) = match shared.spec.route(route_method, &path) {
         Match::Op(op, params) => (op, params),
         Match::WrongMethod => {
             return Err(ApiError::new(
