@@ -6,6 +6,7 @@ mod common;
 
 use std::time::Duration;
 
+use atlas_streams::runtime::TimeoutKind;
 use atlas_streams::{Client, Error, RetryPolicy};
 use common::retry::{client, GROUP, OK_JSON, RATE_LIMITED};
 use common::{Canned, HangUpServer, TestServer};
@@ -79,7 +80,7 @@ async fn a_slow_server_times_out_once() {
     let server = TestServer::with_handler(|_| Canned::new(200, OK_JSON, "{}").after(Duration::from_secs(3))).await;
     let client = Client::builder()
         .base_url(&server.base_url)
-        .timeout(Some(Duration::from_millis(200)))
+        .response_timeout(Some(Duration::from_millis(200)))
         .retry(fast())
         .build()
         .unwrap();
@@ -88,7 +89,8 @@ async fn a_slow_server_times_out_once() {
         matches!(
             error,
             Error::Timeout {
-                operation: "startStreamProcessor"
+                operation: "startStreamProcessor",
+                kind: TimeoutKind::Response(_)
             }
         ),
         "{error:?}"
