@@ -52,7 +52,7 @@ mod operations;
 pub use atlas_streams_runtime as runtime;
 
 pub use operations::*;
-pub use runtime::{ApiError, Error, Limits, Nullable, Response, RetryPolicy, Secret, Timeouts};
+pub use runtime::{ApiError, ClientBuilder, Error, Limits, Nullable, Response, RetryPolicy, Secret, Timeouts};
 
 // Per-call settings, hand-written here beside the generated `Client` (a type may have inherent
 // impls in any module of its crate). A setter on each request builder (`.timeouts(..)` next to

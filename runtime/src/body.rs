@@ -42,10 +42,12 @@ pub(crate) struct Deadline {
 }
 
 impl Deadline {
-    /// The deadline of a call starting now, if it has one.
+    /// The deadline of a call starting now, if it has one (one too far ahead to represent is
+    /// none).
     pub(crate) fn starting_now(after: Option<Duration>) -> Option<Deadline> {
-        after.map(|after| Deadline {
-            at: Instant::now() + after,
+        let after = after?;
+        Some(Deadline {
+            at: Instant::now().checked_add(after)?,
             after,
         })
     }
@@ -69,7 +71,9 @@ impl ReadBounds {
         response: &mut reqwest::Response,
     ) -> Result<Option<Bytes>, Error> {
         let now = Instant::now();
-        let idle = self.idle.map(|idle| (now + idle, TimeoutKind::ReadIdle(idle)));
+        let idle = self
+            .idle
+            .and_then(|idle| Some((now.checked_add(idle)?, TimeoutKind::ReadIdle(idle))));
         let deadline = self.deadline.map(|d| (d.at, TimeoutKind::Deadline(d.after)));
         // Whichever limit comes first is the one that applies to this wait.
         let limit = match (idle, deadline) {

@@ -278,7 +278,8 @@ impl Core {
                 Next::Retry { delay, error } => {
                     // A wait that would end past the deadline ends the call now, with the
                     // error that asked for it rather than a timeout.
-                    if deadline.is_some_and(|d| tokio::time::Instant::now() + delay >= d.at) {
+                    let ends = tokio::time::Instant::now().checked_add(delay);
+                    if deadline.is_some_and(|d| ends.is_none_or(|ends| ends >= d.at)) {
                         return Err(error);
                     }
                     let attempt = tries.attempt;

@@ -170,9 +170,9 @@ impl ServiceAccount {
             status: Some(status),
             message: format!("the token endpoint's answer is not a token response: {e}"),
         })?;
-        Ok((
-            Secret::new(token.access_token),
-            Duration::from_secs(token.expires_in.unwrap_or(3600).max(1)),
-        ))
+        // Atlas' tokens last an hour; a day at most keeps a wild `expires_in` from overflowing
+        // the refresh time.
+        let lifetime = token.expires_in.unwrap_or(3600).clamp(1, 86_400);
+        Ok((Secret::new(token.access_token), Duration::from_secs(lifetime)))
     }
 }
