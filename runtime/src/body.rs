@@ -10,6 +10,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use futures_util::FutureExt;
 use tokio::time::Instant;
 
 use crate::error::Error;
@@ -70,6 +71,18 @@ impl ReadBounds {
         operation: &'static str,
         response: &mut reqwest::Response,
     ) -> Result<Option<Bytes>, Error> {
+        // A deadline passes even for a body whose every chunk is ready at once.
+        if let Some(deadline) = self.deadline.filter(|d| Instant::now() >= d.at) {
+            return Err(Error::Timeout {
+                operation,
+                kind: TimeoutKind::Deadline(deadline.after),
+            });
+        }
+        let mut chunk = std::pin::pin!(response.chunk());
+        // A small body is usually in already: no timer for a ready chunk.
+        if let Some(ready) = chunk.as_mut().now_or_never() {
+            return ready.map_err(|e| Error::transport(operation, e));
+        }
         let now = Instant::now();
         let idle = self
             .idle
@@ -81,8 +94,8 @@ impl ReadBounds {
             (i, d) => i.or(d),
         };
         let chunk = match limit {
-            None => response.chunk().await,
-            Some((at, kind)) => match tokio::time::timeout_at(at, response.chunk()).await {
+            None => chunk.await,
+            Some((at, kind)) => match tokio::time::timeout_at(at, chunk).await {
                 Ok(chunk) => chunk,
                 Err(_) => return Err(Error::Timeout { operation, kind }),
             },
