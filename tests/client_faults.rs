@@ -101,9 +101,27 @@ async fn a_stalled_download_fails_with_a_read_idle_timeout() {
 #[tokio::test]
 async fn a_deadline_ends_a_download_that_still_flows() {
     let server = RawServer::start(|_| slow_download(30, Duration::from_millis(100))).await;
-    let client = client(&server.base_url);
-    let within_a_second = client.with_timeouts(client.timeouts().deadline(Some(Duration::from_secs(1))));
+    let slow = client(&server.base_url);
+    let within_a_second = slow.with_timeouts(slow.timeouts().deadline(Some(Duration::from_secs(1))));
     let download = within_a_second.download_operational_logs(GROUP, "ws").await.unwrap();
+    let result: Result<Vec<Bytes>, Error> = download.into_stream().try_collect().await;
+    assert!(
+        matches!(
+            result,
+            Err(Error::Timeout {
+                kind: TimeoutKind::Deadline(_),
+                ..
+            })
+        ),
+        "{result:?}"
+    );
+
+    // A download read after its deadline has passed ends at once, however fast its bytes come.
+    let server = TestServer::with_handler(|_| Canned::bytes(200, LOGS, vec![b'x'; 1 << 20])).await;
+    let fast = client(&server.base_url);
+    let hurried = fast.with_timeouts(fast.timeouts().deadline(Some(Duration::from_millis(300))));
+    let download = hurried.download_operational_logs(GROUP, "ws").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
     let result: Result<Vec<Bytes>, Error> = download.into_stream().try_collect().await;
     assert!(
         matches!(
