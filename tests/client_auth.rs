@@ -73,6 +73,24 @@ async fn a_service_account_fetches_a_token_once_and_sends_it_as_bearer() {
     assert!(!format!("{client:?}").contains("sa-secret-VALUE"));
 }
 
+/// Starts 50 processors at once, each call a task of its own; the messages of those that
+/// failed.
+async fn fifty_concurrent_calls(client: &Client) -> Vec<String> {
+    let calls: Vec<_> = (0..50)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.start_stream_processor(GROUP, "ws", format!("p{i}")).await })
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for call in calls {
+        if let Err(error) = call.await.unwrap() {
+            failed.push(error.to_string());
+        }
+    }
+    failed
+}
+
 #[tokio::test]
 async fn fifty_concurrent_calls_share_one_token_request() {
     let server = TestServer::with_handler(|r| {
@@ -84,16 +102,8 @@ async fn fifty_concurrent_calls_share_one_token_request() {
         }
     })
     .await;
-    let client = service_account_client(&server);
-    let calls: Vec<_> = (0..50)
-        .map(|i| {
-            let client = client.clone();
-            tokio::spawn(async move { client.start_stream_processor(GROUP, "ws", format!("p{i}")).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
-    }
+    let failed = fifty_concurrent_calls(&service_account_client(&server)).await;
+    assert!(failed.is_empty(), "{} calls failed: {:?}", failed.len(), failed.first());
     let received = server.received();
     assert_eq!(received.iter().filter(|r| is_token_request(r)).count(), 1);
     assert_eq!(
@@ -381,19 +391,7 @@ async fn fifty_concurrent_api_key_calls_never_repeat_a_nonce_count() {
         challenges: AtomicUsize::new(0),
     })
     .await;
-    let client = api_key_client(&server, "private-KEY");
-    let calls: Vec<_> = (0..50)
-        .map(|i| {
-            let client = client.clone();
-            tokio::spawn(async move { client.start_stream_processor(GROUP, "ws", format!("p{i}")).await })
-        })
-        .collect();
-    let mut failed = Vec::new();
-    for call in calls {
-        if let Err(error) = call.await.unwrap() {
-            failed.push(error.to_string());
-        }
-    }
+    let failed = fifty_concurrent_calls(&api_key_client(&server, "private-KEY")).await;
     assert!(failed.is_empty(), "{} calls failed: {:?}", failed.len(), failed.first());
     let mut counts = state.counts.lock().unwrap().clone();
     counts.sort_unstable();

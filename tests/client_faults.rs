@@ -167,39 +167,48 @@ async fn a_deadline_set_for_one_call_leaves_the_client_alone() {
     assert_eq!(workspace.name.as_deref(), Some("ws"));
 }
 
-#[tokio::test]
-async fn a_stalled_json_body_times_out_and_a_get_is_sent_again() {
-    let server = RawServer::start(|n| {
-        if n == 0 {
-            let length = WORKSPACE.len().to_string();
-            vec![
-                head(200, &[("content-type", WORKSPACE_JSON), ("content-length", &length)]),
-                Step::Write(WORKSPACE.as_bytes()[..10].to_vec()),
-                Step::Sleep(Duration::from_secs(60)),
-            ]
-        } else {
-            json(200, WORKSPACE_JSON, WORKSPACE)
-        }
+/// A JSON answer whose body breaks off after 10 of the bytes announced: the connection then
+/// closes or, with `stall`, stays open and silent.
+fn broken_body(content_type: &str, stall: bool) -> Vec<Step> {
+    let length = WORKSPACE.len().to_string();
+    let mut steps = vec![
+        head(200, &[("content-type", content_type), ("content-length", &length)]),
+        Step::Write(WORKSPACE.as_bytes()[..10].to_vec()),
+    ];
+    if stall {
+        steps.push(Step::Sleep(Duration::from_secs(60)));
+    }
+    steps
+}
+
+/// A server whose first answer is `first` and every later one a whole workspace.
+async fn failing_once(first: Vec<Step>, content_type: &'static str) -> RawServer {
+    RawServer::start(move |n| match n {
+        0 => first.clone(),
+        _ => json(200, content_type, WORKSPACE),
     })
-    .await;
+    .await
+}
+
+/// A GET of the workspace succeeds, on the server's second connection.
+async fn get_succeeds_on_the_second_try(server: &RawServer) {
     let workspace = client(&server.base_url)
         .get_stream_workspace(GROUP, "ws")
         .await
         .unwrap();
     assert_eq!(workspace.name.as_deref(), Some("ws"));
-    assert_eq!(server.connections(), 2, "the stalled body was asked for again");
+    assert_eq!(server.connections(), 2, "the GET was sent again");
+}
+
+#[tokio::test]
+async fn a_stalled_json_body_times_out_and_a_get_is_sent_again() {
+    let server = failing_once(broken_body(WORKSPACE_JSON, true), WORKSPACE_JSON).await;
+    get_succeeds_on_the_second_try(&server).await;
 }
 
 #[tokio::test]
 async fn a_body_that_always_stalls_ends_in_a_timeout_after_the_retries() {
-    let server = RawServer::start(|_| {
-        vec![
-            head(200, &[("content-type", WORKSPACE_JSON), ("content-length", "100")]),
-            Step::Write(b"{\"name\":".to_vec()),
-            Step::Sleep(Duration::from_secs(60)),
-        ]
-    })
-    .await;
+    let server = RawServer::start(|_| broken_body(WORKSPACE_JSON, true)).await;
     let client = Client::builder()
         .base_url(&server.base_url)
         .read_timeout(Some(Duration::from_millis(200)))
@@ -220,41 +229,13 @@ async fn a_body_that_always_stalls_ends_in_a_timeout_after_the_retries() {
     assert_eq!(server.connections(), 2);
 }
 
-/// A JSON answer whose body breaks off after 10 of the bytes announced.
-fn cut_short(content_type: &str) -> Vec<Step> {
-    let length = WORKSPACE.len().to_string();
-    vec![
-        head(200, &[("content-type", content_type), ("content-length", &length)]),
-        Step::Write(WORKSPACE.as_bytes()[..10].to_vec()),
-    ]
-}
-
 #[tokio::test]
 async fn a_cut_body_is_read_again_for_a_get_but_never_for_a_post() {
-    let server = RawServer::start(|n| {
-        if n == 0 {
-            cut_short(WORKSPACE_JSON)
-        } else {
-            json(200, WORKSPACE_JSON, WORKSPACE)
-        }
-    })
-    .await;
-    let workspace = client(&server.base_url)
-        .get_stream_workspace(GROUP, "ws")
-        .await
-        .unwrap();
-    assert_eq!(workspace.name.as_deref(), Some("ws"));
-    assert_eq!(server.connections(), 2, "the GET was sent again");
+    let server = failing_once(broken_body(WORKSPACE_JSON, false), WORKSPACE_JSON).await;
+    get_succeeds_on_the_second_try(&server).await;
 
     // A POST whose answer broke off has taken effect: sending it again could create twice.
-    let server = RawServer::start(|n| {
-        if n == 0 {
-            cut_short(CREATED_JSON)
-        } else {
-            json(200, CREATED_JSON, WORKSPACE)
-        }
-    })
-    .await;
+    let server = failing_once(broken_body(CREATED_JSON, false), CREATED_JSON).await;
     let error = client(&server.base_url)
         .create_stream_workspace(GROUP, StreamsTenantRequest::default())
         .await
