@@ -91,17 +91,22 @@ async fn fifty_concurrent_calls(client: &Client) -> Vec<String> {
     failed
 }
 
-#[tokio::test]
-async fn fifty_concurrent_calls_share_one_token_request() {
-    let server = TestServer::with_handler(|r| {
+/// A server whose token endpoint gives `answer()`, and whose API answers `{}`.
+async fn token_endpoint(answer: impl Fn() -> Canned + Send + Sync + 'static) -> TestServer {
+    TestServer::with_handler(move |r| {
         if is_token_request(r) {
-            // A slow token endpoint, so the calls really do wait at the same time.
-            token_answer("tok-shared", 3600).after(Duration::from_millis(200))
+            answer()
         } else {
             Canned::new(200, OK_JSON, "{}")
         }
     })
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn fifty_concurrent_calls_share_one_token_request() {
+    // A slow token endpoint, so the calls really do wait at the same time.
+    let server = token_endpoint(|| token_answer("tok-shared", 3600).after(Duration::from_millis(200))).await;
     let failed = fifty_concurrent_calls(&service_account_client(&server)).await;
     assert!(failed.is_empty(), "{} calls failed: {:?}", failed.len(), failed.first());
     let received = server.received();
@@ -168,18 +173,8 @@ async fn a_401_to_a_cached_token_refreshes_it_and_retries_once() {
 
 #[tokio::test]
 async fn refused_service_account_credentials_are_an_auth_error_without_the_secret() {
-    let server = TestServer::with_handler(|r| {
-        if is_token_request(r) {
-            Canned::new(
-                401,
-                "application/json",
-                r#"{"error":"invalid_client","error_description":"bad client"}"#,
-            )
-        } else {
-            Canned::new(200, OK_JSON, "{}")
-        }
-    })
-    .await;
+    let refusal = r#"{"error":"invalid_client","error_description":"bad client"}"#;
+    let server = token_endpoint(move || Canned::new(401, "application/json", refusal)).await;
     let error = service_account_client(&server)
         .start_stream_processor(GROUP, "ws", "p")
         .await
@@ -431,15 +426,8 @@ async fn a_failing_token_endpoint_is_asked_again_and_a_refusing_one_is_not() {
 
     // A refusal with an enormous description: not retried, and the message stays short.
     let description = "d".repeat(60_000);
-    let server = TestServer::with_handler(move |r| {
-        let body = serde_json::json!({"error": "invalid_client", "error_description": description});
-        if is_token_request(r) {
-            Canned::new(400, "application/json", body)
-        } else {
-            Canned::new(200, OK_JSON, "{}")
-        }
-    })
-    .await;
+    let body = serde_json::json!({"error": "invalid_client", "error_description": description});
+    let server = token_endpoint(move || Canned::new(400, "application/json", &body)).await;
     let error = service_account_client(&server)
         .start_stream_processor(GROUP, "ws", "p")
         .await
@@ -453,14 +441,7 @@ async fn a_failing_token_endpoint_is_asked_again_and_a_refusing_one_is_not() {
 
 #[tokio::test]
 async fn a_slow_token_endpoint_times_out_like_a_slow_api() {
-    let server = TestServer::with_handler(|r| {
-        if is_token_request(r) {
-            token_answer("tok-late", 3600).after(Duration::from_secs(3))
-        } else {
-            Canned::new(200, OK_JSON, "{}")
-        }
-    })
-    .await;
+    let server = token_endpoint(|| token_answer("tok-late", 3600).after(Duration::from_secs(3))).await;
     let client = Client::builder()
         .base_url(&server.base_url)
         .service_account("sa-id", "sa-secret-VALUE")
@@ -475,13 +456,14 @@ async fn a_slow_token_endpoint_times_out_like_a_slow_api() {
     let error = client.start_stream_processor(GROUP, "ws", "p").await.unwrap_err();
     assert!(
         matches!(
-            error,
-            Error::Timeout {
-                operation: "startStreamProcessor",
-                kind: atlas_streams::runtime::TimeoutKind::Response(_)
-            }
+            error.timeout_kind(),
+            Some(atlas_streams::runtime::TimeoutKind::Response(_))
         ),
         "{error:?}"
+    );
+    assert!(
+        error.to_string().starts_with("startStreamProcessor: timed out"),
+        "{error}"
     );
     let received = server.received();
     assert_eq!(received.len(), 2, "the token was asked for twice (two attempts)");

@@ -366,6 +366,14 @@ impl Error {
         matches!(self, Error::Timeout { .. })
     }
 
+    /// Which time limit ran out, for a timeout.
+    pub fn timeout_kind(&self) -> Option<TimeoutKind> {
+        match self {
+            Error::Timeout { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
     /// The whole body of an API error or of a success body that did not decode (the message
     /// quotes only its beginning).
     pub fn body(&self) -> Option<&str> {
