@@ -6,6 +6,7 @@
 //! next answer an authentication challenge, retry after a delay, or fail (a [`Decision`]).
 //! Neither loops, sleeps or counts: the loop does, with the [`Tries`] so far.
 
+use std::future::Future;
 use std::time::Duration;
 
 use http::HeaderValue;
@@ -175,34 +176,46 @@ pub(crate) fn same_origin(a: &url::Url, b: &url::Url) -> bool {
 /// becomes [`Error::Api`] (its body read here, within the error body limit: it is the error),
 /// and that or a failure to get an answer is retried as the policy says for the operation, or
 /// fails.
-pub(crate) async fn classify(
+pub(crate) fn classify<'a>(
     outcome: Outcome,
-    judge: &Judge<'_>,
+    judge: &'a Judge<'_>,
     operation: &'static Operation,
     tries: Tries,
-) -> Decision {
-    let (error, failure) = match outcome {
-        Outcome::Failed(error, failure) => (error, failure),
-        Outcome::Answered(mut response, sent) => {
-            let status = response.status().as_u16();
-            if status == 401
-                && tries.auth_retries < AUTH_RETRIES
-                && judge.auth.on_unauthorized(response.headers(), &sent).await
-            {
-                return Decision::Next(Next::Reauthenticate);
+) -> impl Future<Output = Decision> + Send + 'a {
+    // An `async move` block rather than an `async fn`, which would hold the outcome (a whole
+    // response) twice in every call's future.
+    async move {
+        let (error, failure) = match outcome {
+            Outcome::Failed(error, failure) => (error, failure),
+            Outcome::Answered(mut response, sent) => {
+                let status = response.status().as_u16();
+                if status == 401
+                    && tries.auth_retries < AUTH_RETRIES
+                    && judge.auth.on_unauthorized(response.headers(), &sent).await
+                {
+                    return Decision::Next(Next::Reauthenticate);
+                }
+                if (200..300).contains(&status) {
+                    return Decision::Done(response);
+                }
+                let headers = std::mem::take(response.headers_mut());
+                // Boxed: an error is the rare path, and its state would otherwise enlarge every
+                // call's future (allocated and moved once per call).
+                let (body, cut_at) = Box::pin(read_error_body(
+                    operation.name,
+                    response,
+                    judge.read,
+                    judge.error_body_limit,
+                ))
+                .await;
+                tracing::debug!(target: LOG_TARGET, status, "received an error status");
+                let retry_after = retry_after(&headers);
+                let error = Error::api(operation.name, status, &body, retry_after, cut_at);
+                (error, Failure::Status(status, retry_after))
             }
-            if (200..300).contains(&status) {
-                return Decision::Done(response);
-            }
-            let headers = std::mem::take(response.headers_mut());
-            let (body, cut_at) = read_error_body(operation.name, response, judge.read, judge.error_body_limit).await;
-            tracing::debug!(target: LOG_TARGET, status, "received an error status");
-            let retry_after = retry_after(&headers);
-            let error = Error::api(operation.name, status, &body, retry_after, cut_at);
-            (error, Failure::Status(status, retry_after))
-        }
-    };
-    Decision::Next(retry_or_fail(judge.policy, operation, tries, error, failure))
+        };
+        Decision::Next(retry_or_fail(judge.policy, operation, tries, error, failure))
+    }
 }
 
 /// Retries after a delay, or fails, as `policy` says for this failure of `operation`.

@@ -114,28 +114,34 @@ pub(crate) enum ReadError {
 }
 
 /// Reads a whole body of at most `limit` bytes.
-pub(crate) async fn read_limited(
+///
+/// (A function returning an `async move` block rather than an `async fn`: an `async fn` keeps
+/// its arguments twice in its future, and this one is inside every call's future.)
+#[allow(clippy::manual_async_fn)]
+pub(crate) fn read_limited(
     operation: &'static str,
     mut response: reqwest::Response,
     bounds: ReadBounds,
     limit: usize,
-) -> Result<Bytes, ReadError> {
-    // A body announced larger than the limit is refused before a byte of it is read.
-    if response.content_length().is_some_and(|length| length > limit as u64) {
-        return Err(ReadError::TooLarge);
-    }
-    let mut body = BytesMut::with_capacity(response.content_length().map_or(0, |n| n as usize));
-    while let Some(chunk) = bounds
-        .next_chunk(operation, &mut response)
-        .await
-        .map_err(ReadError::Failed)?
-    {
-        if body.len() + chunk.len() > limit {
+) -> impl Future<Output = Result<Bytes, ReadError>> + Send {
+    async move {
+        // A body announced larger than the limit is refused before a byte of it is read.
+        if response.content_length().is_some_and(|length| length > limit as u64) {
             return Err(ReadError::TooLarge);
         }
-        body.extend_from_slice(&chunk);
+        let mut body = BytesMut::with_capacity(response.content_length().map_or(0, |n| n as usize));
+        while let Some(chunk) = bounds
+            .next_chunk(operation, &mut response)
+            .await
+            .map_err(ReadError::Failed)?
+        {
+            if body.len() + chunk.len() > limit {
+                return Err(ReadError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
-    Ok(body.freeze())
 }
 
 /// Reads at most `limit` bytes of an error status' body, which serves only to explain the

@@ -9,6 +9,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use futures_util::future::Either;
+use futures_util::FutureExt;
 use http::HeaderValue;
 use tracing::Instrument;
 
@@ -93,26 +95,28 @@ struct ReadJson {
 impl Finish for ReadJson {
     type Output = RawResponse;
 
-    async fn finish(&self, mut response: reqwest::Response) -> Result<RawResponse, Unfinished> {
+    // Futures combined rather than an `async fn`, which would hold the response twice.
+    fn finish(&self, mut response: reqwest::Response) -> impl Future<Output = Result<RawResponse, Unfinished>> + Send {
+        let (operation, limit, enveloped) = (self.operation, self.limit, self.enveloped);
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        let body = read_limited(self.operation, response, self.read, self.limit)
-            .await
-            .map_err(|error| match error {
+        read_limited(operation, response, self.read, limit).map(move |body| {
+            let body = body.map_err(|error| match error {
                 ReadError::TooLarge => Unfinished::Fail(Error::BodyTooLarge {
-                    operation: self.operation,
+                    operation,
                     status,
-                    limit: self.limit,
+                    limit,
                 }),
                 ReadError::Failed(error) => Unfinished::Lost(error),
             })?;
-        tracing::debug!(target: LOG_TARGET, status, bytes = body.len(), "received");
-        Ok(RawResponse {
-            operation: self.operation,
-            status,
-            headers,
-            body,
-            enveloped: self.enveloped,
+            tracing::debug!(target: LOG_TARGET, status, bytes = body.len(), "received");
+            Ok(RawResponse {
+                operation,
+                status,
+                headers,
+                body,
+                enveloped,
+            })
         })
     }
 }
@@ -293,20 +297,26 @@ impl Core {
     }
 }
 
-/// Runs `call` within the call's `deadline`, if it has one.
-async fn within<T>(
-    operation: &Operation,
+/// `call` within the call's `deadline`, if it has one.
+///
+/// A plain function combining futures rather than an `async fn`: an `async fn` taking the
+/// call's future would hold it twice (as its argument and as the future it awaits), doubling
+/// the size of every call's future (allocated and moved once per call).
+fn within<T>(
+    operation: &'static Operation,
     deadline: Option<Deadline>,
     call: impl Future<Output = Result<T, Error>>,
-) -> Result<T, Error> {
+) -> impl Future<Output = Result<T, Error>> {
     match deadline {
-        None => call.await,
-        Some(deadline) => tokio::time::timeout_at(deadline.at, call).await.unwrap_or_else(|_| {
-            Err(Error::Timeout {
-                operation: operation.name,
-                kind: TimeoutKind::Deadline(deadline.after),
+        None => Either::Left(call),
+        Some(deadline) => Either::Right(tokio::time::timeout_at(deadline.at, call).map(move |result| {
+            result.unwrap_or_else(|_| {
+                Err(Error::Timeout {
+                    operation: operation.name,
+                    kind: TimeoutKind::Deadline(deadline.after),
+                })
             })
-        }),
+        })),
     }
 }
 

@@ -289,7 +289,8 @@ impl DigestAuth {
         if let Some(header) = self.header(method, uri) {
             return Authorization::Header(header);
         }
-        let probe = self.probe.clone().lock_owned().await;
+        // Boxed: waiting for the first challenge is rare, and would enlarge every call's future.
+        let probe = Box::pin(self.probe.clone().lock_owned()).await;
         match self.header(method, uri) {
             Some(header) => Authorization::Header(header),
             None => Authorization::Probe(probe),

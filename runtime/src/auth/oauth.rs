@@ -97,7 +97,9 @@ impl ServiceAccount {
         if let Some(cached) = cache.as_ref().filter(|c| Instant::now() < c.refresh_at) {
             return Ok((cached.header.clone(), cached.generation));
         }
-        let (token, lifetime) = self.fetch(operation).await?;
+        // Boxed: a fetch is rare (once a token lifetime), and its state (a whole HTTP exchange)
+        // would otherwise enlarge every call's future.
+        let (token, lifetime) = Box::pin(self.fetch(operation)).await?;
         let header = super::bearer_header(&token);
         let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
         // Refresh a little early so a token never expires in flight: a tenth of its lifetime,
