@@ -191,6 +191,12 @@ async fn a_callers_client_that_follows_a_redirect_elsewhere_is_refused() {
         .build()
         .unwrap_err();
     assert!(conflict.to_string().contains("`no_proxy`"), "{conflict}");
+    let conflict = Client::builder()
+        .proxy(reqwest::Proxy::all("http://127.0.0.1:9").unwrap())
+        .http_client(reqwest::Client::new())
+        .build()
+        .unwrap_err();
+    assert!(conflict.to_string().contains("`proxy`"), "{conflict}");
 }
 
 #[tokio::test]

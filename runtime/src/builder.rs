@@ -60,6 +60,19 @@ enum Network {
     Caller(reqwest::Client),
 }
 
+impl Network {
+    /// A setting made for the client's own HTTP client, if any (for the error when a caller's
+    /// client replaces it).
+    fn own_setting(&self) -> Option<&'static str> {
+        match self {
+            Network::Own { proxies: Some(_), .. } => Some("proxy` or `no_proxy"),
+            #[cfg(any(feature = "rustls", feature = "native-tls"))]
+            Network::Own { root_certificates, .. } if !root_certificates.is_empty() => Some("add_root_certificate"),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Debug for Network {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -309,17 +322,7 @@ impl<C: From<Core>> ClientBuilder<C> {
     /// would cut long downloads off. [`proxy`](Self::proxy), [`no_proxy`](Self::no_proxy) and
     /// `add_root_certificate` cannot be combined with it.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        if let Network::Own { proxies, .. } = &self.network {
-            #[cfg(any(feature = "rustls", feature = "native-tls"))]
-            if let Network::Own { root_certificates, .. } = &self.network {
-                if !root_certificates.is_empty() {
-                    self.network_conflict = Some("add_root_certificate");
-                }
-            }
-            if proxies.is_some() {
-                self.network_conflict = Some("proxy");
-            }
-        }
+        self.network_conflict = self.network_conflict.or(self.network.own_setting());
         self.network = Network::Caller(client);
         self
     }
