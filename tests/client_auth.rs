@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -72,27 +73,42 @@ async fn a_service_account_fetches_a_token_once_and_sends_it_as_bearer() {
     assert!(!format!("{client:?}").contains("sa-secret-VALUE"));
 }
 
-#[tokio::test]
-async fn fifty_concurrent_calls_share_one_token_request() {
-    let server = TestServer::with_handler(|r| {
-        if is_token_request(r) {
-            // A slow token endpoint, so the calls really do wait at the same time.
-            token_answer("tok-shared", 3600).after(Duration::from_millis(200))
-        } else {
-            Canned::new(200, OK_JSON, "{}")
-        }
-    })
-    .await;
-    let client = service_account_client(&server);
+/// Starts 50 processors at once, each call a task of its own; the messages of those that
+/// failed.
+async fn fifty_concurrent_calls(client: &Client) -> Vec<String> {
     let calls: Vec<_> = (0..50)
         .map(|i| {
             let client = client.clone();
             tokio::spawn(async move { client.start_stream_processor(GROUP, "ws", format!("p{i}")).await })
         })
         .collect();
+    let mut failed = Vec::new();
     for call in calls {
-        call.await.unwrap().unwrap();
+        if let Err(error) = call.await.unwrap() {
+            failed.push(error.to_string());
+        }
     }
+    failed
+}
+
+/// A server whose token endpoint gives `answer()`, and whose API answers `{}`.
+async fn token_endpoint(answer: impl Fn() -> Canned + Send + Sync + 'static) -> TestServer {
+    TestServer::with_handler(move |r| {
+        if is_token_request(r) {
+            answer()
+        } else {
+            Canned::new(200, OK_JSON, "{}")
+        }
+    })
+    .await
+}
+
+#[tokio::test]
+async fn fifty_concurrent_calls_share_one_token_request() {
+    // A slow token endpoint, so the calls really do wait at the same time.
+    let server = token_endpoint(|| token_answer("tok-shared", 3600).after(Duration::from_millis(200))).await;
+    let failed = fifty_concurrent_calls(&service_account_client(&server)).await;
+    assert!(failed.is_empty(), "{} calls failed: {:?}", failed.len(), failed.first());
     let received = server.received();
     assert_eq!(received.iter().filter(|r| is_token_request(r)).count(), 1);
     assert_eq!(
@@ -157,18 +173,8 @@ async fn a_401_to_a_cached_token_refreshes_it_and_retries_once() {
 
 #[tokio::test]
 async fn refused_service_account_credentials_are_an_auth_error_without_the_secret() {
-    let server = TestServer::with_handler(|r| {
-        if is_token_request(r) {
-            Canned::new(
-                401,
-                "application/json",
-                r#"{"error":"invalid_client","error_description":"bad client"}"#,
-            )
-        } else {
-            Canned::new(200, OK_JSON, "{}")
-        }
-    })
-    .await;
+    let refusal = r#"{"error":"invalid_client","error_description":"bad client"}"#;
+    let server = token_endpoint(move || Canned::new(401, "application/json", refusal)).await;
     let error = service_account_client(&server)
         .start_stream_processor(GROUP, "ws", "p")
         .await
@@ -196,6 +202,13 @@ struct DigestServer {
     /// After this many authorized requests, the nonce goes stale (once).
     stale_after: Option<usize>,
     password: &'static str,
+    /// Refuse a (nonce, nc) pair seen before as a replay (RFC 7616 §3.4), with a fresh
+    /// challenge that is not `stale`: a client taking it as a refusal of its credentials.
+    refuse_replays: bool,
+    /// The (nonce, nc) pairs accepted so far.
+    seen: Mutex<HashSet<(String, String)>>,
+    /// Challenges sent (401s).
+    challenges: AtomicUsize,
 }
 
 impl DigestServer {
@@ -209,6 +222,7 @@ impl DigestServer {
     }
 
     fn challenge(&self, stale: bool) -> Canned {
+        self.challenges.fetch_add(1, Ordering::SeqCst);
         let nonce = self.nonce.lock().unwrap().clone();
         let header = format!(
             r#"Digest realm="MMS Public API", domain="", nonce="{nonce}", algorithm={}, qop="auth", stale={stale}"#,
@@ -262,6 +276,9 @@ impl DigestServer {
         if sent_nonce != nonce {
             return self.challenge(true);
         }
+        if !self.seen.lock().unwrap().insert((sent_nonce, nc.clone())) && self.refuse_replays {
+            return self.challenge(false);
+        }
         counts.push(u32::from_str_radix(&nc, 16).unwrap());
         Canned::new(200, OK_JSON, "{}")
     }
@@ -272,13 +289,21 @@ async fn digest_server(
     stale_after: Option<usize>,
     password: &'static str,
 ) -> (TestServer, Arc<DigestServer>) {
-    let state = Arc::new(DigestServer {
+    serve_digest(DigestServer {
         nonce: Mutex::new("nonce-1".into()),
         algorithm,
         counts: Mutex::new(Vec::new()),
         stale_after,
         password,
-    });
+        refuse_replays: false,
+        seen: Mutex::default(),
+        challenges: AtomicUsize::new(0),
+    })
+    .await
+}
+
+async fn serve_digest(state: DigestServer) -> (TestServer, Arc<DigestServer>) {
+    let state = Arc::new(state);
     let handler_state = state.clone();
     let server = TestServer::with_handler(move |r| handler_state.answer(r)).await;
     (server, state)
@@ -344,4 +369,103 @@ async fn a_wrong_api_key_fails_with_401_after_one_answer_to_the_challenge() {
     assert_eq!(error.error_code(), Some("NOT_AUTHORIZED"));
     assert_eq!(server.received().len(), 2, "challenge, one answer, then give up");
     assert!(!format!("{error} {error:?}").contains("a-wrong-KEY"));
+}
+
+#[tokio::test]
+async fn fifty_concurrent_api_key_calls_never_repeat_a_nonce_count() {
+    // The server refuses a repeated (nonce, nc) pair as a replay; before issue 13, each 401
+    // restarted the count at 1 and most of the calls were refused.
+    let (server, state) = serve_digest(DigestServer {
+        nonce: Mutex::new("nonce-1".into()),
+        algorithm: "SHA-256",
+        counts: Mutex::new(Vec::new()),
+        stale_after: None,
+        password: "private-KEY",
+        refuse_replays: true,
+        seen: Mutex::default(),
+        challenges: AtomicUsize::new(0),
+    })
+    .await;
+    let failed = fifty_concurrent_calls(&api_key_client(&server, "private-KEY")).await;
+    assert!(failed.is_empty(), "{} calls failed: {:?}", failed.len(), failed.first());
+    let mut counts = state.counts.lock().unwrap().clone();
+    counts.sort_unstable();
+    assert_eq!(
+        counts,
+        (1..=50).collect::<Vec<u32>>(),
+        "one count per request, none twice"
+    );
+    let challenges = state.challenges.load(Ordering::SeqCst);
+    println!(
+        "50 concurrent Digest calls: {challenges} challenge round trip(s), {} requests",
+        server.received().len()
+    );
+    assert_eq!(challenges, 1, "one request fetched the challenge for all");
+    assert_eq!(server.received().len(), 51);
+}
+
+#[tokio::test]
+async fn a_failing_token_endpoint_is_asked_again_and_a_refusing_one_is_not() {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counter = asked.clone();
+    let server = TestServer::with_handler(move |r| {
+        if !is_token_request(r) {
+            Canned::new(200, OK_JSON, "{}")
+        } else if counter.fetch_add(1, Ordering::SeqCst) == 0 {
+            Canned::new(503, "text/html", "<html>upstream unavailable</html>")
+        } else {
+            token_answer("tok-2", 3600)
+        }
+    })
+    .await;
+    service_account_client(&server)
+        .start_stream_processor(GROUP, "ws", "p")
+        .await
+        .unwrap();
+    assert_eq!(asked.load(Ordering::SeqCst), 2, "the 503 was a passing failure");
+
+    // A refusal with an enormous description: not retried, and the message stays short.
+    let description = "d".repeat(60_000);
+    let body = serde_json::json!({"error": "invalid_client", "error_description": description});
+    let server = token_endpoint(move || Canned::new(400, "application/json", &body)).await;
+    let error = service_account_client(&server)
+        .start_stream_processor(GROUP, "ws", "p")
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Auth { status: Some(400), .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.len() < 1024 && message.contains("bytes more)"), "{message}");
+    assert!(!message.contains("sa-secret-VALUE"));
+    assert_eq!(server.received().len(), 1);
+}
+
+#[tokio::test]
+async fn a_slow_token_endpoint_times_out_like_a_slow_api() {
+    let server = token_endpoint(|| token_answer("tok-late", 3600).after(Duration::from_secs(3))).await;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .service_account("sa-id", "sa-secret-VALUE")
+        .response_timeout(Some(Duration::from_millis(300)))
+        .retry(
+            atlas_streams::RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(10))
+                .max_attempts(2),
+        )
+        .build()
+        .unwrap();
+    let error = client.start_stream_processor(GROUP, "ws", "p").await.unwrap_err();
+    assert!(
+        matches!(
+            error.timeout_kind(),
+            Some(atlas_streams::runtime::TimeoutKind::Response(_))
+        ),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().starts_with("startStreamProcessor: timed out"),
+        "{error}"
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 2, "the token was asked for twice (two attempts)");
+    assert!(received.iter().all(is_token_request), "no API call without a token");
 }

@@ -6,6 +6,7 @@ mod common;
 
 use std::time::Duration;
 
+use atlas_streams::runtime::TimeoutKind;
 use atlas_streams::{Client, Error, RetryPolicy};
 use common::retry::{client, GROUP, OK_JSON, RATE_LIMITED};
 use common::{Canned, HangUpServer, TestServer};
@@ -79,19 +80,18 @@ async fn a_slow_server_times_out_once() {
     let server = TestServer::with_handler(|_| Canned::new(200, OK_JSON, "{}").after(Duration::from_secs(3))).await;
     let client = Client::builder()
         .base_url(&server.base_url)
-        .timeout(Some(Duration::from_millis(200)))
+        .response_timeout(Some(Duration::from_millis(200)))
         .retry(fast())
         .build()
         .unwrap();
     let error = client.start_stream_processor(GROUP, "ws", "p").await.unwrap_err();
     assert!(
-        matches!(
-            error,
-            Error::Timeout {
-                operation: "startStreamProcessor"
-            }
-        ),
+        matches!(error.timeout_kind(), Some(TimeoutKind::Response(_))),
         "{error:?}"
+    );
+    assert!(
+        error.to_string().starts_with("startStreamProcessor: timed out"),
+        "{error}"
     );
     assert!(error.is_timeout());
     assert_eq!(

@@ -8,7 +8,8 @@
 //! - `compile-cost`: `cargo check`/`cargo build` of the client crate with generated code against
 //!   the same crate with empty generated files (the runtime a prebuilt dependency of both);
 //! - `runtime-bench`: a generated operation against the same request made with bare `reqwest`,
-//!   and typed decoding of a page of connections against decoding into `serde_json::Value`.
+//!   and typed decoding of a page of connections against decoding into `serde_json::Value`
+//!   (time, and the peak memory of a 200 MB page).
 //!
 //! Each binary takes `--quick` (a CI smoke run, well under a minute once dependencies are
 //! built) and `--runs N`, and prints Markdown tables. Nothing here asserts on time.
@@ -16,6 +17,7 @@
 pub mod args;
 pub mod connections;
 pub mod measure;
+pub mod peak_memory;
 pub mod replicate;
 pub mod scratch;
 pub mod server;

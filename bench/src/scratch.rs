@@ -17,6 +17,28 @@ use atlas_streams_generator::GeneratedFile;
 /// The generated Rust files, relative to the crate root; empty in the baseline.
 pub const GENERATED_RUST: &[&str] = &["src/models.rs", "src/operations.rs"];
 
+/// The baseline's `operations.rs`: no operation, only the bare `Client` the hand-written crate
+/// root extends (its per-call settings, `with_timeouts` and `with_limits`), as generated.
+const BASELINE_CLIENT: &str = "//! The runtime-only baseline: no operation, only the client type `lib.rs` extends.
+use crate::runtime as rt;
+/// The client.
+#[derive(Clone, Debug)]
+pub struct Client {
+    core: rt::Core,
+}
+impl Client {
+    /// The request pipeline this client sends through.
+    pub fn core(&self) -> &rt::Core {
+        &self.core
+    }
+}
+impl From<rt::Core> for Client {
+    fn from(core: rt::Core) -> Self {
+        Client { core }
+    }
+}
+";
+
 /// Manifest sections a standalone build of the library does not need.
 const DROPPED_SECTIONS: &[&str] = &["[dev-dependencies]", "[[example]]", "[[test]]", "[[bench]]", "[lints]"];
 
@@ -55,7 +77,12 @@ pub fn create(dir: &Path, workspace: &Path, variant: &str, files: Option<&[Gener
         }
         None => {
             for path in GENERATED_RUST {
-                std::fs::write(dir.join(path), "//! Empty: the runtime-only baseline.\n")?;
+                let contents = if *path == "src/operations.rs" {
+                    BASELINE_CLIENT
+                } else {
+                    "//! Empty: the runtime-only baseline.\n"
+                };
+                std::fs::write(dir.join(path), contents)?;
             }
         }
     }

@@ -1,16 +1,19 @@
 //! Starts a stream workspace, a Kafka connection in it, and a stream processor — configured
-//! entirely from environment variables.
+//! entirely from environment variables. Credentials and base URL are read by
+//! `ClientBuilder::from_env`, under the names the Atlas CLI and the Terraform provider use:
 //!
 //! ```sh
-//! export MONGODB_ATLAS_GROUP_ID=32b6e34b3d91647abb20e7b8
-//! export MONGODB_ATLAS_CLIENT_ID=... MONGODB_ATLAS_CLIENT_SECRET=...    # a service account, or
-//! export MONGODB_ATLAS_PUBLIC_KEY=... MONGODB_ATLAS_PRIVATE_KEY=...     # an API key
+//! export MONGODB_ATLAS_PROJECT_ID=32b6e34b3d91647abb20e7b8                  # as for the Atlas CLI
+//! export MONGODB_ATLAS_CLIENT_ID=... MONGODB_ATLAS_CLIENT_SECRET=...        # a service account, or
+//! export MONGODB_ATLAS_PUBLIC_API_KEY=... MONGODB_ATLAS_PRIVATE_API_KEY=... # an API key
 //! export KAFKA_BOOTSTRAP_SERVERS=broker-1:9092 KAFKA_USERNAME=... KAFKA_PASSWORD=...
 //! cargo run -p atlas-streams --example quickstart
 //! ```
 //!
 //! Optional: `ATLAS_STREAMS_WORKSPACE` (default `quickstart`), `ATLAS_STREAMS_PROCESSOR`
-//! (default `quickstart`; the processor must exist), `MONGODB_ATLAS_BASE_URL`.
+//! (default `quickstart`; the processor must exist), `MONGODB_ATLAS_BASE_URL` (or the Atlas
+//! CLI's `MONGODB_ATLAS_OPS_MANAGER_URL`), `MONGODB_ATLAS_ACCESS_TOKEN` instead of the
+//! credentials above, and the usual `HTTPS_PROXY` / `NO_PROXY`.
 
 use std::process::ExitCode;
 
@@ -19,21 +22,12 @@ use atlas_streams::models::{
     StreamsDataProcessRegionCloudProvider, StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest,
     StreamsKafkaConnectionRequest, StreamsTenantRequest,
 };
-use atlas_streams::{Client, Nullable, Secret};
+use atlas_streams::{Client, ClientBuilder, Nullable, Secret};
 
-/// How the example authenticates.
-#[derive(Debug, PartialEq)]
-enum Credentials {
-    ServiceAccount { client_id: String, client_secret: String },
-    ApiKey { public_key: String, private_key: String },
-}
-
-/// Everything the example needs, read from the environment.
+/// What the example needs besides the client's own configuration, read from the environment.
 #[derive(Debug, PartialEq)]
 struct Config {
     group_id: String,
-    credentials: Credentials,
-    base_url: Option<String>,
     workspace: String,
     processor: String,
     kafka_bootstrap: String,
@@ -41,8 +35,9 @@ struct Config {
     kafka_password: String,
 }
 
-/// Reads the configuration; on failure, says every variable that is missing.
-fn config(var: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+/// Reads the example's variables and the client's (credentials, base URL); on failure, says
+/// every variable that is missing or in conflict, the client's included.
+fn config(var: impl Fn(&str) -> Option<String>) -> Result<(Config, ClientBuilder<Client>), String> {
     let mut missing = Vec::new();
     let mut need = |name: &str| {
         var(name).filter(|v| !v.is_empty()).unwrap_or_else(|| {
@@ -50,57 +45,39 @@ fn config(var: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
             String::new()
         })
     };
-    let group_id = need("MONGODB_ATLAS_GROUP_ID");
-    let kafka_bootstrap = need("KAFKA_BOOTSTRAP_SERVERS");
-    let kafka_username = need("KAFKA_USERNAME");
-    let kafka_password = need("KAFKA_PASSWORD");
-    let credentials = match (
-        var("MONGODB_ATLAS_CLIENT_ID"),
-        var("MONGODB_ATLAS_CLIENT_SECRET"),
-        var("MONGODB_ATLAS_PUBLIC_KEY"),
-        var("MONGODB_ATLAS_PRIVATE_KEY"),
-    ) {
-        (Some(client_id), Some(client_secret), _, _) => Some(Credentials::ServiceAccount {
-            client_id,
-            client_secret,
-        }),
-        (_, _, Some(public_key), Some(private_key)) => Some(Credentials::ApiKey {
-            public_key,
-            private_key,
-        }),
-        _ => {
-            missing.push(
-                "MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY)"
-                    .to_owned(),
-            );
-            None
-        }
+    let config = Config {
+        group_id: need("MONGODB_ATLAS_PROJECT_ID"),
+        kafka_bootstrap: need("KAFKA_BOOTSTRAP_SERVERS"),
+        kafka_username: need("KAFKA_USERNAME"),
+        kafka_password: need("KAFKA_PASSWORD"),
+        workspace: var("ATLAS_STREAMS_WORKSPACE").unwrap_or_else(|| "quickstart".to_owned()),
+        processor: var("ATLAS_STREAMS_PROCESSOR").unwrap_or_else(|| "quickstart".to_owned()),
     };
-    match credentials {
-        Some(credentials) if missing.is_empty() => Ok(Config {
-            group_id,
-            credentials,
-            base_url: var("MONGODB_ATLAS_BASE_URL"),
-            workspace: var("ATLAS_STREAMS_WORKSPACE").unwrap_or_else(|| "quickstart".to_owned()),
-            processor: var("ATLAS_STREAMS_PROCESSOR").unwrap_or_else(|| "quickstart".to_owned()),
-            kafka_bootstrap,
-            kafka_username,
-            kafka_password,
-        }),
-        _ => Err(format!("missing environment variables:\n  {}", missing.join("\n  "))),
+    let client = ClientBuilder::from_env_vars(&var);
+    let mut problems = Vec::new();
+    if !missing.is_empty() {
+        problems.push(format!("missing environment variables:\n  {}", missing.join("\n  ")));
+    }
+    match client {
+        Ok(client) if problems.is_empty() => Ok((config, client)),
+        Ok(_) => Err(problems.join("\n")),
+        Err(error) => {
+            problems.push(error.to_string());
+            Err(problems.join("\n"))
+        }
     }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match config(|name| std::env::var(name).ok()) {
-        Ok(config) => config,
+    let (config, client) = match config(|name| std::env::var(name).ok()) {
+        Ok(found) => found,
         Err(message) => {
             eprintln!("{message}\n\nSee the top of examples/quickstart.rs for what each one is.");
             return ExitCode::from(2);
         }
     };
-    match run(config).await {
+    match run(config, client).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
@@ -109,22 +86,8 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(config: Config) -> Result<(), atlas_streams::Error> {
-    let mut builder = Client::builder();
-    builder = match config.credentials {
-        Credentials::ServiceAccount {
-            client_id,
-            client_secret,
-        } => builder.service_account(client_id, client_secret),
-        Credentials::ApiKey {
-            public_key,
-            private_key,
-        } => builder.api_key(public_key, private_key),
-    };
-    if let Some(base_url) = config.base_url {
-        builder = builder.base_url(base_url);
-    }
-    let client = builder.build()?;
+async fn run(config: Config, client: ClientBuilder<Client>) -> Result<(), atlas_streams::Error> {
+    let client = client.build()?;
 
     let workspace = StreamsTenantRequest {
         name: Some(config.workspace.clone()),
@@ -184,10 +147,11 @@ mod tests {
     fn missing_variables_are_all_named() {
         let message = config(env(&[("KAFKA_USERNAME", "u")])).unwrap_err();
         for name in [
-            "MONGODB_ATLAS_GROUP_ID",
+            "MONGODB_ATLAS_PROJECT_ID",
             "KAFKA_BOOTSTRAP_SERVERS",
             "KAFKA_PASSWORD",
             "MONGODB_ATLAS_CLIENT_ID",
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
         ] {
             assert!(message.contains(name), "{message}");
         }
@@ -195,9 +159,9 @@ mod tests {
     }
 
     #[test]
-    fn either_kind_of_credentials_is_enough() {
+    fn either_kind_of_credentials_is_enough_and_two_are_one_too_many() {
         let base = [
-            ("MONGODB_ATLAS_GROUP_ID", "32b6e34b3d91647abb20e7b8"),
+            ("MONGODB_ATLAS_PROJECT_ID", "32b6e34b3d91647abb20e7b8"),
             ("KAFKA_BOOTSTRAP_SERVERS", "b:9092"),
             ("KAFKA_USERNAME", "u"),
             ("KAFKA_PASSWORD", "p"),
@@ -208,19 +172,25 @@ mod tests {
             pairs
         };
         let service = with(&[("MONGODB_ATLAS_CLIENT_ID", "id"), ("MONGODB_ATLAS_CLIENT_SECRET", "s")]);
-        assert!(matches!(
-            config(env(&service)).unwrap().credentials,
-            Credentials::ServiceAccount { .. }
-        ));
+        let (_, client) = config(env(&service)).unwrap();
+        assert!(format!("{client:?}").contains("ServiceAccount"));
         let key = with(&[
-            ("MONGODB_ATLAS_PUBLIC_KEY", "pub"),
-            ("MONGODB_ATLAS_PRIVATE_KEY", "priv"),
+            ("MONGODB_ATLAS_PUBLIC_API_KEY", "pub"),
+            ("MONGODB_ATLAS_PRIVATE_API_KEY", "priv"),
         ]);
-        let parsed = config(env(&key)).unwrap();
-        assert!(matches!(parsed.credentials, Credentials::ApiKey { .. }));
+        let (parsed, client) = config(env(&key)).unwrap();
+        assert!(format!("{client:?}").contains("ApiKey"));
         assert_eq!(
             (parsed.workspace.as_str(), parsed.processor.as_str()),
             ("quickstart", "quickstart")
         );
+        let both = with(&[
+            ("MONGODB_ATLAS_CLIENT_ID", "id"),
+            ("MONGODB_ATLAS_CLIENT_SECRET", "s"),
+            ("MONGODB_ATLAS_PUBLIC_API_KEY", "pub"),
+            ("MONGODB_ATLAS_PRIVATE_API_KEY", "priv"),
+        ]);
+        let message = config(env(&both)).unwrap_err();
+        assert!(message.contains("more than one kind"), "{message}");
     }
 }

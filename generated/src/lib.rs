@@ -22,6 +22,15 @@
 //! edited by hand; [`runtime`] is the hand-written part (transport, errors, auth, the serde
 //! helpers of the generated types): the crate `atlas-streams-runtime`, re-exported here so that
 //! this is the only crate a user names.
+//!
+//! # Features
+//!
+//! - `rustls` (default): TLS with rustls and the webpki roots; nothing to install.
+//! - `native-tls`: the platform's TLS instead (OpenSSL on Linux: building needs `libssl-dev`
+//!   and `pkg-config`). With both on, native-tls is used; with neither, only a plain-http
+//!   loopback base URL or a caller-supplied `reqwest::Client` works.
+//! - `gzip` (default): [`runtime::Download::into_decompressed_stream`], log downloads gunzipped
+//!   on the fly (`flate2`).
 
 #![warn(missing_docs)]
 
@@ -43,7 +52,37 @@ mod operations;
 pub use atlas_streams_runtime as runtime;
 
 pub use operations::*;
-pub use runtime::{ApiError, Error, Nullable, Response, RetryPolicy, Secret};
+pub use runtime::{ApiError, ClientBuilder, Error, Limits, Nullable, Response, RetryPolicy, Secret, Timeouts};
+
+// Per-call settings, hand-written here beside the generated `Client` (a type may have inherent
+// impls in any module of its crate). A setter on each request builder (`.timeouts(..)` next to
+// `.version(..)`) would need the generator; until then a call gets other settings from a clone
+// of the client made for it, which shares the connection pool, credentials and token cache.
+impl Client {
+    /// The timeouts of this client's calls.
+    pub fn timeouts(&self) -> Timeouts {
+        self.core().timeouts()
+    }
+
+    /// A cheap clone of this client whose calls have these timeouts, e.g. a deadline for one
+    /// call: `client.with_timeouts(client.timeouts().deadline(Some(Duration::from_secs(5))))
+    /// .get_stream_workspace(..).await`. It shares the connection pool, credentials and token
+    /// cache. The connect timeout is per client only (`ClientBuilder::connect_timeout`).
+    pub fn with_timeouts(&self, timeouts: Timeouts) -> Client {
+        Client::from(self.core().with_timeouts(timeouts))
+    }
+
+    /// The body size limits of this client's calls.
+    pub fn limits(&self) -> Limits {
+        self.core().limits()
+    }
+
+    /// A cheap clone of this client whose calls have these body size limits, e.g. to read one
+    /// very large page: `client.with_limits(client.limits().body(256 << 20))`.
+    pub fn with_limits(&self, limits: Limits) -> Client {
+        Client::from(self.core().with_limits(limits))
+    }
+}
 
 /// The README's example is compiled as a doctest, so it cannot drift from the API.
 #[cfg(doctest)]

@@ -1,12 +1,19 @@
-//! Streaming bodies (log downloads): bytes go to the caller as they arrive, never buffered whole.
+//! Streaming bodies (log downloads): bytes go to the caller as they arrive, never buffered whole,
+//! and with no size limit. Each wait for more bytes is bounded by the read idle timeout and
+//! the call's deadline: a download of any length goes on as long as bytes keep coming.
 
+#[cfg(feature = "gzip")]
 use std::io::Write;
 use std::pin::Pin;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
+#[cfg(feature = "gzip")]
 use flate2::write::MultiGzDecoder;
-use futures_util::{stream, Stream, StreamExt};
+#[cfg(feature = "gzip")]
+use futures_util::StreamExt;
+use futures_util::{stream, Stream};
 
+use crate::body::ReadBounds;
 use crate::error::Error;
 use crate::response::RateLimit;
 
@@ -18,11 +25,17 @@ pub type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>;
 pub struct Download {
     operation: &'static str,
     response: reqwest::Response,
+    read: ReadBounds,
 }
 
 impl Download {
-    pub(crate) fn new(operation: &'static str, response: reqwest::Response) -> Self {
-        Download { operation, response }
+    /// The body of `response`, to be read within `read`.
+    pub(crate) fn new(operation: &'static str, response: reqwest::Response, read: ReadBounds) -> Self {
+        Download {
+            operation,
+            response,
+            read,
+        }
     }
 
     /// The HTTP status.
@@ -40,19 +53,22 @@ impl Download {
         RateLimit::from_headers(self.response.headers())
     }
 
-    /// The body as it arrives, unchanged (for Atlas log downloads: gzip-compressed).
+    /// The body as it arrives, unchanged (for Atlas log downloads: gzip-compressed). A wait
+    /// for more bytes longer than the read idle timeout, or past the call's deadline, ends the
+    /// stream with [`Error::Timeout`].
     pub fn into_stream(self) -> ByteStream {
-        let operation = self.operation;
+        let (operation, read) = (self.operation, self.read);
         Box::pin(stream::try_unfold(self.response, move |mut response| async move {
-            match response.chunk().await {
-                Ok(Some(chunk)) => Ok(Some((chunk, response))),
-                Ok(None) => Ok(None),
-                Err(e) => Err(Error::transport(operation, e)),
-            }
+            Ok(read
+                .next_chunk(operation, &mut response)
+                .await?
+                .map(|chunk| (chunk, response)))
         }))
     }
 
     /// The body gunzipped on the fly, chunk by chunk (concatenated gzip members included).
+    /// Needs the `gzip` feature (on by default).
+    #[cfg(feature = "gzip")]
     pub fn into_decompressed_stream(self) -> ByteStream {
         let operation = self.operation;
         let corrupt = move |e: std::io::Error| Error::Download {
@@ -83,9 +99,13 @@ impl Download {
         }))
     }
 
-    /// Reads the whole body into memory (for small files; prefer the streams).
-    pub async fn bytes(self) -> Result<Bytes, Error> {
-        let operation = self.operation;
-        self.response.bytes().await.map_err(|e| Error::transport(operation, e))
+    /// Reads the whole body into memory, with no size limit (for small files; prefer the
+    /// streams).
+    pub async fn bytes(mut self) -> Result<Bytes, Error> {
+        let mut body = BytesMut::new();
+        while let Some(chunk) = self.read.next_chunk(self.operation, &mut self.response).await? {
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
     }
 }

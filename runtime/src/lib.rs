@@ -10,25 +10,41 @@
 //! it, never one before it (so there is no import loop).
 //!
 //! - `builder` — [`ClientBuilder`]: configuration and credentials, checked once, become a [`Core`].
+//! - `env` — credentials and base URL from the environment variables of the Atlas CLI and the
+//!   Terraform provider (`ClientBuilder::from_env`).
 //! - `paginate` — every item of a paginated list as one stream, a page fetched at a time.
 //! - `call` — the `send_*` functions a generated request builder's `.await` runs: a [`Prepared`]
 //!   request in, the operation's result out.
-//! - `pipeline` — [`Core`]: a client's shared state, a call's `tracing` span, and the retry loop,
-//!   a few lines calling the two steps below until a call is done or fails.
-//! - `attempt` — its two steps: one attempt (authenticate, build the HTTP request, send) and the
-//!   classification of its outcome (done, answer an authentication challenge, retry after a
-//!   delay, fail).
+//! - `pipeline` — [`Core`]: a client's shared state and per-call settings, a call's `tracing`
+//!   span and deadline, and the retry loop, a few lines calling the two steps below until a
+//!   call is done or fails (a JSON body is read inside the loop, so a lost one is retried).
+//! - `attempt` — its two steps: one attempt (authenticate, build the HTTP request, send within
+//!   the response timeout, refuse an answer from another origin) and the classification of its
+//!   outcome (done, answer an authentication challenge, retry after a delay, fail).
 //! - `prepare` — a [`Request`] made ready to send once, before its first attempt: URL, media
 //!   types, headers, body; every argument error is found here.
-//! - `download` — a success body streamed as it arrives ([`Download`]).
+//! - `download` — a success body streamed as it arrives ([`Download`]), within the read idle
+//!   timeout and the deadline.
 //! - `response` — a success response and its body decoded ([`Response`], [`RawResponse`]); the
 //!   one reader of the rate-limit headers ([`RateLimit`]).
 //! - `request` — what the generated code describes and fills in: [`Operation`], [`Request`],
 //!   and the argument checks ([`validate`]).
 //! - `auth` — credentials: a bearer token, a service account (OAuth 2.0), an API key (Digest).
+//! - `body` — waiting for a response within the time limits: headers within the response
+//!   timeout, body chunks within the read idle timeout and the deadline, JSON bodies within a
+//!   size limit.
 //! - `retry` — [`RetryPolicy`]: what is retried and how long to wait; the one reader of
 //!   `Retry-After`.
-//! - `error`, `secret`, `pattern` — [`Error`], [`Secret`], validated strings ([`Validated`]).
+//! - `error` — [`Error`], whose messages stay short.
+//! - `timeouts` — the per-call settings, [`Timeouts`] and [`Limits`].
+//! - `secret`, `pattern` — [`Secret`], validated strings ([`Validated`]).
+//!
+//! # Features
+//!
+//! `rustls` (default): TLS with rustls and the webpki roots. `native-tls`: the platform's TLS
+//! (OpenSSL on Linux); with both on, native-tls is used. With neither, only `http://` base URLs
+//! (or a caller-supplied `reqwest::Client`) work. `gzip` (default):
+//! `Download::into_decompressed_stream`.
 //!
 //! The serde helpers of the generated models stand apart from all of that: `macros` (the
 //! `object!`, `string_enum!` and `tagged_union!` impls) use `objects`, which uses `union` and
@@ -38,9 +54,11 @@
 
 mod attempt;
 mod auth;
+mod body;
 mod builder;
 mod call;
 mod download;
+mod env;
 mod error;
 mod macros;
 mod nullable;
@@ -54,12 +72,15 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod timeouts;
 #[doc(hidden)]
 pub mod union;
 
 #[doc(hidden)]
 pub use crate::{__object as object, __string_enum as string_enum, __tagged_union as tagged_union};
-pub use builder::{same_host_redirects, ClientBuilder, DEFAULT_BASE_URL};
+#[allow(deprecated)]
+pub use builder::same_host_redirects;
+pub use builder::{same_origin_redirects, ClientBuilder, DEFAULT_BASE_URL};
 pub use bytes::Bytes;
 pub use call::{
     send_download, send_empty, send_empty_with_response, send_json, send_json_with_response, BoxFuture, Prepared,
@@ -71,9 +92,13 @@ pub use paginate::{paged_items, paginate, ItemStream, Page, Paged};
 pub use pattern::{Format, InvalidValue, Pattern, Validated};
 pub use pipeline::Core;
 pub use request::{validate, Method, Operation, Request};
+/// The HTTP client crate the runtime sends with, for the types some settings take
+/// (`reqwest::Proxy`, `reqwest::Certificate`, a whole `reqwest::Client`) in the version it uses.
+pub use reqwest;
 pub use response::{RateLimit, RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use timeouts::{Limits, TimeoutKind, Timeouts};
 
 /// An RFC 3339 date-time in UTC.
 pub type DateTime = chrono::DateTime<chrono::Utc>;

@@ -1,28 +1,39 @@
-//! [`Core`]: a client's shared state, and the one non-generic pipeline every call goes through.
+//! [`Core`]: a client's shared state, and the one pipeline every call goes through.
 //!
 //! A call is made ready once ([`prepare`]), then attempted ([`try_attempt`]) and each attempt's
 //! outcome judged ([`classify`]) until it is done or fails; the loop in between is
 //! `send_with_retries`, and [`Core::send`] / [`Core::send_streaming`] wrap it in the call's
-//! `tracing` span.
+//! `tracing` span and deadline. A JSON body is read inside the loop, so that one that breaks
+//! off or stalls is retried like any other failure that may have reached the server.
 
+use std::future::Future;
 use std::sync::Arc;
 
+use futures_util::future::Either;
+use futures_util::FutureExt;
+use http::HeaderValue;
 use tracing::Instrument;
 
-use crate::attempt::{classify, try_attempt, Decision, Tries, LOG_TARGET};
+use crate::attempt::{classify, retry_or_fail, try_attempt, Channel, Decision, Judge, Next, Tries, LOG_TARGET};
 use crate::auth::Auth;
+use crate::body::{read_limited, Deadline, ReadBounds, ReadError};
 use crate::download::Download;
 use crate::error::Error;
 use crate::prepare::{prepare, Base, MediaTypeCache};
 use crate::request::{Operation, Request};
 use crate::response::RawResponse;
-use crate::retry::RetryPolicy;
+use crate::retry::{Failure, RetryPolicy};
+use crate::timeouts::{Limits, TimeoutKind, Timeouts};
 
-/// The shared request pipeline: configuration, credentials and connection pool. Cheap to
-/// clone; clones share the pool and the token cache.
+/// The shared request pipeline: configuration, credentials and connection pool, and the
+/// settings of the calls made through it. Cheap to clone; clones share the pool and the token
+/// cache, and [`with_timeouts`](Core::with_timeouts) / [`with_limits`](Core::with_limits)
+/// make clones whose calls have other settings.
 #[derive(Clone, Debug)]
 pub struct Core {
     inner: Arc<Inner>,
+    timeouts: Timeouts,
+    limits: Limits,
 }
 
 /// What the clones of a [`Core`] share.
@@ -37,70 +48,194 @@ struct Inner {
     api_version: Option<String>,
     retry: RetryPolicy,
     media_types: MediaTypeCache,
+    /// The `User-Agent` set on each request, for an HTTP client the caller built (the
+    /// client's own sets it itself).
+    user_agent: Option<HeaderValue>,
+}
+
+/// Everything a [`Core`] is made of, as `ClientBuilder::build` checked it.
+pub(crate) struct Parts {
+    /// The HTTP client.
+    pub(crate) http: reqwest::Client,
+    /// The base URL, without a trailing `/`.
+    pub(crate) base_url: String,
+    /// The credentials.
+    pub(crate) auth: Auth,
+    /// The client's API version, if set.
+    pub(crate) api_version: Option<String>,
+    /// The retry policy.
+    pub(crate) retry: RetryPolicy,
+    /// The calls' default timeouts.
+    pub(crate) timeouts: Timeouts,
+    /// The calls' default body limits.
+    pub(crate) limits: Limits,
+    /// The `User-Agent` to set on each request (only for a caller-built HTTP client).
+    pub(crate) user_agent: Option<HeaderValue>,
+}
+
+/// What a call does with its success response. (A trait rather than an `async` closure: the
+/// future of one is `Send` only for some lifetimes, which a boxed `Send` call future cannot
+/// take.)
+trait Finish {
+    /// What the call returns.
+    type Output;
+
+    /// Makes the call's result of its success response.
+    fn finish(&self, response: reqwest::Response) -> impl Future<Output = Result<Self::Output, Unfinished>> + Send;
+}
+
+/// Reads a JSON body whole, within the call's body limit.
+struct ReadJson {
+    operation: &'static str,
+    enveloped: bool,
+    read: ReadBounds,
+    limit: usize,
+}
+
+impl Finish for ReadJson {
+    type Output = RawResponse;
+
+    // Futures combined rather than an `async fn`, which would hold the response twice.
+    fn finish(&self, mut response: reqwest::Response) -> impl Future<Output = Result<RawResponse, Unfinished>> + Send {
+        let (operation, limit, enveloped) = (self.operation, self.limit, self.enveloped);
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        read_limited(operation, response, self.read, limit).map(move |body| {
+            let body = body.map_err(|error| match error {
+                ReadError::TooLarge => Unfinished::Fail(Error::BodyTooLarge {
+                    operation,
+                    status,
+                    limit,
+                }),
+                ReadError::Failed(error) => Unfinished::Lost(error),
+            })?;
+            tracing::debug!(target: LOG_TARGET, status, bytes = body.len(), "received");
+            Ok(RawResponse {
+                operation,
+                status,
+                headers,
+                body,
+                enveloped,
+            })
+        })
+    }
+}
+
+/// Hands the body over unread, as a [`Download`].
+struct Stream {
+    operation: &'static str,
+    read: ReadBounds,
+}
+
+impl Finish for Stream {
+    type Output = Download;
+
+    async fn finish(&self, response: reqwest::Response) -> Result<Download, Unfinished> {
+        Ok(Download::new(self.operation, response, self.read))
+    }
+}
+
+/// Why the body of a success response could not be had.
+enum Unfinished {
+    /// The call fails with this error.
+    Fail(Error),
+    /// The body was lost on the way (broke off, stalled): as uncertain as any failure after
+    /// sending, so retried when the request is safe to repeat.
+    Lost(Error),
 }
 
 impl Core {
-    /// A pipeline sending with `http` to `base_url` (without a trailing `/`), as `auth`, with
-    /// the client's `api_version` (if set) and `retry` policy.
-    pub(crate) fn new(
-        http: reqwest::Client,
-        base_url: String,
-        auth: Auth,
-        api_version: Option<String>,
-        retry: RetryPolicy,
-    ) -> Core {
+    /// A pipeline made of `parts`.
+    pub(crate) fn new(parts: Parts) -> Core {
         let inner = Inner {
-            http,
-            base: Base::new(&base_url),
-            base_url,
-            auth,
-            api_version,
-            retry,
+            http: parts.http,
+            base: Base::new(&parts.base_url),
+            base_url: parts.base_url,
+            auth: parts.auth,
+            api_version: parts.api_version,
+            retry: parts.retry,
             media_types: MediaTypeCache::default(),
+            user_agent: parts.user_agent,
         };
-        Core { inner: Arc::new(inner) }
+        Core {
+            inner: Arc::new(inner),
+            timeouts: parts.timeouts,
+            limits: parts.limits,
+        }
+    }
+
+    /// The timeouts of calls made through this pipeline.
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    /// A clone whose calls have these timeouts (sharing everything else: connection pool,
+    /// credentials, token cache).
+    pub fn with_timeouts(&self, timeouts: Timeouts) -> Core {
+        Core {
+            timeouts,
+            ..self.clone()
+        }
+    }
+
+    /// The body size limits of calls made through this pipeline.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// A clone whose calls have these body size limits (sharing everything else).
+    pub fn with_limits(&self, limits: Limits) -> Core {
+        Core { limits, ..self.clone() }
     }
 
     /// Sends a request (retrying as configured) and returns the success response with its
     /// body read, or the error.
     pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
         let operation = request.operation;
-        let enveloped = request.enveloped();
-        async move {
-            let mut response = self.send_with_retries(request).await?;
-            let status = response.status().as_u16();
-            let headers = std::mem::take(response.headers_mut());
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| Error::transport(operation.name, e))?;
-            tracing::debug!(target: LOG_TARGET, status, bytes = body.len(), "received");
-            Ok(RawResponse {
-                operation: operation.name,
-                status,
-                headers,
-                body,
-                enveloped,
-            })
-        }
-        .instrument(request_span(operation))
-        .await
+        let deadline = Deadline::starting_now(self.timeouts.deadline);
+        let finish = ReadJson {
+            operation: operation.name,
+            enveloped: request.enveloped(),
+            read: self.read_bounds(deadline),
+            limit: self.limits.body,
+        };
+        let call = self.send_with_retries(request, deadline, finish);
+        within(operation, deadline, call)
+            .instrument(request_span(operation))
+            .await
     }
 
     /// Sends a request (retrying as configured until a success status arrives) and hands the
-    /// body over unread, to be streamed.
+    /// body over unread, to be streamed within the read idle timeout and the call's deadline.
     pub async fn send_streaming(&self, request: Request) -> Result<Download, Error> {
         let operation = request.operation;
-        let response = self
-            .send_with_retries(request)
+        let deadline = Deadline::starting_now(self.timeouts.deadline);
+        let finish = Stream {
+            operation: operation.name,
+            read: self.read_bounds(deadline),
+        };
+        let call = self.send_with_retries(request, deadline, finish);
+        within(operation, deadline, call)
             .instrument(request_span(operation))
-            .await?;
-        Ok(Download::new(operation.name, response))
+            .await
     }
 
-    /// The retry loop: attempts until [`classify`] says done or fail; returns a success
-    /// response whose body is still unread.
-    async fn send_with_retries(&self, request: Request) -> Result<reqwest::Response, Error> {
+    fn read_bounds(&self, deadline: Option<Deadline>) -> ReadBounds {
+        ReadBounds {
+            idle: self.timeouts.read_idle,
+            deadline,
+        }
+    }
+
+    /// The retry loop: attempts until [`classify`] says done or fail, then `finish`es the
+    /// success response (reads its body, or hands it over); a body lost on the way goes back
+    /// to the loop as a failed attempt.
+    async fn send_with_retries<F: Finish>(
+        &self,
+        request: Request,
+        deadline: Option<Deadline>,
+        finish: F,
+    ) -> Result<F::Output, Error> {
         let inner = &*self.inner;
         // Everything that can be wrong with the arguments is found before the first byte is sent.
         let request = prepare(
@@ -111,27 +246,77 @@ impl Core {
             &inner.media_types,
         )?;
         let operation = request.operation;
+        let channel = Channel {
+            http: &inner.http,
+            auth: &inner.auth,
+            user_agent: inner.user_agent.as_ref(),
+            response_timeout: self.timeouts.response,
+        };
+        let judge = Judge {
+            auth: &inner.auth,
+            policy: &inner.retry,
+            error_body_limit: self.limits.error_body,
+            read: self.read_bounds(deadline),
+        };
         let mut tries = Tries::default();
         loop {
             tries.attempt += 1;
-            let outcome = try_attempt(&inner.http, &inner.auth, &request, tries.attempt).await?;
-            match classify(outcome, &inner.auth, &inner.retry, operation, tries).await {
-                Decision::Done(response) => return Ok(response),
-                Decision::Reauthenticate => {
+            let outcome = try_attempt(&channel, &request, tries.attempt).await?;
+            let next = match classify(outcome, &judge, operation, tries).await {
+                Decision::Done(response) => match finish.finish(response).await {
+                    Ok(value) => return Ok(value),
+                    Err(Unfinished::Fail(error)) => Next::Fail(error),
+                    Err(Unfinished::Lost(error)) => {
+                        retry_or_fail(&inner.retry, operation, tries, error, Failure::Ambiguous)
+                    }
+                },
+                Decision::Next(next) => next,
+            };
+            match next {
+                Next::Reauthenticate => {
                     tries.attempt -= 1; // answering a challenge is not a failed attempt
                     tries.auth_retries += 1;
                     let auth_retries = tries.auth_retries;
                     tracing::debug!(target: LOG_TARGET, auth_retries, "answering an authentication challenge");
                 }
-                Decision::Retry { delay, error } => {
+                Next::Retry { delay, error } => {
+                    // A wait that would end past the deadline ends the call now, with the
+                    // error that asked for it rather than a timeout.
+                    let ends = tokio::time::Instant::now().checked_add(delay);
+                    if deadline.is_some_and(|d| ends.is_none_or(|ends| ends >= d.at)) {
+                        return Err(error);
+                    }
                     let attempt = tries.attempt;
                     let delay_ms = delay.as_millis() as u64;
                     tracing::warn!(target: LOG_TARGET, operation = operation.name, attempt, delay_ms, error = %error, "retrying");
                     tokio::time::sleep(delay).await;
                 }
-                Decision::Fail(error) => return Err(error),
+                Next::Fail(error) => return Err(error),
             }
         }
+    }
+}
+
+/// `call` within the call's `deadline`, if it has one.
+///
+/// A plain function combining futures rather than an `async fn`: an `async fn` taking the
+/// call's future would hold it twice (as its argument and as the future it awaits), doubling
+/// the size of every call's future (allocated and moved once per call).
+fn within<T>(
+    operation: &'static Operation,
+    deadline: Option<Deadline>,
+    call: impl Future<Output = Result<T, Error>>,
+) -> impl Future<Output = Result<T, Error>> {
+    match deadline {
+        None => Either::Left(call),
+        Some(deadline) => Either::Right(tokio::time::timeout_at(deadline.at, call).map(move |result| {
+            result.unwrap_or_else(|_| {
+                Err(Error::Timeout {
+                    operation: operation.name,
+                    kind: TimeoutKind::Deadline(deadline.after),
+                })
+            })
+        })),
     }
 }
 

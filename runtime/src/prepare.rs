@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::sync::RwLock;
 
 use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, HeaderValue};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -89,8 +89,13 @@ impl ReadyRequest<'_> {
         &self.url
     }
 
-    /// The HTTP request of one attempt, with `authorization` (if any) as its last header.
-    pub(crate) fn to_http(&self, authorization: Option<&HeaderValue>) -> reqwest::Request {
+    /// The HTTP request of one attempt, with `authorization` (if any) as its last header, and
+    /// `user_agent` when the HTTP client does not set one itself.
+    pub(crate) fn to_http(
+        &self,
+        authorization: Option<&HeaderValue>,
+        user_agent: Option<&HeaderValue>,
+    ) -> reqwest::Request {
         let mut http_request = reqwest::Request::new(self.method.clone(), self.url.clone());
         let headers = http_request.headers_mut();
         headers.insert(ACCEPT, self.media.accept.clone());
@@ -104,12 +109,17 @@ impl ReadyRequest<'_> {
                 previous = Some(name);
             }
         }
-        if let Some(body) = &self.body {
+        if self.body.is_some() {
             headers.append(CONTENT_TYPE, self.media.content_type.clone());
-            *http_request.body_mut() = Some(reqwest::Body::from(body.clone()));
+        }
+        if let Some(user_agent) = user_agent {
+            headers.insert(USER_AGENT, user_agent.clone());
         }
         if let Some(header) = authorization {
-            http_request.headers_mut().append(AUTHORIZATION, header.clone());
+            headers.append(AUTHORIZATION, header.clone());
+        }
+        if let Some(body) = &self.body {
+            *http_request.body_mut() = Some(reqwest::Body::from(body.clone()));
         }
         http_request
     }

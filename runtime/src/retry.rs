@@ -7,8 +7,19 @@ use std::time::Duration;
 ///
 /// What is retried: 429 and 503 (the server did not process the request) and connection
 /// failures before anything was sent, for every method; 500, 502, 504, timeouts and
-/// connections lost after sending only for requests that are safe to repeat (GET, PUT,
-/// DELETE, ...), never for a POST or PATCH that may already have taken effect.
+/// connections lost after sending, including while reading a success body, only for requests
+/// that are safe to repeat (GET, PUT, DELETE, ...), never for a POST or PATCH that may already
+/// have taken effect.
+///
+/// `Retry-After` is read in all the forms RFC 9110 §10.2.3 gives: delay-seconds and an
+/// HTTP-date (IMF-fixdate, and the obsolete RFC 850 and asctime forms a client must accept).
+/// When it asks for longer than [`max_retry_after`](Self::max_retry_after), the call ends at
+/// once with the error, which carries the wait ([`Error::retry_after`]): sleeping inside a call
+/// for an hour would hold the caller's task (and whatever it holds) with no way to know why,
+/// while the caller can decide to wait, reschedule or give up. A wait that would run past the
+/// call's deadline ends the call the same way.
+///
+/// [`Error::retry_after`]: crate::Error::retry_after
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -66,7 +77,8 @@ impl RetryPolicy {
         self
     }
 
-    /// The longest `Retry-After` honoured; a longer one ends the call with the error.
+    /// The longest `Retry-After` honoured (default 2 minutes); a longer one ends the call at
+    /// once with the error, whose [`retry_after`](crate::Error::retry_after) says the wait.
     pub fn max_retry_after(mut self, limit: Duration) -> Self {
         self.max_retry_after = limit;
         self
@@ -110,15 +122,19 @@ pub(crate) fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
         .and_then(|v| parse_retry_after(v.to_str().ok()?))
 }
 
-/// Parses `Retry-After`: delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
+/// Parses `Retry-After` (RFC 9110 §10.2.3): delay-seconds, or an HTTP-date in any of the three
+/// forms of §5.6.7 (`httpdate` reads all three); a date in the past means now.
 fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // More seconds than a u64 holds is still "longer than any limit", not "no header".
+        return Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)));
     }
-    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = date.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(
+        date.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 fn random_fraction() -> f64 {
@@ -178,13 +194,31 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_seconds_or_a_date() {
+    fn retry_after_is_seconds_or_a_date_in_any_of_its_three_forms() {
         assert_eq!(parse_retry_after("1"), Some(Duration::from_secs(1)));
+        assert_eq!(parse_retry_after(" 120 "), Some(Duration::from_secs(120)));
         assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-            Some(Duration::ZERO),
-            "a past date: now"
+            parse_retry_after("99999999999999999999999"),
+            Some(Duration::from_secs(u64::MAX)),
+            "too many seconds to count is still a very long wait"
         );
-        assert_eq!(parse_retry_after("soon"), None);
+        // RFC 9110 §5.6.7's example date in its three forms, all in the past: now.
+        for past in [
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+        ] {
+            assert_eq!(parse_retry_after(past), Some(Duration::ZERO), "{past}");
+        }
+        // A date ahead (in each form: tests/client_network.rs) is the wait until then.
+        let ahead = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3600));
+        let wait = parse_retry_after(&ahead).unwrap();
+        assert!(
+            wait > Duration::from_secs(3000) && wait <= Duration::from_secs(3600),
+            "{wait:?}"
+        );
+        for invalid in ["soon", "-1", "1.5", "", "Sun, 06 Nov 1994"] {
+            assert_eq!(parse_retry_after(invalid), None, "{invalid}");
+        }
     }
 }

@@ -11,6 +11,9 @@
 //! 2. **Decoding**: a page of 500 connections of mixed types (every known type and a few
 //!    unknown ones) into the typed `PaginatedApiStreamsConnectionView` against the same bytes
 //!    into `serde_json::Value`.
+//! 3. **Peak memory of decoding a large page** (200 MB; 2 MB with `--quick`): the same two
+//!    decoders, each in a child process of its own, alternating; the peak resident memory and
+//!    what decoding added to it (see `atlas_streams_bench::peak_memory`).
 //!
 //! ```sh
 //! cargo run --release -p atlas-streams-bench --bin runtime-bench            # full
@@ -26,6 +29,7 @@ use atlas_streams_bench::args::Args;
 use atlas_streams_bench::connections;
 use atlas_streams_bench::machine_summary;
 use atlas_streams_bench::measure::{fmt_duration, fmt_ratio, ratio, timed, verdict, Samples};
+use atlas_streams_bench::peak_memory::{self, Decoder, Peak};
 use atlas_streams_bench::server::Server;
 use atlas_streams_bench::table::Table;
 
@@ -46,14 +50,27 @@ const DECODE_TARGET: f64 = 1.0;
 type BoxError = Box<dyn std::error::Error>;
 
 fn main() {
+    // A child process measuring one decode's memory (see `peak_memory`).
+    let argv: Vec<String> = std::env::args().collect();
+    if argv.get(1).map(String::as_str) == Some(peak_memory::CHILD_FLAG) {
+        if let Err(error) = peak_memory::child(&argv[2..]) {
+            eprintln!("error: {error}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let args = Args::parse(
-        "Times a generated operation against bare reqwest on loopback, and typed decoding against serde_json::Value.",
+        "Times a generated operation against bare reqwest on loopback, and typed decoding against serde_json::Value (time, and peak memory of a large page).",
         &[
             (
                 "requests",
                 "requests per client and operation (default 50000; quick 2000)",
             ),
             ("decodes", "decodes of the page per decoder (default 500; quick 50)"),
+            (
+                "page-mb",
+                "size of the page whose decoding memory is measured, in MB (default 200; quick 2)",
+            ),
         ],
     );
     let requests = args
@@ -62,7 +79,12 @@ fn main() {
     let decodes = args
         .number::<usize>("decodes")
         .unwrap_or(if args.quick { 50 } else { 500 });
-    if let Err(error) = run(requests.max(BLOCK), decodes.max(1)) {
+    let page_mb = args
+        .number::<usize>("page-mb")
+        .unwrap_or(if args.quick { 2 } else { 200 });
+    let memory_runs = args.runs_or(1, 3);
+    let result = run(requests.max(BLOCK), decodes.max(1)).and_then(|()| print_peak_memory(page_mb.max(1), memory_runs));
+    if let Err(error) = result {
         eprintln!("error: {error}");
         std::process::exit(1);
     }
@@ -175,11 +197,14 @@ async fn alternate(
 }
 
 /// A `reqwest::Client` configured as `ClientBuilder::build` configures the generated client's
-/// (user agent, timeouts, same-host redirects).
+/// (user agent, connect timeout, same-origin redirects), with the least a client must do to
+/// bound a request's time: reqwest's own whole-request timeout (one timer per request). The
+/// generated client's response and read idle timeouts, which fit streaming, are the runtime's
+/// own timers around reqwest's futures, and what they cost beyond that is part of its overhead.
 fn bare_client() -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .user_agent(format!("atlas-streams-rust/{}", env!("CARGO_PKG_VERSION")))
-        .redirect(atlas_streams::runtime::same_host_redirects())
+        .redirect(atlas_streams::runtime::same_origin_redirects())
         .timeout(Duration::from_secs(60))
         .connect_timeout(Duration::from_secs(10))
         .build()
@@ -358,4 +383,65 @@ fn measure_decoding(bytes: &[u8], decodes: usize) -> Result<(Duration, Duration)
         }
     }
     Ok((typed_samples.median(), value_samples.median()))
+}
+
+/// Peak memory of decoding a page of `page_mb` MB, typed and into `Value`, `runs` times each in
+/// alternation (each in a child process of its own); medians.
+fn print_peak_memory(page_mb: usize, runs: usize) -> Result<(), BoxError> {
+    let path = std::env::temp_dir().join(format!("atlas-streams-bench-page-{}.json", std::process::id()));
+    let (connections, size) = peak_memory::write_page(&path, page_mb * 1_000_000)?;
+    let mut peaks: [Vec<Peak>; 2] = [Vec::new(), Vec::new()];
+    let result = (|| -> Result<(), BoxError> {
+        for run in 0..runs {
+            let order = if run % 2 == 0 {
+                [Decoder::Typed, Decoder::Value]
+            } else {
+                [Decoder::Value, Decoder::Typed]
+            };
+            for decoder in order {
+                let peak = peak_memory::measure(&path, decoder, connections)?;
+                peaks[usize::from(decoder == Decoder::Value)].push(peak);
+            }
+        }
+        Ok(())
+    })();
+    let _ = std::fs::remove_file(&path);
+    result?;
+    let median = |peaks: &[Peak], f: fn(&Peak) -> u64| {
+        let mut values: Vec<u64> = peaks.iter().map(f).collect();
+        values.sort_unstable();
+        values[values.len() / 2]
+    };
+    let mib = |bytes: u64| format!("{:.0} MiB", bytes as f64 / (1024.0 * 1024.0));
+    println!("## Peak memory of decoding a large page\n");
+    println!(
+        "A page of {connections} connections ({:.0} MB of JSON, the 500-connection page's connections repeated), \
+         decoded in a child process per decode: peak resident memory (`VmHWM`) while decoding, the page's bytes \
+         included, and what decoding added to the resident memory before it. Baseline: the same bytes into \
+         `serde_json::Value`. Median of {runs} run(s) each, alternating.\n",
+        size as f64 / 1e6
+    );
+    let value_growth = median(&peaks[1], Peak::growth);
+    let mut table = Table::new(&[
+        "decoder",
+        "peak RSS",
+        "added by decoding",
+        "added / page size",
+        "vs Value",
+    ]);
+    for (label, peaks) in [
+        ("typed `PaginatedApiStreamsConnectionView`", &peaks[0]),
+        ("`serde_json::Value`", &peaks[1]),
+    ] {
+        let growth = median(peaks, Peak::growth);
+        table.row(vec![
+            label.into(),
+            mib(median(peaks, |p| p.peak)),
+            mib(growth),
+            format!("{:.2}×", growth as f64 / size as f64),
+            fmt_ratio(growth as f64 / value_growth.max(1) as f64),
+        ]);
+    }
+    println!("{}", table.render());
+    Ok(())
 }

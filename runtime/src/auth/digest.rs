@@ -4,8 +4,20 @@
 //! (`realm`, `nonce`, `qop`, `algorithm`, `opaque`). Every later request reuses that nonce
 //! with an increasing nonce count (`nc`), so one challenge serves many requests; a 401 with
 //! `stale=true` replaces the nonce without counting as a failed login.
+//!
+//! Concurrency: RFC 7616 §3.4 lets a server treat a repeated (nonce, `nc`) pair as a replay, so
+//! each nonce has one count, shared by every request of the client and never reset: a 401
+//! that brings back a nonce already used (several requests answered with the same new nonce,
+//! or a late answer naming an older one) continues its count instead of starting again at 1.
+//! While no challenge is known, one request at a time goes out without credentials to fetch
+//! one and the others wait for it, so a burst of calls costs one challenge round trip, not one
+//! each. Requests may still reach the server out of `nc` order; the RFC asks a server to detect
+//! a repeated count, not a smaller one.
 
-use std::sync::Mutex;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OwnedMutexGuard;
 
 use md5::Md5;
 use sha2::{Digest as _, Sha256};
@@ -227,11 +239,27 @@ fn quote(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"")
 }
 
-/// API key credentials with the challenge they currently answer.
+/// How many recent nonces keep their count: enough for any late 401 of requests in flight.
+const NONCES_KEPT: usize = 16;
+
+/// API key credentials with the challenges they answer.
 pub struct DigestAuth {
     username: String,
     password: Secret,
-    state: Mutex<Option<(Challenge, u32)>>,
+    /// Recent challenges with the last nonce count used for each, the current one first.
+    nonces: Mutex<VecDeque<(Arc<Challenge>, u32)>>,
+    /// Held by the one request fetching the first challenge while the others wait.
+    probe: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// What one request sends: a Digest `Authorization` header, or nothing while it fetches the
+/// first challenge for everyone (holding the probe until its answer is taken up).
+#[derive(Debug)]
+pub enum Authorization {
+    /// The header value.
+    Header(String),
+    /// No credentials yet: this request is the probe.
+    Probe(OwnedMutexGuard<()>),
 }
 
 impl std::fmt::Debug for DigestAuth {
@@ -249,23 +277,43 @@ impl DigestAuth {
         DigestAuth {
             username,
             password,
-            state: Mutex::new(None),
+            nonces: Mutex::new(VecDeque::new()),
+            probe: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
-    /// The header for a request, once a challenge is known (the nonce count goes up by one).
-    pub fn authorize(&self, method: &str, uri: &str) -> Option<String> {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let (challenge, nc) = state.as_mut()?;
-        *nc += 1;
+    /// What a request sends: the header, once a challenge is known; else, if no other request
+    /// is already fetching one, nothing (this request is the probe); else, after that request's
+    /// answer, the header (or the probe's turn, if its answer brought no challenge).
+    pub async fn authorize(&self, method: &str, uri: &str) -> Authorization {
+        if let Some(header) = self.header(method, uri) {
+            return Authorization::Header(header);
+        }
+        // Boxed: waiting for the first challenge is rare, and would enlarge every call's future.
+        let probe = Box::pin(self.probe.clone().lock_owned()).await;
+        match self.header(method, uri) {
+            Some(header) => Authorization::Header(header),
+            None => Authorization::Probe(probe),
+        }
+    }
+
+    /// The header for a request, once a challenge is known: the current nonce with its count
+    /// raised by one (under the lock, so no two requests ever send the same count).
+    pub fn header(&self, method: &str, uri: &str) -> Option<String> {
+        let (challenge, nc) = {
+            let mut nonces = self.nonces.lock().unwrap_or_else(|e| e.into_inner());
+            let (challenge, nc) = nonces.front_mut()?;
+            *nc += 1;
+            (challenge.clone(), *nc)
+        };
         let cnonce = cnonce();
         Some(authorization(&Input {
             username: &self.username,
             password: self.password.expose(),
-            challenge,
+            challenge: &challenge,
             method,
             uri,
-            nc: *nc,
+            nc,
             cnonce: &cnonce,
         }))
     }
@@ -281,8 +329,14 @@ impl DigestAuth {
             return false;
         };
         let retry = !sent_credentials || challenge.stale;
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        *state = Some((challenge, 0));
+        let mut nonces = self.nonces.lock().unwrap_or_else(|e| e.into_inner());
+        // A nonce seen before keeps its count: starting it again at 1 would repeat pairs.
+        let count = match nonces.iter().position(|(c, _)| c.nonce == challenge.nonce) {
+            Some(index) => nonces.remove(index).map_or(0, |(_, count)| count),
+            None => 0,
+        };
+        nonces.push_front((Arc::new(challenge), count));
+        nonces.truncate(NONCES_KEPT);
         retry
     }
 }
@@ -380,19 +434,59 @@ mod tests {
     #[test]
     fn nonce_count_increases_and_stale_renews() {
         let auth = DigestAuth::new("public".into(), Secret::new("private"));
-        assert!(auth.authorize("GET", "/a").is_none(), "no challenge yet");
+        assert!(auth.header("GET", "/a").is_none(), "no challenge yet");
         assert!(auth.on_unauthorized([r#"Digest realm="r", nonce="n1", qop="auth""#], false));
-        assert!(auth.authorize("GET", "/a").unwrap().contains("nc=00000001"));
-        assert!(auth.authorize("GET", "/a").unwrap().contains("nc=00000002"));
+        assert!(auth.header("GET", "/a").unwrap().contains("nc=00000001"));
+        assert!(auth.header("GET", "/a").unwrap().contains("nc=00000002"));
         // Refused fresh credentials: do not try again.
         assert!(!auth.on_unauthorized([r#"Digest realm="r", nonce="n2", qop="auth""#], true));
         // A stale nonce: try again with the new one, counting from 1.
         assert!(auth.on_unauthorized([r#"Digest realm="r", nonce="n3", qop="auth", stale=true"#], true));
-        let header = auth.authorize("GET", "/a").unwrap();
+        let header = auth.header("GET", "/a").unwrap();
         assert!(
             header.contains("nonce=\"n3\"") && header.contains("nc=00000001"),
             "{header}"
         );
         assert!(!format!("{auth:?}").contains("private"));
+    }
+
+    /// The replay of issue 13: the same challenge taken up again (by each of several requests
+    /// that got it, or late) must not restart its count.
+    #[test]
+    fn a_nonce_seen_again_continues_its_count() {
+        let auth = DigestAuth::new("public".into(), Secret::new("private"));
+        let n1 = r#"Digest realm="r", nonce="n1", qop="auth""#;
+        auth.on_unauthorized([n1], false);
+        auth.header("GET", "/a");
+        auth.header("GET", "/a");
+        auth.on_unauthorized([n1], false); // a second request's 401 brought the same nonce
+        assert!(auth.header("GET", "/a").unwrap().contains("nc=00000003"));
+        auth.on_unauthorized([r#"Digest realm="r", nonce="n2", qop="auth", stale=true"#], true);
+        assert!(auth.header("GET", "/a").unwrap().contains("nc=00000001"));
+        auth.on_unauthorized([n1], false); // a late answer naming the older nonce
+        let header = auth.header("GET", "/a").unwrap();
+        assert!(
+            header.contains("nonce=\"n1\"") && header.contains("nc=00000004"),
+            "{header}"
+        );
+    }
+
+    #[tokio::test]
+    async fn one_request_fetches_the_first_challenge_while_the_others_wait() {
+        let auth = Arc::new(DigestAuth::new("public".into(), Secret::new("private")));
+        let probe = auth.authorize("GET", "/a").await;
+        assert!(matches!(probe, Authorization::Probe(_)));
+        let waiting = tokio::spawn({
+            let auth = auth.clone();
+            async move { auth.authorize("GET", "/b").await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "waits for the probe's answer");
+        auth.on_unauthorized([r#"Digest realm="r", nonce="n1", qop="auth""#], false);
+        drop(probe);
+        match waiting.await.unwrap() {
+            Authorization::Header(header) => assert!(header.contains("nc=00000001"), "{header}"),
+            Authorization::Probe(_) => panic!("a challenge was known"),
+        }
     }
 }

@@ -10,11 +10,34 @@ use std::sync::Arc;
 use http::HeaderValue;
 use zeroize::Zeroize;
 
-pub use digest::DigestAuth;
+pub use digest::{Authorization as DigestAuthorization, DigestAuth};
 pub use oauth::ServiceAccount;
 
 use crate::error::Error;
 use crate::secret::Secret;
+
+/// Credentials as configured, before the HTTP client exists.
+#[derive(Clone, Debug)]
+pub(crate) enum Credentials {
+    /// None: no `Authorization` header.
+    None,
+    /// A bearer token the caller obtained.
+    Bearer(Secret),
+    /// A service account (OAuth 2.0 client credentials).
+    ServiceAccount {
+        /// The client id.
+        client_id: String,
+        /// The client secret.
+        client_secret: Secret,
+    },
+    /// An API key pair (HTTP Digest).
+    ApiKey {
+        /// The public key (the Digest user name).
+        public_key: String,
+        /// The private key.
+        private_key: Secret,
+    },
+}
 
 /// The credentials a client sends.
 #[derive(Clone)]
@@ -51,6 +74,9 @@ pub(crate) struct Sent {
     pub header: Option<HeaderValue>,
     /// The generation of the service-account token used.
     token_generation: Option<u64>,
+    /// Held while this attempt fetches the first Digest challenge for every request waiting
+    /// for one: released when the attempt's outcome has been judged (the `Sent` dropped).
+    _digest_probe: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 /// `Bearer <token>` as a header value marked sensitive (so it is never logged), or `None` if the
@@ -95,19 +121,25 @@ impl Auth {
                     Some(query) => format!("{}?{query}", url.path()),
                     None => url.path().to_owned(),
                 };
-                match digest.authorize(method, &uri) {
-                    Some(value) => {
+                match digest.authorize(method, &uri).await {
+                    DigestAuthorization::Header(value) => {
                         let mut header = HeaderValue::from_str(&value).map_err(|_| unsendable(operation))?;
                         header.set_sensitive(true);
                         (header, None)
                     }
-                    None => return Ok(Sent::default()),
+                    DigestAuthorization::Probe(probe) => {
+                        return Ok(Sent {
+                            _digest_probe: Some(probe),
+                            ..Sent::default()
+                        })
+                    }
                 }
             }
         };
         Ok(Sent {
             header: Some(header),
             token_generation,
+            _digest_probe: None,
         })
     }
 

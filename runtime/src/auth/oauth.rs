@@ -11,8 +11,13 @@ use std::time::{Duration, Instant};
 use http::HeaderValue;
 use serde::Deserialize;
 
+use crate::body::{headers_within, read_limited, ReadBounds, ReadError};
 use crate::error::Error;
 use crate::secret::Secret;
+use crate::timeouts::{fmt_bytes, Timeouts};
+
+/// The largest token endpoint answer read (a token response is under 2 KiB).
+const TOKEN_BODY_LIMIT: usize = 64 << 10;
 
 /// The `tracing` target of the token fetch event: the module path it had when the runtime was a
 /// module of the `atlas-streams` crate (see `attempt::LOG_TARGET`).
@@ -33,6 +38,8 @@ pub struct ServiceAccount {
     client_secret: Secret,
     token_url: String,
     http: reqwest::Client,
+    /// The client's own timeouts (not a call's: a fetch serves every call waiting for it).
+    timeouts: Timeouts,
     cache: tokio::sync::Mutex<Option<Cached>>,
     generations: AtomicU64,
 }
@@ -63,13 +70,21 @@ struct TokenError {
 }
 
 impl ServiceAccount {
-    /// Credentials for the token endpoint at `token_url`.
-    pub fn new(client_id: String, client_secret: Secret, token_url: String, http: reqwest::Client) -> Self {
+    /// Credentials for the token endpoint at `token_url`, fetched with `http` within
+    /// `timeouts` (response headers and read idle; a call's deadline bounds its own wait).
+    pub fn new(
+        client_id: String,
+        client_secret: Secret,
+        token_url: String,
+        http: reqwest::Client,
+        timeouts: Timeouts,
+    ) -> Self {
         ServiceAccount {
             client_id,
             client_secret,
             token_url,
             http,
+            timeouts,
             cache: tokio::sync::Mutex::new(None),
             generations: AtomicU64::new(0),
         }
@@ -82,7 +97,9 @@ impl ServiceAccount {
         if let Some(cached) = cache.as_ref().filter(|c| Instant::now() < c.refresh_at) {
             return Ok((cached.header.clone(), cached.generation));
         }
-        let (token, lifetime) = self.fetch(operation).await?;
+        // Boxed: a fetch is rare (once a token lifetime), and its state (a whole HTTP exchange)
+        // would otherwise enlarge every call's future.
+        let (token, lifetime) = Box::pin(self.fetch(operation)).await?;
         let header = super::bearer_header(&token);
         let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
         // Refresh a little early so a token never expires in flight: a tenth of its lifetime,
@@ -106,18 +123,34 @@ impl ServiceAccount {
     }
 
     async fn fetch(&self, operation: &'static str) -> Result<(Secret, Duration), Error> {
-        let response = self
+        let send = self
             .http
             .post(&self.token_url)
             .basic_auth(&self.client_id, Some(self.client_secret.expose()))
             .header(http::header::ACCEPT, "application/json")
             .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body("grant_type=client_credentials")
-            .send()
-            .await
-            .map_err(|e| Error::transport(operation, e))?;
+            .send();
+        let response = headers_within(operation, self.timeouts.response, send).await?;
         let status = response.status().as_u16();
-        let body = response.bytes().await.map_err(|e| Error::transport(operation, e))?;
+        let bounds = ReadBounds {
+            idle: self.timeouts.read_idle,
+            deadline: None,
+        };
+        let body = match read_limited(operation, response, bounds, TOKEN_BODY_LIMIT).await {
+            Ok(body) => body,
+            Err(ReadError::Failed(error)) => return Err(error),
+            Err(ReadError::TooLarge) => {
+                return Err(Error::Auth {
+                    operation,
+                    status: Some(status),
+                    message: format!(
+                        "the token endpoint answered {status} with more than {}",
+                        fmt_bytes(TOKEN_BODY_LIMIT)
+                    ),
+                })
+            }
+        };
         if !(200..300).contains(&status) {
             let detail = serde_json::from_slice::<TokenError>(&body).ok();
             let message = match detail
@@ -139,9 +172,9 @@ impl ServiceAccount {
             status: Some(status),
             message: format!("the token endpoint's answer is not a token response: {e}"),
         })?;
-        Ok((
-            Secret::new(token.access_token),
-            Duration::from_secs(token.expires_in.unwrap_or(3600).max(1)),
-        ))
+        // Atlas' tokens last an hour; a day at most keeps a wild `expires_in` from overflowing
+        // the refresh time.
+        let lifetime = token.expires_in.unwrap_or(3600).clamp(1, 86_400);
+        Ok((Secret::new(token.access_token), Duration::from_secs(lifetime)))
     }
 }
