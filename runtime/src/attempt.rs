@@ -82,6 +82,9 @@ pub(crate) struct Channel<'a> {
     pub(crate) user_agent: Option<&'a HeaderValue>,
     /// The time limit for an attempt's response headers.
     pub(crate) response_timeout: Option<Duration>,
+    /// What answers instead of the network, if anything (feature `test-util`).
+    #[cfg(feature = "test-util")]
+    pub(crate) transport: Option<&'a dyn crate::transport::Transport>,
 }
 
 /// What an attempt's outcome is judged with.
@@ -126,6 +129,23 @@ pub(crate) async fn try_attempt(
     };
     let http_request = request.to_http(sent.header.as_ref(), channel.user_agent);
     tracing::debug!(target: LOG_TARGET, attempt, version = request.version.as_deref(), "sending");
+    #[cfg(feature = "test-util")]
+    if let Some(transport) = channel.transport {
+        // Boxed, like the other rare paths: it would otherwise enlarge every call's future.
+        let answer = Box::pin(crate::transport::send(transport, request.operation, http_request));
+        let answer = match channel.response_timeout {
+            None => answer.await,
+            Some(timeout) => match tokio::time::timeout(timeout, answer).await {
+                Ok(answer) => answer,
+                // As from the network: the request may have been taken.
+                Err(_) => {
+                    let kind = TimeoutKind::Response(timeout);
+                    return Ok(Outcome::Failed(Error::Timeout { operation, kind }, Failure::Ambiguous));
+                }
+            },
+        };
+        return answer.map(|response| Outcome::Answered(response, sent));
+    }
     let sending = channel.http.execute(http_request);
     Ok(
         match headers_within(operation, channel.response_timeout, sending).await {

@@ -41,6 +41,9 @@ pub struct ClientBuilder<C> {
     /// A setting of the client's own HTTP client combined with a caller's one, which would
     /// silently do nothing: refused by `build`.
     network_conflict: Option<&'static str>,
+    /// What answers instead of the network, if anything (feature `test-util`).
+    #[cfg(feature = "test-util")]
+    transport: Option<Arc<dyn crate::transport::Transport>>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -84,8 +87,8 @@ impl fmt::Debug for Network {
 
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+        let mut f = f.debug_struct("ClientBuilder");
+        f.field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("user_agent", &self.user_agent)
             .field("connect_timeout", &self.connect_timeout)
@@ -95,8 +98,10 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("retry", &self.retry)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("network", &self.network)
-            .field("network_conflict", &self.network_conflict)
-            .finish()
+            .field("network_conflict", &self.network_conflict);
+        #[cfg(feature = "test-util")]
+        f.field("transport", &self.transport);
+        f.finish()
     }
 }
 
@@ -130,6 +135,8 @@ impl<C: From<Core>> ClientBuilder<C> {
                 root_certificates: Vec::new(),
             },
             network_conflict: None,
+            #[cfg(feature = "test-util")]
+            transport: None,
             client: PhantomData,
         }
     }
@@ -327,10 +334,23 @@ impl<C: From<Core>> ClientBuilder<C> {
         self
     }
 
+    /// Answers every attempt with `transport` instead of the network (feature `test-util`):
+    /// the request is built, checked and authenticated as usual, and the answer is read as one
+    /// from Atlas. The typed mocks (`atlas_streams::mocks`) are one such transport.
+    #[cfg(feature = "test-util")]
+    pub fn transport(mut self, transport: impl crate::transport::Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<C, Error> {
         let base_url = url::Url::parse(&self.base_url)
             .map_err(|e| Error::Config(format!("base URL `{}` is not a URL: {e}", self.base_url)))?;
+        // A transport of the caller's sends nothing over TLS either.
+        #[cfg(feature = "test-util")]
+        let caller_client = matches!(self.network, Network::Caller(_)) || self.transport.is_some();
+        #[cfg(not(feature = "test-util"))]
         let caller_client = matches!(self.network, Network::Caller(_));
         match base_url.scheme() {
             "https" if !TLS && !caller_client => {
@@ -420,6 +440,8 @@ impl<C: From<Core>> ClientBuilder<C> {
             timeouts: self.timeouts,
             limits: self.limits,
             user_agent,
+            #[cfg(feature = "test-util")]
+            transport: self.transport,
         })))
     }
 }

@@ -153,6 +153,16 @@ pub enum Error {
     /// The client could not be built from its configuration.
     #[error("invalid client configuration: {}", short(.0, LONG))]
     Config(String),
+    /// A mock transport (feature `test-util`) had no answer for the request: no rule of the
+    /// mock client answers it (the message names the operation and the rules tried).
+    #[cfg(feature = "test-util")]
+    #[error("{operation}: {message}")]
+    Mock {
+        /// The operation.
+        operation: &'static str,
+        /// Why there is no answer.
+        message: String,
+    },
 }
 
 /// How much of a server's text (or a caller's value) a message quotes.
@@ -295,6 +305,12 @@ impl fmt::Debug for Error {
                 .field("message", &DebugBody(message))
                 .finish(),
             Error::Config(message) => f.debug_tuple("Config").field(&DebugBody(message)).finish(),
+            #[cfg(feature = "test-util")]
+            Error::Mock { operation, message } => f
+                .debug_struct("Mock")
+                .field("operation", operation)
+                .field("message", message)
+                .finish(),
         }
     }
 }

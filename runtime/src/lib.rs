@@ -9,10 +9,14 @@
 //! Dependencies between modules go one way: each module below uses only modules listed after
 //! it, never one before it (so there is no import loop).
 //!
+//! - `mock` (feature `test-util`) — typed mocks: rules for operations, and a mock client whose
+//!   transport asks them.
 //! - `builder` — [`ClientBuilder`]: configuration and credentials, checked once, become a [`Core`].
 //! - `env` — credentials and base URL from the environment variables of the Atlas CLI and the
 //!   Terraform provider (`ClientBuilder::from_env`).
 //! - `paginate` — every item of a paginated list as one stream, a page fetched at a time.
+//! - `wait` — the loop behind the generated waiters: a GET again and again, with backoff and a
+//!   deadline, until the resource's state is one waited for ([`wait()`], [`WaitError`]).
 //! - `call` — the `send_*` functions a generated request builder's `.await` runs: a [`Prepared`]
 //!   request in, the operation's result out.
 //! - `pipeline` — [`Core`]: a client's shared state and per-call settings, a call's `tracing`
@@ -21,6 +25,7 @@
 //! - `attempt` — its two steps: one attempt (authenticate, build the HTTP request, send within
 //!   the response timeout, refuse an answer from another origin) and the classification of its
 //!   outcome (done, answer an authentication challenge, retry after a delay, fail).
+//! - `transport` (feature `test-util`) — what answers an attempt instead of the network.
 //! - `prepare` — a [`Request`] made ready to send once, before its first attempt: URL, media
 //!   types, headers, body; every argument error is found here.
 //! - `download` — a success body streamed as it arrives ([`Download`]), within the read idle
@@ -44,7 +49,8 @@
 //! `rustls` (default): TLS with rustls and the webpki roots. `native-tls`: the platform's TLS
 //! (OpenSSL on Linux); with both on, native-tls is used. With neither, only `http://` base URLs
 //! (or a caller-supplied `reqwest::Client`) work. `gzip` (default):
-//! `Download::into_decompressed_stream`.
+//! `Download::into_decompressed_stream`. `test-util`: the [`mock`] module and
+//! `ClientBuilder::transport`, for tests; nothing of it is compiled without the feature.
 //!
 //! The serde helpers of the generated models stand apart from all of that: `macros` (the
 //! `object!`, `string_enum!` and `tagged_union!` impls) use `objects`, which uses `union` and
@@ -61,6 +67,8 @@ mod download;
 mod env;
 mod error;
 mod macros;
+#[cfg(feature = "test-util")]
+pub mod mock;
 mod nullable;
 #[doc(hidden)]
 pub mod objects;
@@ -73,8 +81,11 @@ mod response;
 mod retry;
 mod secret;
 mod timeouts;
+#[cfg(feature = "test-util")]
+mod transport;
 #[doc(hidden)]
 pub mod union;
+mod wait;
 
 #[doc(hidden)]
 pub use crate::{__object as object, __string_enum as string_enum, __tagged_union as tagged_union};
@@ -99,6 +110,9 @@ pub use response::{RateLimit, RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use timeouts::{Limits, TimeoutKind, Timeouts};
+#[cfg(feature = "test-util")]
+pub use transport::{Transport, TransportFuture};
+pub use wait::{wait, Acceptor, WaitError, WaitFuture, WaitSettings};
 
 /// An RFC 3339 date-time in UTC.
 pub type DateTime = chrono::DateTime<chrono::Utc>;

@@ -51,6 +51,9 @@ struct Inner {
     /// The `User-Agent` set on each request, for an HTTP client the caller built (the
     /// client's own sets it itself).
     user_agent: Option<HeaderValue>,
+    /// What answers instead of the network, if anything (feature `test-util`).
+    #[cfg(feature = "test-util")]
+    transport: Option<Arc<dyn crate::transport::Transport>>,
 }
 
 /// Everything a [`Core`] is made of, as `ClientBuilder::build` checked it.
@@ -71,6 +74,9 @@ pub(crate) struct Parts {
     pub(crate) limits: Limits,
     /// The `User-Agent` to set on each request (only for a caller-built HTTP client).
     pub(crate) user_agent: Option<HeaderValue>,
+    /// What answers instead of the network, if anything (feature `test-util`).
+    #[cfg(feature = "test-util")]
+    pub(crate) transport: Option<Arc<dyn crate::transport::Transport>>,
 }
 
 /// What a call does with its success response. (A trait rather than an `async` closure: the
@@ -156,6 +162,8 @@ impl Core {
             retry: parts.retry,
             media_types: MediaTypeCache::default(),
             user_agent: parts.user_agent,
+            #[cfg(feature = "test-util")]
+            transport: parts.transport,
         };
         Core {
             inner: Arc::new(inner),
@@ -251,6 +259,8 @@ impl Core {
             auth: &inner.auth,
             user_agent: inner.user_agent.as_ref(),
             response_timeout: self.timeouts.response,
+            #[cfg(feature = "test-util")]
+            transport: inner.transport.as_deref(),
         };
         let judge = Judge {
             auth: &inner.auth,

@@ -102,16 +102,19 @@ impl RetryPolicy {
         }
     }
 
-    /// Exponential backoff with "equal jitter": half fixed, half random, so clients that
-    /// failed together do not come back together.
     fn backoff(&self, attempt: u32) -> Duration {
-        let exponential = self
-            .initial_backoff
-            .saturating_mul(1 << attempt.saturating_sub(1).min(16));
-        let capped = exponential.min(self.max_backoff);
-        let half = capped / 2;
-        half + half.mul_f64(random_fraction())
+        backoff(self.initial_backoff, self.max_backoff, attempt)
     }
+}
+
+/// The wait after attempt `attempt` (1-based): `initial` doubled with each attempt, at most
+/// `max`, with "equal jitter" (half fixed, half random), so clients that failed or started
+/// together do not come back together. The retry loop and the waiters both wait so.
+pub(crate) fn backoff(initial: Duration, max: Duration, attempt: u32) -> Duration {
+    let exponential = initial.saturating_mul(1 << attempt.saturating_sub(1).min(16));
+    let capped = exponential.min(max);
+    let half = capped / 2;
+    half + half.mul_f64(random_fraction())
 }
 
 /// The wait a response's `Retry-After` header asks for, if it has a valid one (the one place the
