@@ -28,6 +28,22 @@ macro_rules! fixture {
                     "/src/operations.rs"
                 ));
             }
+            pub mod waiters {
+                include!(concat!(
+                    env!("OUT_DIR"),
+                    "/fixtures/",
+                    stringify!($name),
+                    "/src/waiters.rs"
+                ));
+            }
+            pub mod mocks {
+                include!(concat!(
+                    env!("OUT_DIR"),
+                    "/fixtures/",
+                    stringify!($name),
+                    "/src/mocks.rs"
+                ));
+            }
         }
     };
 }

@@ -22,6 +22,12 @@ mod official {
     pub mod operations {
         include!(concat!(env!("OUT_DIR"), "/fixtures/official/src/operations.rs"));
     }
+    pub mod waiters {
+        include!(concat!(env!("OUT_DIR"), "/fixtures/official/src/waiters.rs"));
+    }
+    pub mod mocks {
+        include!(concat!(env!("OUT_DIR"), "/fixtures/official/src/mocks.rs"));
+    }
 }
 
 #[cfg(official_spec)]

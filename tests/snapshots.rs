@@ -12,6 +12,8 @@ fn read(path: std::path::PathBuf) -> String {
 fn spec_output() {
     insta::assert_snapshot!("spec_models", read(fresh_spec_output().join("src/models.rs")));
     insta::assert_snapshot!("spec_operations", read(fresh_spec_output().join("src/operations.rs")));
+    insta::assert_snapshot!("spec_waiters", read(fresh_spec_output().join("src/waiters.rs")));
+    insta::assert_snapshot!("spec_mocks", read(fresh_spec_output().join("src/mocks.rs")));
 }
 
 #[test]
@@ -24,6 +26,14 @@ fn fixture_outputs() {
             read(dir.join("src/operations.rs"))
         );
     }
+}
+
+/// The mocks of the fixture whose parameters have the most kinds of types (lists, integers,
+/// enums, headers, required query parameters); `fixtures_compile.rs` compiles every fixture's.
+#[test]
+fn fixture_mocks() {
+    let dir = fresh_fixture_output("scalars");
+    insta::assert_snapshot!("fixture_scalars_mocks", read(dir.join("src/mocks.rs")));
 }
 
 #[test]

@@ -31,6 +31,8 @@
 //!   loopback base URL or a caller-supplied `reqwest::Client` works.
 //! - `gzip` (default): [`runtime::Download::into_decompressed_stream`], log downloads gunzipped
 //!   on the fly (`flate2`).
+//! - `test-util`: typed mocks for tests ([`mocks`], `mock!`, `mock_client!`); for
+//!   `[dev-dependencies]`, so that code built for use compiles none of it.
 
 #![warn(missing_docs)]
 
@@ -42,6 +44,12 @@
 pub mod models;
 #[rustfmt::skip]
 mod operations;
+#[rustfmt::skip]
+mod waiters;
+#[cfg(feature = "test-util")]
+#[rustfmt::skip]
+#[path = "mocks.rs"]
+mod mock_operations;
 
 /// The hand-written runtime the generated code builds on (the `atlas-streams-runtime` crate).
 ///
@@ -52,7 +60,90 @@ mod operations;
 pub use atlas_streams_runtime as runtime;
 
 pub use operations::*;
-pub use runtime::{ApiError, ClientBuilder, Error, Limits, Nullable, Response, RetryPolicy, Secret, Timeouts};
+pub use runtime::{
+    ApiError, ClientBuilder, Error, Limits, Nullable, Response, RetryPolicy, Secret, Timeouts, WaitError,
+};
+pub use waiters::*;
+
+/// Typed mocks for unit tests of code that uses [`Client`] (feature `test-util`): per operation
+/// a rule says what to answer, optionally only for matching inputs, and tells afterwards what
+/// was sent.
+///
+/// ```
+/// use atlas_streams::mocks::MockError;
+/// use atlas_streams::models::StreamsProcessorWithStats;
+/// use atlas_streams::{mock, mock_client, Client};
+///
+/// /// The code under test: it takes an ordinary client.
+/// async fn state_of(client: &Client, name: &str) -> Result<Option<String>, atlas_streams::Error> {
+///     match client.get_stream_processor("32b6e34b3d91647abb20e7b8", "ws", name).await {
+///         Ok(processor) => Ok(Some(processor.state)),
+///         Err(e) if e.is_not_found() => Ok(None),
+///         Err(e) => Err(e),
+///     }
+/// }
+///
+/// fn processor(name: &str, state: &str) -> StreamsProcessorWithStats {
+///     let id = "6630e9a5b1f3d47a5fa1e1a2".parse().expect("an object id");
+///     StreamsProcessorWithStats::new(id, name.into(), Vec::new(), state.into())
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let running = mock!(Client::get_stream_processor)
+///     .match_requests(|input| input.processor_name == "ingest")
+///     .then_output(|| processor("ingest", "STARTED"));
+/// let missing = mock!(Client::get_stream_processor)
+///     .then_error(|| MockError::new(404, "STREAM_PROCESSOR_NOT_FOUND"));
+/// let client = mock_client!([&running, &missing]);
+///
+/// assert_eq!(state_of(&client, "ingest").await.unwrap().as_deref(), Some("STARTED"));
+/// assert_eq!(state_of(&client, "other").await.unwrap(), None);
+/// assert_eq!((running.num_calls(), missing.num_calls()), (1, 1));
+/// assert_eq!(missing.requests()[0].processor_name, "other");
+/// # }
+/// ```
+///
+/// The real request path runs: arguments are checked (an invalid one fails before any rule is
+/// asked), bodies serialized, headers built, and the answer (the operation's documented status
+/// and media type, or Atlas' error body) classified, retried and decoded as Atlas' would be.
+/// One struct per operation holds a call's inputs (`mocks::GetStreamProcessor`: path, query
+/// and header parameters and the decoded body); `mocks::get_stream_processor()` is what
+/// `mock!(Client::get_stream_processor)` calls.
+#[cfg(feature = "test-util")]
+pub mod mocks {
+    pub use crate::mock_operations::*;
+    pub use crate::runtime::mock::{
+        http, Body, InputError, MockError, MockOperation, Rule, RuleBuilder, Sent, Sequence,
+    };
+
+    /// A [`Client`](crate::Client) answered by rules (see [`crate::runtime::mock::MockClient`]).
+    pub type MockClient = crate::runtime::mock::MockClient<crate::Client>;
+}
+
+/// Starts a mock rule for one client method: `mock!(Client::get_stream_processor)` (feature
+/// `test-util`; see [`mocks`]).
+#[cfg(feature = "test-util")]
+#[macro_export]
+macro_rules! mock {
+    ($method:ident) => {
+        $crate::mocks::$method()
+    };
+    // `Client::method`, `atlas_streams::Client::method`: the last segment names the rule.
+    ($segment:ident :: $($rest:tt)+) => {
+        $crate::mock!($($rest)+)
+    };
+}
+
+/// A [`Client`] whose calls are answered by these rules, asked in order:
+/// `mock_client!([&rule_a, &rule_b])` (feature `test-util`; see [`mocks`]).
+#[cfg(feature = "test-util")]
+#[macro_export]
+macro_rules! mock_client {
+    ([$($rule:expr),* $(,)?]) => {
+        $crate::mocks::MockClient::new()$(.with_rule($rule))*.build()
+    };
+}
 
 // Per-call settings, hand-written here beside the generated `Client` (a type may have inherent
 // impls in any module of its crate). A setter on each request builder (`.timeouts(..)` next to

@@ -14,6 +14,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Operations, sorted by method name.
     pub operations: Vec<Operation>,
+    /// Waiters (the spec's `x-waiters`), sorted by method name.
+    pub waiters: Vec<Waiter>,
 }
 
 /// One named Rust type.
@@ -354,4 +356,37 @@ pub enum ResponseKind {
     Empty,
     /// Raw bytes (e.g. `+gzip` log downloads).
     Binary,
+}
+
+/// A waiter: a client method that repeats a GET until one property of its answer has one of
+/// some values (the spec's `x-waiters`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Waiter {
+    /// The name in the spec, e.g. `processorStarted`.
+    pub name: String,
+    /// Client method name, e.g. `wait_until_processor_started`.
+    pub method_name: String,
+    /// Its builder's type name, e.g. `WaitUntilProcessorStarted`.
+    pub builder_name: String,
+    /// Doc comment text.
+    pub doc: Option<String>,
+    /// The client method of the GET it repeats (it takes the same arguments).
+    pub operation: String,
+    /// The property of the answer holding the state, as named on the wire: a string (or a
+    /// string enum), in every variant of a union answer.
+    pub property: String,
+    /// The values that end the wait with the answer.
+    pub success: Vec<String>,
+    /// The values that end it as failed.
+    pub failure: Vec<String>,
+    /// The client methods of the operations whose effect it waits for (for its docs).
+    pub after: Vec<String>,
+    /// The first and shortest wait between two calls, in milliseconds.
+    pub min_delay_ms: u64,
+    /// The longest wait between two calls, in milliseconds.
+    pub max_delay_ms: u64,
+    /// The default deadline of the whole wait, in milliseconds.
+    pub deadline_ms: u64,
+    /// JSON pointer of the waiter in the spec.
+    pub origin: String,
 }

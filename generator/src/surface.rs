@@ -58,6 +58,19 @@ impl Surface {
                 facts.insert(format!("operation {m} items"), "paginated".into());
             }
         }
+        for waiter in &api.waiters {
+            let m = waiter.method_name.trim_start_matches("r#");
+            facts.insert(
+                format!("waiter {m}"),
+                format!(
+                    "{} until `{}` in [{}], failing on [{}]",
+                    waiter.operation.trim_start_matches("r#"),
+                    waiter.property,
+                    waiter.success.join(", "),
+                    waiter.failure.join(", ")
+                ),
+            );
+        }
         for ty in &api.types {
             let name = &ty.name;
             match &ty.kind {

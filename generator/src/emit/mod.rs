@@ -6,9 +6,11 @@
 //! with its doc comments in a table of its own ([`rust::Docs`]), so the format stage can render
 //! and format items on several cores in any order.
 
+mod mocks;
 mod models;
 mod operations;
 pub mod rust;
+mod waiters;
 
 use std::path::PathBuf;
 
@@ -27,17 +29,24 @@ pub enum Module {
     Models,
     /// `src/operations.rs`: the `Client` and a request builder per operation.
     Operations,
+    /// `src/waiters.rs`: a client method and a builder per waiter (`x-waiters`).
+    Waiters,
+    /// `src/mocks.rs`: per operation, its inputs as a mock reads them and a rule to start
+    /// (compiled only with the crate's `test-util` feature).
+    Mocks,
 }
 
 impl Module {
     /// Every generated Rust file, in the order [`render`] returns them.
-    pub const ALL: [Module; 2] = [Module::Models, Module::Operations];
+    pub const ALL: [Module; 4] = [Module::Models, Module::Operations, Module::Waiters, Module::Mocks];
 
     /// The position of the file in [`Module::ALL`].
     pub fn index(self) -> usize {
         match self {
             Module::Models => 0,
             Module::Operations => 1,
+            Module::Waiters => 2,
+            Module::Mocks => 3,
         }
     }
 
@@ -46,6 +55,8 @@ impl Module {
         PathBuf::from(match self {
             Module::Models => "src/models.rs",
             Module::Operations => "src/operations.rs",
+            Module::Waiters => "src/waiters.rs",
+            Module::Mocks => "src/mocks.rs",
         })
     }
 }
@@ -89,6 +100,8 @@ impl<'a> Crate<'a> {
         match module {
             Module::Models => models::count(self.api),
             Module::Operations => operations::count(self.api),
+            Module::Waiters => waiters::count(self.api),
+            Module::Mocks => mocks::count(self.api),
         }
     }
 
@@ -98,6 +111,8 @@ impl<'a> Crate<'a> {
         let item = match module {
             Module::Models => models::item(self.api, index, &mut docs),
             Module::Operations => operations::item(self.api, index, &mut docs),
+            Module::Waiters => waiters::item(self.api, index, &mut docs),
+            Module::Mocks => mocks::item(self.api, index, &mut docs),
         };
         docs.finish(item)
     }

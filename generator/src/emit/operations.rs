@@ -141,6 +141,27 @@ fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| !p.required)
 }
 
+/// The client method's arguments, as `(name, type)`: the required parameters (a validated one
+/// as any string, a plain string as `impl Into<String>`), then a required body. The waiters
+/// (`emit::waiters`) take the same ones and hand them on.
+pub(super) fn method_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
+    let mut args: Vec<(proc_macro2::Ident, TokenStream)> = required_params(op)
+        .into_iter()
+        .map(|(param, kind)| {
+            let ty = match kind {
+                ArgKind::Validated(_) => quote! { impl AsRef<str> },
+                ArgKind::Text => quote! { impl Into<String> },
+                ArgKind::Value(ty) => ty,
+            };
+            (ident(&param.name), ty)
+        })
+        .collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        args.push((BuilderMembers::new().body, operations_type(&body.ty)));
+    }
+    args
+}
+
 fn client_method(op: &Operation, docs: &mut Docs) -> TokenStream {
     let method_docs = docs.doc(Some(&method_doc(op)));
     let deprecated = op.deprecated.then(|| quote! { #[deprecated] });
@@ -153,37 +174,26 @@ fn client_method(op: &Operation, docs: &mut Docs) -> TokenStream {
         ..
     } = BuilderMembers::new();
     let client_core = ident(client_member::CORE);
-    let mut args = Vec::new();
+    let args = method_args(op).into_iter().map(|(name, ty)| quote! { #name: #ty });
     let mut inits = Vec::new();
     for (param, kind) in required_params(op) {
         let name = ident(&param.name);
-        match kind {
-            ArgKind::Validated(_) => {
-                args.push(quote! { #name: impl AsRef<str> });
-                inits.push(quote! { #name: #name.as_ref().to_owned() });
-            }
-            ArgKind::Text => {
-                args.push(quote! { #name: impl Into<String> });
-                inits.push(quote! { #name: #name.into() });
-            }
-            ArgKind::Value(ty) => {
-                args.push(quote! { #name: #ty });
-                inits.push(quote! { #name });
-            }
-        }
+        inits.push(match kind {
+            ArgKind::Validated(_) => quote! { #name: #name.as_ref().to_owned() },
+            ArgKind::Text => quote! { #name: #name.into() },
+            ArgKind::Value(_) => quote! { #name },
+        });
     }
     for param in optional_params(op) {
         let name = ident(&param.name);
         inits.push(quote! { #name: None });
     }
     if let Some(body) = &op.body {
-        let ty = operations_type(&body.ty);
-        if body.required {
-            args.push(quote! { #body_field: #ty });
-            inits.push(quote! { #body_field });
+        inits.push(if body.required {
+            quote! { #body_field }
         } else {
-            inits.push(quote! { #body_field: None });
-        }
+            quote! { #body_field: None }
+        });
     }
     quote! {
         #method_docs

@@ -12,6 +12,8 @@
 //!    depend on visiting order: the `naming::Names`;
 //! 4. `types::convert`: each form into a `TypeDef`; then `operations::convert`: each
 //!    operation into an `Operation` (by those names, and those types' fields for pagination);
+//!    `waiters::convert`: each operation's `x-waiters` into `Waiter`s, checked against those
+//!    operations and types;
 //! 5. `cycles::box_recursive_fields`: recursive types get a `Box`; `share::identical_enums`
 //!    turns repeated enums into aliases.
 //!
@@ -36,6 +38,7 @@ mod share;
 mod sites;
 mod types;
 pub mod view;
+mod waiters;
 
 use openapiv3::OpenAPI;
 
@@ -73,6 +76,7 @@ pub fn lower(api: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     let mut types: Vec<TypeDef> = types::convert(&mut cx, &discovery, &names);
     let mut operations: Vec<Operation> = operations::convert(&mut cx, &sites, &names, &types);
     operations::check_names(&mut cx, &operations);
+    let mut waiters = waiters::convert(&mut cx, &sites, &operations, &types);
     let infinite: Vec<Diagnostic> = cycles::box_recursive_fields(&mut types);
     let mut diagnostics = cx.into_diagnostics();
     diagnostics.extend(infinite);
@@ -82,10 +86,12 @@ pub fn lower(api: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     types.sort_by(|a, b| a.name.cmp(&b.name));
     share::identical_enums(&mut types);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
+    waiters.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     Ok(Api {
         title: api.info.title.clone(),
         spec_version: api.info.version.clone(),
         types,
         operations,
+        waiters,
     })
 }

@@ -15,6 +15,8 @@ mod client;
 mod rule;
 mod sent;
 
+/// The `http` crate the raw answers of `then_http_response` are made with, in the version used.
+pub use ::http;
 pub use client::MockClient;
 pub use rule::{Body, MockError, MockOperation, Rule, RuleBuilder, Sequence};
 pub use sent::{required, InputError, Sent};
