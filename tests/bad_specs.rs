@@ -25,7 +25,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use atlas_streams_generator::ir::{Api, TypeKind};
-use atlas_streams_generator::{generate_from_str, GenerateError};
+use atlas_streams_generator::{generate_from_bytes, GenerateError};
 
 /// Set in the child process: the fixture to generate.
 const CHILD_ENV: &str = "BAD_SPECS_CHILD";
@@ -220,11 +220,13 @@ fn child_generates_one_fixture() {
         return; // Not a child run: nothing to do.
     };
     let path = PathBuf::from(fixture);
-    let text = std::fs::read_to_string(&path).expect("fixture is readable");
+    // Bytes, not text: a fixture may hold bytes that are not UTF-8, which the generator must
+    // locate itself.
+    let bytes = std::fs::read(&path).expect("fixture is readable");
     let name = PathBuf::from(path.file_name().expect("fixture has a name"));
     let result = std::thread::Builder::new()
         .stack_size(STACK)
-        .spawn(move || std::panic::catch_unwind(AssertUnwindSafe(|| generate_from_str(&name, &text))))
+        .spawn(move || std::panic::catch_unwind(AssertUnwindSafe(|| generate_from_bytes(&name, bytes))))
         .expect("a thread")
         .join()
         .expect("catch_unwind returns");
@@ -336,9 +338,10 @@ fn every_bad_spec_is_answered_with_located_diagnostics() {
     let mut snapshots = Vec::new();
     for fixture in &fixtures {
         let stem = fixture.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(fixture).expect("fixture is readable");
+        let bytes = std::fs::read(fixture).expect("fixture is readable");
+        let text = String::from_utf8_lossy(&bytes);
         assert!(
-            text.starts_with("# "),
+            text.trim_start_matches('\u{feff}').starts_with("# "),
             "{stem}.yaml must start with a comment saying what is wrong with it"
         );
         let expected = match stem.split('_').next() {
