@@ -406,3 +406,35 @@ fn every_bad_spec_is_answered_with_located_diagnostics() {
         failures.join("\n\n")
     );
 }
+
+/// Every `ok_*` fixture's generated code compiles (one scratch crate, one `cargo check`): the
+/// names the corpus test lists are only half the promise.
+#[test]
+fn ok_specs_compile() {
+    let mut crates = Vec::new();
+    for fixture in fixtures() {
+        let stem = fixture.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        if !stem.starts_with("ok_") {
+            continue;
+        }
+        let bytes = std::fs::read(&fixture).expect("fixture is readable");
+        let name = PathBuf::from(format!("{stem}.yaml"));
+        // The corpus test has already seen each of these generate in a child process.
+        let generated = std::thread::Builder::new()
+            .stack_size(8 * STACK)
+            .spawn(move || generate_from_bytes(&name, bytes))
+            .expect("a thread")
+            .join()
+            .expect("no panic")
+            .unwrap_or_else(|e| panic!("{stem} must generate: {e}"));
+        let files = atlas_streams_workspace::rust_files(
+            generated.files.iter().map(|f| (f.path.as_path(), f.contents.as_str())),
+        );
+        crates.push((stem, files));
+    }
+    assert!(crates.len() >= 15, "{} ok fixtures", crates.len());
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    if let Err(errors) = atlas_streams_workspace::check_compiles(tmp, "ok_specs", &crates) {
+        panic!("the code generated for the ok_* fixtures does not compile:\n{errors}");
+    }
+}
