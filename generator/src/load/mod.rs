@@ -42,7 +42,13 @@ pub struct Loaded {
 /// client, as (object, key, why): the documented list of what is not mapped on purpose. Keys
 /// that are lost (a warning whenever present) and keys judged in context are not in it.
 pub fn ignored_keys() -> Vec<(&'static str, &'static str, &'static str)> {
-    let mut out = Vec::new();
+    // Extensions carry what tools other than OpenAPI's agree on; the generator reads one
+    // (`x-xgen-operation-id-override`, an operation's short name) and no other.
+    let mut out = vec![(
+        "any object",
+        "x-...",
+        "extensions are for other tools; only `x-xgen-operation-id-override` (the short operation name) is read",
+    )];
     for kind in keys::ALL {
         for key in keys::keys(kind).0 {
             if let keys::Use::Ignored(why) = key.use_ {

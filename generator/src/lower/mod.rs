@@ -13,7 +13,9 @@
 //! 4. `types::convert`: each form into a `TypeDef`; then `operations::convert`: each
 //!    operation into an `Operation` (by those names, and those types' fields for pagination);
 //! 5. `cycles::box_recursive_fields`: recursive types get a `Box`; `share::identical_enums`
-//!    turns repeated enums into aliases.
+//!    turns repeated enums into aliases;
+//! 6. `check::document`: the whole document, used or not, gets the checks conversion makes,
+//!    and what conversion picked or dropped without a word is judged (an error or a warning).
 //!
 //! The passes share a `context::Context`: the spec, the `$ref` resolver, memos of the pure
 //! questions about a schema (`classify` what it becomes, `props` its properties after

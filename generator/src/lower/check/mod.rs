@@ -12,7 +12,7 @@
 mod params;
 mod schemas;
 
-use openapiv3::{MediaType, ParameterSchemaOrContent, ReferenceOr, Response, StatusCode};
+use openapiv3::{MediaType, ParameterSchemaOrContent, ReferenceOr, Response, SecurityScheme, StatusCode};
 
 use super::context::Context;
 use super::sites::{is_binary, media, resolve_response, OpSite};
@@ -64,6 +64,12 @@ pub(super) fn document<'a>(cx: &mut Context<'a>, sites: &[OpSite<'a>]) {
         for (name, response) in &components.responses {
             if let ReferenceOr::Item(response) = response {
                 walk.response(response, &format!("#/components/responses/{}", escape_segment(name)));
+            }
+        }
+        for (name, scheme) in &components.security_schemes {
+            if let ReferenceOr::Item(scheme) = scheme {
+                let pointer = format!("#/components/securitySchemes/{}", escape_segment(name));
+                security_scheme(walk.cx(), scheme, &pointer);
             }
         }
         for (name, header) in &components.headers {
@@ -183,6 +189,26 @@ impl<'a> Walk<'_, 'a> {
             }
         }
     }
+}
+
+/// A security scheme the client cannot authenticate with: it knows OAuth 2.0 client
+/// credentials (service accounts), HTTP digest (API keys) and bearer tokens.
+fn security_scheme(cx: &mut Context<'_>, scheme: &SecurityScheme, pointer: &str) {
+    let unsupported = match scheme {
+        SecurityScheme::HTTP { scheme, .. } if ["digest", "bearer"].contains(&scheme.to_ascii_lowercase().as_str()) => {
+            return
+        }
+        SecurityScheme::OAuth2 { flows, .. } if flows.client_credentials.is_some() => return,
+        SecurityScheme::HTTP { scheme, .. } => format!("HTTP `{scheme}` authentication"),
+        SecurityScheme::OAuth2 { .. } => "OAuth 2.0 without the client-credentials flow".to_owned(),
+        SecurityScheme::APIKey { .. } => "an API key in a header, query or cookie".to_owned(),
+        SecurityScheme::OpenIDConnect { .. } => "OpenID Connect".to_owned(),
+    };
+    cx.report(Diagnostic::warning(
+        pointer,
+        format!("the client cannot authenticate with {unsupported}: it knows OAuth 2.0 client credentials, HTTP digest and bearer tokens"),
+        "authenticate another way: pass a token you obtained to `ClientBuilder::bearer_token`, or set the header on a caller-built `reqwest::Client`; or drop the scheme",
+    ));
 }
 
 /// The schemas of a response's media types (to compare two responses).
