@@ -28,6 +28,15 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// A fresh temporary directory holding `file` with `text`: (the directory, the file).
+fn temp_spec(tag: &str, file: &str, text: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("atlas-streams-cli-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join(file);
+    std::fs::write(&spec, text).unwrap();
+    (dir, spec)
+}
+
 #[test]
 fn diff_lists_every_breaking_change_and_fails() {
     let (output, text) = run(&["diff", path(&fixture("base.yaml")), path(&fixture("breaking.yaml"))]);
@@ -99,10 +108,11 @@ fn generate_reports_api_changes_and_check_catches_staleness() {
 
 #[test]
 fn a_bad_spec_exits_non_zero_with_located_diagnostics() {
-    let dir = std::env::temp_dir().join(format!("atlas-streams-cli-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("bad.yaml");
-    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n").unwrap();
+    let (dir, spec) = temp_spec(
+        "bad",
+        "bad.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n",
+    );
     let out = dir.join("out");
     let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&out)]);
     std::fs::remove_dir_all(&dir).ok();
@@ -111,10 +121,11 @@ fn a_bad_spec_exits_non_zero_with_located_diagnostics() {
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(text.contains("bad.yaml:6:9 (#/components/schemas/A/$ref)"), "{text}");
     assert!(text.contains("1 error, 1 warning in "), "{text}");
-    let dir = std::env::temp_dir().join(format!("atlas-streams-cli-bad2-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("bad.yaml");
-    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n").unwrap();
+    let (dir, spec) = temp_spec(
+        "bad2",
+        "bad.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n",
+    );
     let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&dir.join("out"))]);
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(output.status.code(), Some(1), "{text}");
@@ -126,10 +137,11 @@ fn a_bad_spec_exits_non_zero_with_located_diagnostics() {
 
 #[test]
 fn warnings_are_printed_and_fail_only_when_denied() {
-    let dir = std::env::temp_dir().join(format!("atlas-streams-cli-warn-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("warn.yaml");
-    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Unused: {type: string}\n").unwrap();
+    let (dir, spec) = temp_spec(
+        "warn",
+        "warn.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Unused: {type: string}\n",
+    );
     let out = dir.join("out");
     let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&out)]);
     assert!(output.status.success(), "{text}");

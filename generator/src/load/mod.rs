@@ -49,10 +49,10 @@ pub fn ignored_keys() -> Vec<(&'static str, &'static str, &'static str)> {
         "x-...",
         "extensions are for other tools; only `x-xgen-operation-id-override` (the short operation name) is read",
     )];
-    for kind in keys::ALL {
+    for (kind, name) in keys::ALL {
         for key in keys::keys(kind).0 {
             if let keys::Use::Ignored(why) = key.use_ {
-                out.push((keys::describe(kind), key.name, why));
+                out.push((name, key.name, why));
             }
         }
     }
