@@ -543,6 +543,8 @@ const SCHEMA: &[Key] = &[
     ),
     key("items", RefOr(K::Schema), Read),
     key("properties", Map(K::Schema), Read),
+    // `false` has no effect: a struct's `extra` map (unknown properties, sent back as they
+    // came) stays empty unless a caller fills it, and the server refuses what it does not know.
     key("additionalProperties", SchemaOrBool, Read),
     key("description", Str, Read),
     key("format", Str, Read),
