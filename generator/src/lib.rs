@@ -68,7 +68,19 @@ pub fn generate_from_bytes(file: &Path, bytes: Vec<u8>) -> Result<Generated, Gen
     generate_from_str(file, &source)
 }
 
-fn generate_loaded(loaded: &load::Loaded) -> Result<Generated, GenerateError> {
+/// A spec that lowers: its IR and the warnings found on the way.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    /// The lowered API.
+    pub api: ir::Api,
+    /// Warnings from loading and lowering (empty when there are none).
+    pub warnings: diag::Report,
+}
+
+/// Lowers a loaded spec and joins what loading and lowering found: the IR with the warnings,
+/// or every error (with the warnings found beside them). For tools that need the IR without
+/// generating code, such as the emulator.
+pub fn check(loaded: &load::Loaded) -> Result<Checked, GenerateError> {
     let spec_report = |diagnostics| diag::Report::new(loaded.file.clone(), &loaded.source, diagnostics);
     let mut diagnostics = loaded.diagnostics.clone();
     let lowered = lower::lower(&loaded.api);
@@ -79,11 +91,17 @@ fn generate_loaded(loaded: &load::Loaded) -> Result<Generated, GenerateError> {
     diagnostics.extend(lowered_diagnostics);
     // Errors first, then warnings, each in the order the stages found them.
     diagnostics.sort_by_key(|d| d.severity);
-    let api = match api {
-        Some(api) if !diagnostics.iter().any(diag::Diagnostic::is_error) => api,
-        _ => return Err(GenerateError::Spec(Box::new(spec_report(diagnostics)))),
-    };
-    let warnings = spec_report(diagnostics);
+    match api {
+        Some(api) if !diagnostics.iter().any(diag::Diagnostic::is_error) => Ok(Checked {
+            api,
+            warnings: spec_report(diagnostics),
+        }),
+        _ => Err(GenerateError::Spec(Box::new(spec_report(diagnostics)))),
+    }
+}
+
+fn generate_loaded(loaded: &load::Loaded) -> Result<Generated, GenerateError> {
+    let Checked { api, warnings } = check(loaded)?;
     // Only the file name goes into headers, so output does not depend on where the spec lives.
     let source_name = loaded
         .file
