@@ -4,13 +4,13 @@
 //! Each `tests/bad_specs/<name>.yaml` is wrong in exactly one way (its first comment says how).
 //! The test generates each one and snapshots what the generator says
 //! (`tests/snapshots/bad_specs__<name>.snap`): the report must name the right place (file, line,
-//! column, JSON pointer) and say how to fix it. Fixtures named `ok_*.yaml` are awkward but valid
-//! and must generate; their snapshot lists the Rust names the generator chose. Fixtures named
-//! `any_*.yaml` may be answered either way, but must be answered. Generated code is also
-//! checked for Rust names that clash (two parameters with one name, a request builder named
-//! `Client`, ...), which rustc would reject. A fixture whose diagnostic is known to be poor
-//! says so in a `POOR DIAGNOSTIC` comment: its snapshot records today's text so that a change
-//! shows up in review, not because the text is good.
+//! column, JSON pointer) and say how to fix it. A fixture whose defect is legal but lossy
+//! (`DEFECT (warning)`) generates, and is answered by its located warnings. Fixtures named
+//! `ok_*.yaml` are awkward but valid and must generate; their snapshot lists the Rust names the
+//! generator chose (and any warning), and `ok_specs_compile` compiles what each generates.
+//! Fixtures named `any_*.yaml` may be answered either way, but must be answered. Generated code
+//! is also checked for Rust names that clash (two parameters with one name, a request builder
+//! named `Client`, ...), which rustc would reject.
 //!
 //! Every fixture is generated in a child process (this test binary, re-run with
 //! `BAD_SPECS_CHILD` set), so a stack overflow or a hang in the generator fails this test with
@@ -25,7 +25,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use atlas_streams_generator::ir::{Api, TypeKind};
-use atlas_streams_generator::{generate_from_str, GenerateError};
+use atlas_streams_generator::{generate_from_bytes, GenerateError};
 
 /// Set in the child process: the fixture to generate.
 const CHILD_ENV: &str = "BAD_SPECS_CHILD";
@@ -53,8 +53,8 @@ fn fixtures() -> Vec<PathBuf> {
 /// What generating one fixture did.
 #[derive(Debug)]
 enum Outcome {
-    /// Generated code; the text lists the names chosen.
-    Generated(String),
+    /// Generated code; the text lists the names chosen, then the warnings report (if any).
+    Generated(String, String),
     /// Generated code with names that clash, so it cannot compile; the text lists them.
     Uncompilable(String),
     /// `GenerateError::Spec`; the text is the report.
@@ -220,11 +220,13 @@ fn child_generates_one_fixture() {
         return; // Not a child run: nothing to do.
     };
     let path = PathBuf::from(fixture);
-    let text = std::fs::read_to_string(&path).expect("fixture is readable");
+    // Bytes, not text: a fixture may hold bytes that are not UTF-8, which the generator must
+    // locate itself.
+    let bytes = std::fs::read(&path).expect("fixture is readable");
     let name = PathBuf::from(path.file_name().expect("fixture has a name"));
     let result = std::thread::Builder::new()
         .stack_size(STACK)
-        .spawn(move || std::panic::catch_unwind(AssertUnwindSafe(|| generate_from_str(&name, &text))))
+        .spawn(move || std::panic::catch_unwind(AssertUnwindSafe(|| generate_from_bytes(&name, bytes))))
         .expect("a thread")
         .join()
         .expect("catch_unwind returns");
@@ -232,7 +234,12 @@ fn child_generates_one_fixture() {
         Ok(Ok(generated)) => {
             let clashes = name_clashes(&generated.api);
             if clashes.is_empty() {
-                format!("GENERATED\n{}", summary(&generated.api))
+                let warnings = if generated.warnings.is_empty() {
+                    String::new()
+                } else {
+                    generated.warnings.to_string()
+                };
+                format!("GENERATED\n{}\u{0}{warnings}", summary(&generated.api))
             } else {
                 format!("CLASHES\n{}", clashes.join("\n"))
             }
@@ -299,7 +306,10 @@ fn run_in_child(fixture: &Path) -> Outcome {
         return Outcome::Crashed(format!("timed out after {TIMEOUT:?}"));
     };
     match written.as_deref().and_then(|w| w.split_once('\n')) {
-        Some(("GENERATED", rest)) => Outcome::Generated(rest.to_owned()),
+        Some(("GENERATED", rest)) => {
+            let (names, warnings) = rest.split_once('\u{0}').unwrap_or((rest, ""));
+            Outcome::Generated(names.to_owned(), warnings.to_owned())
+        }
         Some(("CLASHES", rest)) => Outcome::Uncompilable(rest.to_owned()),
         Some(("SPEC", rest)) => Outcome::Spec(rest.to_owned()),
         Some(("OTHER", rest)) => Outcome::OtherError(rest.to_owned()),
@@ -336,9 +346,10 @@ fn every_bad_spec_is_answered_with_located_diagnostics() {
     let mut snapshots = Vec::new();
     for fixture in &fixtures {
         let stem = fixture.file_stem().unwrap_or_default().to_string_lossy().into_owned();
-        let text = std::fs::read_to_string(fixture).expect("fixture is readable");
+        let bytes = std::fs::read(fixture).expect("fixture is readable");
+        let text = String::from_utf8_lossy(&bytes);
         assert!(
-            text.starts_with("# "),
+            text.trim_start_matches('\u{feff}').starts_with("# "),
             "{stem}.yaml must start with a comment saying what is wrong with it"
         );
         let expected = match stem.split('_').next() {
@@ -346,18 +357,28 @@ fn every_bad_spec_is_answered_with_located_diagnostics() {
             Some("any") => Expect::Either,
             _ => Expect::Diagnostics,
         };
+        let located = |report: &str| report.contains(&format!("--> {stem}.yaml")) && report.contains("= help: ");
         match (run_in_child(fixture), expected) {
-            (Outcome::Generated(names), Expect::Generated | Expect::Either) => snapshots.push((stem, names)),
-            (Outcome::Spec(report), Expect::Diagnostics | Expect::Either) => {
-                let file = format!("{stem}.yaml");
-                if !report.contains(&format!("--> {file}")) || !report.contains("= help: ") {
+            (Outcome::Generated(names, warnings), Expect::Generated | Expect::Either) => {
+                if !warnings.is_empty() && !located(&warnings) {
+                    failures.push(format!(
+                        "{stem}: a warning lacks a location or a help line:\n{warnings}"
+                    ));
+                }
+                snapshots.push((stem, format!("{names}{warnings}")));
+            }
+            // A lossy spec generates: its warnings are the answer.
+            (Outcome::Generated(_, report), Expect::Diagnostics)
+            | (Outcome::Spec(report), Expect::Diagnostics | Expect::Either) => {
+                if report.is_empty() {
+                    failures.push(format!(
+                        "{stem}: generated code without a word, but the spec is wrong (see its comment)"
+                    ));
+                } else if !located(&report) {
                     failures.push(format!("{stem}: the report lacks a location or a help line:\n{report}"));
                 }
                 snapshots.push((stem, report));
             }
-            (Outcome::Generated(_), Expect::Diagnostics) => failures.push(format!(
-                "{stem}: generated code, but the spec is wrong (see its comment)"
-            )),
             (Outcome::Spec(report), Expect::Generated) => {
                 failures.push(format!("{stem}: must generate, but:\n{report}"))
             }
@@ -384,4 +405,36 @@ fn every_bad_spec_is_answered_with_located_diagnostics() {
         fixtures.len(),
         failures.join("\n\n")
     );
+}
+
+/// Every `ok_*` fixture's generated code compiles (one scratch crate, one `cargo check`): the
+/// names the corpus test lists are only half the promise.
+#[test]
+fn ok_specs_compile() {
+    let mut crates = Vec::new();
+    for fixture in fixtures() {
+        let stem = fixture.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        if !stem.starts_with("ok_") {
+            continue;
+        }
+        let bytes = std::fs::read(&fixture).expect("fixture is readable");
+        let name = PathBuf::from(format!("{stem}.yaml"));
+        // The corpus test has already seen each of these generate in a child process.
+        let generated = std::thread::Builder::new()
+            .stack_size(8 * STACK)
+            .spawn(move || generate_from_bytes(&name, bytes))
+            .expect("a thread")
+            .join()
+            .expect("no panic")
+            .unwrap_or_else(|e| panic!("{stem} must generate: {e}"));
+        let files = atlas_streams_workspace::rust_files(
+            generated.files.iter().map(|f| (f.path.as_path(), f.contents.as_str())),
+        );
+        crates.push((stem, files));
+    }
+    assert!(crates.len() >= 15, "{} ok fixtures", crates.len());
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    if let Err(errors) = atlas_streams_workspace::check_compiles(tmp, "ok_specs", &crates) {
+        panic!("the code generated for the ok_* fixtures does not compile:\n{errors}");
+    }
 }

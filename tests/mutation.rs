@@ -7,6 +7,9 @@
 //! garbage, break the indentation, point a `$ref` elsewhere (another schema, a missing one, the
 //! enclosing schema itself, another section), insert bytes or Unicode, truncate the file.
 //!
+//! Every third accepted mutant is compiled (`cargo check` of one scratch crate holding them
+//! all): accepting a spec promises code that compiles.
+//!
 //! The cases run in child processes (this test binary, re-run with `MUTATION_CHILD` set), so a
 //! stack overflow or a hang is reported with its seed instead of aborting the whole binary; the
 //! children split the seeds between the machine's cores. A failure prints the seed, the
@@ -30,6 +33,8 @@ const FROM_ENV: &str = "MUTATION_FROM";
 const PROGRESS_ENV: &str = "MUTATION_PROGRESS";
 /// How long one case may take before it counts as a hang (a debug build takes well under 1 s).
 const CASE_TIMEOUT: Duration = Duration::from_secs(30);
+/// Every how many accepted mutants one is compiled (all would take minutes on 2 cores).
+const COMPILE_EVERY: usize = 3;
 /// The stack each case runs on (the CLI's main thread has 8 MiB).
 const STACK: usize = 8 * 1024 * 1024;
 
@@ -528,6 +533,29 @@ fn mutated_specs_never_crash_the_generator() {
     let missing: Vec<u64> = (0..CASES).filter(|s| !outcomes.contains_key(s)).collect();
     assert!(missing.is_empty(), "seeds never run: {missing:?}");
     assert!(report.is_empty(), "the generator crashed on mutated specs:\n\n{report}");
+
+    // What is accepted must compile: every COMPILE_EVERY-th accepted mutant, in one scratch
+    // crate (one `cargo check`), regenerated here (each already generated in a child).
+    let accepted: Vec<u64> = outcomes.iter().filter(|(_, o)| *o == "ok").map(|(s, _)| *s).collect();
+    let mut crates = Vec::new();
+    for seed in accepted.iter().step_by(COMPILE_EVERY) {
+        let (text, _) = mutated(&original, *seed);
+        let generated = std::thread::Builder::new()
+            .stack_size(STACK)
+            .spawn(move || atlas_streams_generator::generate_from_str(Path::new("atlas-streams.yaml"), &text))
+            .expect("a thread")
+            .join()
+            .expect("it generated in the child")
+            .expect("it generated in the child");
+        let files = atlas_streams_workspace::rust_files(
+            generated.files.iter().map(|f| (f.path.as_path(), f.contents.as_str())),
+        );
+        crates.push((format!("seed_{seed}"), files));
+    }
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    if let Err(errors) = atlas_streams_workspace::check_compiles(tmp, "mutation", &crates) {
+        panic!("accepted mutants generate code that does not compile (module = seed):\n{errors}");
+    }
 }
 
 /// Mutations depend on the seed only, and nearly every seed changes the spec.

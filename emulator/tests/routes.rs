@@ -10,8 +10,9 @@ use serde_json::json;
 fn ir() -> IrApi {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/atlas-streams.yaml");
     let source = std::fs::read_to_string(path).expect("spec/ is readable");
-    let loaded = atlas_streams_generator::load::parse(path.into(), source).expect("the spec parses");
-    atlas_streams_generator::lower::lower(&loaded.api).expect("the spec lowers")
+    atlas_streams_generator::generate_from_str(path.as_ref(), &source)
+        .expect("the spec generates")
+        .api
 }
 
 #[test]

@@ -1,13 +1,29 @@
 //! Diagnostics: what is wrong, where (file, line, column, JSON pointer), and how to fix it.
+//!
+//! A diagnostic is an *error* when the generated client would be wrong (or cannot be made),
+//! and a *warning* when the spec is legal OpenAPI but something in it is lost or looks like a
+//! mistake. Errors stop generation; warnings travel with the generated code
+//! (`Generated::warnings`) and fail a run only under `--deny-warnings`.
 
 use std::fmt;
 use std::path::PathBuf;
 
 use crate::locate::{PointerIndex, Position};
 
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The client cannot be generated exactly: generation fails.
+    Error,
+    /// Legal but lossy or suspicious: generation goes on, and says so.
+    Warning,
+}
+
 /// One problem found in a spec.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
     /// JSON pointer of the offending node, e.g. `#/components/schemas/StreamsConnection/oneOf/3`.
     pub pointer: String,
     /// What is wrong.
@@ -19,14 +35,28 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A diagnostic at `pointer`; its position is filled in when the report is built.
+    /// An error at `pointer`; its position is filled in when the report is built.
     pub fn new(pointer: impl Into<String>, message: impl Into<String>, help: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             pointer: pointer.into(),
             message: message.into(),
             help: help.into(),
             position: None,
         }
+    }
+
+    /// A warning at `pointer`: legal OpenAPI, but lossy or suspicious.
+    pub fn warning(pointer: impl Into<String>, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(pointer, message, help)
+        }
+    }
+
+    /// Whether this is an error (it stops generation).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 }
 
@@ -56,6 +86,42 @@ impl Report {
         }
     }
 
+    /// Whether the report holds no diagnostic at all.
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty()
+    }
+
+    /// How many errors the report holds.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// How many warnings the report holds.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// One line per diagnostic, `file:line:column: severity: message (help)`: the form build
+    /// scripts print as `cargo:warning=` lines.
+    pub fn one_line_each(&self) -> Vec<String> {
+        self.diagnostics
+            .iter()
+            .map(|d| {
+                let place = match d.position {
+                    Some(p) => format!("{}:{}:{}", self.file.display(), p.line, p.column),
+                    None => self.file.display().to_string(),
+                };
+                format!(
+                    "{place}: {}: {} ({}); help: {}",
+                    d.severity.word(),
+                    d.message,
+                    d.pointer,
+                    d.help
+                )
+            })
+            .collect()
+    }
+
     fn frame(&self, f: &mut fmt::Formatter<'_>, position: Position) -> fmt::Result {
         let lines: Vec<&str> = self.source.lines().collect();
         let first = position.line.saturating_sub(2).max(1);
@@ -74,12 +140,11 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.diagnostics.len();
         for (i, d) in self.diagnostics.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
-            writeln!(f, "error: {}", d.message)?;
+            writeln!(f, "{}: {}", d.severity.word(), d.message)?;
             match d.position {
                 Some(p) => writeln!(
                     f,
@@ -96,11 +161,22 @@ impl fmt::Display for Report {
             }
             writeln!(f, "  = help: {}", d.help)?;
         }
-        write!(
-            f,
-            "{count} error{} in {}",
-            if count == 1 { "" } else { "s" },
-            self.file.display()
-        )
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let counts = match (self.errors(), self.warnings()) {
+            (errors, 0) => plural(errors, "error"),
+            (0, warnings) => plural(warnings, "warning"),
+            (errors, warnings) => format!("{}, {}", plural(errors, "error"), plural(warnings, "warning")),
+        };
+        write!(f, "{counts} in {}", self.file.display())
+    }
+}
+
+impl Severity {
+    /// `error` or `warning`, as printed.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
     }
 }

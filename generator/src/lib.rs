@@ -30,6 +30,7 @@ pub mod members;
 pub mod output;
 pub mod rust_type;
 pub mod stack;
+pub mod suggest;
 pub mod surface;
 
 use std::path::Path;
@@ -44,6 +45,10 @@ pub struct Generated {
     pub api: ir::Api,
     /// The files to write.
     pub files: Vec<GeneratedFile>,
+    /// What is legal but lossy or suspicious in the spec, located, in a deterministic order
+    /// (the load stage's first, then lowering's); empty for a clean spec. Print it with
+    /// `Display`; a caller that treats warnings as errors checks `warnings.is_empty()`.
+    pub warnings: diag::Report,
 }
 
 /// Generates the client from a spec file (or a directory holding exactly one spec).
@@ -56,14 +61,47 @@ pub fn generate_from_str(file: &Path, source: &str) -> Result<Generated, Generat
     stack::with_deep_stack(|| generate_loaded(&load::parse(file.to_owned(), source.to_owned())?))
 }
 
+/// Generates the client from the bytes of a spec file (which must be UTF-8: bytes that are not
+/// are reported with their line and column); `file` names the source.
+pub fn generate_from_bytes(file: &Path, bytes: Vec<u8>) -> Result<Generated, GenerateError> {
+    let source = load::decode(file, bytes)?;
+    generate_from_str(file, &source)
+}
+
+/// A spec that lowers: its IR and the warnings found on the way.
+#[derive(Clone, Debug)]
+pub struct Checked {
+    /// The lowered API.
+    pub api: ir::Api,
+    /// Warnings from loading and lowering (empty when there are none).
+    pub warnings: diag::Report,
+}
+
+/// Lowers a loaded spec and joins what loading and lowering found: the IR with the warnings,
+/// or every error (with the warnings found beside them). For tools that need the IR without
+/// generating code, such as the emulator.
+pub fn check(loaded: &load::Loaded) -> Result<Checked, GenerateError> {
+    let spec_report = |diagnostics| diag::Report::new(loaded.file.clone(), &loaded.source, diagnostics);
+    let mut diagnostics = loaded.diagnostics.clone();
+    let lowered = lower::lower(&loaded.api);
+    let (api, lowered_diagnostics) = match lowered {
+        Ok(lowered) => (Some(lowered.api), lowered.warnings),
+        Err(found) => (None, found),
+    };
+    diagnostics.extend(lowered_diagnostics);
+    // Errors first, then warnings, each in the order the stages found them.
+    diagnostics.sort_by_key(|d| d.severity);
+    match api {
+        Some(api) if !diagnostics.iter().any(diag::Diagnostic::is_error) => Ok(Checked {
+            api,
+            warnings: spec_report(diagnostics),
+        }),
+        _ => Err(GenerateError::Spec(Box::new(spec_report(diagnostics)))),
+    }
+}
+
 fn generate_loaded(loaded: &load::Loaded) -> Result<Generated, GenerateError> {
-    let api = lower::lower(&loaded.api).map_err(|diagnostics| {
-        GenerateError::Spec(Box::new(diag::Report::new(
-            loaded.file.clone(),
-            &loaded.source,
-            diagnostics,
-        )))
-    })?;
+    let Checked { api, warnings } = check(loaded)?;
     // Only the file name goes into headers, so output does not depend on where the spec lives.
     let source_name = loaded
         .file
@@ -71,5 +109,5 @@ fn generate_loaded(loaded: &load::Loaded) -> Result<Generated, GenerateError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let files = format::format_crate(&emit::Crate::new(&api, &source_name))?;
-    Ok(Generated { api, files })
+    Ok(Generated { api, files, warnings })
 }

@@ -23,18 +23,33 @@ pub struct Position {
 #[derive(Debug, Default)]
 pub struct PointerIndex {
     positions: HashMap<String, Position>,
+    duplicate: Option<(String, Position)>,
+    first_alias: Option<Position>,
 }
 
 impl PointerIndex {
     /// Indexes a YAML document. A document that does not scan yields an empty index.
     pub fn build(source: &str) -> Self {
         let mut builder = Builder::default();
-        let mut parser = Parser::new_from_str(source);
+        // A byte-order mark is not part of the document.
+        let mut parser = Parser::new_from_str(source.strip_prefix('\u{feff}').unwrap_or(source));
         // A scan error only truncates the index; the caller already has the serde_yaml error.
         let _ = parser.load(&mut builder, false);
         PointerIndex {
             positions: builder.positions,
+            duplicate: builder.duplicate,
+            first_alias: builder.first_alias,
         }
+    }
+
+    /// The pointer and position of the first key that repeats an earlier key of its mapping.
+    pub fn duplicate_key(&self) -> Option<(&str, Position)> {
+        self.duplicate.as_ref().map(|(p, at)| (p.as_str(), *at))
+    }
+
+    /// The position of the first alias (`*name`) in the document.
+    pub fn first_alias(&self) -> Option<Position> {
+        self.first_alias
     }
 
     /// The position of `pointer`, or of its nearest indexed ancestor.
@@ -62,6 +77,7 @@ enum Frame {
     Map {
         key: Option<(String, Marker)>,
         item: Option<String>,
+        seen: std::collections::HashSet<String>,
     },
     Seq {
         index: usize,
@@ -73,26 +89,28 @@ struct Builder {
     stack: Vec<Frame>,
     path: Vec<String>,
     positions: HashMap<String, Position>,
+    duplicate: Option<(String, Position)>,
+    first_alias: Option<Position>,
 }
 
 impl Builder {
     fn pointer(&self, last: &str) -> String {
-        let mut pointer = String::from("#");
-        for segment in self.path.iter().map(String::as_str).chain([last]) {
-            pointer.push('/');
-            pointer.push_str(&escape_segment(segment));
-        }
-        pointer
+        pointer_in(&self.path, last)
     }
 
     /// Called for every node start; returns the path segment of the node if it is a value.
     fn enter_value(&mut self, mark: Marker, scalar: Option<&str>) -> Option<String> {
         match self.stack.last_mut() {
             None => None,
-            Some(Frame::Map { key, item }) => match key.take() {
+            Some(Frame::Map { key, item, seen }) => match key.take() {
                 None => {
                     // This node is a key: remember it until its value arrives.
-                    *key = Some((scalar.unwrap_or_default().to_owned(), mark));
+                    let name = scalar.unwrap_or_default().to_owned();
+                    let repeated = scalar.is_some() && !seen.insert(name.clone());
+                    *key = Some((name.clone(), mark));
+                    if repeated && self.duplicate.is_none() {
+                        self.duplicate = Some((pointer_in(&self.path, &name), position(mark)));
+                    }
                     if let Some(pointer) = item.take() {
                         self.positions.insert(pointer, position(mark));
                     }
@@ -122,6 +140,7 @@ impl MarkedEventReceiver for Builder {
                 self.enter_value(mark, Some(&value));
             }
             Event::Alias(_) => {
+                self.first_alias.get_or_insert(position(mark));
                 self.enter_value(mark, None);
             }
             Event::MappingStart(..) | Event::SequenceStart(..) => {
@@ -132,14 +151,20 @@ impl MarkedEventReceiver for Builder {
                     (Some(segment), true) => Some(self.pointer(segment)),
                     _ => None,
                 };
-                if is_root {
+                // The root is where its first key is (a block mapping's mark is its first value).
+                let item = if is_root { Some("#".to_owned()) } else { item };
+                if is_root && matches!(event, Event::SequenceStart(..)) {
                     self.positions.insert("#".to_owned(), position(mark));
                 }
                 if let Some(segment) = segment {
                     self.path.push(segment);
                 }
                 self.stack.push(match event {
-                    Event::MappingStart(..) => Frame::Map { key: None, item },
+                    Event::MappingStart(..) => Frame::Map {
+                        key: None,
+                        item,
+                        seen: Default::default(),
+                    },
                     _ => Frame::Seq { index: 0 },
                 });
             }
@@ -152,6 +177,16 @@ impl MarkedEventReceiver for Builder {
             _ => {}
         }
     }
+}
+
+/// The pointer of `last` under the path `path`.
+fn pointer_in(path: &[String], last: &str) -> String {
+    let mut pointer = String::from("#");
+    for segment in path.iter().map(String::as_str).chain([last]) {
+        pointer.push('/');
+        pointer.push_str(&escape_segment(segment));
+    }
+    pointer
 }
 
 fn position(mark: Marker) -> Position {

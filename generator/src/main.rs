@@ -50,6 +50,9 @@ enum Command {
         /// The client crate to write into (files go to `<out>/src/`).
         #[arg(long, default_value = "generated")]
         out: PathBuf,
+        /// Fail (exit 1, writing nothing) when the spec has warnings.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// List what changes in the generated Rust API between two specs; exit 1 if anything
     /// breaks callers.
@@ -58,6 +61,9 @@ enum Command {
         old: PathBuf,
         /// The spec after.
         new: PathBuf,
+        /// Fail (exit 1) when either spec has warnings.
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Fail (exit 1) with a diff summary if the committed generated files are stale.
     Check {
@@ -67,6 +73,9 @@ enum Command {
         /// The client crate to compare with.
         #[arg(long, default_value = "generated")]
         out: PathBuf,
+        /// Fail (exit 1) when the spec has warnings.
+        #[arg(long)]
+        deny_warnings: bool,
     },
 }
 
@@ -81,9 +90,21 @@ fn main() -> ExitCode {
     }));
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Generate { spec, out } => run_generate(spec, out),
-        Command::Check { spec, out } => run_check(spec, out),
-        Command::Diff { old, new } => run_diff(old, new),
+        Command::Generate {
+            spec,
+            out,
+            deny_warnings,
+        } => run_generate(spec, out, *deny_warnings),
+        Command::Check {
+            spec,
+            out,
+            deny_warnings,
+        } => run_check(spec, out, *deny_warnings),
+        Command::Diff {
+            old,
+            new,
+            deny_warnings,
+        } => run_diff(old, new, *deny_warnings),
     };
     match result {
         Ok(code) => code,
@@ -94,8 +115,25 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_generate(spec: &Path, out: &Path) -> Result<ExitCode, GenerateError> {
+/// Generates from `spec`, printing its warnings (to stderr); `Err(FAILURE)` when they are
+/// denied.
+fn generate_warned(spec: &Path, deny_warnings: bool) -> Result<Result<Generated, ExitCode>, GenerateError> {
     let generated = generate(spec)?;
+    if !generated.warnings.is_empty() {
+        tell!("{}", generated.warnings);
+        if deny_warnings {
+            tell!("warnings are denied (--deny-warnings): fix them, or run without the flag");
+            return Ok(Err(ExitCode::FAILURE));
+        }
+    }
+    Ok(Ok(generated))
+}
+
+fn run_generate(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
+    let generated = match generate_warned(spec, deny_warnings)? {
+        Ok(generated) => generated,
+        Err(code) => return Ok(code),
+    };
     let previous = std::fs::read_to_string(out.join(SURFACE_FILE))
         .ok()
         .map(|text| Surface::parse(&text));
@@ -124,8 +162,11 @@ fn run_generate(spec: &Path, out: &Path) -> Result<ExitCode, GenerateError> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_check(spec: &Path, out: &Path) -> Result<ExitCode, GenerateError> {
-    let generated = generate(spec)?;
+fn run_check(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
+    let generated = match generate_warned(spec, deny_warnings)? {
+        Ok(generated) => generated,
+        Err(code) => return Ok(code),
+    };
     let stale = output::check(out, &generated.files);
     if stale.is_empty() {
         say!(
@@ -147,9 +188,14 @@ fn run_check(spec: &Path, out: &Path) -> Result<ExitCode, GenerateError> {
     Ok(ExitCode::FAILURE)
 }
 
-fn run_diff(old: &Path, new: &Path) -> Result<ExitCode, GenerateError> {
-    let before = Surface::of(&generate(old)?.api);
-    let after = Surface::of(&generate(new)?.api);
+fn run_diff(old: &Path, new: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
+    let (before, after) = match (
+        generate_warned(old, deny_warnings)?,
+        generate_warned(new, deny_warnings)?,
+    ) {
+        (Ok(before), Ok(after)) => (Surface::of(&before.api), Surface::of(&after.api)),
+        _ => return Ok(ExitCode::FAILURE),
+    };
     let changes = surface::diff(&before, &after);
     let breaking = changes.iter().filter(|c| c.impact == Impact::Breaking).count();
     for change in &changes {

@@ -28,6 +28,15 @@ fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// A fresh temporary directory holding `file` with `text`: (the directory, the file).
+fn temp_spec(tag: &str, file: &str, text: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("atlas-streams-cli-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join(file);
+    std::fs::write(&spec, text).unwrap();
+    (dir, spec)
+}
+
 #[test]
 fn diff_lists_every_breaking_change_and_fails() {
     let (output, text) = run(&["diff", path(&fixture("base.yaml")), path(&fixture("breaking.yaml"))]);
@@ -99,25 +108,53 @@ fn generate_reports_api_changes_and_check_catches_staleness() {
 
 #[test]
 fn a_bad_spec_exits_non_zero_with_located_diagnostics() {
-    let dir = std::env::temp_dir().join(format!("atlas-streams-cli-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("bad.yaml");
-    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n").unwrap();
+    let (dir, spec) = temp_spec(
+        "bad",
+        "bad.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n",
+    );
     let out = dir.join("out");
     let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&out)]);
     std::fs::remove_dir_all(&dir).ok();
-    // A dangling reference in an unused schema is not reached, so this one generates fine...
-    assert!(output.status.success(), "{text}");
-    let dir = std::env::temp_dir().join(format!("atlas-streams-cli-bad2-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let spec = dir.join("bad.yaml");
-    std::fs::write(&spec, "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n").unwrap();
+    // The whole document is checked: a dangling reference fails even in a schema no operation
+    // uses (which is, besides, a warning of its own).
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("bad.yaml:6:9 (#/components/schemas/A/$ref)"), "{text}");
+    assert!(text.contains("1 error, 1 warning in "), "{text}");
+    let (dir, spec) = temp_spec(
+        "bad2",
+        "bad.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: OK\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Missing'}\n",
+    );
     let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&dir.join("out"))]);
     std::fs::remove_dir_all(&dir).ok();
-    // ...while a used one fails, naming file, line and column.
     assert_eq!(output.status.code(), Some(1), "{text}");
     assert!(
         text.contains("bad.yaml:11:24 (#/paths/~1a/get/responses/200/content/application~1json/schema/$ref)"),
         "{text}"
     );
+}
+
+#[test]
+fn warnings_are_printed_and_fail_only_when_denied() {
+    let (dir, spec) = temp_spec(
+        "warn",
+        "warn.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Unused: {type: string}\n",
+    );
+    let out = dir.join("out");
+    let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&out)]);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("warning: the schema `Unused` is not used by any operation") && text.contains("warn.yaml:6:5"),
+        "{text}"
+    );
+    for command in ["generate", "check"] {
+        let (output, text) = run(&[command, "--spec", path(&spec), "--out", path(&out), "--deny-warnings"]);
+        assert_eq!(output.status.code(), Some(1), "{command}: {text}");
+        assert!(text.contains("warnings are denied"), "{command}: {text}");
+    }
+    let (output, text) = run(&["diff", path(&spec), path(&spec), "--deny-warnings"]);
+    assert_eq!(output.status.code(), Some(1), "diff: {text}");
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -8,7 +8,7 @@ use atlas_streams_generator::{load, lower};
 fn lowered() -> Api {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/atlas-streams.yaml");
     let loaded = load::load(&spec).expect("spec/ loads");
-    lower::lower(&loaded.api).expect("spec/ lowers")
+    lower::lower(&loaded.api).expect("spec/ lowers").api
 }
 
 fn ty<'a>(api: &'a Api, name: &str) -> &'a TypeDef {

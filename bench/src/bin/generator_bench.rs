@@ -182,7 +182,9 @@ fn measure(input: &Input, runs: usize, min_time: Duration) -> Result<Timings, St
         let (loaded, load_time) = timed(|| load::parse(input.file.clone(), source));
         let loaded = loaded.map_err(|e| format!("load failed: {e}"))?;
         let (api, lower_time) = timed(|| lower::lower(&loaded.api));
-        let api = api.map_err(|d| format!("lower failed with {} diagnostic(s)", d.len()))?;
+        let api = api
+            .map_err(|d| format!("lower failed with {} diagnostic(s)", d.len()))?
+            .api;
         let name = input.file.to_string_lossy();
         let ((files, surface), render_time) = timed(|| emit::render(&api, &name));
         let (formatted, format_time) = timed(|| {

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use atlas_streams_generator::ir::{self, Api, TypeDef};
-use atlas_streams_generator::{load, lower, stack};
+use atlas_streams_generator::{load, stack};
 use regex_lite::Regex;
 
 use self::params::ParamSpec;
@@ -78,11 +78,8 @@ impl Spec {
     /// Lowers spec text with the generator library and derives the emulator's tables from it.
     pub fn from_source(file: &str, source: &str) -> Result<Spec, String> {
         let loaded = load::parse(file.into(), source.to_owned()).map_err(|e| e.to_string())?;
-        let api = lower::lower(&loaded.api).map_err(|diagnostics| {
-            let report = atlas_streams_generator::diag::Report::new(loaded.file.clone(), &loaded.source, diagnostics);
-            report.to_string()
-        })?;
-        Spec::from_ir(api, &loaded.api)
+        let checked = atlas_streams_generator::check(&loaded).map_err(|e| e.to_string())?;
+        Spec::from_ir(checked.api, &loaded.api)
     }
 
     /// Derives the tables from the IR. The parsed document is consulted for one thing the IR

@@ -25,6 +25,7 @@ pub(super) const TOTAL_FIELD: &str = "totalCount";
 /// The API version of a vendor media type: `application/vnd.atlas.2023-02-01+json` ->
 /// `2023-02-01`. Only versions of the vendor type the runtime sends count.
 pub(super) fn media_version(media_type: &str) -> Option<String> {
+    let media_type = super::sites::normalize_media_type(media_type);
     let rest = media_type.strip_prefix(VENDOR_MEDIA_PREFIX)?;
     let version = rest.split('+').next()?;
     let is_date = version.len() == 10
@@ -90,6 +91,10 @@ mod tests {
             Some("2024-05-30")
         );
         assert_eq!(media_version("application/json"), None);
+        assert_eq!(
+            media_version("Application/VND.atlas.2025-03-12+JSON; charset=utf-8").as_deref(),
+            Some("2025-03-12")
+        );
         assert_eq!(media_version("application/vnd.atlas.latest+json"), None);
     }
 }

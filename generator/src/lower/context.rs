@@ -34,6 +34,8 @@ pub(super) struct Context<'a> {
     /// Pointer and message of every diagnostic so far, so one bad node yields one diagnostic
     /// however many passes look at it.
     reported: BTreeSet<String>,
+    /// The cycles of bare `$ref`s reported so far (their members, sorted).
+    cycles: BTreeSet<String>,
 }
 
 impl<'a> Context<'a> {
@@ -47,6 +49,7 @@ impl<'a> Context<'a> {
             parts: Parts::default(),
             diagnostics: Vec::new(),
             reported: BTreeSet::new(),
+            cycles: BTreeSet::new(),
         }
     }
 
@@ -84,7 +87,7 @@ impl<'a> Context<'a> {
     pub fn resolve_ref(&mut self, reference: &str, site: &str) -> Option<(String, &'a Schema)> {
         let api = self.api;
         let mut reference = reference.to_owned();
-        let mut seen = BTreeSet::new();
+        let mut seen: Vec<String> = Vec::new();
         loop {
             let Some(name) = reference.strip_prefix(SCHEMAS) else {
                 let (message, help) = if reference.starts_with('#') {
@@ -103,14 +106,20 @@ impl<'a> Context<'a> {
             };
             let name = unescape(name);
             let target = format!("{SCHEMAS}{}", escape_segment(&name));
-            if !seen.insert(target.clone()) {
-                self.report(Diagnostic::new(
-                    site,
-                    format!("`$ref: '{reference}'` is a cycle of references that never reaches a schema"),
-                    "make one of the schemas in the cycle a real schema instead of a bare `$ref`",
-                ));
+            if let Some(start) = seen.iter().position(|s| *s == target) {
+                // One cycle is one problem, however many places lead into it.
+                let mut members = seen[start..].to_vec();
+                members.sort();
+                if self.cycles.insert(members.join("\n")) {
+                    self.report(Diagnostic::new(
+                        site,
+                        format!("`$ref: '{reference}'` is a cycle of references that never reaches a schema"),
+                        "make one of the schemas in the cycle a real schema instead of a bare `$ref`",
+                    ));
+                }
                 return None;
             }
+            seen.push(target.clone());
             match api.components.as_ref().and_then(|c| c.schemas.get(&name)) {
                 Some(ReferenceOr::Item(schema)) => return Some((target, schema)),
                 Some(ReferenceOr::Reference { reference: next }) => reference = next.clone(),
@@ -129,12 +138,8 @@ impl<'a> Context<'a> {
 
 /// A help text for a dangling schema reference, naming the closest existing schema.
 fn suggest_schema(api: &OpenAPI, missing: &str) -> String {
-    let lower = missing.to_lowercase();
-    let close = api.components.iter().flat_map(|c| c.schemas.keys()).find(|name| {
-        let candidate = name.to_lowercase();
-        candidate == lower || candidate.contains(&lower) || lower.contains(&candidate)
-    });
-    match close {
+    let names = api.components.iter().flat_map(|c| c.schemas.keys()).map(String::as_str);
+    match crate::suggest::closest(missing, names) {
         Some(name) => {
             format!("did you mean `#/components/schemas/{name}`? Otherwise add the schema under `components/schemas`")
         }

@@ -133,11 +133,15 @@ impl Namer {
     /// A namer with some names already taken.
     pub fn with_taken(taken: &[&str]) -> Self {
         Namer {
-            taken: taken.iter().map(|t| (*t).to_owned()).collect(),
+            taken: taken.iter().map(|t| as_compiler_sees(t)).collect(),
         }
     }
 
     /// Returns `wanted` if free, else `wanted2`, `wanted3`, ... (`wanted_2` for snake case).
+    ///
+    /// Names are compared as rustc compares identifiers: after NFC normalization, so `café`
+    /// written with a combining accent and with a precomposed `é` are one name (two fields
+    /// spelled so would not compile).
     pub fn claim(&mut self, wanted: &str) -> String {
         let separator = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {
             "_"
@@ -146,18 +150,24 @@ impl Namer {
         };
         let mut candidate = wanted.to_owned();
         let mut n = 2;
-        while self.taken.contains(candidate.trim_start_matches("r#")) {
+        while self.is_taken(&candidate) {
             candidate = format!("{}{separator}{n}", wanted.trim_start_matches("r#"));
             n += 1;
         }
-        self.taken.insert(candidate.trim_start_matches("r#").to_owned());
+        self.taken.insert(as_compiler_sees(&candidate));
         candidate
     }
 
     /// Whether `name` is taken.
     pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
+        self.taken.contains(&as_compiler_sees(name))
     }
+}
+
+/// An identifier as rustc compares it: without `r#`, NFC-normalized.
+fn as_compiler_sees(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.trim_start_matches("r#").nfc().collect()
 }
 
 #[cfg(test)]
@@ -188,5 +198,8 @@ mod tests {
         assert_eq!(namer.claim("Foo"), "Foo2");
         assert_eq!(namer.claim("r#type"), "r#type");
         assert_eq!(namer.claim("type"), "type_2");
+        // The same identifier to rustc: NFC-normalized, `e` + U+0301 is `é`.
+        assert_eq!(namer.claim("caf\u{e9}"), "caf\u{e9}");
+        assert_eq!(namer.claim("cafe\u{301}"), "cafe\u{301}_2");
     }
 }

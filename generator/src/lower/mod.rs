@@ -15,7 +15,9 @@
 //!    `waiters::convert`: each operation's `x-waiters` into `Waiter`s, checked against those
 //!    operations and types;
 //! 5. `cycles::box_recursive_fields`: recursive types get a `Box`; `share::identical_enums`
-//!    turns repeated enums into aliases.
+//!    turns repeated enums into aliases;
+//! 6. `check::document`: the whole document, used or not, gets the checks conversion makes,
+//!    and what conversion picked or dropped without a word is judged (an error or a warning).
 //!
 //! The passes share a `context::Context`: the spec, the `$ref` resolver, memos of the pure
 //! questions about a schema (`classify` what it becomes, `props` its properties after
@@ -23,6 +25,7 @@
 //! the Atlas API conventions the passes rely on; `idents` spells identifiers.
 
 mod atlas;
+mod check;
 mod classify;
 mod context;
 mod cycles;
@@ -67,8 +70,18 @@ pub struct FormKey {
     pub dir: Option<Dir>,
 }
 
-/// Lowers a parsed spec into the IR, or explains everything that stops it.
-pub fn lower(api: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
+/// A lowered spec: the IR, and what is legal but lossy or suspicious in the spec.
+#[derive(Clone, Debug)]
+pub struct Lowered {
+    /// The IR.
+    pub api: Api,
+    /// Warnings, in the order they were found.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Lowers a parsed spec into the IR, or explains everything that stops it (the errors, with
+/// the warnings found beside them).
+pub fn lower(api: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
     let mut cx = Context::new(api);
     let sites: Vec<OpSite> = sites::collect(&mut cx);
     let discovery: Discovery = discover::discover(&mut cx, &sites);
@@ -78,20 +91,26 @@ pub fn lower(api: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     operations::check_names(&mut cx, &operations);
     let mut waiters = waiters::convert(&mut cx, &sites, &operations, &types);
     let infinite: Vec<Diagnostic> = cycles::box_recursive_fields(&mut types);
-    let mut diagnostics = cx.into_diagnostics();
-    diagnostics.extend(infinite);
-    if !diagnostics.is_empty() {
+    for d in infinite {
+        cx.report(d);
+    }
+    check::document(&mut cx, &sites);
+    let diagnostics = cx.into_diagnostics();
+    if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
     types.sort_by(|a, b| a.name.cmp(&b.name));
     share::identical_enums(&mut types);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     waiters.sort_by(|a, b| a.method_name.cmp(&b.method_name));
-    Ok(Api {
-        title: api.info.title.clone(),
-        spec_version: api.info.version.clone(),
-        types,
-        operations,
-        waiters,
+    Ok(Lowered {
+        api: Api {
+            title: api.info.title.clone(),
+            spec_version: api.info.version.clone(),
+            types,
+            operations,
+            waiters,
+        },
+        warnings: diagnostics,
     })
 }

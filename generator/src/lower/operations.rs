@@ -6,6 +6,7 @@ use openapiv3::ParameterSchemaOrContent;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::atlas::{pagination, OPERATION_ID_OVERRIDE};
+use super::check::binary_request_body;
 use super::classify::Class;
 use super::context::Context;
 use super::doc;
@@ -19,7 +20,7 @@ use crate::diag::Diagnostic;
 use crate::ir::{
     Body, Field, Operation, Param, ParamLocation, ResponseKind, SuccessResponse, TypeDef, TypeKind, TypeRef,
 };
-use crate::members;
+use crate::{members, suggest};
 
 /// Pass 3 for operations: converts every operation, in spec order. The types of pass 3 come
 /// in as `types`: a list operation's pagination depends on its response struct's fields.
@@ -119,7 +120,7 @@ fn params<'a>(cx: &mut Context<'a>, type_refs: &mut TypeRefs<'_>, site: &OpSite<
                     None => false,
                 };
                 (
-                    type_refs.type_ref(cx, RefOr::of(schema), &inline, Dir::Request),
+                    sent_as_text(type_refs.type_ref(cx, RefOr::of(schema), &inline, Dir::Request)),
                     validated,
                 )
             }
@@ -145,6 +146,15 @@ fn params<'a>(cx: &mut Context<'a>, type_refs: &mut TypeRefs<'_>, site: &OpSite<
                 continue;
             }
         };
+        let mut doc = doc::clean(data.description.as_deref());
+        if ty == TypeRef::String
+            && matches!(&data.format, ParameterSchemaOrContent::Schema(s) if is_date_time(cx, s, &param.pointer))
+        {
+            doc = Some(format!(
+                "{}An RFC 3339 date-time, e.g. `2024-05-06T07:08:09Z`.",
+                doc.map_or_else(String::new, |d| format!("{d}\n\n"))
+            ));
+        }
         params.push(Param {
             location,
             name: param_names.claim(&cx.idents.field_name(&data.name)),
@@ -152,10 +162,38 @@ fn params<'a>(cx: &mut Context<'a>, type_refs: &mut TypeRefs<'_>, site: &OpSite<
             ty,
             required: data.required || param.location == "path",
             validated,
-            doc: doc::clean(data.description.as_deref()),
+            doc,
         });
     }
     params
+}
+
+/// A parameter's type as the client takes it. A date-time parameter is the RFC 3339 text the
+/// caller passes: the runtime writes a parameter with `Display`, and a date-time's `Display` is
+/// not RFC 3339 (`2024-05-06 07:08:09 UTC`), so a typed one would be sent wrongly.
+fn sent_as_text(ty: TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::DateTime => TypeRef::String,
+        TypeRef::List(item) if *item == TypeRef::DateTime => TypeRef::List(Box::new(TypeRef::String)),
+        other => other,
+    }
+}
+
+/// Whether a parameter's schema is a `date-time` string (or a list of them).
+fn is_date_time<'a>(
+    cx: &mut Context<'a>,
+    schema: &'a openapiv3::ReferenceOr<openapiv3::Schema>,
+    pointer: &str,
+) -> bool {
+    let Some((_, s)) = cx.resolve(RefOr::of(schema), &format!("{pointer}/schema")) else {
+        return false;
+    };
+    let view = super::view::View::new(s);
+    let item = match (view.typ, view.items) {
+        (Some("array"), Some(items)) => cx.resolve(items, &format!("{pointer}/schema/items")).map(|(_, s)| s),
+        _ => Some(s),
+    };
+    item.is_some_and(|s| super::view::View::new(s).format == Some("date-time"))
 }
 
 /// The request body, if it has a JSON schema; adds its documented versions to `versions`.
@@ -170,11 +208,7 @@ fn body<'a>(
     versions.extend(found.versions);
     match found.chosen {
         Some((media_type, _, media_pointer)) if is_binary(media_type) => {
-            cx.unsupported(
-                &media_pointer,
-                &format!("a `{media_type}` request body (only JSON bodies can be sent)"),
-                "describe the body as `application/json` (or a vendor `+json` type), or leave this operation out of the spec",
-            );
+            cx.report(binary_request_body(media_type, &media_pointer));
             None
         }
         Some((_, Some(schema), media_pointer)) => Some(Body {
@@ -205,8 +239,7 @@ fn response<'a>(
     let media_suffix = found
         .chosen
         .as_ref()
-        .map_or("json", |(m, _, _)| media_suffix(m))
-        .to_owned();
+        .map_or_else(|| "json".to_owned(), |(m, _, _)| media_suffix(m));
     let kind = match found.chosen {
         Some((media_type, _, _)) if is_binary(media_type) => ResponseKind::Binary,
         Some((_, Some(schema), media_pointer)) => {
@@ -226,7 +259,8 @@ fn response<'a>(
 fn check_path_template(cx: &mut Context<'_>, site: &OpSite<'_>, params: &mut [Param]) {
     let names = template_names(site.path);
     let (opens, closes) = (site.path.matches('{').count(), site.path.matches('}').count());
-    if opens != closes || opens != names.len() {
+    let balanced = opens == closes && opens == names.len();
+    if !balanced {
         cx.report(Diagnostic::new(
             site.pointer
                 .rsplit_once('/')
@@ -235,7 +269,12 @@ fn check_path_template(cx: &mut Context<'_>, site: &OpSite<'_>, params: &mut [Pa
             "write every path parameter as `{name}`, with both braces",
         ));
     }
-    for name in &names {
+    let declared: Vec<&str> = params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+        .map(|p| p.wire_name.as_str())
+        .collect();
+    for name in names.iter().filter(|_| balanced) {
         if !params
             .iter()
             .any(|p| p.location == ParamLocation::Path && &p.wire_name == name)
@@ -243,11 +282,14 @@ fn check_path_template(cx: &mut Context<'_>, site: &OpSite<'_>, params: &mut [Pa
             cx.report(Diagnostic::new(
                 format!("{}/parameters", site.pointer),
                 format!("the path `{}` has `{{{name}}}` but the operation declares no path parameter `{name}`", site.path),
-                format!("add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to the operation's parameters"),
+                format!(
+                    "{}add `- {{name: {name}, in: path, required: true, schema: {{type: string}}}}` to the operation's parameters",
+                    suggest::did_you_mean(name, declared.iter().copied())
+                ),
             ));
         }
     }
-    for param in params.iter().filter(|p| p.location == ParamLocation::Path) {
+    for param in params.iter().filter(|p| p.location == ParamLocation::Path && balanced) {
         if !names.contains(&param.wire_name) {
             cx.report(Diagnostic::new(
                 format!("{}/parameters", site.pointer),
@@ -256,7 +298,8 @@ fn check_path_template(cx: &mut Context<'_>, site: &OpSite<'_>, params: &mut [Pa
                     param.wire_name, site.path
                 ),
                 format!(
-                    "add `{{{}}}` to the path, or declare the parameter `in: query`",
+                    "{}add `{{{}}}` to the path, or declare the parameter `in: query`",
+                    suggest::did_you_mean(&param.wire_name, names.iter().map(String::as_str)),
                     param.wire_name
                 ),
             ));

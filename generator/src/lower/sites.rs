@@ -83,6 +83,11 @@ pub(super) fn collect<'a>(cx: &mut Context<'a>) -> Vec<OpSite<'a>> {
 }
 
 impl<'a> OpSite<'a> {
+    /// The path item the operation belongs to.
+    pub fn item(&self) -> &'a PathItem {
+        self.item
+    }
+
     /// The short operation name: `x-xgen-operation-id-override`, else `operationId`, else one
     /// made from the method and path.
     pub fn name(&self) -> String {
@@ -228,7 +233,7 @@ fn param_site(param: &Parameter, pointer: String) -> ParamSite<'_> {
 }
 
 /// A response, resolved, with its pointer.
-fn resolve_response<'a>(
+pub(super) fn resolve_response<'a>(
     cx: &mut Context<'a>,
     response: &'a ReferenceOr<Response>,
     pointer: String,
@@ -302,17 +307,31 @@ pub(super) fn template_names(path: &str) -> Vec<String> {
     names
 }
 
+/// A media type as it is compared: without parameters (`; charset=utf-8`), spaces or case
+/// (RFC 9110 §8.3.1: type, subtype and suffix are case-insensitive).
+pub(super) fn normalize_media_type(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// What a media type's `+suffix` (or subtype) says the body is: `json`, `gzip`, `csv`, ...
-pub(super) fn media_suffix(media_type: &str) -> &str {
+pub(super) fn media_suffix(media_type: &str) -> String {
+    let media_type = normalize_media_type(media_type);
     match media_type.rsplit_once('+') {
-        Some((_, suffix)) => suffix,
-        None => media_type.rsplit('/').next().unwrap_or("json"),
+        Some((_, suffix)) => suffix.to_owned(),
+        None => media_type.rsplit('/').next().unwrap_or("json").to_owned(),
     }
 }
 
-/// Whether a media type is not JSON (a download, say).
+/// Whether a media type is not JSON (a download, say). Parameters such as `charset` do not
+/// change what the body is.
 pub(super) fn is_binary(media_type: &str) -> bool {
-    !(media_type.ends_with("+json") || media_type == "application/json" || media_type.ends_with("/json"))
+    let media_type = normalize_media_type(media_type);
+    !(media_type.ends_with("+json") || media_type.ends_with("/json"))
 }
 
 /// Picks the media type to generate from: the newest documented version (several versions of

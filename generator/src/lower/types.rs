@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use openapiv3::Schema;
 
+use super::check::{not_an_object_type, unknown_type};
 use super::classify::Class;
 use super::context::Context;
 use super::discover::Discovery;
@@ -42,11 +43,7 @@ pub(super) fn convert<'a>(cx: &mut Context<'a>, discovery: &Discovery<'a>, names
         let kind = match found.class {
             Class::Struct => {
                 if let Some(other) = View::new(schema).typ.filter(|t| *t != "object") {
-                    converter.cx.report(Diagnostic::new(
-                        format!("{}/type", key.pointer),
-                        format!("`type: {other}` on a schema with properties: an object's type is `object`"),
-                        "write `type: object` (or leave `type` out)",
-                    ));
+                    converter.cx.report(not_an_object_type(&key.pointer, other));
                 }
                 TypeKind::Struct(converter.convert_struct(&key.pointer, schema, key.dir))
             }
@@ -149,21 +146,11 @@ impl<'a> Converter<'_, 'a, '_> {
                 continue;
             };
             if self.cx.classify(&p, s) != Class::Struct {
-                self.cx.unsupported(
-                    &site,
-                    &format!("discriminator value `{tag_value}` maps to `{target}`, which is not an object schema"),
-                    "map every discriminator value to an object schema (a tag can only be added to an object)",
-                );
+                self.cx.report(variant_not_an_object(&site, &tag_value, &target));
                 continue;
             }
             if !self.cx.all_props(&p, s).iter().any(|prop| prop.wire == tag) {
-                self.cx.report(Diagnostic::new(
-                    site.clone(),
-                    format!(
-                        "`{target}` (the `{tag_value}` variant) has no `{tag}` property, the union's discriminator"
-                    ),
-                    format!("declare `{tag}` (a required string) in the union's own properties or in `{target}`"),
-                ));
+                self.cx.report(variant_without_tag(&site, &tag_value, &target, &tag));
             }
             let key = self.cx.form_key(&p, s, dir);
             let Some(ty) = self.types.names.get(&key) else {
@@ -322,15 +309,29 @@ impl<'n> TypeRefs<'n> {
                 _ => TypeRef::Json,
             },
             Some(other) => {
-                cx.report(Diagnostic::new(
-                    pointer,
-                    format!("`type: {other}` is not an OpenAPI 3.0 type"),
-                    "use one of string, integer, number, boolean, array, object",
-                ));
+                cx.report(unknown_type(pointer, other));
                 TypeRef::Json
             }
         }
     }
+}
+
+/// The diagnostic for a discriminator value that maps to a schema that is no object.
+pub(super) fn variant_not_an_object(site: &str, tag_value: &str, target: &str) -> Diagnostic {
+    Diagnostic::new(
+        site,
+        format!("unsupported construct: discriminator value `{tag_value}` maps to `{target}`, which is not an object schema"),
+        "map every discriminator value to an object schema (a tag can only be added to an object)",
+    )
+}
+
+/// The diagnostic for a variant that lacks the union's tag property.
+pub(super) fn variant_without_tag(site: &str, tag_value: &str, target: &str, tag: &str) -> Diagnostic {
+    Diagnostic::new(
+        site,
+        format!("`{target}` (the `{tag_value}` variant) has no `{tag}` property, the union's discriminator"),
+        format!("declare `{tag}` (a required string) in the union's own properties or in `{target}`"),
+    )
 }
 
 /// The catch-all variant's name: `Unknown`, unless a known value took it.

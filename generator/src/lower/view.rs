@@ -76,8 +76,8 @@ pub struct View<'a> {
     pub any_of: Vec<RefOr<'a>>,
     /// `allOf` members.
     pub all_of: Vec<RefOr<'a>>,
-    /// Whether `not` is present.
-    pub has_not: bool,
+    /// The `not` schema.
+    pub not: Option<RefOr<'a>>,
     /// The schema's own metadata.
     pub data: &'a openapiv3::SchemaData,
 }
@@ -98,7 +98,7 @@ impl<'a> View<'a> {
             one_of: Vec::new(),
             any_of: Vec::new(),
             all_of: Vec::new(),
-            has_not: false,
+            not: None,
             data: &schema.schema_data,
         };
         match &schema.schema_kind {
@@ -133,7 +133,7 @@ impl<'a> View<'a> {
             SchemaKind::OneOf { one_of } => view.one_of = one_of.iter().map(RefOr::of).collect(),
             SchemaKind::AllOf { all_of } => view.all_of = all_of.iter().map(RefOr::of).collect(),
             SchemaKind::AnyOf { any_of } => view.any_of = any_of.iter().map(RefOr::of).collect(),
-            SchemaKind::Not { .. } => view.has_not = true,
+            SchemaKind::Not { not } => view.not = Some(RefOr::of(not)),
             SchemaKind::Any(any) => {
                 view.typ = any.typ.as_deref();
                 view.format = any.format.as_deref();
@@ -150,7 +150,7 @@ impl<'a> View<'a> {
                 view.one_of = any.one_of.iter().map(RefOr::of).collect();
                 view.any_of = any.any_of.iter().map(RefOr::of).collect();
                 view.all_of = any.all_of.iter().map(RefOr::of).collect();
-                view.has_not = any.not.is_some();
+                view.not = any.not.as_deref().map(RefOr::of);
             }
         }
         view
