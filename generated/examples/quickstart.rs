@@ -1,6 +1,16 @@
-//! Starts a stream workspace, a Kafka connection in it, and a stream processor — configured
-//! entirely from environment variables. Credentials and base URL are read by
-//! `ClientBuilder::from_env`, under the names the Atlas CLI and the Terraform provider use:
+//! Creates a stream workspace, a Kafka connection and a stream processor, starts the processor,
+//! waits until it runs, then stops it and removes what it created.
+//!
+//! Offline, against an emulator started in this process (no account, no variables):
+//!
+//! ```sh
+//! cargo run -p atlas-streams --example quickstart -- --emulator
+//! ATLAS_STREAMS_EMULATOR=1 cargo run -p atlas-streams --example quickstart   # the same
+//! ```
+//!
+//! Against Atlas, configured entirely from environment variables. Credentials and base URL are
+//! read by `ClientBuilder::from_env`, under the names the Atlas CLI and the Terraform provider
+//! use:
 //!
 //! ```sh
 //! export MONGODB_ATLAS_PROJECT_ID=32b6e34b3d91647abb20e7b8                  # as for the Atlas CLI
@@ -10,21 +20,23 @@
 //! cargo run -p atlas-streams --example quickstart
 //! ```
 //!
-//! Optional: `ATLAS_STREAMS_WORKSPACE` (default `quickstart`), `ATLAS_STREAMS_PROCESSOR`
-//! (default `quickstart`; the processor must exist), `MONGODB_ATLAS_BASE_URL` (or the Atlas
+//! Optional: `ATLAS_STREAMS_WORKSPACE` (default `quickstart`; an existing one is used and kept),
+//! `ATLAS_STREAMS_PROCESSOR` (default `quickstart`), `MONGODB_ATLAS_BASE_URL` (or the Atlas
 //! CLI's `MONGODB_ATLAS_OPS_MANAGER_URL`), `MONGODB_ATLAS_ACCESS_TOKEN` instead of the
 //! credentials above, and the usual `HTTPS_PROXY` / `NO_PROXY`.
 
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use atlas_streams::models::{
     BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsConnectionRequest,
     StreamsDataProcessRegionCloudProvider, StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest,
-    StreamsKafkaConnectionRequest, StreamsTenantRequest,
+    StreamsKafkaConnectionRequest, StreamsProcessorRequest, StreamsTenantRequest,
 };
 use atlas_streams::{Client, ClientBuilder, Nullable, Secret};
+use atlas_streams_emulator::{Delays, Emulator};
 
-/// What the example needs besides the client's own configuration, read from the environment.
+/// What the example needs besides the client's own configuration.
 #[derive(Debug, PartialEq)]
 struct Config {
     group_id: String,
@@ -33,6 +45,19 @@ struct Config {
     kafka_bootstrap: String,
     kafka_username: String,
     kafka_password: String,
+    /// How often the waiters ask (`None`: their defaults, made for Atlas).
+    poll: Option<Duration>,
+}
+
+/// How long each transition of the in-process emulator takes: long enough to see the waiters
+/// wait, short enough for a quick run.
+const EMULATED_TRANSITION: Duration = Duration::from_millis(500);
+
+/// Whether to run against an in-process emulator: `--emulator`, or `ATLAS_STREAMS_EMULATOR`
+/// set to anything but `0`/`false`/empty.
+fn wants_emulator(mut args: impl Iterator<Item = String>, var: impl Fn(&str) -> Option<String>) -> bool {
+    args.any(|arg| arg == "--emulator")
+        || var("ATLAS_STREAMS_EMULATOR").is_some_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
 }
 
 /// Reads the example's variables and the client's (credentials, base URL); on failure, says
@@ -52,6 +77,7 @@ fn config(var: impl Fn(&str) -> Option<String>) -> Result<(Config, ClientBuilder
         kafka_password: need("KAFKA_PASSWORD"),
         workspace: var("ATLAS_STREAMS_WORKSPACE").unwrap_or_else(|| "quickstart".to_owned()),
         processor: var("ATLAS_STREAMS_PROCESSOR").unwrap_or_else(|| "quickstart".to_owned()),
+        poll: None,
     };
     let client = ClientBuilder::from_env_vars(&var);
     let mut problems = Vec::new();
@@ -68,16 +94,71 @@ fn config(var: impl Fn(&str) -> Option<String>) -> Result<(Config, ClientBuilder
     }
 }
 
+/// The configuration of an offline run: any well-formed project id is a project to the
+/// emulator, and no broker is ever contacted.
+fn offline() -> Config {
+    Config {
+        group_id: "32b6e34b3d91647abb20e7b8".to_owned(),
+        workspace: "quickstart".to_owned(),
+        processor: "quickstart".to_owned(),
+        kafka_bootstrap: "broker-1:9092,broker-2:9092".to_owned(),
+        kafka_username: "quickstart".to_owned(),
+        kafka_password: "not-a-real-password".to_owned(),
+        poll: Some(EMULATED_TRANSITION / 4),
+    }
+}
+
+/// Starts an emulator in this process, and a client of it.
+async fn emulated() -> Result<(Emulator, Client), Box<dyn std::error::Error>> {
+    let emulator = Emulator::builder()
+        .delays(Delays::all(EMULATED_TRANSITION))
+        .start()
+        .await?;
+    let client = Client::builder()
+        .base_url(emulator.base_url())
+        .bearer_token("the emulator takes any token")
+        .build()?;
+    Ok((emulator, client))
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (config, client) = match config(|name| std::env::var(name).ok()) {
-        Ok(found) => found,
-        Err(message) => {
-            eprintln!("{message}\n\nSee the top of examples/quickstart.rs for what each one is.");
-            return ExitCode::from(2);
+    let offline_run = wants_emulator(std::env::args().skip(1), |name| std::env::var(name).ok());
+    let (config, client, _emulator) = if offline_run {
+        match emulated().await {
+            Ok((emulator, client)) => {
+                println!(
+                    "atlas-streams quickstart, offline: an emulator in this process at {} (each transition takes {:?})",
+                    emulator.base_url(),
+                    EMULATED_TRANSITION
+                );
+                (offline(), client, Some(emulator))
+            }
+            Err(error) => {
+                eprintln!("error: cannot start the emulator: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        let (config, builder) = match config(|name| std::env::var(name).ok()) {
+            Ok(found) => found,
+            Err(message) => {
+                eprintln!(
+                    "{message}\n\nSee the top of examples/quickstart.rs for what each one is, or run it offline: \
+                     cargo run -p atlas-streams --example quickstart -- --emulator"
+                );
+                return ExitCode::from(2);
+            }
+        };
+        match builder.build() {
+            Ok(client) => (config, client, None),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
+            }
         }
     };
-    match run(config, client).await {
+    match run(&config, &client).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
@@ -86,9 +167,38 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(config: Config, client: ClientBuilder<Client>) -> Result<(), atlas_streams::Error> {
-    let client = client.build()?;
+/// A waiter polling at the run's pace, if it has one (the emulator's transitions are short);
+/// against Atlas, at the waiter's own (made for Atlas).
+macro_rules! polled {
+    ($config:expr, $wait:expr) => {{
+        let wait = $wait;
+        match $config.poll {
+            Some(poll) => wait.min_delay(poll).max_delay(poll * 4),
+            None => wait,
+        }
+    }};
+}
+/// What this run created, to remove at the end (newest first).
+#[derive(Default)]
+struct Created {
+    workspace: bool,
+    connection: bool,
+    processor: bool,
+}
 
+/// The steps, then the clean-up of what they created (also after a failed step).
+async fn run(config: &Config, client: &Client) -> Result<(), Box<dyn std::error::Error>> {
+    let mut created = Created::default();
+    let steps = steps(config, client, &mut created).await;
+    let cleaned = clean_up(config, client, &created).await;
+    steps?;
+    cleaned?;
+    Ok(())
+}
+
+async fn steps(config: &Config, client: &Client, created: &mut Created) -> Result<(), Box<dyn std::error::Error>> {
+    let group = config.group_id.as_str();
+    let ws = config.workspace.as_str();
     let workspace = StreamsTenantRequest {
         name: Some(config.workspace.clone()),
         data_process_region: Some(StreamsDataProcessRegionRequest::new(
@@ -101,38 +211,109 @@ async fn run(config: Config, client: ClientBuilder<Client>) -> Result<(), atlas_
         }),
         ..Default::default()
     };
-    match client.create_stream_workspace(&config.group_id, workspace).await {
-        Ok(created) => println!(
-            "workspace {} created (hostnames: {:?})",
-            config.workspace, created.hostnames
-        ),
-        Err(e) if e.is_conflict() || e.is_error_code("STREAM_TENANT_NAME_ALREADY_EXISTS") => {
-            println!("workspace {} already exists", config.workspace)
+    match client.create_stream_workspace(group, workspace).await {
+        Ok(done) => {
+            created.workspace = true;
+            println!(
+                "workspace {ws} created (hostnames: {:?})",
+                done.hostnames.unwrap_or_default()
+            );
         }
-        Err(e) => return Err(e),
+        Err(e) if e.is_conflict() || e.is_error_code("STREAM_TENANT_NAME_ALREADY_EXISTS") => {
+            println!("workspace {ws} already exists: using it (and keeping it)")
+        }
+        Err(e) => return Err(e.into()),
     }
 
     let kafka = StreamsConnectionRequest::Kafka(StreamsKafkaConnectionRequest {
         name: Some("kafka".to_owned()),
-        bootstrap_servers: Some(config.kafka_bootstrap),
+        bootstrap_servers: Some(config.kafka_bootstrap.clone()),
         authentication: Some(StreamsKafkaAuthenticationRequest {
             mechanism: Some("SCRAM-256".to_owned()),
-            username: Some(config.kafka_username),
-            password: Some(Secret::new(config.kafka_password)),
+            username: Some(config.kafka_username.clone()),
+            password: Some(Secret::new(config.kafka_password.clone())),
             ..Default::default()
         }),
         ..Default::default()
     });
-    let connection = client
-        .create_stream_connection(&config.group_id, &config.workspace, kafka)
-        .await?;
-    println!("connection created: {:?}", connection.tag());
+    let connection = client.create_stream_connection(group, ws, kafka).await?;
+    created.connection = true;
+    println!(
+        "connection kafka created: {}; waiting until it is ready",
+        state_of(&connection)
+    );
+    let since = Instant::now();
+    let ready = polled!(config, client.wait_until_connection_ready(group, ws, "kafka")).await?;
+    println!("connection kafka: {} after {}", state_of(&ready), seconds(since));
 
-    client
-        .start_stream_processor(&config.group_id, &config.workspace, &config.processor)
-        .await?;
-    println!("processor {} started", config.processor);
+    let pipeline = [
+        serde_json::json!({"$source": {"connectionName": "kafka", "topic": "events"}}),
+        serde_json::json!({"$match": {"severity": {"$gte": 3}}}),
+        serde_json::json!({"$emit": {"connectionName": "kafka", "topic": "alerts"}}),
+    ];
+    let processor = StreamsProcessorRequest {
+        name: Some(config.processor.clone()),
+        pipeline: Some(pipeline.iter().filter_map(|stage| stage.as_object().cloned()).collect()),
+        ..Default::default()
+    };
+    let name = config.processor.as_str();
+    let since = Instant::now();
+    client.create_stream_processor(group, ws, processor).await?;
+    created.processor = true;
+    let ready = polled!(config, client.wait_until_processor_created(group, ws, name)).await?;
+    println!(
+        "processor {name} created (kafka/events -> $match -> kafka/alerts): {} after {}",
+        ready.state,
+        seconds(since)
+    );
+
+    client.start_stream_processor(group, ws, name).await?;
+    println!("processor {name} starting; waiting until it runs");
+    let since = Instant::now();
+    let running = polled!(config, client.wait_until_processor_started(group, ws, name)).await?;
+    println!("processor {name}: {} after {}", running.state, seconds(since));
+
+    client.stop_stream_processor(group, ws, name).await?;
+    println!("processor {name} stopping; waiting until it stops");
+    let since = Instant::now();
+    let stopped = polled!(config, client.wait_until_processor_stopped(group, ws, name)).await?;
+    println!("processor {name}: {} after {}", stopped.state, seconds(since));
     Ok(())
+}
+
+/// The time since `since`, as `0.7 s`.
+fn seconds(since: Instant) -> String {
+    format!("{:.1} s", since.elapsed().as_secs_f64())
+}
+
+/// Removes what this run created, newest first; says what it removed.
+async fn clean_up(config: &Config, client: &Client, created: &Created) -> Result<(), atlas_streams::Error> {
+    let (group, ws) = (config.group_id.as_str(), config.workspace.as_str());
+    let mut removed = Vec::new();
+    if created.processor {
+        client.delete_stream_processor(group, ws, &config.processor).await?;
+        removed.push(format!("processor {}", config.processor));
+    }
+    if created.connection {
+        client.delete_stream_connection(group, ws, "kafka").await?;
+        removed.push("connection kafka".to_owned());
+    }
+    if created.workspace {
+        client.delete_stream_workspace(group, ws).await?;
+        removed.push(format!("workspace {ws}"));
+    }
+    if !removed.is_empty() {
+        println!("cleaned up: {}", removed.join(", "));
+    }
+    Ok(())
+}
+
+/// A connection's `state`, whatever its type.
+fn state_of(connection: &atlas_streams::models::StreamsConnection) -> String {
+    serde_json::to_value(connection)
+        .ok()
+        .and_then(|v| v.get("state").and_then(|s| s.as_str().map(str::to_owned)))
+        .unwrap_or_else(|| "no state".to_owned())
 }
 
 #[cfg(test)]
@@ -192,5 +373,36 @@ mod tests {
         ]);
         let message = config(env(&both)).unwrap_err();
         assert!(message.contains("more than one kind"), "{message}");
+    }
+
+    #[test]
+    fn the_emulator_is_chosen_by_a_flag_or_a_variable() {
+        let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>().into_iter();
+        assert!(wants_emulator(args(&["--emulator"]), env(&[])));
+        assert!(wants_emulator(args(&[]), env(&[("ATLAS_STREAMS_EMULATOR", "1")])));
+        assert!(!wants_emulator(args(&[]), env(&[("ATLAS_STREAMS_EMULATOR", "0")])));
+        assert!(!wants_emulator(args(&["--other"]), env(&[])));
+    }
+
+    /// The whole offline run, as `--emulator` does it; afterwards nothing it created is left.
+    #[tokio::test]
+    async fn the_offline_run_creates_starts_waits_and_cleans_up() {
+        let (_emulator, client) = emulated().await.unwrap();
+        let config = offline();
+        run(&config, &client).await.unwrap();
+        let left = client.list_stream_workspaces(&config.group_id).await.unwrap();
+        assert!(left.results.is_empty(), "{left:?}");
+        // A workspace that exists already is used, and kept.
+        let existing: StreamsTenantRequest = serde_json::from_value(serde_json::json!({
+            "name": config.workspace, "dataProcessRegion": {"cloudProvider": "AWS", "region": "VIRGINIA_USA"}
+        }))
+        .unwrap();
+        client
+            .create_stream_workspace(&config.group_id, existing)
+            .await
+            .unwrap();
+        run(&config, &client).await.unwrap();
+        let left = client.list_stream_workspaces(&config.group_id).await.unwrap();
+        assert_eq!(left.results.len(), 1);
     }
 }

@@ -143,6 +143,75 @@ impl Client {
     }
 }
 
+/// Waiter of [`Client::wait_until_processor_created`]: set its delays or deadline, then `.await` it.
+#[derive(Clone, Debug)]
+#[must_use = "a waiter does nothing until it is awaited"]
+pub struct WaitUntilProcessorCreated {
+    request: super::operations::GetStreamProcessor,
+    settings: rt::WaitSettings,
+}
+
+impl WaitUntilProcessorCreated {
+    /// What the waiter reads and which values end the wait.
+    pub const ACCEPTOR: rt::Acceptor = rt::Acceptor {
+        waiter: "wait_until_processor_created",
+        property: "state",
+        success: &["CREATED"],
+        failure: &["FAILED"],
+    };
+    /// How long the whole wait may take (default 5 min).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.settings.deadline = deadline;
+        self
+    }
+    /// The first wait between two calls, and the shortest (default 1 s).
+    pub fn min_delay(mut self, delay: Duration) -> Self {
+        self.settings.min_delay = delay;
+        self
+    }
+    /// The longest wait between two calls (default 10 s); the waits double up to it, with jitter.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.settings.max_delay = delay;
+        self
+    }
+}
+
+impl std::future::IntoFuture for WaitUntilProcessorCreated {
+    type Output = Result<
+        models::StreamsProcessorWithStats,
+        rt::WaitError<models::StreamsProcessorWithStats>,
+    >;
+    type IntoFuture = rt::WaitFuture<models::StreamsProcessorWithStats>;
+    fn into_future(self) -> Self::IntoFuture {
+        rt::wait(self.request, &Self::ACCEPTOR, self.settings)
+    }
+}
+
+impl Client {
+    /// Waits until a new stream processor can be started (it is CREATING for a while after it was created).
+    ///
+    /// Calls `get_stream_processor` (`getStreamProcessor`) until `state` is `CREATED`, and returns that answer, e.g. after `create_stream_processor`. Waits between calls from 1 s up to 10 s (doubling, with jitter), for at most 5 min in all; `.deadline(..)`, `.min_delay(..)` and `.max_delay(..)` change that.
+    ///
+    /// # Errors
+    ///
+    /// [`rt::WaitError::Failed`] when `state` is `FAILED`; [`rt::WaitError::TimedOut`] at the deadline; [`rt::WaitError::Request`] when a call fails (after the client's own retries).
+    pub fn wait_until_processor_created(
+        &self,
+        group_id: impl AsRef<str>,
+        tenant_name: impl Into<String>,
+        processor_name: impl Into<String>,
+    ) -> WaitUntilProcessorCreated {
+        WaitUntilProcessorCreated {
+            request: self.get_stream_processor(group_id, tenant_name, processor_name),
+            settings: rt::WaitSettings::new(
+                Duration::from_millis(1000),
+                Duration::from_millis(10000),
+                Duration::from_millis(300000),
+            ),
+        }
+    }
+}
+
 /// Waiter of [`Client::wait_until_processor_started`]: set its delays or deadline, then `.await` it.
 #[derive(Clone, Debug)]
 #[must_use = "a waiter does nothing until it is awaited"]

@@ -1,0 +1,81 @@
+//! What the tests against the emulator share: a client for one, and typed request bodies (the
+//! one place that builds them, so a change of the models' construction is made here once).
+#![allow(dead_code)] // each test binary uses its own subset
+
+use std::time::Duration;
+
+pub use atlas_streams_emulator::{Delays, Emulator};
+
+use atlas_streams::models::{
+    BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsConnectionRequest,
+    StreamsDataProcessRegionCloudProvider, StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest,
+    StreamsKafkaConnectionRequest, StreamsProcessorRequest, StreamsTenantRequest,
+};
+use atlas_streams::{Client, Nullable, Secret};
+
+/// A project id in the spec's pattern (any well-formed one is a project to the emulator).
+pub const GROUP: &str = "32b6e34b3d91647abb20e7b8";
+
+/// An emulator whose transitions each take `delay`, and a client of it.
+pub async fn start(delay: Duration) -> (Emulator, Client) {
+    start_with(Delays::all(delay)).await
+}
+
+/// An emulator with these transition delays, and a client of it.
+pub async fn start_with(delays: Delays) -> (Emulator, Client) {
+    let emulator = Emulator::builder()
+        .delays(delays)
+        .start()
+        .await
+        .expect("the emulator starts");
+    let client = Client::builder()
+        .base_url(emulator.base_url())
+        .bearer_token("emulated")
+        .build()
+        .expect("a client");
+    (emulator, client)
+}
+
+/// A workspace in AWS' VIRGINIA_USA, tier SP10.
+pub fn workspace(name: &str) -> StreamsTenantRequest {
+    StreamsTenantRequest {
+        name: Some(name.to_owned()),
+        data_process_region: Some(StreamsDataProcessRegionRequest::new(
+            StreamsDataProcessRegionCloudProvider::Aws,
+            BaseStreamsRegion::VirginiaUsa,
+        )),
+        stream_config: Nullable::Value(StreamConfigRequest {
+            tier: Some(StreamWorkspaceTier::Sp10),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// A Kafka connection with SASL/PLAIN credentials.
+pub fn kafka(name: &str, bootstrap: &str) -> StreamsConnectionRequest {
+    StreamsConnectionRequest::Kafka(StreamsKafkaConnectionRequest {
+        name: Some(name.to_owned()),
+        bootstrap_servers: Some(bootstrap.to_owned()),
+        authentication: Some(StreamsKafkaAuthenticationRequest {
+            mechanism: Some("PLAIN".into()),
+            username: Some("svc".into()),
+            password: Some(Secret::new("hunter2")),
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+/// A processor reading from `source` and writing to `sink`.
+pub fn processor(name: &str, source: &str, sink: &str) -> StreamsProcessorRequest {
+    let stage = |json: serde_json::Value| json.as_object().cloned().expect("an object");
+    StreamsProcessorRequest {
+        name: Some(name.to_owned()),
+        pipeline: Some(vec![
+            stage(serde_json::json!({"$source": {"connectionName": source, "topic": "in"}})),
+            stage(serde_json::json!({"$emit": {"connectionName": sink, "topic": "out"}})),
+        ]),
+        ..Default::default()
+    }
+}
