@@ -12,13 +12,12 @@ use atlas_streams::models::{
     AccountDetails, DbRoleToExecuteRequest, DbRoleType, StreamConfigRequest, StreamWorkspaceTier,
     StreamsClusterConnectionRequest, StreamsConnection, StreamsConnectionRequest, StreamsFailoverConnection,
     StreamsFailoverConnectionRequest, StreamsFailoverKafkaConnectionRequest, StreamsHttpsConnectionRequest,
-    StreamsModifyStreamProcessor, StreamsPrivateLinkConnectionRequest, StreamsPrivateLinkConnectionRequest2,
-    StreamsSampleConnectionRequest, StreamsStartStreamProcessorWith, StreamsTenantUpdateRequest,
-    VpcPeeringActionChallenge,
+    StreamsModifyStreamProcessor, StreamsPrivateLinkConnectionRequest, StreamsSampleConnectionRequest,
+    StreamsStartStreamProcessorWith, StreamsTenantUpdateRequest, VpcPeeringActionChallenge,
 };
 use atlas_streams::{Client, Nullable};
 use atlas_streams_emulator::PeeringSeed;
-use emulated::{kafka, processor, start, workspace, GROUP};
+use emulated::{kafka, private_link, processor, start, workspace, workspace_with_processor, GROUP};
 use futures_util::TryStreamExt;
 
 /// Transitions take no time here (the waiters' tests give them some): each flow checks states.
@@ -207,20 +206,12 @@ async fn connections_of_several_types() {
 #[tokio::test]
 async fn processors() {
     let (_emulator, client) = start(NOW).await;
-    client.create_stream_workspace(GROUP, workspace("ws")).await.unwrap();
-    client
-        .create_stream_connection(GROUP, "ws", kafka("events", "broker:9092"))
-        .await
-        .unwrap();
+    workspace_with_processor(&client).await;
     let created = client
-        .create_stream_processor(GROUP, "ws", processor("p", "events", "events"))
-        .await
-        .unwrap();
-    assert_eq!(created.name.as_deref(), Some("p"));
-    client
         .create_stream_processor(GROUP, "ws", processor("q", "events", "events"))
         .await
         .unwrap();
+    assert_eq!(created.name.as_deref(), Some("q"));
     let all: Vec<_> = client
         .get_stream_processors(GROUP, "ws")
         .items()
@@ -279,10 +270,8 @@ async fn processors() {
         .unwrap();
     let bytes: Vec<u8> = logs
         .into_decompressed_stream()
-        .try_fold(Vec::new(), |mut all, chunk| async move {
-            all.extend_from_slice(&chunk);
-            Ok(all)
-        })
+        .map_ok(|chunk| chunk.to_vec())
+        .try_concat()
         .await
         .unwrap();
     let text = String::from_utf8(bytes).unwrap();
@@ -300,7 +289,7 @@ async fn processors() {
 async fn private_links() {
     let (_emulator, client) = start(NOW).await;
     let created = client
-        .create_private_link_connection(GROUP, StreamsPrivateLinkConnectionRequest2::new("GCP".to_owned()))
+        .create_private_link_connection(GROUP, private_link())
         .await
         .unwrap();
     assert_eq!(created.vendor.as_deref(), Some("GENERIC"));

@@ -354,10 +354,8 @@ async fn statuses_media_types_envelopes_lists_and_downloads_are_answered_as_docu
         .unwrap();
     let bytes: Vec<u8> = download
         .into_stream()
-        .try_fold(Vec::new(), |mut all, chunk| async move {
-            all.extend_from_slice(&chunk);
-            Ok(all)
-        })
+        .map_ok(|chunk| chunk.to_vec())
+        .try_concat()
         .await
         .unwrap();
     assert_eq!(bytes, b"\x1f\x8blogs");
@@ -477,4 +475,33 @@ async fn the_request_a_transport_gets_is_the_one_the_network_would() {
     assert_eq!(body, "{\"tier\":\"SP10\"}");
     // An API key's first request waits for the Digest challenge: it goes without credentials.
     assert_eq!(header("authorization"), None);
+}
+
+/// The README's mocks example is the doc test of `atlas_streams::mocks` (which is compiled and
+/// run), less its hidden lines.
+#[test]
+fn the_readme_example_is_the_compiled_one() {
+    let root = atlas_streams_workspace::workspace_root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let section = &readme[readme.find("### Testing your code: typed mocks").unwrap()..];
+    let start = section.find("```rust,ignore\n").unwrap() + "```rust,ignore\n".len();
+    let in_readme = &section[start..start + section[start..].find("```").unwrap()];
+    let lib = std::fs::read_to_string(root.join("generated/src/lib.rs")).unwrap();
+    let docs: Vec<&str> = lib[lib.find("/// Typed mocks for unit tests").unwrap()..]
+        .lines()
+        .take_while(|line| line.starts_with("///"))
+        .map(|line| line.strip_prefix("/// ").unwrap_or(line.trim_start_matches("///")))
+        .collect();
+    let fences: Vec<usize> = docs
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("```"))
+        .map(|(i, _)| i)
+        .collect();
+    let compiled: String = docs[fences[0] + 1..fences[1]]
+        .iter()
+        .filter(|line| !line.starts_with("# ") && **line != "#")
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_eq!(in_readme, compiled);
 }

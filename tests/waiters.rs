@@ -7,9 +7,9 @@ mod emulated;
 use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
-use atlas_streams::models::{StreamsConnection, StreamsConnectionState, StreamsPrivateLinkConnectionRequest2};
+use atlas_streams::models::{StreamsConnection, StreamsConnectionState};
 use atlas_streams::WaitError;
-use emulated::{kafka, processor, start_with, workspace, Delays, GROUP};
+use emulated::{kafka, private_link, start_with, workspace, workspace_with_processor, Delays, GROUP};
 
 const TRANSITION: Duration = Duration::from_millis(200);
 /// Polls often enough to see a 200 ms transition a few times.
@@ -65,15 +65,7 @@ async fn a_connection_is_waited_for_until_ready() {
 #[tokio::test]
 async fn a_processor_is_waited_for_until_started_then_stopped() {
     let (_emulator, client) = start_with(delays()).await;
-    client.create_stream_workspace(GROUP, workspace("ws")).await.unwrap();
-    client
-        .create_stream_connection(GROUP, "ws", kafka("events", "broker:9092"))
-        .await
-        .unwrap();
-    client
-        .create_stream_processor(GROUP, "ws", processor("p", "events", "events"))
-        .await
-        .unwrap();
+    workspace_with_processor(&client).await;
     // A new processor is CREATING for a while, and cannot be started yet.
     let early = client.start_stream_processor(GROUP, "ws", "p").await.unwrap_err();
     assert_eq!(early.error_code(), Some("STREAM_PROCESSOR_INVALID_STATE_TRANSITION"));
@@ -120,7 +112,7 @@ async fn a_processor_is_waited_for_until_started_then_stopped() {
 async fn a_private_link_is_waited_for_until_done() {
     let (_emulator, client) = start_with(delays()).await;
     let created = client
-        .create_private_link_connection(GROUP, StreamsPrivateLinkConnectionRequest2::new("GCP".to_owned()))
+        .create_private_link_connection(GROUP, private_link())
         .await
         .unwrap();
     assert_eq!(created.state.as_deref(), Some("WORKING"));
@@ -139,15 +131,7 @@ async fn a_private_link_is_waited_for_until_done() {
 #[tokio::test]
 async fn a_failure_ends_the_wait_with_the_failed_value() {
     let (emulator, client) = start_with(delays()).await;
-    client.create_stream_workspace(GROUP, workspace("ws")).await.unwrap();
-    client
-        .create_stream_connection(GROUP, "ws", kafka("events", "broker:9092"))
-        .await
-        .unwrap();
-    client
-        .create_stream_processor(GROUP, "ws", processor("p", "events", "events"))
-        .await
-        .unwrap();
+    workspace_with_processor(&client).await;
     client
         .wait_until_processor_created(GROUP, "ws", "p")
         .min_delay(MIN_DELAY)
@@ -178,7 +162,7 @@ async fn a_failure_ends_the_wait_with_the_failed_value() {
 
     // A Private Link that fails.
     let created = client
-        .create_private_link_connection(GROUP, StreamsPrivateLinkConnectionRequest2::new("GCP".to_owned()))
+        .create_private_link_connection(GROUP, private_link())
         .await
         .unwrap();
     let id = created.id.unwrap();

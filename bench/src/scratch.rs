@@ -14,8 +14,14 @@ use std::time::{Duration, Instant, SystemTime};
 
 use atlas_streams_generator::GeneratedFile;
 
-/// The generated Rust files, relative to the crate root; empty in the baseline.
-pub const GENERATED_RUST: &[&str] = &["src/models.rs", "src/operations.rs"];
+/// The generated Rust files the crate compiles by default, relative to the crate root; empty in
+/// the baseline.
+pub const GENERATED_RUST: &[&str] = &["src/models.rs", "src/operations.rs", "src/waiters.rs"];
+
+/// Generated files the crate compiles only with a feature (`test-util`: the mocks). They are
+/// written (empty in the baseline), so that `lib.rs` finds them, but the scratch crates build
+/// without the feature: what is measured is what a crate using the client compiles.
+pub const FEATURE_RUST: &[&str] = &["src/mocks.rs"];
 
 /// The baseline's `operations.rs`: no operation, only the bare `Client` the hand-written crate
 /// root extends (its per-call settings, `with_timeouts` and `with_limits`), as generated.
@@ -76,7 +82,7 @@ pub fn create(dir: &Path, workspace: &Path, variant: &str, files: Option<&[Gener
             }
         }
         None => {
-            for path in GENERATED_RUST {
+            for path in GENERATED_RUST.iter().chain(FEATURE_RUST) {
                 let contents = if *path == "src/operations.rs" {
                     BASELINE_CLIENT
                 } else {

@@ -9,7 +9,7 @@ pub use atlas_streams_emulator::{Delays, Emulator};
 use atlas_streams::models::{
     BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsConnectionRequest,
     StreamsDataProcessRegionCloudProvider, StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest,
-    StreamsKafkaConnectionRequest, StreamsProcessorRequest, StreamsTenantRequest,
+    StreamsKafkaConnectionRequest, StreamsPrivateLinkConnectionRequest2, StreamsProcessorRequest, StreamsTenantRequest,
 };
 use atlas_streams::{Client, Nullable, Secret};
 
@@ -65,6 +65,25 @@ pub fn kafka(name: &str, bootstrap: &str) -> StreamsConnectionRequest {
         }),
         ..Default::default()
     })
+}
+
+/// A GCP Private Link connection (the one kind that needs no other field).
+pub fn private_link() -> StreamsPrivateLinkConnectionRequest2 {
+    StreamsPrivateLinkConnectionRequest2::new("GCP".to_owned())
+}
+
+/// Workspace `ws` with a Kafka connection `events`, and a processor `p` reading from and
+/// writing to it (not yet waited for).
+pub async fn workspace_with_processor(client: &Client) {
+    client.create_stream_workspace(GROUP, workspace("ws")).await.unwrap();
+    client
+        .create_stream_connection(GROUP, "ws", kafka("events", "broker:9092"))
+        .await
+        .unwrap();
+    client
+        .create_stream_processor(GROUP, "ws", processor("p", "events", "events"))
+        .await
+        .unwrap();
 }
 
 /// A processor reading from `source` and writing to `sink`.

@@ -188,6 +188,9 @@ fn response(request: &reqwest::Request, reply: Reply) -> http::Response<Bytes> {
     })
 }
 
+/// An error status with Atlas' error body, as `application/json` (errors are not versioned).
+// GUESS: an error is not enveloped even for `envelope=true`, and an enveloped answer keeps its
+// real status (the emulator guesses the same; no public page shows either).
 fn error_response(builder: http::response::Builder, error: MockError) -> http::Result<http::Response<Bytes>> {
     let mut builder = builder.status(error.status).header(CONTENT_TYPE, "application/json");
     if let Some(seconds) = error.retry_after {
@@ -204,9 +207,18 @@ fn enveloped(request: &reqwest::Request) -> bool {
         .any(|(name, value)| name == "envelope" && value == "true")
 }
 
-/// `{"status": <status>, "content": <body>}`, as Atlas wraps a body for `envelope=true`.
+/// A body as Atlas sends it for `envelope=true`, after the `envelope` parameter's description:
+/// "Endpoints that return a list of results use the results object as an envelope. Application
+/// adds the status parameter to the response body": a page gets `status` added, any other body
+/// becomes `{"status": <status>, "content": <body>}` (the shape IPA-115 describes).
 fn envelope(status: u16, body: &[u8]) -> Bytes {
-    let content: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
-    let wrapped = serde_json::json!({"status": status, "content": content});
+    let wrapped = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(mut page)) if page.contains_key("results") => {
+            page.insert("status".to_owned(), status.into());
+            serde_json::Value::Object(page)
+        }
+        Ok(content) => serde_json::json!({"status": status, "content": content}),
+        Err(_) => return Bytes::copy_from_slice(body),
+    };
     Bytes::from(serde_json::to_vec(&wrapped).unwrap_or_default())
 }
