@@ -219,8 +219,13 @@ fn describe(generated: &Generated) -> String {
     use atlas_streams_generator::ir::TypeKind;
     let api = &generated.api;
     let count = |f: fn(&TypeKind) -> bool| api.types.iter().filter(|t| f(&t.kind)).count();
+    let waiters = match api.waiters.len() {
+        0 => String::new(),
+        1 => ", 1 waiter".to_owned(),
+        n => format!(", {n} waiters"),
+    };
     format!(
-        "{} operations, {} types ({} structs, {} tagged unions, {} enums, {} validated newtypes)",
+        "{} operations, {} types ({} structs, {} tagged unions, {} enums, {} validated newtypes){waiters}",
         api.operations.len(),
         api.types.len(),
         count(|k| matches!(k, TypeKind::Struct(_))),
