@@ -180,7 +180,9 @@ async fn a_call_no_rule_answers_fails_naming_the_operation_and_the_rules_tried()
         .sequence()
         .error(|| MockError::new(404, "STREAM_CONNECTION_NOT_FOUND"))
         .build();
-    let list = mock!(Client::list_stream_workspaces).then_http_response(|| http::Response::new("{}".into()));
+    // A full path to the method names the same rule.
+    let list =
+        mock!(atlas_streams::Client::list_stream_workspaces).then_http_response(|| http::Response::new("{}".into()));
     let client = mock_client!([&events, &once, &list]);
     assert!(client
         .get_stream_connection(GROUP, "ws", "other")
