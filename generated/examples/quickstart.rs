@@ -15,11 +15,11 @@
 use std::process::ExitCode;
 
 use atlas_streams::models::{
-    BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsConnectionRequest,
-    StreamsDataProcessRegionCloudProvider, StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest,
-    StreamsKafkaConnectionRequest, StreamsTenantRequest,
+    BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsDataProcessRegionCloudProvider,
+    StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest,
+    StreamsTenantRequest,
 };
-use atlas_streams::{Client, Nullable, Secret};
+use atlas_streams::Client;
 
 /// How the example authenticates.
 #[derive(Debug, PartialEq)]
@@ -126,18 +126,13 @@ async fn run(config: Config) -> Result<(), atlas_streams::Error> {
     }
     let client = builder.build()?;
 
-    let workspace = StreamsTenantRequest {
-        name: Some(config.workspace.clone()),
-        data_process_region: Some(StreamsDataProcessRegionRequest::new(
+    let workspace = StreamsTenantRequest::new()
+        .name(config.workspace.clone())
+        .data_process_region(StreamsDataProcessRegionRequest::new(
             StreamsDataProcessRegionCloudProvider::Aws,
             BaseStreamsRegion::VirginiaUsa,
-        )),
-        stream_config: Nullable::Value(StreamConfigRequest {
-            tier: Some(StreamWorkspaceTier::Sp10),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+        ))
+        .stream_config(StreamConfigRequest::new().tier(StreamWorkspaceTier::Sp10));
     match client.create_stream_workspace(&config.group_id, workspace).await {
         Ok(created) => println!(
             "workspace {} created (hostnames: {:?})",
@@ -149,17 +144,15 @@ async fn run(config: Config) -> Result<(), atlas_streams::Error> {
         Err(e) => return Err(e),
     }
 
-    let kafka = StreamsConnectionRequest::Kafka(StreamsKafkaConnectionRequest {
-        name: Some("kafka".to_owned()),
-        bootstrap_servers: Some(config.kafka_bootstrap),
-        authentication: Some(StreamsKafkaAuthenticationRequest {
-            mechanism: Some("SCRAM-256".to_owned()),
-            username: Some(config.kafka_username),
-            password: Some(Secret::new(config.kafka_password)),
-            ..Default::default()
-        }),
-        ..Default::default()
-    });
+    let kafka = StreamsKafkaConnectionRequest::new()
+        .name("kafka")
+        .bootstrap_servers(config.kafka_bootstrap)
+        .authentication(
+            StreamsKafkaAuthenticationRequest::new()
+                .mechanism("SCRAM-256")
+                .username(config.kafka_username)
+                .password(config.kafka_password),
+        );
     let connection = client
         .create_stream_connection(&config.group_id, &config.workspace, kafka)
         .await?;

@@ -1,17 +1,14 @@
 //! Typed async client for the MongoDB Atlas Stream Processing admin API.
 //!
 //! ```no_run
-//! use atlas_streams::models::{StreamsConnectionRequest, StreamsSampleConnectionRequest};
+//! use atlas_streams::models::StreamsSampleConnectionRequest;
 //! use atlas_streams::Client;
 //!
 //! # async fn run() -> Result<(), atlas_streams::Error> {
 //! let client = Client::builder().bearer_token("token").build()?;
-//! let connection = StreamsConnectionRequest::Sample(StreamsSampleConnectionRequest {
-//!     name: Some("sample_stream_solar".into()),
-//!     ..Default::default()
-//! });
+//! let sample = StreamsSampleConnectionRequest::new().name("sample_stream_solar");
 //! let created = client
-//!     .create_stream_connection("32b6e34b3d91647abb20e7b8", "my-workspace", connection)
+//!     .create_stream_connection("32b6e34b3d91647abb20e7b8", "my-workspace", sample)
 //!     .await?;
 //! println!("created {:?}", created.tag());
 //! # Ok(())
@@ -19,9 +16,10 @@
 //! ```
 //!
 //! `models` and `operations` are generated from `spec/` by `atlas-streams-generator` and never
-//! edited by hand; [`runtime`] is the hand-written part (transport, errors, auth, the serde
-//! helpers of the generated types): the crate `atlas-streams-runtime`, re-exported here so that
-//! this is the only crate a user names.
+//! edited by hand; the crate root re-exports the client, its builders and the runtime types a
+//! caller names (`Error`, `Secret`, `Nullable`, `RetryPolicy`, ...). The runtime itself (the
+//! crate `atlas-streams-runtime`: transport, auth, the serde helpers of the generated types) is
+//! no API of this crate: it is pinned to one exact version and may change in any release.
 
 #![warn(missing_docs)]
 
@@ -36,14 +34,15 @@ mod operations;
 
 /// The hand-written runtime the generated code builds on (the `atlas-streams-runtime` crate).
 ///
-/// The generated files reach it as `crate::runtime`, the path it had when it was a module of
-/// this crate: re-exporting it under that name keeps the generated code and the public paths
-/// (`atlas_streams::runtime::...`) unchanged.
-#[doc(inline)]
+/// The generated files reach it as `crate::runtime`. Not API: what a caller names is
+/// re-exported at the root (by `operations`, which lists it); the rest is the generated
+/// code's plumbing. Public (and hidden) only for this workspace's benchmarks and tests.
+#[doc(hidden)]
 pub use atlas_streams_runtime as runtime;
 
+/// The client, its builder, one request builder per operation, and the runtime types a caller
+/// names.
 pub use operations::*;
-pub use runtime::{ApiError, Error, Nullable, Response, RetryPolicy, Secret};
 
 /// The README's example is compiled as a doctest, so it cannot drift from the API.
 #[cfg(doctest)]

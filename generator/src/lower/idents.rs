@@ -154,6 +154,15 @@ impl Namer {
         candidate
     }
 
+    /// The first of `candidates` that is free, claimed; when all are taken, the first with a
+    /// numeric suffix (see [`Namer::claim`]).
+    pub fn claim_first(&mut self, candidates: &[String]) -> String {
+        match candidates.iter().find(|c| !self.is_taken(c.trim_start_matches("r#"))) {
+            Some(free) => self.claim(free),
+            None => self.claim(candidates.first().map_or("", String::as_str)),
+        }
+    }
+
     /// Whether `name` is taken.
     pub fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(name)
@@ -188,5 +197,8 @@ mod tests {
         assert_eq!(namer.claim("Foo"), "Foo2");
         assert_eq!(namer.claim("r#type"), "r#type");
         assert_eq!(namer.claim("type"), "type_2");
+        let wanted = ["Foo".to_owned(), "FooCreate".to_owned()];
+        assert_eq!(namer.claim_first(&wanted), "FooCreate");
+        assert_eq!(namer.claim_first(&wanted), "Foo3");
     }
 }

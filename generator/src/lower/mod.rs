@@ -12,8 +12,10 @@
 //!    depend on visiting order: the `naming::Names`;
 //! 4. `types::convert`: each form into a `TypeDef`; then `operations::convert`: each
 //!    operation into an `Operation` (by those names, and those types' fields for pagination);
-//! 5. `cycles::box_recursive_fields`: recursive types get a `Box`; `share::identical_enums`
-//!    turns repeated enums into aliases.
+//! 5. `cycles::box_recursive_fields`: recursive types get a `Box`;
+//! 6. `conversions::attach`: each request type gets its conversions from response types (the
+//!    two forms of one schema; a PATCH/PUT body and the GET of the same path);
+//! 7. `share::identical_enums`: enums with the same values get one shared implementation.
 //!
 //! The passes share a `context::Context`: the spec, the `$ref` resolver, memos of the pure
 //! questions about a schema (`classify` what it becomes, `props` its properties after
@@ -23,6 +25,7 @@
 mod atlas;
 mod classify;
 mod context;
+mod conversions;
 mod cycles;
 mod discover;
 mod doc;
@@ -74,18 +77,20 @@ pub fn lower(api: &OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     let mut operations: Vec<Operation> = operations::convert(&mut cx, &sites, &names, &types);
     operations::check_names(&mut cx, &operations);
     let infinite: Vec<Diagnostic> = cycles::box_recursive_fields(&mut types);
+    conversions::attach(&mut cx, &discovery, &names, &mut types, &operations);
     let mut diagnostics = cx.into_diagnostics();
     diagnostics.extend(infinite);
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
     types.sort_by(|a, b| a.name.cmp(&b.name));
-    share::identical_enums(&mut types);
+    let shared_enums = share::identical_enums(&mut types);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     Ok(Api {
         title: api.info.title.clone(),
         spec_version: api.info.version.clone(),
         types,
+        shared_enums,
         operations,
     })
 }
