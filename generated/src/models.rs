@@ -858,11 +858,15 @@ impl From<&StreamConfig> for StreamConfigRequest {
 }
 
 /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
+///
+/// Variants: `Sp50` (`SP50`), `Sp30` (`SP30`), `Sp10` (`SP10`), `Sp5` (`SP5`), `Sp2` (`SP2`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
 pub type StreamWorkspaceMaxTierSize = shared::Sp50Sp30Sp10EtcValues<
     shared::tags::StreamWorkspaceMaxTierSize,
 >;
 
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+///
+/// Variants: `Sp50` (`SP50`), `Sp30` (`SP30`), `Sp10` (`SP10`), `Sp5` (`SP5`), `Sp2` (`SP2`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
 pub type StreamWorkspaceTier = shared::Sp50Sp30Sp10EtcValues<
     shared::tags::StreamWorkspaceTier,
 >;
@@ -1619,6 +1623,8 @@ impl TryFrom<&StreamsConnection> for StreamsConnectionRequest {
 }
 
 /// The connection state.
+///
+/// Variants: `Pending` (`PENDING`), `Ready` (`READY`), `Deleting` (`DELETING`), `Failed` (`FAILED`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
 pub type StreamsConnectionState = shared::PendingReadyDeletingEtcValues<
     shared::tags::StreamsConnectionState,
 >;
@@ -1658,6 +1664,8 @@ impl StreamsDataProcessRegion {
 }
 
 /// Human-readable label that identifies the cloud provider.
+///
+/// Variants: `Aws` (`AWS`), `Gcp` (`GCP`), `Azure` (`AZURE`), `Tenant` (`TENANT`), `Serverless` (`SERVERLESS`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
 pub type StreamsDataProcessRegionCloudProvider = shared::AwsGcpAzureEtcValues<
     shared::tags::StreamsDataProcessRegionCloudProvider,
 >;
@@ -1984,6 +1992,8 @@ impl From<&StreamsFailoverConnection> for StreamsFailoverConnectionRequest {
 }
 
 /// The connection state.
+///
+/// Variants: `Pending` (`PENDING`), `Ready` (`READY`), `Deleting` (`DELETING`), `Failed` (`FAILED`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
 pub type StreamsFailoverConnectionState = shared::PendingReadyDeletingEtcValues<
     shared::tags::StreamsFailoverConnectionState,
 >;
@@ -3611,6 +3621,8 @@ impl StreamsProcessorStatus {
 }
 
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
+///
+/// Variants: `Graceful` (`GRACEFUL`), `Forced` (`FORCED`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
 pub type StreamsProcessorStatusMode = shared::GracefulForcedValues<
     shared::tags::StreamsProcessorStatusMode,
 >;
@@ -4268,6 +4280,8 @@ impl StreamsStartProcessorFailover {
 }
 
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
+///
+/// Variants: `Graceful` (`GRACEFUL`), `Forced` (`FORCED`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
 pub type StreamsStartProcessorFailoverMode = shared::GracefulForcedValues<
     shared::tags::StreamsStartProcessorFailoverMode,
 >;
@@ -4558,6 +4572,8 @@ impl From<&StreamsTenant> for StreamsTenantUpdateRequest {
 }
 
 /// Human-readable label that identifies the cloud provider.
+///
+/// Variants: `Aws` (`AWS`), `Gcp` (`GCP`), `Azure` (`AZURE`), `Tenant` (`TENANT`), `Serverless` (`SERVERLESS`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
 pub type StreamsTenantUpdateRequestCloudProvider = shared::AwsGcpAzureEtcValues<
     shared::tags::StreamsTenantUpdateRequestCloudProvider,
 >;

@@ -49,7 +49,12 @@ pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
 fn type_def(def: &TypeDef, docs: &mut Docs) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let name = ident(&def.name);
-    let type_docs = docs.doc(def.doc.as_deref());
+    let type_docs = match &def.kind {
+        TypeKind::StringEnum(e @ StringEnum { shared: Some(_), .. }) => {
+            docs.doc(Some(&shared_enum_doc(def.doc.as_deref(), e)))
+        }
+        _ => docs.doc(def.doc.as_deref()),
+    };
     let body = match &def.kind {
         TypeKind::Struct(s) => struct_def(&name, s, docs),
         TypeKind::TaggedUnion(u) => union_def(&name, u, docs),
@@ -292,6 +297,22 @@ fn enum_pairs(e: &StringEnum) -> impl Iterator<Item = TokenStream> + '_ {
         let wire = &v.wire;
         quote! { #variant => #wire }
     })
+}
+
+/// The doc of an enum that shares its implementation: its own text, then its variants, which
+/// the docs cannot show otherwise (the implementation is hidden: no API of its own).
+fn shared_enum_doc(own: Option<&str>, e: &StringEnum) -> String {
+    let values: Vec<String> = e
+        .values
+        .iter()
+        .map(|v| format!("`{}` (`{}`)", v.name, v.wire))
+        .collect();
+    let own = own.map(|text| format!("{text}\n\n")).unwrap_or_default();
+    format!(
+        "{own}Variants: {}, and `{}(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.",
+        values.join(", "),
+        e.unknown_variant
+    )
 }
 
 /// The `shared` module: the generic enums that enums with the same values are instances of

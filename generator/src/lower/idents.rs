@@ -93,10 +93,42 @@ fn memo(cache: &mut HashMap<String, String>, raw: &str, convert: fn(&str) -> Str
     name
 }
 
+/// The names of the symbols a value made only of symbols is spelled with (`<` -> `LessThan`),
+/// so that `<` and `>` are two variants by meaning rather than `Empty` and `Empty2`.
+const SYMBOLS: &[(char, &str)] = &[
+    ('<', "LessThan"),
+    ('>', "GreaterThan"),
+    ('=', "Equal"),
+    ('!', "Not"),
+    ('+', "Plus"),
+    ('-', "Minus"),
+    ('*', "Star"),
+    ('/', "Slash"),
+    ('%', "Percent"),
+    ('&', "And"),
+    ('|', "Or"),
+    ('^', "Caret"),
+    ('~', "Tilde"),
+    ('.', "Dot"),
+    (',', "Comma"),
+    (':', "Colon"),
+    (';', "Semicolon"),
+    ('?', "Question"),
+    ('@', "At"),
+    ('#', "Hash"),
+    ('$', "Dollar"),
+];
+
 /// `UpperCamelCase` type or variant name for any spec string.
 pub fn type_name(raw: &str) -> String {
     let mut name = words(raw).to_upper_camel_case();
     name.retain(|c| is_ident_char(c) || c == '_');
+    if name.is_empty() {
+        name = raw
+            .chars()
+            .filter_map(|c| SYMBOLS.iter().find(|(s, _)| *s == c).map(|(_, n)| *n))
+            .collect();
+    }
     if name.is_empty() {
         name = "Empty".to_owned();
     }
@@ -181,6 +213,8 @@ mod tests {
         assert_eq!(type_name("group.protocol.type"), "GroupProtocolType");
         assert_eq!(type_name("3des"), "V3des");
         assert_eq!(type_name(""), "Empty");
+        assert_eq!(type_name("<="), "LessThanEqual");
+        assert_eq!(type_name(">"), "GreaterThan");
         assert_eq!(type_name("Result"), "ResultValue");
         assert_eq!(field_name("type"), "r#type");
         assert_eq!(field_name("_id"), "id");

@@ -50,7 +50,7 @@ pub(super) fn identical_enums(types: &mut [TypeDef]) -> Vec<SharedEnum> {
     let mut namer = Namer::default();
     let mut out = Vec::new();
     for (_, values, members) in shared {
-        let name = namer.claim(&generic_name(&values));
+        let name = namer.claim_first(&generic_names(&values));
         for index in members {
             if let TypeKind::StringEnum(e) = &mut types[index].kind {
                 e.shared = Some(SharedImpl { generic: name.clone() });
@@ -62,21 +62,22 @@ pub(super) fn identical_enums(types: &mut [TypeDef]) -> Vec<SharedEnum> {
     out
 }
 
-/// The name of a shared implementation, from its first few variants: `AverageValues`,
-/// `LessThanGreaterThanValues`, `AwsAzureGcpEtcValues`. It names the values, never one of the
-/// enums, so no enum's docs or errors show another enum's name.
-fn generic_name(values: &StringEnum) -> String {
-    let mut name: String = values
-        .values
-        .iter()
-        .take(NAME_VARIANTS)
-        .map(|v| v.name.as_str())
-        .collect();
-    if values.values.len() > NAME_VARIANTS {
-        name.push_str("Etc");
-    }
-    name.push_str("Values");
-    name
+/// The names of a shared implementation, best first, from its first few variants:
+/// `AverageValues`, `LessThanGreaterThanValues`, `AwsAzureGcpEtcValues`; when sets that begin
+/// alike take those, from more of their variants (`AwsAzureGcpOracleEtcValues`), up to all.
+/// It names the values, never one of the enums, so no enum's docs or errors show another
+/// enum's name.
+fn generic_names(values: &StringEnum) -> Vec<String> {
+    (NAME_VARIANTS..=values.values.len().max(NAME_VARIANTS))
+        .map(|count| {
+            let mut name: String = values.values.iter().take(count).map(|v| v.name.as_str()).collect();
+            if values.values.len() > count {
+                name.push_str("Etc");
+            }
+            name.push_str("Values");
+            name
+        })
+        .collect()
 }
 
 #[cfg(test)]
