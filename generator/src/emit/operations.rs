@@ -1,8 +1,10 @@
-//! `operations.rs`: the `Client` with one method per operation, and one request builder each.
+//! `operations.rs`: what the crate root re-exports from the runtime, the `Client` with one
+//! method per operation, and one request builder each.
 //!
-//! Each builder is a thin typed wrapper: it collects arguments, then hands a plain
-//! `rt::Request` to the one non-generic pipeline in the runtime (`rt::Core::send`). Only the
-//! body encoding and response decoding are generic, so the per-operation code stays small.
+//! Each builder is a thin typed wrapper: it collects arguments, then hands a plain request
+//! (`rt::__private::Request`) to the one non-generic pipeline in the runtime
+//! (`rt::__private::Core::send`). Only the body encoding and response decoding are generic, so
+//! the per-operation code stays small. The pipeline is the runtime's hidden `__private`: no API.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -323,7 +325,7 @@ fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec
     (fields, setters)
 }
 
-/// The statements that put every argument into the `rt::Request`.
+/// The statements that put every argument into the request.
 fn request_steps(op: &Operation) -> Vec<TokenStream> {
     let mut steps = Vec::new();
     for param in &op.params {
@@ -415,7 +417,7 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
     };
     let steps = request_steps(op);
     let mutability = (!steps.is_empty()).then(|| quote! { mut });
-    // Everything per operation is synchronous: it builds an `rt::Request` (checking every
+    // Everything per operation is synchronous: it builds a request (checking every
     // argument before any I/O) and hands it to one generic async function of the runtime. An
     // `async fn` per operation would make the compiler type- and borrow-check a state machine
     // for each of hundreds of operations.
@@ -487,9 +489,9 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
     }
 }
 
-/// `items()` of a list operation's builder, and the `rt::Paged` impl it streams through.
+/// `items()` of a list operation's builder, and the `Paged` impl it streams through.
 ///
-/// The stream is one generic runtime function (`rt::paged_items`); per operation there is
+/// The stream is one generic runtime function (`paged_items`); per operation there is
 /// only how to ask for a page and where its items are, all synchronous. (An `async` closure
 /// per operation here made the compiler check one state machine per list operation, as
 /// costly as a few dozen plain functions each.)
