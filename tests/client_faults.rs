@@ -358,7 +358,7 @@ async fn the_longest_messages_we_can_provoke_stay_under_1_kb() {
         Client::builder().api_version(huge.as_str()).build().unwrap_err(),
     ];
     let everything_wrong = |name: &str| name.starts_with("MONGODB_ATLAS").then(|| huge.clone());
-    errors.push(atlas_streams::ClientBuilder::<Client>::from_env_vars(everything_wrong).unwrap_err());
+    errors.push(atlas_streams::ClientBuilder::from_env_vars(everything_wrong).unwrap_err());
     let (longest, error) = errors
         .iter()
         .map(|e| (e.to_string().len(), e))

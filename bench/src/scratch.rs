@@ -42,6 +42,16 @@ impl From<rt::Core> for Client {
 /// Manifest sections a standalone build of the library does not need.
 const DROPPED_SECTIONS: &[&str] = &["[dev-dependencies]", "[[example]]", "[[test]]", "[[bench]]", "[lints]"];
 
+/// How a scratch crate is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// A workspace of its own, with the workspace's `Cargo.lock` (the compile-cost bench).
+    Standalone,
+    /// A member of a scratch workspace around it, which holds the lock file (the semver tests
+    /// build many crates in one cargo invocation).
+    Member,
+}
+
 /// Writes a scratch crate into `dir` (replacing what was there) from the workspace's
 /// `generated/` crate, with `files` as its generated files (`None`: empty models and
 /// operations, the runtime-only baseline).
@@ -51,6 +61,17 @@ const DROPPED_SECTIONS: &[&str] = &["[dev-dependencies]", "[[example]]", "[[test
 /// one target directory under the same name would overwrite each other's artifacts and
 /// fingerprints.
 pub fn create(dir: &Path, workspace: &Path, variant: &str, files: Option<&[GeneratedFile]>) -> std::io::Result<()> {
+    create_as(dir, workspace, variant, files, Layout::Standalone)
+}
+
+/// [`create`], as a crate of its own or as a member of a workspace around `dir`.
+pub fn create_as(
+    dir: &Path,
+    workspace: &Path,
+    variant: &str,
+    files: Option<&[GeneratedFile]>,
+    layout: Layout,
+) -> std::io::Result<()> {
     let source = workspace.join("generated");
     if dir.exists() {
         std::fs::remove_dir_all(dir)?;
@@ -62,9 +83,11 @@ pub fn create(dir: &Path, workspace: &Path, variant: &str, files: Option<&[Gener
     let root_manifest = std::fs::read_to_string(workspace.join("Cargo.toml"))?;
     std::fs::write(
         dir.join("Cargo.toml"),
-        standalone_manifest(&manifest, &root_manifest, variant, &source),
+        manifest_as(&manifest, &root_manifest, variant, &source, layout),
     )?;
-    std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    if layout == Layout::Standalone {
+        std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    }
     match files {
         Some(files) => {
             for file in files {
@@ -122,6 +145,11 @@ pub fn without_doctest(lib: &str) -> String {
 /// The runtime stays a path dependency on the workspace's `runtime/` crate: the warm-up builds
 /// it once like any other dependency, and the timed runs compile only the scratch crate.
 pub fn standalone_manifest(manifest: &str, root_manifest: &str, variant: &str, crate_dir: &Path) -> String {
+    manifest_as(manifest, root_manifest, variant, crate_dir, Layout::Standalone)
+}
+
+/// [`standalone_manifest`], or the same without the empty `[workspace]` for a [`Layout::Member`].
+fn manifest_as(manifest: &str, root_manifest: &str, variant: &str, crate_dir: &Path, layout: Layout) -> String {
     let inherited = workspace_package(root_manifest);
     let mut out = String::new();
     let (mut section, mut lib_name) = (String::new(), None);
@@ -153,7 +181,9 @@ pub fn standalone_manifest(manifest: &str, root_manifest: &str, variant: &str, c
     if let Some(lib_name) = lib_name.filter(|_| !manifest.lines().any(|l| l.trim() == "[lib]")) {
         out.push_str(&format!("\n[lib]\nname = \"{lib_name}\"\n"));
     }
-    out.push_str("\n[workspace]\n");
+    if layout == Layout::Standalone {
+        out.push_str("\n[workspace]\n");
+    }
     out
 }
 

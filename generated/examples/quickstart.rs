@@ -18,11 +18,11 @@
 use std::process::ExitCode;
 
 use atlas_streams::models::{
-    BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsConnectionRequest,
-    StreamsDataProcessRegionCloudProvider, StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest,
-    StreamsKafkaConnectionRequest, StreamsTenantRequest,
+    BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsDataProcessRegionCloudProvider,
+    StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest,
+    StreamsTenantRequest,
 };
-use atlas_streams::{Client, ClientBuilder, Nullable, Secret};
+use atlas_streams::ClientBuilder;
 
 /// What the example needs besides the client's own configuration, read from the environment.
 #[derive(Debug, PartialEq)]
@@ -37,7 +37,7 @@ struct Config {
 
 /// Reads the example's variables and the client's (credentials, base URL); on failure, says
 /// every variable that is missing or in conflict, the client's included.
-fn config(var: impl Fn(&str) -> Option<String>) -> Result<(Config, ClientBuilder<Client>), String> {
+fn config(var: impl Fn(&str) -> Option<String>) -> Result<(Config, ClientBuilder), String> {
     let mut missing = Vec::new();
     let mut need = |name: &str| {
         var(name).filter(|v| !v.is_empty()).unwrap_or_else(|| {
@@ -86,21 +86,16 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(config: Config, client: ClientBuilder<Client>) -> Result<(), atlas_streams::Error> {
+async fn run(config: Config, client: ClientBuilder) -> Result<(), atlas_streams::Error> {
     let client = client.build()?;
 
-    let workspace = StreamsTenantRequest {
-        name: Some(config.workspace.clone()),
-        data_process_region: Some(StreamsDataProcessRegionRequest::new(
+    let workspace = StreamsTenantRequest::new()
+        .name(config.workspace.clone())
+        .data_process_region(StreamsDataProcessRegionRequest::new(
             StreamsDataProcessRegionCloudProvider::Aws,
             BaseStreamsRegion::VirginiaUsa,
-        )),
-        stream_config: Nullable::Value(StreamConfigRequest {
-            tier: Some(StreamWorkspaceTier::Sp10),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+        ))
+        .stream_config(StreamConfigRequest::new().tier(StreamWorkspaceTier::Sp10));
     match client.create_stream_workspace(&config.group_id, workspace).await {
         Ok(created) => println!(
             "workspace {} created (hostnames: {:?})",
@@ -112,17 +107,15 @@ async fn run(config: Config, client: ClientBuilder<Client>) -> Result<(), atlas_
         Err(e) => return Err(e),
     }
 
-    let kafka = StreamsConnectionRequest::Kafka(StreamsKafkaConnectionRequest {
-        name: Some("kafka".to_owned()),
-        bootstrap_servers: Some(config.kafka_bootstrap),
-        authentication: Some(StreamsKafkaAuthenticationRequest {
-            mechanism: Some("SCRAM-256".to_owned()),
-            username: Some(config.kafka_username),
-            password: Some(Secret::new(config.kafka_password)),
-            ..Default::default()
-        }),
-        ..Default::default()
-    });
+    let kafka = StreamsKafkaConnectionRequest::new()
+        .name("kafka")
+        .bootstrap_servers(config.kafka_bootstrap)
+        .authentication(
+            StreamsKafkaAuthenticationRequest::new()
+                .mechanism("SCRAM-256")
+                .username(config.kafka_username)
+                .password(config.kafka_password),
+        );
     let connection = client
         .create_stream_connection(&config.group_id, &config.workspace, kafka)
         .await?;
