@@ -118,6 +118,7 @@ pub type Date = chrono::NaiveDate;
 /// release). `Paged` lives here, so it is sealed in effect: only generated builders implement it.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::auth::parse_params as auth_params;
     pub use crate::call::{
         send_download, send_empty, send_empty_with_response, send_json, send_json_with_response, Prepared,
     };
