@@ -5,8 +5,8 @@
 //! inheritance resolved, relative `path` dependencies made absolute (the runtime: the
 //! workspace's own `runtime/` crate, not a copy) and without `[dev-dependencies]` or
 //! `[[example]]`, the workspace's `Cargo.lock` (so the same dependency versions are used,
-//! `--offline`), and the generated files of whatever spec is being measured, or empty ones for
-//! the baseline.
+//! `--offline`), and the generated files of whatever spec is being measured, or those of an
+//! empty spec for the baseline.
 
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
@@ -14,29 +14,18 @@ use std::time::{Duration, Instant, SystemTime};
 
 use atlas_streams_generator::GeneratedFile;
 
-/// The generated Rust files, relative to the crate root; empty in the baseline.
+/// The generated Rust files, relative to the crate root; in the baseline, those of a spec with no operation.
 pub const GENERATED_RUST: &[&str] = &["src/models.rs", "src/operations.rs"];
 
-/// The baseline's `operations.rs`: no operation, only the bare `Client` the hand-written crate
-/// root extends (its per-call settings, `with_timeouts` and `with_limits`), as generated.
-const BASELINE_CLIENT: &str = "//! The runtime-only baseline: no operation, only the client type `lib.rs` extends.
-use crate::runtime as rt;
-/// The client.
-#[derive(Clone, Debug)]
-pub struct Client {
-    core: rt::Core,
-}
-impl Client {
-    /// The request pipeline this client sends through.
-    pub fn core(&self) -> &rt::Core {
-        &self.core
-    }
-}
-impl From<rt::Core> for Client {
-    fn from(core: rt::Core) -> Self {
-        Client { core }
-    }
-}
+/// The spec the runtime-only baseline is generated from: no operation and no schema, so the
+/// generated files hold only what every client has (the `Client` type, its builder alias and
+/// the runtime re-exports `lib.rs` relies on). Generated rather than written here, so the
+/// baseline follows the generator's shape instead of drifting from it.
+const BASELINE_SPEC: &str = "openapi: 3.0.1
+info:
+  title: Runtime-only baseline
+  version: '1.0'
+paths: {}
 ";
 
 /// Manifest sections a standalone build of the library does not need.
@@ -53,8 +42,8 @@ pub enum Layout {
 }
 
 /// Writes a scratch crate into `dir` (replacing what was there) from the workspace's
-/// `generated/` crate, with `files` as its generated files (`None`: empty models and
-/// operations, the runtime-only baseline).
+/// `generated/` crate, with `files` as its generated files (`None`: those of a spec with no
+/// operation or schema, the runtime-only baseline).
 ///
 /// The package is renamed `<name>-<variant>` (the library keeps its name): cargo hashes a
 /// workspace root's artifacts by its name and version, not its path, so scratch crates sharing
@@ -99,13 +88,12 @@ pub fn create_as(
             }
         }
         None => {
-            for path in GENERATED_RUST {
-                let contents = if *path == "src/operations.rs" {
-                    BASELINE_CLIENT
-                } else {
-                    "//! Empty: the runtime-only baseline.\n"
-                };
-                std::fs::write(dir.join(path), contents)?;
+            let baseline = atlas_streams_generator::generate_from_str(Path::new("baseline.yaml"), BASELINE_SPEC)
+                .map_err(|e| std::io::Error::other(format!("cannot generate the baseline: {e}")))?;
+            for file in &baseline.files {
+                if GENERATED_RUST.iter().any(|p| file.path == Path::new(p)) {
+                    std::fs::write(dir.join(&file.path), &file.contents)?;
+                }
             }
         }
     }
