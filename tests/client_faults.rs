@@ -149,6 +149,38 @@ async fn a_deadline_set_for_one_call_leaves_the_client_alone() {
     assert_eq!(workspace.name.as_deref(), Some("ws"));
 }
 
+#[tokio::test]
+async fn a_request_builder_takes_its_own_timeouts_and_limits() {
+    let server =
+        TestServer::with_handler(|_| Canned::new(200, WORKSPACE_JSON, WORKSPACE).after(Duration::from_millis(1500)))
+            .await;
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .retry(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let deadline = client.timeouts().deadline(Some(Duration::from_millis(300)));
+    let error = client
+        .get_stream_workspace(GROUP, "ws")
+        .timeouts(deadline)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.timeout_kind(),
+        Some(TimeoutKind::Deadline(Duration::from_millis(300))),
+        "{error:?}"
+    );
+    // A body limit below the answer's size fails that call only.
+    let error = client
+        .get_stream_workspace(GROUP, "ws")
+        .limits(Limits::default().body(8))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::BodyTooLarge { .. }), "{error:?}");
+    let workspace = client.get_stream_workspace(GROUP, "ws").await.unwrap();
+    assert_eq!(workspace.name.as_deref(), Some("ws"));
+}
+
 /// A JSON answer whose body breaks off after 10 of the bytes announced: the connection then
 /// closes or, with `stall`, stays open and silent.
 fn broken_body(content_type: &str, stall: bool) -> Vec<Step> {
@@ -358,7 +390,7 @@ async fn the_longest_messages_we_can_provoke_stay_under_1_kb() {
         Client::builder().api_version(huge.as_str()).build().unwrap_err(),
     ];
     let everything_wrong = |name: &str| name.starts_with("MONGODB_ATLAS").then(|| huge.clone());
-    errors.push(atlas_streams::ClientBuilder::<Client>::from_env_vars(everything_wrong).unwrap_err());
+    errors.push(atlas_streams::ClientBuilder::from_env_vars(everything_wrong).unwrap_err());
     let (longest, error) = errors
         .iter()
         .map(|e| (e.to_string().len(), e))

@@ -235,10 +235,9 @@ async fn a_client_from_the_environment_reaches_the_api_with_its_credentials() {
     assert_eq!(server.single().header("authorization"), Some("Bearer tok-ENV-SECRET"));
     assert!(!format!("{client:?}").contains("ENV-SECRET"));
 
-    let error = ClientBuilder::<Client>::from_env_vars(|name| {
-        (name == "MONGODB_ATLAS_PUBLIC_API_KEY").then(|| "public".to_owned())
-    })
-    .unwrap_err();
+    let error =
+        ClientBuilder::from_env_vars(|name| (name == "MONGODB_ATLAS_PUBLIC_API_KEY").then(|| "public".to_owned()))
+            .unwrap_err();
     assert!(
         error
             .to_string()

@@ -11,11 +11,11 @@ use std::time::Duration;
 use atlas_streams::models::{
     AccountDetails, DbRoleToExecuteRequest, DbRoleType, StreamConfigRequest, StreamWorkspaceTier,
     StreamsClusterConnectionRequest, StreamsConnection, StreamsConnectionRequest, StreamsFailoverConnection,
-    StreamsFailoverConnectionRequest, StreamsFailoverKafkaConnectionRequest, StreamsHttpsConnectionRequest,
-    StreamsModifyStreamProcessor, StreamsPrivateLinkConnectionRequest, StreamsSampleConnectionRequest,
-    StreamsStartStreamProcessorWith, StreamsTenantUpdateRequest, VpcPeeringActionChallenge,
+    StreamsFailoverKafkaConnectionRequest, StreamsHttpsConnectionRequest, StreamsModifyStreamProcessor,
+    StreamsPrivateLinkConnectionRequest, StreamsSampleConnectionRequest, StreamsStartStreamProcessorWith,
+    StreamsTenantUpdateRequest, VpcPeeringActionChallenge,
 };
-use atlas_streams::{Client, Nullable};
+use atlas_streams::Client;
 use atlas_streams_emulator::PeeringSeed;
 use emulated::{kafka, private_link, processor, start, workspace, workspace_with_processor, GROUP};
 use futures_util::TryStreamExt;
@@ -60,13 +60,8 @@ async fn workspaces() {
         "{got:?}"
     );
 
-    let update = StreamsTenantUpdateRequest {
-        stream_config: Nullable::Value(StreamConfigRequest {
-            tier: Some(StreamWorkspaceTier::Sp30),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+    let update =
+        StreamsTenantUpdateRequest::new().stream_config(StreamConfigRequest::new().tier(StreamWorkspaceTier::Sp30));
     let updated = client.update_stream_workspace(GROUP, "ws", update).await.unwrap();
     let tier = updated.stream_config.into_option().and_then(|c| c.tier);
     assert_eq!(tier, Some(StreamWorkspaceTier::Sp30));
@@ -86,28 +81,23 @@ async fn workspaces() {
 async fn connections_of_several_types() {
     let (emulator, client) = start(NOW).await;
     client.create_stream_workspace(GROUP, workspace("ws")).await.unwrap();
-    let requests = [
-        kafka("kafka", "broker:9092"),
-        StreamsConnectionRequest::Sample(StreamsSampleConnectionRequest {
-            name: Some("sample_stream_solar".into()),
-            ..Default::default()
-        }),
-        StreamsConnectionRequest::Cluster(StreamsClusterConnectionRequest {
-            name: Some("cluster".into()),
-            cluster_name: Some("Cluster0".into()),
-            db_role_to_execute: Nullable::Value(DbRoleToExecuteRequest {
-                role: Some("atlasAdmin".into()),
-                r#type: Some(DbRoleType::BuiltIn),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }),
-        StreamsConnectionRequest::Https(StreamsHttpsConnectionRequest {
-            name: Some("https".into()),
-            url: Some("https://api.example.com/hook".into()),
-            headers: Some(BTreeMap::from([("x-key".to_owned(), "v".to_owned())])),
-            ..Default::default()
-        }),
+    let requests: [StreamsConnectionRequest; 4] = [
+        kafka("kafka", "broker:9092").into(),
+        StreamsSampleConnectionRequest::new().name("sample_stream_solar").into(),
+        StreamsClusterConnectionRequest::new()
+            .name("cluster")
+            .cluster_name("Cluster0")
+            .db_role_to_execute(
+                DbRoleToExecuteRequest::new()
+                    .role("atlasAdmin")
+                    .r#type(DbRoleType::BuiltIn),
+            )
+            .into(),
+        StreamsHttpsConnectionRequest::new()
+            .name("https")
+            .url("https://api.example.com/hook")
+            .headers(BTreeMap::from([("x-key".to_owned(), "v".to_owned())]))
+            .into(),
     ];
     for request in requests {
         let created = client.create_stream_connection(GROUP, "ws", request).await.unwrap();
@@ -151,12 +141,10 @@ async fn connections_of_several_types() {
     assert_eq!(updated.bootstrap_servers.as_deref(), Some("broker-2:9092"));
 
     // Failover connections under the Kafka connection.
-    let dr = StreamsFailoverConnectionRequest::Kafka(StreamsFailoverKafkaConnectionRequest {
-        name: Some("kafka-dr".into()),
-        region: Some("OHIO_USA".into()),
-        bootstrap_servers: Some("dr:9092".into()),
-        ..Default::default()
-    });
+    let dr = StreamsFailoverKafkaConnectionRequest::new()
+        .name("kafka-dr")
+        .region("OHIO_USA")
+        .bootstrap_servers("dr:9092");
     let created = client
         .create_failover_connection(GROUP, "ws", "kafka", dr)
         .await
@@ -167,11 +155,9 @@ async fn connections_of_several_types() {
     let id = created.id.unwrap();
     let page = client.list_failover_connections(GROUP, "ws", "kafka").await.unwrap();
     assert_eq!(page.results.len(), 1);
-    let changed = StreamsFailoverConnectionRequest::Kafka(StreamsFailoverKafkaConnectionRequest {
-        name: Some("kafka-dr".into()),
-        bootstrap_servers: Some("dr-2:9092".into()),
-        ..Default::default()
-    });
+    let changed = StreamsFailoverKafkaConnectionRequest::new()
+        .name("kafka-dr")
+        .bootstrap_servers("dr-2:9092");
     let updated = client
         .update_stream_failover_connection(GROUP, "ws", "kafka", id.as_str(), changed)
         .await
@@ -222,10 +208,7 @@ async fn processors() {
     assert_eq!(all, [("p".into(), "CREATED".into()), ("q".into(), "CREATED".into())]);
 
     // Modify while not running.
-    let modify = StreamsModifyStreamProcessor {
-        tier: Some(StreamWorkspaceTier::Sp10),
-        ..Default::default()
-    };
+    let modify = StreamsModifyStreamProcessor::new().tier(StreamWorkspaceTier::Sp10);
     let modified = client
         .update_stream_processor(GROUP, "ws", "p", modify.clone())
         .await
@@ -250,10 +233,7 @@ async fn processors() {
     client.stop_stream_processor(GROUP, "ws", "p").await.unwrap();
     client.wait_until_processor_stopped(GROUP, "ws", "p").await.unwrap();
     // Started again with options.
-    let with = StreamsStartStreamProcessorWith {
-        tier: Some(StreamWorkspaceTier::Sp30),
-        ..Default::default()
-    };
+    let with = StreamsStartStreamProcessorWith::new().tier(StreamWorkspaceTier::Sp30);
     client
         .start_stream_processor_with(GROUP, "ws", "p")
         .body(with)
@@ -265,7 +245,7 @@ async fn processors() {
     // Logs name the processors.
     let logs = client
         .download_operational_logs(GROUP, "ws")
-        .sp_name("p".into())
+        .sp_name("p")
         .await
         .unwrap();
     let bytes: Vec<u8> = logs
@@ -299,19 +279,13 @@ async fn private_links() {
     let page = client.list_private_link_connections(GROUP).await.unwrap();
     assert_eq!(page.total_count, Some(1));
 
-    let domain = StreamsPrivateLinkConnectionRequest {
-        dns_domain: Some("example.com".into()),
-        ..Default::default()
-    };
+    let domain = StreamsPrivateLinkConnectionRequest::new().dns_domain("example.com");
     let updated = client
         .update_private_link_connection(GROUP, id.as_str(), domain.clone())
         .await
         .unwrap();
     assert_eq!(updated.dns_domain.as_deref(), Some("example.com"));
-    let other = StreamsPrivateLinkConnectionRequest {
-        dns_domain: Some("other.example.com".into()),
-        ..domain
-    };
+    let other = domain.dns_domain("other.example.com");
     let refused = client
         .update_private_link_connection(GROUP, id.as_str(), other)
         .await
@@ -343,10 +317,10 @@ async fn vpc_peering_accept_reject_delete() {
         .unwrap();
     assert_eq!(page.total_count, Some(2));
 
-    let challenge = |vpc: &str| VpcPeeringActionChallenge {
-        requester_account_id: Some("111122223333".into()),
-        requester_vpc_id: Some(vpc.into()),
-        ..Default::default()
+    let challenge = |vpc: &str| {
+        VpcPeeringActionChallenge::new()
+            .requester_account_id("111122223333")
+            .requester_vpc_id(vpc)
     };
     let wrong = client
         .accept_vpc_peering_connection(GROUP, &first, challenge("vpc-zzz"))

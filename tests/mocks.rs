@@ -7,13 +7,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use atlas_streams::mocks::{http, MockClient, MockError};
+use atlas_streams::mocks::{http, MockClient, MockError, Operation, Transport, TransportFuture};
 use atlas_streams::models::{
-    StreamsConnection, StreamsConnectionRequest, StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest,
-    StreamsProcessor, StreamsProcessorRequest, StreamsProcessorWithStats,
+    StreamWorkspaceTier, StreamsConnection, StreamsConnectionRequest, StreamsFailoverConnectionRequest,
+    StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest, StreamsProcessor, StreamsProcessorRequest,
+    StreamsProcessorWithStats, StreamsStartStreamProcessorWith,
 };
-use atlas_streams::runtime::{reqwest, Operation, Transport, TransportFuture};
-use atlas_streams::{mock, mock_client, Client, Error, RetryPolicy, Secret};
+use atlas_streams::{mock, mock_client, reqwest, Client, Error, RetryPolicy};
 use futures_util::TryStreamExt;
 use serde_json::json;
 
@@ -40,11 +40,12 @@ fn processor_request(name: &str) -> StreamsProcessorRequest {
         json!({"$source": {"connectionName": "events"}}),
         json!({"$emit": {"connectionName": "out", "topic": "t"}}),
     ];
-    StreamsProcessorRequest {
-        name: Some(name.to_owned()),
-        pipeline: Some(pipeline.into_iter().map(|s| s.as_object().cloned().unwrap()).collect()),
-        ..Default::default()
-    }
+    StreamsProcessorRequest::new().name(name).pipeline(
+        pipeline
+            .into_iter()
+            .map(|s| s.as_object().cloned().unwrap())
+            .collect::<Vec<_>>(),
+    )
 }
 
 /// A processor as Atlas answers it.
@@ -54,17 +55,16 @@ fn processor(name: &str, state: &str) -> StreamsProcessorWithStats {
 }
 
 fn kafka(name: &str, password: &str) -> StreamsConnectionRequest {
-    StreamsConnectionRequest::Kafka(StreamsKafkaConnectionRequest {
-        name: Some(name.to_owned()),
-        bootstrap_servers: Some("broker:9092".into()),
-        authentication: Some(StreamsKafkaAuthenticationRequest {
-            mechanism: Some("PLAIN".into()),
-            username: Some("svc".into()),
-            password: Some(Secret::new(password)),
-            ..Default::default()
-        }),
-        ..Default::default()
-    })
+    StreamsKafkaConnectionRequest::new()
+        .name(name)
+        .bootstrap_servers("broker:9092")
+        .authentication(
+            StreamsKafkaAuthenticationRequest::new()
+                .mechanism("PLAIN")
+                .username("svc")
+                .password(password),
+        )
+        .into()
 }
 
 #[tokio::test]
@@ -319,7 +319,7 @@ async fn statuses_media_types_envelopes_lists_and_downloads_are_answered_as_docu
             GROUP,
             "ws",
             "kafka",
-            serde_json::from_value(json!({"type": "Kafka"})).unwrap(),
+            serde_json::from_value::<StreamsFailoverConnectionRequest>(json!({"type": "Kafka"})).unwrap(),
         )
         .send_with_response()
         .await
@@ -350,7 +350,7 @@ async fn statuses_media_types_envelopes_lists_and_downloads_are_answered_as_docu
 
     let download = client
         .download_audit_logs(GROUP, "ws")
-        .sp_name("p".into())
+        .sp_name("p")
         .start_date(1)
         .await
         .unwrap();
@@ -460,7 +460,7 @@ async fn the_request_a_transport_gets_is_the_one_the_network_would() {
         .unwrap();
     client
         .start_stream_processor_with(GROUP, "my ws", "p/1")
-        .body(serde_json::from_value(json!({"tier": "SP10"})).unwrap())
+        .body(StreamsStartStreamProcessorWith::new().tier(StreamWorkspaceTier::Sp10))
         .version("2025-03-12")
         .await
         .unwrap();

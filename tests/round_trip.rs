@@ -153,18 +153,16 @@ fn unknown_connection_types_and_enum_values_survive_a_round_trip() {
 
 #[test]
 fn secrets_never_show_in_debug() {
-    let request = StreamsConnectionRequest::Kafka(StreamsKafkaConnectionRequest {
-        name: Some("kafka".into()),
-        authentication: Some(StreamsKafkaAuthenticationRequest {
-            username: Some("user".into()),
-            password: Some(Secret::new("pw-7f3a-SECRET")),
-            client_secret: Some(Secret::new("cs-91bc-SECRET")),
-            ssl_key: Some(Secret::new("key-55d0-SECRET")),
-            ssl_key_password: Some(Secret::new("kp-0e21-SECRET")),
-            ..Default::default()
-        }),
-        ..Default::default()
-    });
+    let request = StreamsConnectionRequest::from(
+        StreamsKafkaConnectionRequest::new().name("kafka").authentication(
+            StreamsKafkaAuthenticationRequest::new()
+                .username("user")
+                .password("pw-7f3a-SECRET")
+                .client_secret(Secret::new("cs-91bc-SECRET"))
+                .ssl_key("key-55d0-SECRET")
+                .ssl_key_password("kp-0e21-SECRET"),
+        ),
+    );
     let debug = format!("{request:?} {request:#?}");
     assert!(!debug.contains("SECRET"), "a secret leaks into Debug: {debug}");
     let sent = serde_json::to_value(&request).unwrap();

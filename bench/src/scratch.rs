@@ -5,8 +5,8 @@
 //! inheritance resolved, relative `path` dependencies made absolute (the runtime: the
 //! workspace's own `runtime/` crate, not a copy) and without `[dev-dependencies]` or
 //! `[[example]]`, the workspace's `Cargo.lock` (so the same dependency versions are used,
-//! `--offline`), and the generated files of whatever spec is being measured, or empty ones for
-//! the baseline.
+//! `--offline`), and the generated files of whatever spec is being measured, or those of an
+//! empty spec for the baseline.
 
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
@@ -14,49 +14,59 @@ use std::time::{Duration, Instant, SystemTime};
 
 use atlas_streams_generator::GeneratedFile;
 
-/// The generated Rust files the crate compiles by default, relative to the crate root; empty in
-/// the baseline.
+/// The generated Rust files the crate compiles by default, relative to the crate root; in the
+/// baseline, those of a spec with no operation.
 pub const GENERATED_RUST: &[&str] = &["src/models.rs", "src/operations.rs", "src/waiters.rs"];
 
 /// Generated files the crate compiles only with a feature (`test-util`: the mocks). They are
-/// written (empty in the baseline), so that `lib.rs` finds them, but the scratch crates build
+/// written (in the baseline too), so that `lib.rs` finds them, but the scratch crates build
 /// without the feature: what is measured is what a crate using the client compiles.
 pub const FEATURE_RUST: &[&str] = &["src/mocks.rs"];
 
-/// The baseline's `operations.rs`: no operation, only the bare `Client` the hand-written crate
-/// root extends (its per-call settings, `with_timeouts` and `with_limits`), as generated.
-const BASELINE_CLIENT: &str = "//! The runtime-only baseline: no operation, only the client type `lib.rs` extends.
-use crate::runtime as rt;
-/// The client.
-#[derive(Clone, Debug)]
-pub struct Client {
-    core: rt::Core,
-}
-impl Client {
-    /// The request pipeline this client sends through.
-    pub fn core(&self) -> &rt::Core {
-        &self.core
-    }
-}
-impl From<rt::Core> for Client {
-    fn from(core: rt::Core) -> Self {
-        Client { core }
-    }
-}
+/// The spec the runtime-only baseline is generated from: no operation and no schema, so the
+/// generated files hold only what every client has (the `Client` type, its builder alias and
+/// the runtime re-exports `lib.rs` relies on). Generated rather than written here, so the
+/// baseline follows the generator's shape instead of drifting from it.
+const BASELINE_SPEC: &str = "openapi: 3.0.1
+info:
+  title: Runtime-only baseline
+  version: '1.0'
+paths: {}
 ";
 
 /// Manifest sections a standalone build of the library does not need.
 const DROPPED_SECTIONS: &[&str] = &["[dev-dependencies]", "[[example]]", "[[test]]", "[[bench]]", "[lints]"];
 
+/// How a scratch crate is built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// A workspace of its own, with the workspace's `Cargo.lock` (the compile-cost bench).
+    Standalone,
+    /// A member of a scratch workspace around it, which holds the lock file (the semver tests
+    /// build many crates in one cargo invocation).
+    Member,
+}
+
 /// Writes a scratch crate into `dir` (replacing what was there) from the workspace's
-/// `generated/` crate, with `files` as its generated files (`None`: empty models and
-/// operations, the runtime-only baseline).
+/// `generated/` crate, with `files` as its generated files (`None`: those of a spec with no
+/// operation or schema, the runtime-only baseline).
 ///
 /// The package is renamed `<name>-<variant>` (the library keeps its name): cargo hashes a
 /// workspace root's artifacts by its name and version, not its path, so scratch crates sharing
 /// one target directory under the same name would overwrite each other's artifacts and
 /// fingerprints.
 pub fn create(dir: &Path, workspace: &Path, variant: &str, files: Option<&[GeneratedFile]>) -> std::io::Result<()> {
+    create_as(dir, workspace, variant, files, Layout::Standalone)
+}
+
+/// [`create`], as a crate of its own or as a member of a workspace around `dir`.
+pub fn create_as(
+    dir: &Path,
+    workspace: &Path,
+    variant: &str,
+    files: Option<&[GeneratedFile]>,
+    layout: Layout,
+) -> std::io::Result<()> {
     let source = workspace.join("generated");
     if dir.exists() {
         std::fs::remove_dir_all(dir)?;
@@ -68,9 +78,11 @@ pub fn create(dir: &Path, workspace: &Path, variant: &str, files: Option<&[Gener
     let root_manifest = std::fs::read_to_string(workspace.join("Cargo.toml"))?;
     std::fs::write(
         dir.join("Cargo.toml"),
-        standalone_manifest(&manifest, &root_manifest, variant, &source),
+        manifest_as(&manifest, &root_manifest, variant, &source, layout),
     )?;
-    std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    if layout == Layout::Standalone {
+        std::fs::copy(workspace.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    }
     match files {
         Some(files) => {
             for file in files {
@@ -82,13 +94,16 @@ pub fn create(dir: &Path, workspace: &Path, variant: &str, files: Option<&[Gener
             }
         }
         None => {
-            for path in GENERATED_RUST.iter().chain(FEATURE_RUST) {
-                let contents = if *path == "src/operations.rs" {
-                    BASELINE_CLIENT
-                } else {
-                    "//! Empty: the runtime-only baseline.\n"
-                };
-                std::fs::write(dir.join(path), contents)?;
+            let baseline = atlas_streams_generator::generate_from_str(Path::new("baseline.yaml"), BASELINE_SPEC)
+                .map_err(|e| std::io::Error::other(format!("cannot generate the baseline: {e}")))?;
+            for file in &baseline.files {
+                if GENERATED_RUST
+                    .iter()
+                    .chain(FEATURE_RUST)
+                    .any(|p| file.path == Path::new(p))
+                {
+                    std::fs::write(dir.join(&file.path), &file.contents)?;
+                }
             }
         }
     }
@@ -128,6 +143,11 @@ pub fn without_doctest(lib: &str) -> String {
 /// The runtime stays a path dependency on the workspace's `runtime/` crate: the warm-up builds
 /// it once like any other dependency, and the timed runs compile only the scratch crate.
 pub fn standalone_manifest(manifest: &str, root_manifest: &str, variant: &str, crate_dir: &Path) -> String {
+    manifest_as(manifest, root_manifest, variant, crate_dir, Layout::Standalone)
+}
+
+/// [`standalone_manifest`], or the same without the empty `[workspace]` for a [`Layout::Member`].
+fn manifest_as(manifest: &str, root_manifest: &str, variant: &str, crate_dir: &Path, layout: Layout) -> String {
     let inherited = workspace_package(root_manifest);
     let mut out = String::new();
     let (mut section, mut lib_name) = (String::new(), None);
@@ -159,7 +179,9 @@ pub fn standalone_manifest(manifest: &str, root_manifest: &str, variant: &str, c
     if let Some(lib_name) = lib_name.filter(|_| !manifest.lines().any(|l| l.trim() == "[lib]")) {
         out.push_str(&format!("\n[lib]\nname = \"{lib_name}\"\n"));
     }
-    out.push_str("\n[workspace]\n");
+    if layout == Layout::Standalone {
+        out.push_str("\n[workspace]\n");
+    }
     out
 }
 

@@ -29,11 +29,11 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use atlas_streams::models::{
-    BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsConnectionRequest,
-    StreamsDataProcessRegionCloudProvider, StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest,
-    StreamsKafkaConnectionRequest, StreamsProcessorRequest, StreamsTenantRequest,
+    BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsDataProcessRegionCloudProvider,
+    StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest,
+    StreamsProcessorRequest, StreamsTenantRequest,
 };
-use atlas_streams::{Client, ClientBuilder, Nullable, Secret};
+use atlas_streams::{Client, ClientBuilder};
 use atlas_streams_emulator::{Delays, Emulator};
 
 /// What the example needs besides the client's own configuration.
@@ -62,7 +62,7 @@ fn wants_emulator(mut args: impl Iterator<Item = String>, var: impl Fn(&str) -> 
 
 /// Reads the example's variables and the client's (credentials, base URL); on failure, says
 /// every variable that is missing or in conflict, the client's included.
-fn config(var: impl Fn(&str) -> Option<String>) -> Result<(Config, ClientBuilder<Client>), String> {
+fn config(var: impl Fn(&str) -> Option<String>) -> Result<(Config, ClientBuilder), String> {
     let mut missing = Vec::new();
     let mut need = |name: &str| {
         var(name).filter(|v| !v.is_empty()).unwrap_or_else(|| {
@@ -199,18 +199,13 @@ async fn run(config: &Config, client: &Client) -> Result<(), Box<dyn std::error:
 async fn steps(config: &Config, client: &Client, created: &mut Created) -> Result<(), Box<dyn std::error::Error>> {
     let group = config.group_id.as_str();
     let ws = config.workspace.as_str();
-    let workspace = StreamsTenantRequest {
-        name: Some(config.workspace.clone()),
-        data_process_region: Some(StreamsDataProcessRegionRequest::new(
+    let workspace = StreamsTenantRequest::new()
+        .name(ws)
+        .data_process_region(StreamsDataProcessRegionRequest::new(
             StreamsDataProcessRegionCloudProvider::Aws,
             BaseStreamsRegion::VirginiaUsa,
-        )),
-        stream_config: Nullable::Value(StreamConfigRequest {
-            tier: Some(StreamWorkspaceTier::Sp10),
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
+        ))
+        .stream_config(StreamConfigRequest::new().tier(StreamWorkspaceTier::Sp10));
     match client.create_stream_workspace(group, workspace).await {
         Ok(done) => {
             created.workspace = true;
@@ -225,17 +220,15 @@ async fn steps(config: &Config, client: &Client, created: &mut Created) -> Resul
         Err(e) => return Err(e.into()),
     }
 
-    let kafka = StreamsConnectionRequest::Kafka(StreamsKafkaConnectionRequest {
-        name: Some("kafka".to_owned()),
-        bootstrap_servers: Some(config.kafka_bootstrap.clone()),
-        authentication: Some(StreamsKafkaAuthenticationRequest {
-            mechanism: Some("SCRAM-256".to_owned()),
-            username: Some(config.kafka_username.clone()),
-            password: Some(Secret::new(config.kafka_password.clone())),
-            ..Default::default()
-        }),
-        ..Default::default()
-    });
+    let kafka = StreamsKafkaConnectionRequest::new()
+        .name("kafka")
+        .bootstrap_servers(config.kafka_bootstrap.as_str())
+        .authentication(
+            StreamsKafkaAuthenticationRequest::new()
+                .mechanism("SCRAM-256")
+                .username(config.kafka_username.as_str())
+                .password(config.kafka_password.as_str()),
+        );
     let connection = client.create_stream_connection(group, ws, kafka).await?;
     created.connection = true;
     println!(
@@ -251,11 +244,12 @@ async fn steps(config: &Config, client: &Client, created: &mut Created) -> Resul
         serde_json::json!({"$match": {"severity": {"$gte": 3}}}),
         serde_json::json!({"$emit": {"connectionName": "kafka", "topic": "alerts"}}),
     ];
-    let processor = StreamsProcessorRequest {
-        name: Some(config.processor.clone()),
-        pipeline: Some(pipeline.iter().filter_map(|stage| stage.as_object().cloned()).collect()),
-        ..Default::default()
-    };
+    let processor = StreamsProcessorRequest::new().name(config.processor.as_str()).pipeline(
+        pipeline
+            .iter()
+            .filter_map(|stage| stage.as_object().cloned())
+            .collect::<Vec<_>>(),
+    );
     let name = config.processor.as_str();
     let since = Instant::now();
     client.create_stream_processor(group, ws, processor).await?;

@@ -1,17 +1,14 @@
 //! Typed async client for the MongoDB Atlas Stream Processing admin API.
 //!
 //! ```no_run
-//! use atlas_streams::models::{StreamsConnectionRequest, StreamsSampleConnectionRequest};
+//! use atlas_streams::models::StreamsSampleConnectionRequest;
 //! use atlas_streams::Client;
 //!
 //! # async fn run() -> Result<(), atlas_streams::Error> {
 //! let client = Client::builder().bearer_token("token").build()?;
-//! let connection = StreamsConnectionRequest::Sample(StreamsSampleConnectionRequest {
-//!     name: Some("sample_stream_solar".into()),
-//!     ..Default::default()
-//! });
+//! let sample = StreamsSampleConnectionRequest::new().name("sample_stream_solar");
 //! let created = client
-//!     .create_stream_connection("32b6e34b3d91647abb20e7b8", "my-workspace", connection)
+//!     .create_stream_connection("32b6e34b3d91647abb20e7b8", "my-workspace", sample)
 //!     .await?;
 //! println!("created {:?}", created.tag());
 //! # Ok(())
@@ -19,9 +16,10 @@
 //! ```
 //!
 //! `models` and `operations` are generated from `spec/` by `atlas-streams-generator` and never
-//! edited by hand; [`runtime`] is the hand-written part (transport, errors, auth, the serde
-//! helpers of the generated types): the crate `atlas-streams-runtime`, re-exported here so that
-//! this is the only crate a user names.
+//! edited by hand; the crate root re-exports the client, its builders and the runtime types a
+//! caller names (`Error`, `Secret`, `Nullable`, `RetryPolicy`, ...). The runtime itself (the
+//! crate `atlas-streams-runtime`: transport, auth, the serde helpers of the generated types) is
+//! no API of this crate: it is pinned to one exact version and may change in any release.
 //!
 //! # Features
 //!
@@ -53,16 +51,16 @@ mod mock_operations;
 
 /// The hand-written runtime the generated code builds on (the `atlas-streams-runtime` crate).
 ///
-/// The generated files reach it as `crate::runtime`, the path it had when it was a module of
-/// this crate: re-exporting it under that name keeps the generated code and the public paths
-/// (`atlas_streams::runtime::...`) unchanged.
-#[doc(inline)]
+/// The generated files reach it as `crate::runtime`. Not API: what a caller names is
+/// re-exported at the root (by `operations`, which lists it); the rest is the generated
+/// code's plumbing. Public (and hidden) only for this workspace's benchmarks and tests.
+#[doc(hidden)]
 pub use atlas_streams_runtime as runtime;
 
+/// The client, its builder, one request builder per operation, and the runtime types a caller
+/// names.
 pub use operations::*;
-pub use runtime::{
-    ApiError, ClientBuilder, Error, Limits, Nullable, Response, RetryPolicy, Secret, Timeouts, WaitError,
-};
+/// The waiters: one builder per waiter the spec describes (`x-waiters`).
 pub use waiters::*;
 
 /// Typed mocks for unit tests of code that uses [`Client`] (feature `test-util`): per operation
@@ -71,7 +69,7 @@ pub use waiters::*;
 ///
 /// ```
 /// use atlas_streams::mocks::MockError;
-/// use atlas_streams::models::StreamsProcessorWithStats;
+/// use atlas_streams::models::{StreamsProcessorWithStats, StreamsProcessorWithStatsId};
 /// use atlas_streams::{mock, mock_client, Client};
 ///
 /// /// The code under test: it takes an ordinary client.
@@ -84,8 +82,8 @@ pub use waiters::*;
 /// }
 ///
 /// fn processor(name: &str, state: &str) -> StreamsProcessorWithStats {
-///     let id = "6630e9a5b1f3d47a5fa1e1a2".parse().expect("an object id");
-///     StreamsProcessorWithStats::new(id, name.into(), Vec::new(), state.into())
+///     let id = "6630e9a5b1f3d47a5fa1e1a2".parse::<StreamsProcessorWithStatsId>().expect("an id");
+///     StreamsProcessorWithStats::new(id, name, Vec::new(), state)
 /// }
 ///
 /// # #[tokio::main(flavor = "current_thread")]
@@ -116,6 +114,9 @@ pub mod mocks {
     pub use crate::runtime::mock::{
         http, Body, InputError, MockError, MockOperation, Rule, RuleBuilder, Sent, Sequence,
     };
+    /// What a transport of one's own (`ClientBuilder::transport`) implements, and the
+    /// description of the operation it is handed.
+    pub use crate::runtime::{__private::Operation, Transport, TransportFuture};
 
     /// A [`Client`](crate::Client) answered by rules (see [`crate::runtime::mock::MockClient`]).
     pub type MockClient = crate::runtime::mock::MockClient<crate::Client>;
@@ -143,36 +144,6 @@ macro_rules! mock_client {
     ([$($rule:expr),* $(,)?]) => {
         $crate::mocks::MockClient::new()$(.with_rule($rule))*.build()
     };
-}
-
-// Per-call settings, hand-written here beside the generated `Client` (a type may have inherent
-// impls in any module of its crate). A setter on each request builder (`.timeouts(..)` next to
-// `.version(..)`) would need the generator; until then a call gets other settings from a clone
-// of the client made for it, which shares the connection pool, credentials and token cache.
-impl Client {
-    /// The timeouts of this client's calls.
-    pub fn timeouts(&self) -> Timeouts {
-        self.core().timeouts()
-    }
-
-    /// A cheap clone of this client whose calls have these timeouts, e.g. a deadline for one
-    /// call: `client.with_timeouts(client.timeouts().deadline(Some(Duration::from_secs(5))))
-    /// .get_stream_workspace(..).await`. It shares the connection pool, credentials and token
-    /// cache. The connect timeout is per client only (`ClientBuilder::connect_timeout`).
-    pub fn with_timeouts(&self, timeouts: Timeouts) -> Client {
-        Client::from(self.core().with_timeouts(timeouts))
-    }
-
-    /// The body size limits of this client's calls.
-    pub fn limits(&self) -> Limits {
-        self.core().limits()
-    }
-
-    /// A cheap clone of this client whose calls have these body size limits, e.g. to read one
-    /// very large page: `client.with_limits(client.limits().body(256 << 20))`.
-    pub fn with_limits(&self, limits: Limits) -> Client {
-        Client::from(self.core().with_limits(limits))
-    }
 }
 
 /// The README's example is compiled as a doctest, so it cannot drift from the API.

@@ -96,7 +96,7 @@ pub struct CreatePrivateLinkConnection {
     /// `pretty` (query): Flag that indicates whether the response body should be in the prettyprint format.
     pub pretty: Option<bool>,
     /// The request body, decoded.
-    pub body: models::StreamsPrivateLinkConnectionRequest2,
+    pub body: models::StreamsPrivateLinkConnectionCreateRequest,
 }
 
 impl rt::mock::MockOperation for CreatePrivateLinkConnection {

@@ -14,6 +14,8 @@ pub enum AccountDetails {
     /// `cloudProvider: gcp`
     Gcp(GcpAccountDetails),
     /// A `cloudProvider` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    ///
+    /// A later version of the client may know that `cloudProvider` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
@@ -22,11 +24,30 @@ rt::tagged_union!(
     Azure(AzureAccountDetails) = "azure", Gcp(GcpAccountDetails) = "gcp"]
 );
 
+impl From<AwsAccountDetails> for AccountDetails {
+    fn from(value: AwsAccountDetails) -> Self {
+        AccountDetails::Aws(value)
+    }
+}
+
+impl From<AzureAccountDetails> for AccountDetails {
+    fn from(value: AzureAccountDetails) -> Self {
+        AccountDetails::Azure(value)
+    }
+}
+
+impl From<GcpAccountDetails> for AccountDetails {
+    fn from(value: GcpAccountDetails) -> Self {
+        AccountDetails::Gcp(value)
+    }
+}
+
 /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
 pub type Arn = rt::Validated<formats::Arn>;
 
 /// The `AwsAccountDetails` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AwsAccountDetails {
     /// The AWS Account ID.
     pub aws_account_id: Option<String>,
@@ -45,8 +66,16 @@ rt::object!(
     optional), vpc_id("vpcId", optional), links("links", optional) } extra
 );
 
+impl AwsAccountDetails {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The `AzureAccountDetails` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AzureAccountDetails {
     /// The Azure Subscription ID.
     pub azure_subscription_id: Option<String>,
@@ -66,8 +95,16 @@ rt::object!(
     optional), links("links", optional) } extra
 );
 
+impl AzureAccountDetails {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Azure-specific configuration for the connection.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AzureConnection {
     /// Azure region where the storage account is located.
     #[deprecated]
@@ -89,8 +126,17 @@ rt::object!(
     extra
 );
 
+impl AzureConnection {
+    /// A value with the required properties set and every optional one absent.
+    #[allow(deprecated)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Azure-specific configuration for the connection.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct AzureConnectionRequest {
     /// Azure region where the storage account is located.
     #[deprecated]
@@ -108,6 +154,44 @@ rt::object!(
     service_principal_id("servicePrincipalId", optional),
     storage_account_name("storageAccountName", optional) } extra
 );
+
+impl AzureConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    #[allow(deprecated)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `region`.
+    #[allow(deprecated)]
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `service_principal_id`.
+    #[allow(deprecated)]
+    pub fn service_principal_id(mut self, value: impl Into<String>) -> Self {
+        self.service_principal_id = Some(value.into());
+        self
+    }
+    /// Sets `storage_account_name`.
+    #[allow(deprecated)]
+    pub fn storage_account_name(mut self, value: impl Into<String>) -> Self {
+        self.storage_account_name = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&AzureConnection> for AzureConnectionRequest {
+    fn from(from: &AzureConnection) -> Self {
+        Self {
+            region: from.region.clone(),
+            service_principal_id: from.service_principal_id.clone(),
+            storage_account_name: from.storage_account_name.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
 
 /// Name of the cloud provider region hosting Atlas Stream Processing.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -160,6 +244,8 @@ pub enum BaseStreamsRegion {
     /// `US_EAST4` (Atlas Streams GCP Regions)
     UsEast4,
     /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
     Unknown(String),
 }
 
@@ -176,6 +262,7 @@ rt::string_enum!(
 
 /// Inherits the authentication configuration from Kafka for the Confluent Schema Registry.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ConfluentSaslInheritAuthentication {
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -183,8 +270,16 @@ pub struct ConfluentSaslInheritAuthentication {
 
 rt::object!(ConfluentSaslInheritAuthentication {} extra);
 
+impl ConfluentSaslInheritAuthentication {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Authentication details for type `USER_INFO` with username and password for Confluent Schema Registry.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ConfluentUserInfoAuthentication {
     /// Username or Public Key for authentication.
     pub username: String,
@@ -196,9 +291,9 @@ rt::object!(ConfluentUserInfoAuthentication { username("username", required) } e
 
 impl ConfluentUserInfoAuthentication {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(username: String) -> Self {
+    pub fn new(username: impl Into<String>) -> Self {
         Self {
-            username,
+            username: username.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -206,6 +301,7 @@ impl ConfluentUserInfoAuthentication {
 
 /// Authentication details for type `USER_INFO` with username and password for Confluent Schema Registry.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct ConfluentUserInfoAuthenticationRequest {
     /// Password or Private Key for authentication.
     pub password: rt::Secret,
@@ -222,12 +318,30 @@ rt::object!(
 
 impl ConfluentUserInfoAuthenticationRequest {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(password: rt::Secret, username: String) -> Self {
+    pub fn new(password: impl Into<rt::Secret>, username: impl Into<String>) -> Self {
         Self {
-            password,
-            username,
+            password: password.into(),
+            username: username.into(),
             extra: serde_json::Map::new(),
         }
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl TryFrom<&ConfluentUserInfoAuthentication>
+for ConfluentUserInfoAuthenticationRequest {
+    type Error = rt::ConversionError;
+    fn try_from(
+        from: &ConfluentUserInfoAuthentication,
+    ) -> Result<Self, rt::ConversionError> {
+        let _ = from;
+        Err(
+            rt::ConversionError::new(
+                "ConfluentUserInfoAuthenticationRequest",
+                "password",
+                rt::MissingReason::WriteOnly,
+            ),
+        )
     }
 }
 
@@ -236,6 +350,7 @@ pub type ConnectionId = rt::Validated<formats::ConnectionId>;
 
 /// The name of a built-in or custom DB Role to connect to an Atlas Cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DbRoleToExecute {
     /// The name of the role to use. Can be a built in role or a custom role.
     pub role: Option<String>,
@@ -252,8 +367,16 @@ rt::object!(
     optional) } extra
 );
 
+impl DbRoleToExecute {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The name of a built-in or custom DB Role to connect to an Atlas Cluster.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DbRoleToExecuteRequest {
     /// The name of the role to use. Can be a built in role or a custom role.
     pub role: Option<String>,
@@ -267,6 +390,34 @@ rt::object!(
     DbRoleToExecuteRequest { role("role", optional), r#type("type", optional) } extra
 );
 
+impl DbRoleToExecuteRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `role`.
+    pub fn role(mut self, value: impl Into<String>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<DbRoleType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&DbRoleToExecute> for DbRoleToExecuteRequest {
+    fn from(from: &DbRoleToExecute) -> Self {
+        Self {
+            role: from.role.clone(),
+            r#type: from.r#type.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// Type of the DB role. Can be either Built In or Custom.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -276,6 +427,8 @@ pub enum DbRoleType {
     /// `CUSTOM`
     Custom,
     /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
     Unknown(String),
 }
 
@@ -283,6 +436,7 @@ rt::string_enum!(DbRoleType, Unknown, [BuiltIn => "BUILT_IN", Custom => "CUSTOM"
 
 /// The `GcpAccountDetails` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GcpAccountDetails {
     /// The GCP Project ID.
     pub gcp_project_id: Option<String>,
@@ -302,11 +456,19 @@ rt::object!(
     extra
 );
 
+impl GcpAccountDetails {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// A string matching `^([a-f0-9]{24})$`.
 pub type GroupId = rt::Validated<formats::GroupId>;
 
 /// The `Link` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct Link {
     /// Uniform Resource Locator (URL) that points another API resource to which this response has some relationship. This URL often begins with `https://cloud.mongodb.com/api/atlas`.
     pub href: Option<String>,
@@ -318,8 +480,39 @@ pub struct Link {
 
 rt::object!(Link { href("href", optional), rel("rel", optional) } extra);
 
+impl Link {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetworkingAccessType {
+    /// `PUBLIC`
+    Public,
+    /// `VPC`
+    Vpc,
+    /// `PRIVATE_LINK`
+    PrivateLink,
+    /// `TRANSIT_GATEWAY`
+    TransitGateway,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    NetworkingAccessType, Unknown, [Public => "PUBLIC", Vpc => "VPC", PrivateLink =>
+    "PRIVATE_LINK", TransitGateway => "TRANSIT_GATEWAY"]
+);
+
 /// The `PaginatedApiStreamsConnectionView` schema of the spec.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedApiStreamsConnectionView {
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<StreamsConnection>,
@@ -338,9 +531,9 @@ rt::object!(
 
 impl PaginatedApiStreamsConnectionView {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(results: Vec<StreamsConnection>) -> Self {
+    pub fn new(results: impl Into<Vec<StreamsConnection>>) -> Self {
         Self {
-            results,
+            results: results.into(),
             total_count: Default::default(),
             links: Default::default(),
             extra: serde_json::Map::new(),
@@ -350,6 +543,7 @@ impl PaginatedApiStreamsConnectionView {
 
 /// The `PaginatedApiStreamsFailoverConnection` schema of the spec.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedApiStreamsFailoverConnection {
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<StreamsFailoverConnection>,
@@ -368,9 +562,9 @@ rt::object!(
 
 impl PaginatedApiStreamsFailoverConnection {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(results: Vec<StreamsFailoverConnection>) -> Self {
+    pub fn new(results: impl Into<Vec<StreamsFailoverConnection>>) -> Self {
         Self {
-            results,
+            results: results.into(),
             total_count: Default::default(),
             links: Default::default(),
             extra: serde_json::Map::new(),
@@ -380,6 +574,7 @@ impl PaginatedApiStreamsFailoverConnection {
 
 /// The `PaginatedApiStreamsPrivateLinkView` schema of the spec.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedApiStreamsPrivateLinkView {
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<StreamsPrivateLinkConnection>,
@@ -398,9 +593,9 @@ rt::object!(
 
 impl PaginatedApiStreamsPrivateLinkView {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(results: Vec<StreamsPrivateLinkConnection>) -> Self {
+    pub fn new(results: impl Into<Vec<StreamsPrivateLinkConnection>>) -> Self {
         Self {
-            results,
+            results: results.into(),
             total_count: Default::default(),
             links: Default::default(),
             extra: serde_json::Map::new(),
@@ -410,6 +605,7 @@ impl PaginatedApiStreamsPrivateLinkView {
 
 /// The `PaginatedApiStreamsStreamProcessorWithStatsView` schema of the spec.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedApiStreamsStreamProcessorWithStatsView {
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<StreamsProcessorWithStats>,
@@ -428,9 +624,9 @@ rt::object!(
 
 impl PaginatedApiStreamsStreamProcessorWithStatsView {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(results: Vec<StreamsProcessorWithStats>) -> Self {
+    pub fn new(results: impl Into<Vec<StreamsProcessorWithStats>>) -> Self {
         Self {
-            results,
+            results: results.into(),
             total_count: Default::default(),
             links: Default::default(),
             extra: serde_json::Map::new(),
@@ -440,6 +636,7 @@ impl PaginatedApiStreamsStreamProcessorWithStatsView {
 
 /// The `PaginatedApiStreamsTenantView` schema of the spec.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedApiStreamsTenantView {
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<StreamsTenant>,
@@ -458,9 +655,9 @@ rt::object!(
 
 impl PaginatedApiStreamsTenantView {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(results: Vec<StreamsTenant>) -> Self {
+    pub fn new(results: impl Into<Vec<StreamsTenant>>) -> Self {
         Self {
-            results,
+            results: results.into(),
             total_count: Default::default(),
             links: Default::default(),
             extra: serde_json::Map::new(),
@@ -470,6 +667,7 @@ impl PaginatedApiStreamsTenantView {
 
 /// The `PaginatedApiStreamsVpcPeeringConnectionView` schema of the spec.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct PaginatedApiStreamsVpcPeeringConnectionView {
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<VpcPeeringConnection>,
@@ -488,9 +686,9 @@ rt::object!(
 
 impl PaginatedApiStreamsVpcPeeringConnectionView {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(results: Vec<VpcPeeringConnection>) -> Self {
+    pub fn new(results: impl Into<Vec<VpcPeeringConnection>>) -> Self {
         Self {
-            results,
+            results: results.into(),
             total_count: Default::default(),
             links: Default::default(),
             extra: serde_json::Map::new(),
@@ -507,6 +705,8 @@ pub enum SchemaRegistryAuthentication {
     /// `type: SASL_INHERIT`
     SaslInherit(ConfluentSaslInheritAuthentication),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    ///
+    /// A later version of the client may know that `type` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
@@ -515,6 +715,18 @@ rt::tagged_union!(
     [UserInfo(ConfluentUserInfoAuthentication) = "USER_INFO",
     SaslInherit(ConfluentSaslInheritAuthentication) = "SASL_INHERIT"]
 );
+
+impl From<ConfluentUserInfoAuthentication> for SchemaRegistryAuthentication {
+    fn from(value: ConfluentUserInfoAuthentication) -> Self {
+        SchemaRegistryAuthentication::UserInfo(value)
+    }
+}
+
+impl From<ConfluentSaslInheritAuthentication> for SchemaRegistryAuthentication {
+    fn from(value: ConfluentSaslInheritAuthentication) -> Self {
+        SchemaRegistryAuthentication::SaslInherit(value)
+    }
+}
 
 /// Authentication configuration for Schema Registry.
 #[derive(Clone, Debug, PartialEq)]
@@ -525,6 +737,8 @@ pub enum SchemaRegistryAuthenticationRequest {
     /// `type: SASL_INHERIT`
     SaslInherit(ConfluentSaslInheritAuthentication),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    ///
+    /// A later version of the client may know that `type` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
@@ -534,8 +748,44 @@ rt::tagged_union!(
     SaslInherit(ConfluentSaslInheritAuthentication) = "SASL_INHERIT"]
 );
 
+impl From<ConfluentUserInfoAuthenticationRequest>
+for SchemaRegistryAuthenticationRequest {
+    fn from(value: ConfluentUserInfoAuthenticationRequest) -> Self {
+        SchemaRegistryAuthenticationRequest::UserInfo(value)
+    }
+}
+
+impl From<ConfluentSaslInheritAuthentication> for SchemaRegistryAuthenticationRequest {
+    fn from(value: ConfluentSaslInheritAuthentication) -> Self {
+        SchemaRegistryAuthenticationRequest::SaslInherit(value)
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl TryFrom<&SchemaRegistryAuthentication> for SchemaRegistryAuthenticationRequest {
+    type Error = rt::ConversionError;
+    fn try_from(
+        from: &SchemaRegistryAuthentication,
+    ) -> Result<Self, rt::ConversionError> {
+        Ok(
+            match from {
+                SchemaRegistryAuthentication::UserInfo(v) => {
+                    Self::UserInfo(ConfluentUserInfoAuthenticationRequest::try_from(v)?)
+                }
+                SchemaRegistryAuthentication::SaslInherit(v) => {
+                    Self::SaslInherit(::core::clone::Clone::clone(v))
+                }
+                SchemaRegistryAuthentication::Unknown(object) => {
+                    Self::Unknown(object.clone())
+                }
+            },
+        )
+    }
+}
+
 /// Configuration options for an Atlas Stream Processing Workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamConfig {
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<StreamWorkspaceTier>,
@@ -552,8 +802,16 @@ rt::object!(
     links("links", optional) } extra
 );
 
+impl StreamConfig {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Configuration options for an Atlas Stream Processing Workspace.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamConfigRequest {
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<StreamWorkspaceTier>,
@@ -568,36 +826,54 @@ rt::object!(
     } extra
 );
 
-/// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamWorkspaceMaxTierSize {
-    /// `SP50`
-    Sp50,
-    /// `SP30`
-    Sp30,
-    /// `SP10`
-    Sp10,
-    /// `SP5`
-    Sp5,
-    /// `SP2`
-    Sp2,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
+impl StreamConfigRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `tier`.
+    pub fn tier(mut self, value: impl Into<StreamWorkspaceTier>) -> Self {
+        self.tier = Some(value.into());
+        self
+    }
+    /// Sets `max_tier_size`.
+    pub fn max_tier_size(
+        mut self,
+        value: impl Into<StreamWorkspaceMaxTierSize>,
+    ) -> Self {
+        self.max_tier_size = Some(value.into());
+        self
+    }
 }
 
-rt::string_enum!(
-    StreamWorkspaceMaxTierSize, Unknown, [Sp50 => "SP50", Sp30 => "SP30", Sp10 => "SP10",
-    Sp5 => "SP5", Sp2 => "SP2"]
-);
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamConfig> for StreamConfigRequest {
+    fn from(from: &StreamConfig) -> Self {
+        Self {
+            tier: from.tier.clone(),
+            max_tier_size: from.max_tier_size.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
+/// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
+///
+/// Variants: `Sp50` (`SP50`), `Sp30` (`SP30`), `Sp10` (`SP10`), `Sp5` (`SP5`), `Sp2` (`SP2`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
+pub type StreamWorkspaceMaxTierSize = shared::Sp50Sp30Sp10EtcValues<
+    shared::tags::StreamWorkspaceMaxTierSize,
+>;
 
 /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
 ///
-/// The same enum as [`StreamWorkspaceMaxTierSize`]: the spec gives both the same values.
-pub type StreamWorkspaceTier = StreamWorkspaceMaxTierSize;
+/// Variants: `Sp50` (`SP50`), `Sp30` (`SP30`), `Sp10` (`SP10`), `Sp5` (`SP5`), `Sp2` (`SP2`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
+pub type StreamWorkspaceTier = shared::Sp50Sp30Sp10EtcValues<
+    shared::tags::StreamWorkspaceTier,
+>;
 
 /// AWS configurations for AWS-based connection types.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsAwsConnectionConfig {
     /// Amazon Resource Name (ARN) that identifies the Amazon Web Services (AWS) Identity and Access Management (IAM) role that MongoDB Cloud assumes when it accesses resources in your AWS account.
     pub role_arn: Option<String>,
@@ -614,8 +890,16 @@ rt::object!(
     optional), links("links", optional) } extra
 );
 
+impl StreamsAwsConnectionConfig {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// AWS configurations for AWS-based connection types.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsAwsConnectionConfigRequest {
     /// Amazon Resource Name (ARN) that identifies the Amazon Web Services (AWS) Identity and Access Management (IAM) role that MongoDB Cloud assumes when it accesses resources in your AWS account.
     pub role_arn: Option<String>,
@@ -630,8 +914,37 @@ rt::object!(
     test_bucket("testBucket", optional) } extra
 );
 
+impl StreamsAwsConnectionConfigRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `role_arn`.
+    pub fn role_arn(mut self, value: impl Into<String>) -> Self {
+        self.role_arn = Some(value.into());
+        self
+    }
+    /// Sets `test_bucket`.
+    pub fn test_bucket(mut self, value: impl Into<String>) -> Self {
+        self.test_bucket = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsAwsConnectionConfig> for StreamsAwsConnectionConfigRequest {
+    fn from(from: &StreamsAwsConnectionConfig) -> Self {
+        Self {
+            role_arn: from.role_arn.clone(),
+            test_bucket: from.test_bucket.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// The configuration for AWS Kinesis Data Stream connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsAwsKinesisDataStreamsConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -657,8 +970,16 @@ rt::object!(
     aws("aws", optional), networking("networking", optional) } extra
 );
 
+impl StreamsAwsKinesisDataStreamsConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The configuration for AWS Kinesis Data Stream connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsAwsKinesisDataStreamsConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
@@ -678,8 +999,56 @@ rt::object!(
     } extra
 );
 
+impl StreamsAwsKinesisDataStreamsConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `aws`.
+    pub fn aws(mut self, value: impl Into<StreamsAwsConnectionConfigRequest>) -> Self {
+        self.aws = Some(value.into());
+        self
+    }
+    /// Sets `networking`.
+    pub fn networking(
+        mut self,
+        value: impl Into<StreamsKafkaNetworkingRequest>,
+    ) -> Self {
+        self.networking = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsAwsKinesisDataStreamsConnection>
+for StreamsAwsKinesisDataStreamsConnectionRequest {
+    fn from(from: &StreamsAwsKinesisDataStreamsConnection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            aws: from.aws.as_ref().map(StreamsAwsConnectionConfigRequest::from),
+            networking: from
+                .networking
+                .as_ref()
+                .map(StreamsKafkaNetworkingRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// The configuration for AWS Lambda connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsAwsLambdaConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -706,8 +1075,16 @@ rt::object!(
     } extra
 );
 
+impl StreamsAwsLambdaConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The configuration for AWS Lambda connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsAwsLambdaConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
@@ -727,8 +1104,55 @@ rt::object!(
     optional) } extra
 );
 
+impl StreamsAwsLambdaConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `aws`.
+    pub fn aws(mut self, value: impl Into<StreamsAwsConnectionConfigRequest>) -> Self {
+        self.aws = Some(value.into());
+        self
+    }
+    /// Sets `public_private_networking`.
+    pub fn public_private_networking(
+        mut self,
+        value: impl Into<StreamsPublicPrivateLinkNetworkingRequest>,
+    ) -> Self {
+        self.public_private_networking = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsAwsLambdaConnection> for StreamsAwsLambdaConnectionRequest {
+    fn from(from: &StreamsAwsLambdaConnection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            aws: from.aws.as_ref().map(StreamsAwsConnectionConfigRequest::from),
+            public_private_networking: from
+                .public_private_networking
+                .as_ref()
+                .map(StreamsPublicPrivateLinkNetworkingRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// The configuration for Azure Blob Storage connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsAzureBlobStorageConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -755,8 +1179,16 @@ rt::object!(
     optional) } extra
 );
 
+impl StreamsAzureBlobStorageConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The configuration for Azure Blob Storage connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsAzureBlobStorageConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
@@ -776,8 +1208,56 @@ rt::object!(
     public_private_networking("publicPrivateNetworking", optional) } extra
 );
 
+impl StreamsAzureBlobStorageConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `azure`.
+    pub fn azure(mut self, value: impl Into<AzureConnectionRequest>) -> Self {
+        self.azure = Some(value.into());
+        self
+    }
+    /// Sets `public_private_networking`.
+    pub fn public_private_networking(
+        mut self,
+        value: impl Into<StreamsPublicPrivateLinkNetworkingRequest>,
+    ) -> Self {
+        self.public_private_networking = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsAzureBlobStorageConnection>
+for StreamsAzureBlobStorageConnectionRequest {
+    fn from(from: &StreamsAzureBlobStorageConnection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            azure: from.azure.as_ref().map(AzureConnectionRequest::from),
+            public_private_networking: from
+                .public_private_networking
+                .as_ref()
+                .map(StreamsPublicPrivateLinkNetworkingRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// The configuration for Atlas Cluster connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsClusterConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -806,8 +1286,16 @@ rt::object!(
     db_role_to_execute("dbRoleToExecute", nullable) } extra
 );
 
+impl StreamsClusterConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The configuration for Atlas Cluster connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsClusterConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
@@ -828,6 +1316,58 @@ rt::object!(
     cluster_group_id("clusterGroupId", nullable), cluster_name("clusterName", optional),
     db_role_to_execute("dbRoleToExecute", nullable) } extra
 );
+
+impl StreamsClusterConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `cluster_group_id` (`Nullable::Null` sends it as `null`, which clears it).
+    pub fn cluster_group_id(mut self, value: impl Into<rt::Nullable<String>>) -> Self {
+        self.cluster_group_id = value.into();
+        self
+    }
+    /// Sets `cluster_name`.
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `db_role_to_execute` (`Nullable::Null` sends it as `null`, which clears it).
+    pub fn db_role_to_execute(
+        mut self,
+        value: impl Into<rt::Nullable<DbRoleToExecuteRequest>>,
+    ) -> Self {
+        self.db_role_to_execute = value.into();
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsClusterConnection> for StreamsClusterConnectionRequest {
+    fn from(from: &StreamsClusterConnection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            cluster_group_id: from.cluster_group_id.clone(),
+            cluster_name: from.cluster_name.clone(),
+            db_role_to_execute: from
+                .db_role_to_execute
+                .as_ref()
+                .map(DbRoleToExecuteRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
 
 /// Settings that define a connection to an external data store.
 #[derive(Clone, Debug, PartialEq)]
@@ -854,6 +1394,8 @@ pub enum StreamsConnection {
     /// `type: GCPPubSub`
     GcpPubSub(StreamsGcpPubSubConnection),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    ///
+    /// A later version of the client may know that `type` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
@@ -867,6 +1409,66 @@ rt::tagged_union!(
     "SchemaRegistry", AzureBlobStorage(StreamsAzureBlobStorageConnection) =
     "AzureBlobStorage", GcpPubSub(StreamsGcpPubSubConnection) = "GCPPubSub"]
 );
+
+impl From<StreamsSampleConnection> for StreamsConnection {
+    fn from(value: StreamsSampleConnection) -> Self {
+        StreamsConnection::Sample(value)
+    }
+}
+
+impl From<StreamsClusterConnection> for StreamsConnection {
+    fn from(value: StreamsClusterConnection) -> Self {
+        StreamsConnection::Cluster(value)
+    }
+}
+
+impl From<StreamsKafkaConnection> for StreamsConnection {
+    fn from(value: StreamsKafkaConnection) -> Self {
+        StreamsConnection::Kafka(value)
+    }
+}
+
+impl From<StreamsHttpsConnection> for StreamsConnection {
+    fn from(value: StreamsHttpsConnection) -> Self {
+        StreamsConnection::Https(value)
+    }
+}
+
+impl From<StreamsAwsLambdaConnection> for StreamsConnection {
+    fn from(value: StreamsAwsLambdaConnection) -> Self {
+        StreamsConnection::AwsLambda(value)
+    }
+}
+
+impl From<StreamsS3Connection> for StreamsConnection {
+    fn from(value: StreamsS3Connection) -> Self {
+        StreamsConnection::S3(value)
+    }
+}
+
+impl From<StreamsAwsKinesisDataStreamsConnection> for StreamsConnection {
+    fn from(value: StreamsAwsKinesisDataStreamsConnection) -> Self {
+        StreamsConnection::AwsKinesisDataStreams(value)
+    }
+}
+
+impl From<StreamsSchemaRegistryConnection> for StreamsConnection {
+    fn from(value: StreamsSchemaRegistryConnection) -> Self {
+        StreamsConnection::SchemaRegistry(value)
+    }
+}
+
+impl From<StreamsAzureBlobStorageConnection> for StreamsConnection {
+    fn from(value: StreamsAzureBlobStorageConnection) -> Self {
+        StreamsConnection::AzureBlobStorage(value)
+    }
+}
+
+impl From<StreamsGcpPubSubConnection> for StreamsConnection {
+    fn from(value: StreamsGcpPubSubConnection) -> Self {
+        StreamsConnection::GcpPubSub(value)
+    }
+}
 
 /// Settings that define a connection to an external data store.
 #[derive(Clone, Debug, PartialEq)]
@@ -893,6 +1495,8 @@ pub enum StreamsConnectionRequest {
     /// `type: GCPPubSub`
     GcpPubSub(StreamsGcpPubSubConnectionRequest),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    ///
+    /// A later version of the client may know that `type` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
@@ -908,29 +1512,126 @@ rt::tagged_union!(
     "AzureBlobStorage", GcpPubSub(StreamsGcpPubSubConnectionRequest) = "GCPPubSub"]
 );
 
-/// The connection state.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamsConnectionState {
-    /// `PENDING`
-    Pending,
-    /// `READY`
-    Ready,
-    /// `DELETING`
-    Deleting,
-    /// `FAILED`
-    Failed,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
+impl From<StreamsSampleConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsSampleConnectionRequest) -> Self {
+        StreamsConnectionRequest::Sample(value)
+    }
 }
 
-rt::string_enum!(
-    StreamsConnectionState, Unknown, [Pending => "PENDING", Ready => "READY", Deleting =>
-    "DELETING", Failed => "FAILED"]
-);
+impl From<StreamsClusterConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsClusterConnectionRequest) -> Self {
+        StreamsConnectionRequest::Cluster(value)
+    }
+}
+
+impl From<StreamsKafkaConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsKafkaConnectionRequest) -> Self {
+        StreamsConnectionRequest::Kafka(value)
+    }
+}
+
+impl From<StreamsHttpsConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsHttpsConnectionRequest) -> Self {
+        StreamsConnectionRequest::Https(value)
+    }
+}
+
+impl From<StreamsAwsLambdaConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsAwsLambdaConnectionRequest) -> Self {
+        StreamsConnectionRequest::AwsLambda(value)
+    }
+}
+
+impl From<StreamsS3ConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsS3ConnectionRequest) -> Self {
+        StreamsConnectionRequest::S3(value)
+    }
+}
+
+impl From<StreamsAwsKinesisDataStreamsConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsAwsKinesisDataStreamsConnectionRequest) -> Self {
+        StreamsConnectionRequest::AwsKinesisDataStreams(value)
+    }
+}
+
+impl From<StreamsSchemaRegistryConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsSchemaRegistryConnectionRequest) -> Self {
+        StreamsConnectionRequest::SchemaRegistry(value)
+    }
+}
+
+impl From<StreamsAzureBlobStorageConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsAzureBlobStorageConnectionRequest) -> Self {
+        StreamsConnectionRequest::AzureBlobStorage(value)
+    }
+}
+
+impl From<StreamsGcpPubSubConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsGcpPubSubConnectionRequest) -> Self {
+        StreamsConnectionRequest::GcpPubSub(value)
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl TryFrom<&StreamsConnection> for StreamsConnectionRequest {
+    type Error = rt::ConversionError;
+    fn try_from(from: &StreamsConnection) -> Result<Self, rt::ConversionError> {
+        Ok(
+            match from {
+                StreamsConnection::Sample(v) => {
+                    Self::Sample(StreamsSampleConnectionRequest::from(v))
+                }
+                StreamsConnection::Cluster(v) => {
+                    Self::Cluster(StreamsClusterConnectionRequest::from(v))
+                }
+                StreamsConnection::Kafka(v) => {
+                    Self::Kafka(StreamsKafkaConnectionRequest::from(v))
+                }
+                StreamsConnection::Https(v) => {
+                    Self::Https(StreamsHttpsConnectionRequest::from(v))
+                }
+                StreamsConnection::AwsLambda(v) => {
+                    Self::AwsLambda(StreamsAwsLambdaConnectionRequest::from(v))
+                }
+                StreamsConnection::S3(v) => Self::S3(StreamsS3ConnectionRequest::from(v)),
+                StreamsConnection::AwsKinesisDataStreams(v) => {
+                    Self::AwsKinesisDataStreams(
+                        StreamsAwsKinesisDataStreamsConnectionRequest::from(v),
+                    )
+                }
+                StreamsConnection::SchemaRegistry(v) => {
+                    Self::SchemaRegistry(
+                        StreamsSchemaRegistryConnectionRequest::try_from(v)?,
+                    )
+                }
+                StreamsConnection::AzureBlobStorage(v) => {
+                    Self::AzureBlobStorage(
+                        StreamsAzureBlobStorageConnectionRequest::from(v),
+                    )
+                }
+                StreamsConnection::GcpPubSub(v) => {
+                    Self::GcpPubSub(StreamsGcpPubSubConnectionRequest::from(v))
+                }
+                StreamsConnection::Unknown(object) => {
+                    Self::Unknown(
+                        rt::__private::convert_extra(object, &["id", "links", "state"]),
+                    )
+                }
+            },
+        )
+    }
+}
+
+/// The connection state.
+///
+/// Variants: `Pending` (`PENDING`), `Ready` (`READY`), `Deleting` (`DELETING`), `Failed` (`FAILED`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
+pub type StreamsConnectionState = shared::PendingReadyDeletingEtcValues<
+    shared::tags::StreamsConnectionState,
+>;
 
 /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsDataProcessRegion {
     /// Human-readable label that identifies the cloud provider.
     pub cloud_provider: StreamsDataProcessRegionCloudProvider,
@@ -950,12 +1651,12 @@ rt::object!(
 impl StreamsDataProcessRegion {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
-        cloud_provider: StreamsDataProcessRegionCloudProvider,
-        region: BaseStreamsRegion,
+        cloud_provider: impl Into<StreamsDataProcessRegionCloudProvider>,
+        region: impl Into<BaseStreamsRegion>,
     ) -> Self {
         Self {
-            cloud_provider,
-            region,
+            cloud_provider: cloud_provider.into(),
+            region: region.into(),
             links: Default::default(),
             extra: serde_json::Map::new(),
         }
@@ -963,30 +1664,15 @@ impl StreamsDataProcessRegion {
 }
 
 /// Human-readable label that identifies the cloud provider.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamsDataProcessRegionCloudProvider {
-    /// `AWS`
-    Aws,
-    /// `GCP`
-    Gcp,
-    /// `AZURE`
-    Azure,
-    /// `TENANT`
-    Tenant,
-    /// `SERVERLESS`
-    Serverless,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
-}
-
-rt::string_enum!(
-    StreamsDataProcessRegionCloudProvider, Unknown, [Aws => "AWS", Gcp => "GCP", Azure =>
-    "AZURE", Tenant => "TENANT", Serverless => "SERVERLESS"]
-);
+///
+/// Variants: `Aws` (`AWS`), `Gcp` (`GCP`), `Azure` (`AZURE`), `Tenant` (`TENANT`), `Serverless` (`SERVERLESS`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
+pub type StreamsDataProcessRegionCloudProvider = shared::AwsGcpAzureEtcValues<
+    shared::tags::StreamsDataProcessRegionCloudProvider,
+>;
 
 /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsDataProcessRegionRequest {
     /// Human-readable label that identifies the cloud provider.
     pub cloud_provider: StreamsDataProcessRegionCloudProvider,
@@ -1004,19 +1690,31 @@ rt::object!(
 impl StreamsDataProcessRegionRequest {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
-        cloud_provider: StreamsDataProcessRegionCloudProvider,
-        region: BaseStreamsRegion,
+        cloud_provider: impl Into<StreamsDataProcessRegionCloudProvider>,
+        region: impl Into<BaseStreamsRegion>,
     ) -> Self {
         Self {
-            cloud_provider,
-            region,
+            cloud_provider: cloud_provider.into(),
+            region: region.into(),
             extra: serde_json::Map::new(),
+        }
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsDataProcessRegion> for StreamsDataProcessRegionRequest {
+    fn from(from: &StreamsDataProcessRegion) -> Self {
+        Self {
+            cloud_provider: from.cloud_provider.clone(),
+            region: from.region.clone(),
+            extra: from.extra.clone(),
         }
     }
 }
 
 /// Dead letter queue for the stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsDlq {
     /// Name of the collection to use for the DLQ.
     pub coll: Option<String>,
@@ -1035,8 +1733,16 @@ rt::object!(
     db("db", optional), links("links", optional) } extra
 );
 
+impl StreamsDlq {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Dead letter queue for the stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsDlqRequest {
     /// Name of the collection to use for the DLQ.
     pub coll: Option<String>,
@@ -1053,8 +1759,43 @@ rt::object!(
     optional), db("db", optional) } extra
 );
 
+impl StreamsDlqRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `coll`.
+    pub fn coll(mut self, value: impl Into<String>) -> Self {
+        self.coll = Some(value.into());
+        self
+    }
+    /// Sets `connection_name`.
+    pub fn connection_name(mut self, value: impl Into<String>) -> Self {
+        self.connection_name = Some(value.into());
+        self
+    }
+    /// Sets `db`.
+    pub fn db(mut self, value: impl Into<String>) -> Self {
+        self.db = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsDlq> for StreamsDlqRequest {
+    fn from(from: &StreamsDlq) -> Self {
+        Self {
+            coll: from.coll.clone(),
+            connection_name: from.connection_name.clone(),
+            db: from.db.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// The `StreamsFailoverClusterConnection` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsFailoverClusterConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -1083,8 +1824,16 @@ rt::object!(
     db_role_to_execute("dbRoleToExecute", nullable) } extra
 );
 
+impl StreamsFailoverClusterConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The `StreamsFailoverClusterConnection` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsFailoverClusterConnectionRequest {
     /// Human-readable label that identifies the stream connection.
     pub name: Option<String>,
@@ -1106,6 +1855,59 @@ rt::object!(
     optional), db_role_to_execute("dbRoleToExecute", nullable) } extra
 );
 
+impl StreamsFailoverClusterConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `cluster_group_id` (`Nullable::Null` sends it as `null`, which clears it).
+    pub fn cluster_group_id(mut self, value: impl Into<rt::Nullable<String>>) -> Self {
+        self.cluster_group_id = value.into();
+        self
+    }
+    /// Sets `cluster_name`.
+    pub fn cluster_name(mut self, value: impl Into<String>) -> Self {
+        self.cluster_name = Some(value.into());
+        self
+    }
+    /// Sets `db_role_to_execute` (`Nullable::Null` sends it as `null`, which clears it).
+    pub fn db_role_to_execute(
+        mut self,
+        value: impl Into<rt::Nullable<DbRoleToExecuteRequest>>,
+    ) -> Self {
+        self.db_role_to_execute = value.into();
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsFailoverClusterConnection>
+for StreamsFailoverClusterConnectionRequest {
+    fn from(from: &StreamsFailoverClusterConnection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            cluster_group_id: from.cluster_group_id.clone(),
+            cluster_name: from.cluster_name.clone(),
+            db_role_to_execute: from
+                .db_role_to_execute
+                .as_ref()
+                .map(DbRoleToExecuteRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// Settings that define a failover connection to an external data store.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -1115,6 +1917,8 @@ pub enum StreamsFailoverConnection {
     /// `type: Kafka`
     Kafka(StreamsFailoverKafkaConnection),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    ///
+    /// A later version of the client may know that `type` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
@@ -1123,6 +1927,18 @@ rt::tagged_union!(
     [Cluster(StreamsFailoverClusterConnection) = "Cluster",
     Kafka(StreamsFailoverKafkaConnection) = "Kafka"]
 );
+
+impl From<StreamsFailoverClusterConnection> for StreamsFailoverConnection {
+    fn from(value: StreamsFailoverClusterConnection) -> Self {
+        StreamsFailoverConnection::Cluster(value)
+    }
+}
+
+impl From<StreamsFailoverKafkaConnection> for StreamsFailoverConnection {
+    fn from(value: StreamsFailoverKafkaConnection) -> Self {
+        StreamsFailoverConnection::Kafka(value)
+    }
+}
 
 /// Settings that define a failover connection to an external data store.
 #[derive(Clone, Debug, PartialEq)]
@@ -1133,6 +1949,8 @@ pub enum StreamsFailoverConnectionRequest {
     /// `type: Kafka`
     Kafka(StreamsFailoverKafkaConnectionRequest),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
+    ///
+    /// A later version of the client may know that `type` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
     Unknown(serde_json::Map<String, serde_json::Value>),
 }
 
@@ -1142,13 +1960,47 @@ rt::tagged_union!(
     Kafka(StreamsFailoverKafkaConnectionRequest) = "Kafka"]
 );
 
+impl From<StreamsFailoverClusterConnectionRequest> for StreamsFailoverConnectionRequest {
+    fn from(value: StreamsFailoverClusterConnectionRequest) -> Self {
+        StreamsFailoverConnectionRequest::Cluster(value)
+    }
+}
+
+impl From<StreamsFailoverKafkaConnectionRequest> for StreamsFailoverConnectionRequest {
+    fn from(value: StreamsFailoverKafkaConnectionRequest) -> Self {
+        StreamsFailoverConnectionRequest::Kafka(value)
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsFailoverConnection> for StreamsFailoverConnectionRequest {
+    fn from(from: &StreamsFailoverConnection) -> Self {
+        match from {
+            StreamsFailoverConnection::Cluster(v) => {
+                Self::Cluster(StreamsFailoverClusterConnectionRequest::from(v))
+            }
+            StreamsFailoverConnection::Kafka(v) => {
+                Self::Kafka(StreamsFailoverKafkaConnectionRequest::from(v))
+            }
+            StreamsFailoverConnection::Unknown(object) => {
+                Self::Unknown(
+                    rt::__private::convert_extra(object, &["id", "links", "state"]),
+                )
+            }
+        }
+    }
+}
+
 /// The connection state.
 ///
-/// The same enum as [`StreamsConnectionState`]: the spec gives both the same values.
-pub type StreamsFailoverConnectionState = StreamsConnectionState;
+/// Variants: `Pending` (`PENDING`), `Ready` (`READY`), `Deleting` (`DELETING`), `Failed` (`FAILED`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
+pub type StreamsFailoverConnectionState = shared::PendingReadyDeletingEtcValues<
+    shared::tags::StreamsFailoverConnectionState,
+>;
 
 /// The `StreamsFailoverKafkaConnection` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsFailoverKafkaConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -1182,8 +2034,16 @@ rt::object!(
     security("security", optional) } extra
 );
 
+impl StreamsFailoverKafkaConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The `StreamsFailoverKafkaConnection` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsFailoverKafkaConnectionRequest {
     /// Human-readable label that identifies the stream connection.
     pub name: Option<String>,
@@ -1210,8 +2070,82 @@ rt::object!(
     networking("networking", optional), security("security", optional) } extra
 );
 
+impl StreamsFailoverKafkaConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `authentication`.
+    pub fn authentication(
+        mut self,
+        value: impl Into<StreamsKafkaAuthenticationRequest>,
+    ) -> Self {
+        self.authentication = Some(value.into());
+        self
+    }
+    /// Sets `bootstrap_servers`.
+    pub fn bootstrap_servers(mut self, value: impl Into<String>) -> Self {
+        self.bootstrap_servers = Some(value.into());
+        self
+    }
+    /// Sets `config`.
+    pub fn config(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+    /// Sets `networking`.
+    pub fn networking(
+        mut self,
+        value: impl Into<StreamsKafkaNetworkingRequest>,
+    ) -> Self {
+        self.networking = Some(value.into());
+        self
+    }
+    /// Sets `security`.
+    pub fn security(mut self, value: impl Into<StreamsKafkaSecurityRequest>) -> Self {
+        self.security = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsFailoverKafkaConnection> for StreamsFailoverKafkaConnectionRequest {
+    fn from(from: &StreamsFailoverKafkaConnection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            authentication: from
+                .authentication
+                .as_ref()
+                .map(StreamsKafkaAuthenticationRequest::from),
+            bootstrap_servers: from.bootstrap_servers.clone(),
+            config: from.config.clone(),
+            networking: from
+                .networking
+                .as_ref()
+                .map(StreamsKafkaNetworkingRequest::from),
+            security: from.security.as_ref().map(StreamsKafkaSecurityRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// GCP-specific configuration for the connection.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsGcpConnectionConfig {
     /// Email address of the Google Cloud Platform (GCP) service account that Atlas Streams uses to connect to the GCP Pub/Sub resources.
     pub service_account_id: Option<String>,
@@ -1226,8 +2160,16 @@ rt::object!(
     links("links", optional) } extra
 );
 
+impl StreamsGcpConnectionConfig {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// GCP-specific configuration for the connection.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsGcpConnectionConfigRequest {
     /// Email address of the Google Cloud Platform (GCP) service account that Atlas Streams uses to connect to the GCP Pub/Sub resources.
     pub service_account_id: Option<String>,
@@ -1240,8 +2182,31 @@ rt::object!(
     } extra
 );
 
+impl StreamsGcpConnectionConfigRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `service_account_id`.
+    pub fn service_account_id(mut self, value: impl Into<String>) -> Self {
+        self.service_account_id = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsGcpConnectionConfig> for StreamsGcpConnectionConfigRequest {
+    fn from(from: &StreamsGcpConnectionConfig) -> Self {
+        Self {
+            service_account_id: from.service_account_id.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// The configuration for GCP Pub/Sub connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsGcpPubSubConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -1268,8 +2233,16 @@ rt::object!(
     } extra
 );
 
+impl StreamsGcpPubSubConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The configuration for GCP Pub/Sub connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsGcpPubSubConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
@@ -1289,8 +2262,55 @@ rt::object!(
     optional) } extra
 );
 
+impl StreamsGcpPubSubConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `gcp`.
+    pub fn gcp(mut self, value: impl Into<StreamsGcpConnectionConfigRequest>) -> Self {
+        self.gcp = Some(value.into());
+        self
+    }
+    /// Sets `public_private_networking`.
+    pub fn public_private_networking(
+        mut self,
+        value: impl Into<StreamsPublicPrivateLinkNetworkingRequest>,
+    ) -> Self {
+        self.public_private_networking = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsGcpPubSubConnection> for StreamsGcpPubSubConnectionRequest {
+    fn from(from: &StreamsGcpPubSubConnection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            gcp: from.gcp.as_ref().map(StreamsGcpConnectionConfigRequest::from),
+            public_private_networking: from
+                .public_private_networking
+                .as_ref()
+                .map(StreamsPublicPrivateLinkNetworkingRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// The configuration for HTTPS connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsHttpsConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -1316,8 +2336,16 @@ rt::object!(
     optional), url("url", optional) } extra
 );
 
+impl StreamsHttpsConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The configuration for HTTPS connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsHttpsConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
@@ -1336,8 +2364,52 @@ rt::object!(
     headers("headers", optional), url("url", optional) } extra
 );
 
+impl StreamsHttpsConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `headers`.
+    pub fn headers(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.headers = Some(value.into());
+        self
+    }
+    /// Sets `url`.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsHttpsConnection> for StreamsHttpsConnectionRequest {
+    fn from(from: &StreamsHttpsConnection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            headers: from.headers.clone(),
+            url: from.url.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsKafkaAuthentication {
     /// AWS configurations for AWS-based connection types.
     pub aws: Option<StreamsAwsConnectionConfig>,
@@ -1374,8 +2446,16 @@ rt::object!(
     links("links", optional) } extra
 );
 
+impl StreamsKafkaAuthentication {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsKafkaAuthenticationRequest {
     /// AWS configurations for AWS-based connection types.
     pub aws: Option<StreamsAwsConnectionConfigRequest>,
@@ -1420,8 +2500,112 @@ rt::object!(
     optional), username("username", optional) } extra
 );
 
+impl StreamsKafkaAuthenticationRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `aws`.
+    pub fn aws(mut self, value: impl Into<StreamsAwsConnectionConfigRequest>) -> Self {
+        self.aws = Some(value.into());
+        self
+    }
+    /// Sets `client_id`.
+    pub fn client_id(mut self, value: impl Into<String>) -> Self {
+        self.client_id = Some(value.into());
+        self
+    }
+    /// Sets `client_secret`.
+    pub fn client_secret(mut self, value: impl Into<rt::Secret>) -> Self {
+        self.client_secret = Some(value.into());
+        self
+    }
+    /// Sets `https_ca_pem`.
+    pub fn https_ca_pem(mut self, value: impl Into<String>) -> Self {
+        self.https_ca_pem = Some(value.into());
+        self
+    }
+    /// Sets `mechanism`.
+    pub fn mechanism(mut self, value: impl Into<String>) -> Self {
+        self.mechanism = Some(value.into());
+        self
+    }
+    /// Sets `method`.
+    pub fn method(mut self, value: impl Into<String>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+    /// Sets `password`.
+    pub fn password(mut self, value: impl Into<rt::Secret>) -> Self {
+        self.password = Some(value.into());
+        self
+    }
+    /// Sets `sasl_oauthbearer_extensions`.
+    pub fn sasl_oauthbearer_extensions(mut self, value: impl Into<String>) -> Self {
+        self.sasl_oauthbearer_extensions = Some(value.into());
+        self
+    }
+    /// Sets `scope`.
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `ssl_certificate`.
+    pub fn ssl_certificate(mut self, value: impl Into<String>) -> Self {
+        self.ssl_certificate = Some(value.into());
+        self
+    }
+    /// Sets `ssl_key`.
+    pub fn ssl_key(mut self, value: impl Into<rt::Secret>) -> Self {
+        self.ssl_key = Some(value.into());
+        self
+    }
+    /// Sets `ssl_key_password`.
+    pub fn ssl_key_password(mut self, value: impl Into<rt::Secret>) -> Self {
+        self.ssl_key_password = Some(value.into());
+        self
+    }
+    /// Sets `token_endpoint_url`.
+    pub fn token_endpoint_url(mut self, value: impl Into<String>) -> Self {
+        self.token_endpoint_url = Some(value.into());
+        self
+    }
+    /// Sets `username`.
+    pub fn username(mut self, value: impl Into<String>) -> Self {
+        self.username = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsKafkaAuthentication> for StreamsKafkaAuthenticationRequest {
+    fn from(from: &StreamsKafkaAuthentication) -> Self {
+        Self {
+            aws: from.aws.as_ref().map(StreamsAwsConnectionConfigRequest::from),
+            client_id: from.client_id.clone(),
+            client_secret: Default::default(),
+            https_ca_pem: from.https_ca_pem.clone(),
+            mechanism: from.mechanism.clone(),
+            method: from.method.clone(),
+            password: Default::default(),
+            sasl_oauthbearer_extensions: from.sasl_oauthbearer_extensions.clone(),
+            scope: from.scope.clone(),
+            ssl_certificate: from.ssl_certificate.clone(),
+            ssl_key: Default::default(),
+            ssl_key_password: Default::default(),
+            token_endpoint_url: from.token_endpoint_url.clone(),
+            username: from.username.clone(),
+            extra: rt::__private::convert_extra(
+                &from.extra,
+                &["clientSecret", "password", "sslKey", "sslKeyPassword"],
+            ),
+        }
+    }
+}
+
 /// The configuration for Kafka connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsKafkaConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -1455,8 +2639,16 @@ rt::object!(
     security("security", optional) } extra
 );
 
+impl StreamsKafkaConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The configuration for Kafka connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsKafkaConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
@@ -1483,8 +2675,82 @@ rt::object!(
     security("security", optional) } extra
 );
 
+impl StreamsKafkaConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `authentication`.
+    pub fn authentication(
+        mut self,
+        value: impl Into<StreamsKafkaAuthenticationRequest>,
+    ) -> Self {
+        self.authentication = Some(value.into());
+        self
+    }
+    /// Sets `bootstrap_servers`.
+    pub fn bootstrap_servers(mut self, value: impl Into<String>) -> Self {
+        self.bootstrap_servers = Some(value.into());
+        self
+    }
+    /// Sets `config`.
+    pub fn config(
+        mut self,
+        value: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+    /// Sets `networking`.
+    pub fn networking(
+        mut self,
+        value: impl Into<StreamsKafkaNetworkingRequest>,
+    ) -> Self {
+        self.networking = Some(value.into());
+        self
+    }
+    /// Sets `security`.
+    pub fn security(mut self, value: impl Into<StreamsKafkaSecurityRequest>) -> Self {
+        self.security = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsKafkaConnection> for StreamsKafkaConnectionRequest {
+    fn from(from: &StreamsKafkaConnection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            authentication: from
+                .authentication
+                .as_ref()
+                .map(StreamsKafkaAuthenticationRequest::from),
+            bootstrap_servers: from.bootstrap_servers.clone(),
+            config: from.config.clone(),
+            networking: from
+                .networking
+                .as_ref()
+                .map(StreamsKafkaNetworkingRequest::from),
+            security: from.security.as_ref().map(StreamsKafkaSecurityRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// Networking configuration for Streams connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsKafkaNetworking {
     /// Information about networking access.
     pub access: Option<StreamsKafkaNetworkingAccess>,
@@ -1498,8 +2764,16 @@ rt::object!(
     StreamsKafkaNetworking { access("access", optional), links("links", optional) } extra
 );
 
+impl StreamsKafkaNetworking {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Information about networking access.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsKafkaNetworkingAccess {
     /// Reserved. Will be used by `PRIVATE_LINK` connection type.
     pub connection_id: Option<ConnectionId>,
@@ -1508,7 +2782,7 @@ pub struct StreamsKafkaNetworkingAccess {
     /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
     pub tgw_route_id: Option<TgwRouteId>,
     /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
-    pub r#type: Option<StreamsKafkaNetworkingAccessType>,
+    pub r#type: Option<NetworkingAccessType>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
@@ -1521,8 +2795,16 @@ rt::object!(
     links("links", optional) } extra
 );
 
+impl StreamsKafkaNetworkingAccess {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Information about networking access.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsKafkaNetworkingAccessRequest {
     /// Reserved. Will be used by `PRIVATE_LINK` connection type.
     pub connection_id: Option<ConnectionId>,
@@ -1531,7 +2813,7 @@ pub struct StreamsKafkaNetworkingAccessRequest {
     /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
     pub tgw_route_id: Option<TgwRouteId>,
     /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
-    pub r#type: Option<StreamsKafkaNetworkingAccessType>,
+    pub r#type: Option<NetworkingAccessType>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -1542,29 +2824,49 @@ rt::object!(
     optional) } extra
 );
 
-/// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamsKafkaNetworkingAccessType {
-    /// `PUBLIC`
-    Public,
-    /// `VPC`
-    Vpc,
-    /// `PRIVATE_LINK`
-    PrivateLink,
-    /// `TRANSIT_GATEWAY`
-    TransitGateway,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
+impl StreamsKafkaNetworkingAccessRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `connection_id`.
+    pub fn connection_id(mut self, value: impl Into<ConnectionId>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `tgw_route_id`.
+    pub fn tgw_route_id(mut self, value: impl Into<TgwRouteId>) -> Self {
+        self.tgw_route_id = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<NetworkingAccessType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
-rt::string_enum!(
-    StreamsKafkaNetworkingAccessType, Unknown, [Public => "PUBLIC", Vpc => "VPC",
-    PrivateLink => "PRIVATE_LINK", TransitGateway => "TRANSIT_GATEWAY"]
-);
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsKafkaNetworkingAccess> for StreamsKafkaNetworkingAccessRequest {
+    fn from(from: &StreamsKafkaNetworkingAccess) -> Self {
+        Self {
+            connection_id: from.connection_id.clone(),
+            name: from.name.clone(),
+            tgw_route_id: from.tgw_route_id.clone(),
+            r#type: from.r#type.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
 
 /// Networking configuration for Streams connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsKafkaNetworkingRequest {
     /// Information about networking access.
     pub access: Option<StreamsKafkaNetworkingAccessRequest>,
@@ -1574,8 +2876,34 @@ pub struct StreamsKafkaNetworkingRequest {
 
 rt::object!(StreamsKafkaNetworkingRequest { access("access", optional) } extra);
 
+impl StreamsKafkaNetworkingRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `access`.
+    pub fn access(
+        mut self,
+        value: impl Into<StreamsKafkaNetworkingAccessRequest>,
+    ) -> Self {
+        self.access = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsKafkaNetworking> for StreamsKafkaNetworkingRequest {
+    fn from(from: &StreamsKafkaNetworking) -> Self {
+        Self {
+            access: from.access.as_ref().map(StreamsKafkaNetworkingAccessRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// Properties for the secure transport connection to Kafka. For SSL, this can include the trusted certificate to use.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsKafkaSecurity {
     /// A trusted, public x509 certificate for connecting to Kafka over SSL.
     pub broker_public_certificate: Option<String>,
@@ -1592,8 +2920,16 @@ rt::object!(
     optional), protocol("protocol", optional), links("links", optional) } extra
 );
 
+impl StreamsKafkaSecurity {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Properties for the secure transport connection to Kafka. For SSL, this can include the trusted certificate to use.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsKafkaSecurityRequest {
     /// A trusted, public x509 certificate for connecting to Kafka over SSL.
     pub broker_public_certificate: Option<String>,
@@ -1608,8 +2944,37 @@ rt::object!(
     optional), protocol("protocol", optional) } extra
 );
 
+impl StreamsKafkaSecurityRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `broker_public_certificate`.
+    pub fn broker_public_certificate(mut self, value: impl Into<String>) -> Self {
+        self.broker_public_certificate = Some(value.into());
+        self
+    }
+    /// Sets `protocol`.
+    pub fn protocol(mut self, value: impl Into<String>) -> Self {
+        self.protocol = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsKafkaSecurity> for StreamsKafkaSecurityRequest {
+    fn from(from: &StreamsKafkaSecurity) -> Self {
+        Self {
+            broker_public_certificate: from.broker_public_certificate.clone(),
+            protocol: from.protocol.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// A request to modify an existing stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsModifyStreamProcessor {
     /// New name for the stream processor.
     pub name: Option<String>,
@@ -1631,8 +2996,67 @@ rt::object!(
     optional), tier("tier", optional) } extra
 );
 
+impl StreamsModifyStreamProcessor {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    pub fn pipeline(
+        mut self,
+        value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+    ) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `options`.
+    pub fn options(
+        mut self,
+        value: impl Into<StreamsModifyStreamProcessorOptions>,
+    ) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+    /// Sets `failover_enabled`.
+    pub fn failover_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.failover_enabled = Some(value.into());
+        self
+    }
+    /// Sets `tier`.
+    pub fn tier(mut self, value: impl Into<StreamWorkspaceTier>) -> Self {
+        self.tier = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsProcessorWithStats> for StreamsModifyStreamProcessor {
+    fn from(from: &StreamsProcessorWithStats) -> Self {
+        Self {
+            name: Some({
+                let v = &from.name;
+                ::core::clone::Clone::clone(v)
+            }),
+            pipeline: Some({
+                let v = &from.pipeline;
+                ::core::clone::Clone::clone(v)
+            }),
+            options: Default::default(),
+            failover_enabled: from.failover_enabled,
+            tier: from.tier.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// Additional options for modifying a stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsModifyStreamProcessorOptions {
     /// Dead letter queue for the stream processor.
     pub dlq: Option<StreamsDlqRequest>,
@@ -1647,8 +3071,26 @@ rt::object!(
     resume_from_checkpoint("resumeFromCheckpoint", optional) } extra
 );
 
+impl StreamsModifyStreamProcessorOptions {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `dlq`.
+    pub fn dlq(mut self, value: impl Into<StreamsDlqRequest>) -> Self {
+        self.dlq = Some(value.into());
+        self
+    }
+    /// Sets `resume_from_checkpoint`.
+    pub fn resume_from_checkpoint(mut self, value: impl Into<bool>) -> Self {
+        self.resume_from_checkpoint = Some(value.into());
+        self
+    }
+}
+
 /// Optional configuration for the stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsOptions {
     /// Dead letter queue for the stream processor.
     pub dlq: Option<StreamsDlq>,
@@ -1660,8 +3102,16 @@ pub struct StreamsOptions {
 
 rt::object!(StreamsOptions { dlq("dlq", optional), links("links", optional) } extra);
 
+impl StreamsOptions {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Optional configuration for the stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsOptionsRequest {
     /// Dead letter queue for the stream processor.
     pub dlq: Option<StreamsDlqRequest>,
@@ -1671,8 +3121,31 @@ pub struct StreamsOptionsRequest {
 
 rt::object!(StreamsOptionsRequest { dlq("dlq", optional) } extra);
 
+impl StreamsOptionsRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `dlq`.
+    pub fn dlq(mut self, value: impl Into<StreamsDlqRequest>) -> Self {
+        self.dlq = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsOptions> for StreamsOptionsRequest {
+    fn from(from: &StreamsOptions) -> Self {
+        Self {
+            dlq: from.dlq.as_ref().map(StreamsDlqRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// Container for metadata needed to create a Private Link connection.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsPrivateLinkConnection {
     /// The ID of the Private Link connection.
     pub id: Option<StreamsPrivateLinkConnectionId>,
@@ -1751,10 +3224,10 @@ rt::object!(
 
 impl StreamsPrivateLinkConnection {
     /// A value with the required properties set and every optional one absent.
-    pub fn new(provider: String) -> Self {
+    pub fn new(provider: impl Into<String>) -> Self {
         Self {
             id: Default::default(),
-            provider,
+            provider: provider.into(),
             vendor: Default::default(),
             region: Default::default(),
             arn: Default::default(),
@@ -1787,6 +3260,8 @@ pub enum StreamsPrivateLinkConnectionAuthenticationScheme {
     /// `IAM`
     Iam,
     /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
     Unknown(String),
 }
 
@@ -1795,27 +3270,10 @@ rt::string_enum!(
     => "SASL_SCRAM", Iam => "IAM"]
 );
 
-/// The ID of the Private Link connection.
-pub type StreamsPrivateLinkConnectionId = rt::Validated<
-    formats::StreamsPrivateLinkConnectionId,
->;
-
-/// Request body for updating a Private Link connection.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct StreamsPrivateLinkConnectionRequest {
-    /// The domain hostname for the AWS Confluent Serverless Private Link connection. Allowed only when no domain is currently set, or when the connection is in `IDLE` state.
-    pub dns_domain: Option<String>,
-    /// Properties this version of the client does not know; kept so they survive a round trip.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
-
-rt::object!(
-    StreamsPrivateLinkConnectionRequest { dns_domain("dnsDomain", optional) } extra
-);
-
 /// Container for metadata needed to create a Private Link connection.
 #[derive(Clone, Debug, PartialEq)]
-pub struct StreamsPrivateLinkConnectionRequest2 {
+#[non_exhaustive]
+pub struct StreamsPrivateLinkConnectionCreateRequest {
     /// Cloud provider where the private endpoint's target resource is deployed. Valid values are AWS, AZURE, and GCP.
     pub provider: String,
     /// Vendor that manages the cloud service. The list of supported vendor values is:
@@ -1864,7 +3322,7 @@ pub struct StreamsPrivateLinkConnectionRequest2 {
 }
 
 rt::object!(
-    StreamsPrivateLinkConnectionRequest2 { provider("provider", required),
+    StreamsPrivateLinkConnectionCreateRequest { provider("provider", required),
     vendor("vendor", optional), region("region", optional), arn("arn", optional),
     authentication_scheme("authenticationScheme", optional),
     azure_resource_ids("azureResourceIds", optional), dns_domain("dnsDomain", optional),
@@ -1873,11 +3331,11 @@ rt::object!(
     service_endpoint_id("serviceEndpointId", optional) } extra
 );
 
-impl StreamsPrivateLinkConnectionRequest2 {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(provider: String) -> Self {
+impl StreamsPrivateLinkConnectionCreateRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(provider: impl Into<String>) -> Self {
         Self {
-            provider,
+            provider: provider.into(),
             vendor: Default::default(),
             region: Default::default(),
             arn: Default::default(),
@@ -1891,10 +3349,125 @@ impl StreamsPrivateLinkConnectionRequest2 {
             extra: serde_json::Map::new(),
         }
     }
+    /// Sets `vendor`.
+    pub fn vendor(mut self, value: impl Into<String>) -> Self {
+        self.vendor = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `arn`.
+    pub fn arn(mut self, value: impl Into<Arn>) -> Self {
+        self.arn = Some(value.into());
+        self
+    }
+    /// Sets `authentication_scheme`.
+    pub fn authentication_scheme(
+        mut self,
+        value: impl Into<StreamsPrivateLinkConnectionAuthenticationScheme>,
+    ) -> Self {
+        self.authentication_scheme = Some(value.into());
+        self
+    }
+    /// Sets `azure_resource_ids`.
+    pub fn azure_resource_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.azure_resource_ids = Some(value.into());
+        self
+    }
+    /// Sets `dns_domain`.
+    pub fn dns_domain(mut self, value: impl Into<String>) -> Self {
+        self.dns_domain = Some(value.into());
+        self
+    }
+    /// Sets `dns_sub_domain`.
+    pub fn dns_sub_domain(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.dns_sub_domain = Some(value.into());
+        self
+    }
+    /// Sets `gcp_connection_ids`.
+    pub fn gcp_connection_ids(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.gcp_connection_ids = Some(value.into());
+        self
+    }
+    /// Sets `gcp_service_attachment_uris`.
+    pub fn gcp_service_attachment_uris(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.gcp_service_attachment_uris = Some(value.into());
+        self
+    }
+    /// Sets `service_endpoint_id`.
+    pub fn service_endpoint_id(mut self, value: impl Into<String>) -> Self {
+        self.service_endpoint_id = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsPrivateLinkConnection> for StreamsPrivateLinkConnectionCreateRequest {
+    fn from(from: &StreamsPrivateLinkConnection) -> Self {
+        Self {
+            provider: from.provider.clone(),
+            vendor: from.vendor.clone(),
+            region: from.region.clone(),
+            arn: from.arn.clone(),
+            authentication_scheme: from.authentication_scheme.clone(),
+            azure_resource_ids: from.azure_resource_ids.clone(),
+            dns_domain: from.dns_domain.clone(),
+            dns_sub_domain: from.dns_sub_domain.clone(),
+            gcp_connection_ids: from.gcp_connection_ids.clone(),
+            gcp_service_attachment_uris: from.gcp_service_attachment_uris.clone(),
+            service_endpoint_id: from.service_endpoint_id.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
+/// The ID of the Private Link connection.
+pub type StreamsPrivateLinkConnectionId = rt::Validated<
+    formats::StreamsPrivateLinkConnectionId,
+>;
+
+/// Request body for updating a Private Link connection.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsPrivateLinkConnectionRequest {
+    /// The domain hostname for the AWS Confluent Serverless Private Link connection. Allowed only when no domain is currently set, or when the connection is in `IDLE` state.
+    pub dns_domain: Option<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+rt::object!(
+    StreamsPrivateLinkConnectionRequest { dns_domain("dnsDomain", optional) } extra
+);
+
+impl StreamsPrivateLinkConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `dns_domain`.
+    pub fn dns_domain(mut self, value: impl Into<String>) -> Self {
+        self.dns_domain = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsPrivateLinkConnection> for StreamsPrivateLinkConnectionRequest {
+    fn from(from: &StreamsPrivateLinkConnection) -> Self {
+        Self {
+            dns_domain: from.dns_domain.clone(),
+            extra: from.extra.clone(),
+        }
+    }
 }
 
 /// An atlas stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsProcessor {
     /// Unique 24-hexadecimal character string that identifies the stream processor.
     pub id: Option<StreamsProcessorId>,
@@ -1920,11 +3493,19 @@ rt::object!(
     optional), tier("tier", optional), links("links", optional) } extra
 );
 
+impl StreamsProcessor {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Unique 24-hexadecimal character string that identifies the stream processor.
 pub type StreamsProcessorId = rt::Validated<formats::StreamsProcessorId>;
 
 /// An atlas stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsProcessorRequest {
     /// Human-readable name of the stream processor.
     pub name: Option<String>,
@@ -1946,8 +3527,58 @@ rt::object!(
     tier("tier", optional) } extra
 );
 
+impl StreamsProcessorRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    pub fn pipeline(
+        mut self,
+        value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+    ) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `options`.
+    pub fn options(mut self, value: impl Into<StreamsOptionsRequest>) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+    /// Sets `failover_enabled`.
+    pub fn failover_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.failover_enabled = Some(value.into());
+        self
+    }
+    /// Sets `tier`.
+    pub fn tier(mut self, value: impl Into<StreamWorkspaceTier>) -> Self {
+        self.tier = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsProcessor> for StreamsProcessorRequest {
+    fn from(from: &StreamsProcessor) -> Self {
+        Self {
+            name: from.name.clone(),
+            pipeline: from.pipeline.clone(),
+            options: from.options.as_ref().map(StreamsOptionsRequest::from),
+            failover_enabled: from.failover_enabled,
+            tier: from.tier.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// Desired status change to apply to a tenant's stream processors.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsProcessorStatus {
     /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
     pub status: StreamsProcessorStatusStatus,
@@ -1965,32 +3596,36 @@ rt::object!(
 );
 
 impl StreamsProcessorStatus {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(status: StreamsProcessorStatusStatus) -> Self {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(status: impl Into<StreamsProcessorStatusStatus>) -> Self {
         Self {
-            status,
+            status: status.into(),
             mode: Default::default(),
             region: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
+    /// Sets `mode` (`Nullable::Null` sends it as `null`, which clears it).
+    pub fn mode(
+        mut self,
+        value: impl Into<rt::Nullable<StreamsProcessorStatusMode>>,
+    ) -> Self {
+        self.mode = value.into();
+        self
+    }
+    /// Sets `region` (`Nullable::Null` sends it as `null`, which clears it).
+    pub fn region(mut self, value: impl Into<rt::Nullable<String>>) -> Self {
+        self.region = value.into();
+        self
+    }
 }
 
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamsProcessorStatusMode {
-    /// `GRACEFUL`
-    Graceful,
-    /// `FORCED`
-    Forced,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
-}
-
-rt::string_enum!(
-    StreamsProcessorStatusMode, Unknown, [Graceful => "GRACEFUL", Forced => "FORCED"]
-);
+///
+/// Variants: `Graceful` (`GRACEFUL`), `Forced` (`FORCED`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
+pub type StreamsProcessorStatusMode = shared::GracefulForcedValues<
+    shared::tags::StreamsProcessorStatusMode,
+>;
 
 /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -2003,6 +3638,8 @@ pub enum StreamsProcessorStatusStatus {
     /// `FAILED_OVER`
     FailedOver,
     /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
     Unknown(String),
 }
 
@@ -2013,6 +3650,7 @@ rt::string_enum!(
 
 /// An atlas stream processor with optional stats.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsProcessorWithStats {
     /// Unique 24-hexadecimal character string that identifies the stream processor.
     pub id: StreamsProcessorWithStatsId,
@@ -2049,16 +3687,16 @@ rt::object!(
 impl StreamsProcessorWithStats {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
-        id: StreamsProcessorWithStatsId,
-        name: String,
-        pipeline: Vec<serde_json::Map<String, serde_json::Value>>,
-        state: String,
+        id: impl Into<StreamsProcessorWithStatsId>,
+        name: impl Into<String>,
+        pipeline: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+        state: impl Into<String>,
     ) -> Self {
         Self {
-            id,
-            name,
-            pipeline,
-            state,
+            id: id.into(),
+            name: name.into(),
+            pipeline: pipeline.into(),
+            state: state.into(),
             stats: Default::default(),
             options: Default::default(),
             tier: Default::default(),
@@ -2077,6 +3715,7 @@ pub type StreamsProcessorWithStatsId = rt::Validated<
 
 /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsPublicPrivateLinkNetworking {
     /// Information about networking access.
     pub access: Option<StreamsPublicPrivateLinkNetworkingAccess>,
@@ -2091,13 +3730,21 @@ rt::object!(
     optional) } extra
 );
 
+impl StreamsPublicPrivateLinkNetworking {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Information about networking access.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsPublicPrivateLinkNetworkingAccess {
     /// The ID of the Private Link connection. Required for `PRIVATE_LINK` type. For GCP connections using Private Service Connect (PSC), this is the PSC connection ID.
     pub connection_id: Option<ConnectionId>,
     /// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
-    pub r#type: Option<StreamsPublicPrivateLinkNetworkingAccessType>,
+    pub r#type: Option<NetworkingAccessType>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
@@ -2109,13 +3756,21 @@ rt::object!(
     r#type("type", optional), links("links", optional) } extra
 );
 
+impl StreamsPublicPrivateLinkNetworkingAccess {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Information about networking access.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsPublicPrivateLinkNetworkingAccessRequest {
     /// The ID of the Private Link connection. Required for `PRIVATE_LINK` type. For GCP connections using Private Service Connect (PSC), this is the PSC connection ID.
     pub connection_id: Option<ConnectionId>,
     /// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
-    pub r#type: Option<StreamsPublicPrivateLinkNetworkingAccessType>,
+    pub r#type: Option<NetworkingAccessType>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -2125,25 +3780,38 @@ rt::object!(
     optional), r#type("type", optional) } extra
 );
 
-/// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StreamsPublicPrivateLinkNetworkingAccessType {
-    /// `PUBLIC`
-    Public,
-    /// `PRIVATE_LINK`
-    PrivateLink,
-    /// A value this version of the client does not know, kept verbatim.
-    Unknown(String),
+impl StreamsPublicPrivateLinkNetworkingAccessRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `connection_id`.
+    pub fn connection_id(mut self, value: impl Into<ConnectionId>) -> Self {
+        self.connection_id = Some(value.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<NetworkingAccessType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
 }
 
-rt::string_enum!(
-    StreamsPublicPrivateLinkNetworkingAccessType, Unknown, [Public => "PUBLIC",
-    PrivateLink => "PRIVATE_LINK"]
-);
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsPublicPrivateLinkNetworkingAccess>
+for StreamsPublicPrivateLinkNetworkingAccessRequest {
+    fn from(from: &StreamsPublicPrivateLinkNetworkingAccess) -> Self {
+        Self {
+            connection_id: from.connection_id.clone(),
+            r#type: from.r#type.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
 
 /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsPublicPrivateLinkNetworkingRequest {
     /// Information about networking access.
     pub access: Option<StreamsPublicPrivateLinkNetworkingAccessRequest>,
@@ -2155,8 +3823,38 @@ rt::object!(
     StreamsPublicPrivateLinkNetworkingRequest { access("access", optional) } extra
 );
 
+impl StreamsPublicPrivateLinkNetworkingRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `access`.
+    pub fn access(
+        mut self,
+        value: impl Into<StreamsPublicPrivateLinkNetworkingAccessRequest>,
+    ) -> Self {
+        self.access = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsPublicPrivateLinkNetworking>
+for StreamsPublicPrivateLinkNetworkingRequest {
+    fn from(from: &StreamsPublicPrivateLinkNetworking) -> Self {
+        Self {
+            access: from
+                .access
+                .as_ref()
+                .map(StreamsPublicPrivateLinkNetworkingAccessRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// The configuration for S3 connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsS3Connection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -2182,8 +3880,16 @@ rt::object!(
     networking("networking", optional) } extra
 );
 
+impl StreamsS3Connection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The configuration for S3 connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsS3ConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
@@ -2202,8 +3908,55 @@ rt::object!(
     aws("aws", optional), networking("networking", optional) } extra
 );
 
+impl StreamsS3ConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `aws`.
+    pub fn aws(mut self, value: impl Into<StreamsAwsConnectionConfigRequest>) -> Self {
+        self.aws = Some(value.into());
+        self
+    }
+    /// Sets `networking`.
+    pub fn networking(
+        mut self,
+        value: impl Into<StreamsKafkaNetworkingRequest>,
+    ) -> Self {
+        self.networking = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsS3Connection> for StreamsS3ConnectionRequest {
+    fn from(from: &StreamsS3Connection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            aws: from.aws.as_ref().map(StreamsAwsConnectionConfigRequest::from),
+            networking: from
+                .networking
+                .as_ref()
+                .map(StreamsKafkaNetworkingRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// The configuration for Sample connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsSampleConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -2225,8 +3978,16 @@ rt::object!(
     extra
 );
 
+impl StreamsSampleConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// The configuration for Sample connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsSampleConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
@@ -2241,8 +4002,37 @@ rt::object!(
     extra
 );
 
+impl StreamsSampleConnectionRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsSampleConnection> for StreamsSampleConnectionRequest {
+    fn from(from: &StreamsSampleConnection) -> Self {
+        Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// Sample connections to add to SPI.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsSampleConnections {
     /// Flag that indicates whether to add a `sample_stream_solar` connection.
     pub solar: Option<bool>,
@@ -2256,8 +4046,16 @@ rt::object!(
     StreamsSampleConnections { solar("solar", optional), links("links", optional) } extra
 );
 
+impl StreamsSampleConnections {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Sample connections to add to SPI.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsSampleConnectionsRequest {
     /// Flag that indicates whether to add a `sample_stream_solar` connection.
     pub solar: Option<bool>,
@@ -2267,8 +4065,31 @@ pub struct StreamsSampleConnectionsRequest {
 
 rt::object!(StreamsSampleConnectionsRequest { solar("solar", optional) } extra);
 
+impl StreamsSampleConnectionsRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `solar`.
+    pub fn solar(mut self, value: impl Into<bool>) -> Self {
+        self.solar = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsSampleConnections> for StreamsSampleConnectionsRequest {
+    fn from(from: &StreamsSampleConnections) -> Self {
+        Self {
+            solar: from.solar,
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// The configuration for Schema Registry connections.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsSchemaRegistryConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
@@ -2301,9 +4122,9 @@ rt::object!(
 impl StreamsSchemaRegistryConnection {
     /// A value with the required properties set and every optional one absent.
     pub fn new(
-        provider: StreamsSchemaRegistryConnectionProvider,
-        schema_registry_authentication: SchemaRegistryAuthentication,
-        schema_registry_urls: Vec<String>,
+        provider: impl Into<StreamsSchemaRegistryConnectionProvider>,
+        schema_registry_authentication: impl Into<SchemaRegistryAuthentication>,
+        schema_registry_urls: impl Into<Vec<String>>,
     ) -> Self {
         Self {
             id: Default::default(),
@@ -2311,9 +4132,9 @@ impl StreamsSchemaRegistryConnection {
             region: Default::default(),
             state: Default::default(),
             links: Default::default(),
-            provider,
-            schema_registry_authentication,
-            schema_registry_urls,
+            provider: provider.into(),
+            schema_registry_authentication: schema_registry_authentication.into(),
+            schema_registry_urls: schema_registry_urls.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -2326,6 +4147,8 @@ pub enum StreamsSchemaRegistryConnectionProvider {
     /// `CONFLUENT`
     Confluent,
     /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
     Unknown(String),
 }
 
@@ -2335,6 +4158,7 @@ rt::string_enum!(
 
 /// The configuration for Schema Registry connections.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsSchemaRegistryConnectionRequest {
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
@@ -2358,25 +4182,57 @@ rt::object!(
 );
 
 impl StreamsSchemaRegistryConnectionRequest {
-    /// A value with the required properties set and every optional one absent.
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
     pub fn new(
-        provider: StreamsSchemaRegistryConnectionProvider,
-        schema_registry_authentication: SchemaRegistryAuthenticationRequest,
-        schema_registry_urls: Vec<String>,
+        provider: impl Into<StreamsSchemaRegistryConnectionProvider>,
+        schema_registry_authentication: impl Into<SchemaRegistryAuthenticationRequest>,
+        schema_registry_urls: impl Into<Vec<String>>,
     ) -> Self {
         Self {
             name: Default::default(),
             region: Default::default(),
-            provider,
-            schema_registry_authentication,
-            schema_registry_urls,
+            provider: provider.into(),
+            schema_registry_authentication: schema_registry_authentication.into(),
+            schema_registry_urls: schema_registry_urls.into(),
             extra: serde_json::Map::new(),
         }
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl TryFrom<&StreamsSchemaRegistryConnection>
+for StreamsSchemaRegistryConnectionRequest {
+    type Error = rt::ConversionError;
+    fn try_from(
+        from: &StreamsSchemaRegistryConnection,
+    ) -> Result<Self, rt::ConversionError> {
+        Ok(Self {
+            name: from.name.clone(),
+            region: from.region.clone(),
+            provider: from.provider.clone(),
+            schema_registry_authentication: {
+                let v = &from.schema_registry_authentication;
+                SchemaRegistryAuthenticationRequest::try_from(v)
+            }?,
+            schema_registry_urls: from.schema_registry_urls.clone(),
+            extra: from.extra.clone(),
+        })
     }
 }
 
 /// Failover options for starting a stream processor.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsStartProcessorFailover {
     /// Cloud provider region where the stream processor should be started in failover mode. The region must be a valid region for the stream processor's cloud provider and must be included in the tenant's configured failover regions, or it may be the tenant's default (primary) region.
     pub region: String,
@@ -2396,25 +4252,43 @@ rt::object!(
 );
 
 impl StreamsStartProcessorFailover {
-    /// A value with the required properties set and every optional one absent.
-    pub fn new(region: String) -> Self {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(region: impl Into<String>) -> Self {
         Self {
-            region,
+            region: region.into(),
             mode: Default::default(),
             clear_checkpoint: Default::default(),
             dry_run: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<StreamsStartProcessorFailoverMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets `clear_checkpoint`.
+    pub fn clear_checkpoint(mut self, value: impl Into<bool>) -> Self {
+        self.clear_checkpoint = Some(value.into());
+        self
+    }
+    /// Sets `dry_run`.
+    pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
+        self.dry_run = Some(value.into());
+        self
+    }
 }
 
 /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
 ///
-/// The same enum as [`StreamsProcessorStatusMode`]: the spec gives both the same values.
-pub type StreamsStartProcessorFailoverMode = StreamsProcessorStatusMode;
+/// Variants: `Graceful` (`GRACEFUL`), `Forced` (`FORCED`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
+pub type StreamsStartProcessorFailoverMode = shared::GracefulForcedValues<
+    shared::tags::StreamsStartProcessorFailoverMode,
+>;
 
 /// A request to start a stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsStartStreamProcessorWith {
     /// When true or not specified, the stream processor resumes from its last checkpoint. When false, the stream processor starts fresh.
     pub resume_from_checkpoint: Option<bool>,
@@ -2434,8 +4308,36 @@ rt::object!(
     optional), failover("failover", optional) } extra
 );
 
+impl StreamsStartStreamProcessorWith {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `resume_from_checkpoint`.
+    pub fn resume_from_checkpoint(mut self, value: impl Into<bool>) -> Self {
+        self.resume_from_checkpoint = Some(value.into());
+        self
+    }
+    /// Sets `start_at_operation_time`.
+    pub fn start_at_operation_time(mut self, value: impl Into<rt::DateTime>) -> Self {
+        self.start_at_operation_time = Some(value.into());
+        self
+    }
+    /// Sets `tier`.
+    pub fn tier(mut self, value: impl Into<StreamWorkspaceTier>) -> Self {
+        self.tier = Some(value.into());
+        self
+    }
+    /// Sets `failover`.
+    pub fn failover(mut self, value: impl Into<StreamsStartProcessorFailover>) -> Self {
+        self.failover = Some(value.into());
+        self
+    }
+}
+
 /// Details of one stream instance (called a stream workspace in the official spec).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsTenant {
     /// Unique 24-hexadecimal character string that identifies the project.
     pub id: Option<StreamsTenantId>,
@@ -2470,11 +4372,19 @@ rt::object!(
     links("links", optional) } extra
 );
 
+impl StreamsTenant {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Unique 24-hexadecimal character string that identifies the project.
 pub type StreamsTenantId = rt::Validated<formats::StreamsTenantId>;
 
 /// Details of one stream instance (called a stream workspace in the official spec).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsTenantRequest {
     /// Label that identifies the stream workspace.
     pub name: Option<String>,
@@ -2498,8 +4408,81 @@ rt::object!(
     nullable) } extra
 );
 
+impl StreamsTenantRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets `data_process_region`.
+    pub fn data_process_region(
+        mut self,
+        value: impl Into<StreamsDataProcessRegionRequest>,
+    ) -> Self {
+        self.data_process_region = Some(value.into());
+        self
+    }
+    /// Sets `failover_regions`.
+    pub fn failover_regions(
+        mut self,
+        value: impl Into<Vec<StreamsDataProcessRegionRequest>>,
+    ) -> Self {
+        self.failover_regions = Some(value.into());
+        self
+    }
+    /// Sets `sample_connections`.
+    pub fn sample_connections(
+        mut self,
+        value: impl Into<StreamsSampleConnectionsRequest>,
+    ) -> Self {
+        self.sample_connections = Some(value.into());
+        self
+    }
+    /// Sets `stream_config` (`Nullable::Null` sends it as `null`, which clears it).
+    pub fn stream_config(
+        mut self,
+        value: impl Into<rt::Nullable<StreamConfigRequest>>,
+    ) -> Self {
+        self.stream_config = value.into();
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsTenant> for StreamsTenantRequest {
+    fn from(from: &StreamsTenant) -> Self {
+        Self {
+            name: from.name.clone(),
+            data_process_region: from
+                .data_process_region
+                .as_ref()
+                .map(StreamsDataProcessRegionRequest::from),
+            failover_regions: from
+                .failover_regions
+                .as_ref()
+                .map(|v| {
+                    v
+                        .iter()
+                        .map(StreamsDataProcessRegionRequest::from)
+                        .collect::<Vec<_>>()
+                }),
+            sample_connections: from
+                .sample_connections
+                .as_ref()
+                .map(StreamsSampleConnectionsRequest::from),
+            stream_config: from.stream_config.as_ref().map(StreamConfigRequest::from),
+            extra: from.extra.clone(),
+        }
+    }
+}
+
 /// Details to update a stream tenant, optionally accompanied by a processor status change (for example, triggering bulk regional failover).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct StreamsTenantUpdateRequest {
     /// Human-readable label that identifies the cloud provider.
     pub cloud_provider: Option<StreamsTenantUpdateRequestCloudProvider>,
@@ -2522,16 +4505,85 @@ rt::object!(
     nullable) } extra
 );
 
+impl StreamsTenantUpdateRequest {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `cloud_provider`.
+    pub fn cloud_provider(
+        mut self,
+        value: impl Into<StreamsTenantUpdateRequestCloudProvider>,
+    ) -> Self {
+        self.cloud_provider = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<BaseStreamsRegion>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `failover_regions`.
+    pub fn failover_regions(
+        mut self,
+        value: impl Into<Vec<StreamsDataProcessRegionRequest>>,
+    ) -> Self {
+        self.failover_regions = Some(value.into());
+        self
+    }
+    /// Sets `processor_status`.
+    pub fn processor_status(mut self, value: impl Into<StreamsProcessorStatus>) -> Self {
+        self.processor_status = Some(value.into());
+        self
+    }
+    /// Sets `stream_config` (`Nullable::Null` sends it as `null`, which clears it).
+    pub fn stream_config(
+        mut self,
+        value: impl Into<rt::Nullable<StreamConfigRequest>>,
+    ) -> Self {
+        self.stream_config = value.into();
+        self
+    }
+}
+
+#[allow(deprecated, clippy::map_clone)]
+impl From<&StreamsTenant> for StreamsTenantUpdateRequest {
+    fn from(from: &StreamsTenant) -> Self {
+        Self {
+            cloud_provider: Default::default(),
+            region: Default::default(),
+            failover_regions: from
+                .failover_regions
+                .as_ref()
+                .map(|v| {
+                    v
+                        .iter()
+                        .map(StreamsDataProcessRegionRequest::from)
+                        .collect::<Vec<_>>()
+                }),
+            processor_status: Default::default(),
+            stream_config: from.stream_config.as_ref().map(StreamConfigRequest::from),
+            extra: rt::__private::convert_extra(
+                &from.extra,
+                &["cloudProvider", "region", "processorStatus"],
+            ),
+        }
+    }
+}
+
 /// Human-readable label that identifies the cloud provider.
 ///
-/// The same enum as [`StreamsDataProcessRegionCloudProvider`]: the spec gives both the same values.
-pub type StreamsTenantUpdateRequestCloudProvider = StreamsDataProcessRegionCloudProvider;
+/// Variants: `Aws` (`AWS`), `Gcp` (`GCP`), `Azure` (`AZURE`), `Tenant` (`TENANT`), `Serverless` (`SERVERLESS`), and `Unknown(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.
+pub type StreamsTenantUpdateRequestCloudProvider = shared::AwsGcpAzureEtcValues<
+    shared::tags::StreamsTenantUpdateRequestCloudProvider,
+>;
 
 /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
 pub type TgwRouteId = rt::Validated<formats::TgwRouteId>;
 
 /// Container for elements used to challenge the user before taking certain actions on VPC Peering connections.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VpcPeeringActionChallenge {
     /// The AWS requester account ID.
     pub requester_account_id: Option<String>,
@@ -2546,8 +4598,26 @@ rt::object!(
     requester_vpc_id("requesterVpcId", optional) } extra
 );
 
+impl VpcPeeringActionChallenge {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `requester_account_id`.
+    pub fn requester_account_id(mut self, value: impl Into<String>) -> Self {
+        self.requester_account_id = Some(value.into());
+        self
+    }
+    /// Sets `requester_vpc_id`.
+    pub fn requester_vpc_id(mut self, value: impl Into<String>) -> Self {
+        self.requester_vpc_id = Some(value.into());
+        self
+    }
+}
+
 /// Represents a VPC Peering connection on AWS.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct VpcPeeringConnection {
     /// Internal VPC Peering Connection ID.
     pub id: Option<VpcPeeringConnectionId>,
@@ -2592,6 +4662,13 @@ rt::object!(
     extra
 );
 
+impl VpcPeeringConnection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Internal VPC Peering Connection ID.
 pub type VpcPeeringConnectionId = rt::Validated<formats::VpcPeeringConnectionId>;
 
@@ -2620,6 +4697,8 @@ pub enum VpcPeeringConnectionLocalStatus {
     /// `ACTIVE`
     Active,
     /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
     Unknown(String),
 }
 
@@ -2639,8 +4718,11 @@ pub mod formats {
     impl rt::Format for Arn {
         const NAME: &'static str = "Arn";
         const PATTERN: &'static str = "^arn:aws:kafka";
-        fn pattern() -> &'static rt::Pattern {
-            static PATTERN: rt::Pattern = rt::Pattern::new("Arn", "^arn:aws:kafka");
+        fn pattern() -> &'static rt::__private::Pattern {
+            static PATTERN: rt::__private::Pattern = rt::__private::Pattern::new(
+                "Arn",
+                "^arn:aws:kafka",
+            );
             &PATTERN
         }
     }
@@ -2649,8 +4731,8 @@ pub mod formats {
     impl rt::Format for ConnectionId {
         const NAME: &'static str = "ConnectionId";
         const PATTERN: &'static str = "^([a-f0-9]{24})$";
-        fn pattern() -> &'static rt::Pattern {
-            static PATTERN: rt::Pattern = rt::Pattern::new(
+        fn pattern() -> &'static rt::__private::Pattern {
+            static PATTERN: rt::__private::Pattern = rt::__private::Pattern::new(
                 "ConnectionId",
                 "^([a-f0-9]{24})$",
             );
@@ -2662,8 +4744,8 @@ pub mod formats {
     impl rt::Format for GroupId {
         const NAME: &'static str = "GroupId";
         const PATTERN: &'static str = "^([a-f0-9]{24})$";
-        fn pattern() -> &'static rt::Pattern {
-            static PATTERN: rt::Pattern = rt::Pattern::new(
+        fn pattern() -> &'static rt::__private::Pattern {
+            static PATTERN: rt::__private::Pattern = rt::__private::Pattern::new(
                 "GroupId",
                 "^([a-f0-9]{24})$",
             );
@@ -2675,8 +4757,8 @@ pub mod formats {
     impl rt::Format for StreamsPrivateLinkConnectionId {
         const NAME: &'static str = "StreamsPrivateLinkConnectionId";
         const PATTERN: &'static str = "^([a-f0-9]{24})$";
-        fn pattern() -> &'static rt::Pattern {
-            static PATTERN: rt::Pattern = rt::Pattern::new(
+        fn pattern() -> &'static rt::__private::Pattern {
+            static PATTERN: rt::__private::Pattern = rt::__private::Pattern::new(
                 "StreamsPrivateLinkConnectionId",
                 "^([a-f0-9]{24})$",
             );
@@ -2688,8 +4770,8 @@ pub mod formats {
     impl rt::Format for StreamsProcessorId {
         const NAME: &'static str = "StreamsProcessorId";
         const PATTERN: &'static str = "^([a-f0-9]{24})$";
-        fn pattern() -> &'static rt::Pattern {
-            static PATTERN: rt::Pattern = rt::Pattern::new(
+        fn pattern() -> &'static rt::__private::Pattern {
+            static PATTERN: rt::__private::Pattern = rt::__private::Pattern::new(
                 "StreamsProcessorId",
                 "^([a-f0-9]{24})$",
             );
@@ -2701,8 +4783,8 @@ pub mod formats {
     impl rt::Format for StreamsProcessorWithStatsId {
         const NAME: &'static str = "StreamsProcessorWithStatsId";
         const PATTERN: &'static str = "^([a-f0-9]{24})$";
-        fn pattern() -> &'static rt::Pattern {
-            static PATTERN: rt::Pattern = rt::Pattern::new(
+        fn pattern() -> &'static rt::__private::Pattern {
+            static PATTERN: rt::__private::Pattern = rt::__private::Pattern::new(
                 "StreamsProcessorWithStatsId",
                 "^([a-f0-9]{24})$",
             );
@@ -2714,8 +4796,8 @@ pub mod formats {
     impl rt::Format for StreamsTenantId {
         const NAME: &'static str = "StreamsTenantId";
         const PATTERN: &'static str = "^([a-f0-9]{24})$";
-        fn pattern() -> &'static rt::Pattern {
-            static PATTERN: rt::Pattern = rt::Pattern::new(
+        fn pattern() -> &'static rt::__private::Pattern {
+            static PATTERN: rt::__private::Pattern = rt::__private::Pattern::new(
                 "StreamsTenantId",
                 "^([a-f0-9]{24})$",
             );
@@ -2727,8 +4809,8 @@ pub mod formats {
     impl rt::Format for TgwRouteId {
         const NAME: &'static str = "TgwRouteId";
         const PATTERN: &'static str = "^([a-f0-9]{24})$";
-        fn pattern() -> &'static rt::Pattern {
-            static PATTERN: rt::Pattern = rt::Pattern::new(
+        fn pattern() -> &'static rt::__private::Pattern {
+            static PATTERN: rt::__private::Pattern = rt::__private::Pattern::new(
                 "TgwRouteId",
                 "^([a-f0-9]{24})$",
             );
@@ -2740,12 +4822,129 @@ pub mod formats {
     impl rt::Format for VpcPeeringConnectionId {
         const NAME: &'static str = "VpcPeeringConnectionId";
         const PATTERN: &'static str = "^([a-f0-9]{24})$";
-        fn pattern() -> &'static rt::Pattern {
-            static PATTERN: rt::Pattern = rt::Pattern::new(
+        fn pattern() -> &'static rt::__private::Pattern {
+            static PATTERN: rt::__private::Pattern = rt::__private::Pattern::new(
                 "VpcPeeringConnectionId",
                 "^([a-f0-9]{24})$",
             );
             &PATTERN
         }
+    }
+}
+
+/// The implementations enums with the same values share (not API: name the enums).
+#[doc(hidden)]
+pub mod shared {
+    use crate::runtime as rt;
+    /// The values `AWS`, `GCP`, `AZURE`, `TENANT`, `SERVERLESS`: the implementation of every enum with exactly these values, each an instance for a tag type of its own.
+    #[non_exhaustive]
+    pub enum AwsGcpAzureEtcValues<T> {
+        /// `AWS`
+        Aws,
+        /// `GCP`
+        Gcp,
+        /// `AZURE`
+        Azure,
+        /// `TENANT`
+        Tenant,
+        /// `SERVERLESS`
+        Serverless,
+        /// A value this version of the client does not know, kept verbatim.
+        ///
+        /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+        Unknown(String),
+        /// Uninhabited: only makes each instance a type of its own.
+        #[doc(hidden)]
+        __Tag(::core::convert::Infallible, ::core::marker::PhantomData<T>),
+    }
+    rt::string_enum!(
+        AwsGcpAzureEtcValues < T >, Unknown, __Tag, [Aws => "AWS", Gcp => "GCP", Azure =>
+        "AZURE", Tenant => "TENANT", Serverless => "SERVERLESS"]
+    );
+    /// The values `GRACEFUL`, `FORCED`: the implementation of every enum with exactly these values, each an instance for a tag type of its own.
+    #[non_exhaustive]
+    pub enum GracefulForcedValues<T> {
+        /// `GRACEFUL`
+        Graceful,
+        /// `FORCED`
+        Forced,
+        /// A value this version of the client does not know, kept verbatim.
+        ///
+        /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+        Unknown(String),
+        /// Uninhabited: only makes each instance a type of its own.
+        #[doc(hidden)]
+        __Tag(::core::convert::Infallible, ::core::marker::PhantomData<T>),
+    }
+    rt::string_enum!(
+        GracefulForcedValues < T >, Unknown, __Tag, [Graceful => "GRACEFUL", Forced =>
+        "FORCED"]
+    );
+    /// The values `PENDING`, `READY`, `DELETING`, `FAILED`: the implementation of every enum with exactly these values, each an instance for a tag type of its own.
+    #[non_exhaustive]
+    pub enum PendingReadyDeletingEtcValues<T> {
+        /// `PENDING`
+        Pending,
+        /// `READY`
+        Ready,
+        /// `DELETING`
+        Deleting,
+        /// `FAILED`
+        Failed,
+        /// A value this version of the client does not know, kept verbatim.
+        ///
+        /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+        Unknown(String),
+        /// Uninhabited: only makes each instance a type of its own.
+        #[doc(hidden)]
+        __Tag(::core::convert::Infallible, ::core::marker::PhantomData<T>),
+    }
+    rt::string_enum!(
+        PendingReadyDeletingEtcValues < T >, Unknown, __Tag, [Pending => "PENDING", Ready
+        => "READY", Deleting => "DELETING", Failed => "FAILED"]
+    );
+    /// The values `SP50`, `SP30`, `SP10`, `SP5`, `SP2`: the implementation of every enum with exactly these values, each an instance for a tag type of its own.
+    #[non_exhaustive]
+    pub enum Sp50Sp30Sp10EtcValues<T> {
+        /// `SP50`
+        Sp50,
+        /// `SP30`
+        Sp30,
+        /// `SP10`
+        Sp10,
+        /// `SP5`
+        Sp5,
+        /// `SP2`
+        Sp2,
+        /// A value this version of the client does not know, kept verbatim.
+        ///
+        /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+        Unknown(String),
+        /// Uninhabited: only makes each instance a type of its own.
+        #[doc(hidden)]
+        __Tag(::core::convert::Infallible, ::core::marker::PhantomData<T>),
+    }
+    rt::string_enum!(
+        Sp50Sp30Sp10EtcValues < T >, Unknown, __Tag, [Sp50 => "SP50", Sp30 => "SP30",
+        Sp10 => "SP10", Sp5 => "SP5", Sp2 => "SP2"]
+    );
+    /// One type per enum that shares an implementation.
+    pub mod tags {
+        /// The tag that makes [`StreamWorkspaceMaxTierSize`](super::super::StreamWorkspaceMaxTierSize) a type of its own.
+        pub enum StreamWorkspaceMaxTierSize {}
+        /// The tag that makes [`StreamWorkspaceTier`](super::super::StreamWorkspaceTier) a type of its own.
+        pub enum StreamWorkspaceTier {}
+        /// The tag that makes [`StreamsConnectionState`](super::super::StreamsConnectionState) a type of its own.
+        pub enum StreamsConnectionState {}
+        /// The tag that makes [`StreamsDataProcessRegionCloudProvider`](super::super::StreamsDataProcessRegionCloudProvider) a type of its own.
+        pub enum StreamsDataProcessRegionCloudProvider {}
+        /// The tag that makes [`StreamsFailoverConnectionState`](super::super::StreamsFailoverConnectionState) a type of its own.
+        pub enum StreamsFailoverConnectionState {}
+        /// The tag that makes [`StreamsProcessorStatusMode`](super::super::StreamsProcessorStatusMode) a type of its own.
+        pub enum StreamsProcessorStatusMode {}
+        /// The tag that makes [`StreamsStartProcessorFailoverMode`](super::super::StreamsStartProcessorFailoverMode) a type of its own.
+        pub enum StreamsStartProcessorFailoverMode {}
+        /// The tag that makes [`StreamsTenantUpdateRequestCloudProvider`](super::super::StreamsTenantUpdateRequestCloudProvider) a type of its own.
+        pub enum StreamsTenantUpdateRequestCloudProvider {}
     }
 }

@@ -4,6 +4,17 @@
 use super::models;
 use crate::runtime as rt;
 
+pub use crate::runtime::{
+    ApiError, BoxFuture, ByteStream, Bytes, ConversionError, DEFAULT_BASE_URL, Date,
+    DateTime, Download, Error, Format, InvalidValue, ItemStream, Limits, MissingReason,
+    Nullable, RateLimit, Response, RetryPolicy, Secret, TimeoutKind, Timeouts,
+    TryStreamExt, Validated, WaitError, WaitFuture, reqwest, same_origin_redirects,
+};
+
+/// Configures a [`Client`]: base URL, credentials, timeouts, retries, API version. Start
+/// with [`Client::builder`].
+pub type ClientBuilder = rt::ClientBuilder<Client>;
+
 /// Client for the MongoDB Atlas Administration API - Atlas Streams (hand-curated subset) (37 operations): one method per operation.
 ///
 /// Each method takes the operation's required inputs and returns a request builder:
@@ -11,17 +22,38 @@ use crate::runtime as rt;
 /// can be shared across tasks.
 #[derive(Clone, Debug)]
 pub struct Client {
-    core: rt::Core,
+    core: rt::__private::Core,
 }
 
 impl Client {
     /// Starts configuring a client: base URL, credentials, timeouts, retries.
-    pub fn builder() -> rt::ClientBuilder<Self> {
+    pub fn builder() -> ClientBuilder {
         rt::ClientBuilder::new()
     }
-    /// The request pipeline this client sends through.
-    pub fn core(&self) -> &rt::Core {
-        &self.core
+    /// The timeouts of this client's calls.
+    pub fn timeouts(&self) -> rt::Timeouts {
+        self.core.timeouts()
+    }
+    /// A cheap clone of this client whose calls have these timeouts (it shares the
+    /// connection pool, credentials and token cache). For one call, the request
+    /// builder's `.timeouts(..)` does the same. The connect timeout is per client only
+    /// (`ClientBuilder::connect_timeout`).
+    pub fn with_timeouts(&self, timeouts: rt::Timeouts) -> Self {
+        Client {
+            core: self.core.with_timeouts(timeouts),
+        }
+    }
+    /// The body size limits of this client's calls.
+    pub fn limits(&self) -> rt::Limits {
+        self.core.limits()
+    }
+    /// A cheap clone of this client whose calls have these body size limits (it shares
+    /// the connection pool, credentials and token cache). For one call, the request
+    /// builder's `.limits(..)` does the same.
+    pub fn with_limits(&self, limits: rt::Limits) -> Self {
+        Client {
+            core: self.core.with_limits(limits),
+        }
     }
     /// Accept One Incoming VPC Peering Connection
     ///
@@ -40,14 +72,14 @@ impl Client {
         &self,
         group_id: impl AsRef<str>,
         id: impl Into<String>,
-        body: models::VpcPeeringActionChallenge,
+        body: impl Into<models::VpcPeeringActionChallenge>,
     ) -> AcceptVpcPeeringConnection {
         AcceptVpcPeeringConnection {
             core: self.core.clone(),
             group_id: group_id.as_ref().to_owned(),
             id: id.into(),
             envelope: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -70,7 +102,7 @@ impl Client {
         group_id: impl AsRef<str>,
         tenant_name: impl Into<String>,
         connection_name: impl Into<String>,
-        body: models::StreamsFailoverConnectionRequest,
+        body: impl Into<models::StreamsFailoverConnectionRequest>,
     ) -> CreateFailoverConnection {
         CreateFailoverConnection {
             core: self.core.clone(),
@@ -79,7 +111,7 @@ impl Client {
             connection_name: connection_name.into(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -98,14 +130,14 @@ impl Client {
     pub fn create_private_link_connection(
         &self,
         group_id: impl AsRef<str>,
-        body: models::StreamsPrivateLinkConnectionRequest2,
+        body: impl Into<models::StreamsPrivateLinkConnectionCreateRequest>,
     ) -> CreatePrivateLinkConnection {
         CreatePrivateLinkConnection {
             core: self.core.clone(),
             group_id: group_id.as_ref().to_owned(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -126,7 +158,7 @@ impl Client {
         &self,
         group_id: impl AsRef<str>,
         tenant_name: impl Into<String>,
-        body: models::StreamsConnectionRequest,
+        body: impl Into<models::StreamsConnectionRequest>,
     ) -> CreateStreamConnection {
         CreateStreamConnection {
             core: self.core.clone(),
@@ -134,7 +166,7 @@ impl Client {
             tenant_name: tenant_name.into(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -155,7 +187,7 @@ impl Client {
         &self,
         group_id: impl AsRef<str>,
         tenant_name: impl Into<String>,
-        body: models::StreamsProcessorRequest,
+        body: impl Into<models::StreamsProcessorRequest>,
     ) -> CreateStreamProcessor {
         CreateStreamProcessor {
             core: self.core.clone(),
@@ -163,7 +195,7 @@ impl Client {
             tenant_name: tenant_name.into(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -182,14 +214,14 @@ impl Client {
     pub fn create_stream_workspace(
         &self,
         group_id: impl AsRef<str>,
-        body: models::StreamsTenantRequest,
+        body: impl Into<models::StreamsTenantRequest>,
     ) -> CreateStreamWorkspace {
         CreateStreamWorkspace {
             core: self.core.clone(),
             group_id: group_id.as_ref().to_owned(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -930,7 +962,7 @@ impl Client {
         &self,
         group_id: impl AsRef<str>,
         connection_id: impl Into<String>,
-        body: models::StreamsPrivateLinkConnectionRequest,
+        body: impl Into<models::StreamsPrivateLinkConnectionRequest>,
     ) -> UpdatePrivateLinkConnection {
         UpdatePrivateLinkConnection {
             core: self.core.clone(),
@@ -938,7 +970,7 @@ impl Client {
             connection_id: connection_id.into(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -961,7 +993,7 @@ impl Client {
         group_id: impl AsRef<str>,
         tenant_name: impl Into<String>,
         connection_name: impl Into<String>,
-        body: models::StreamsConnectionRequest,
+        body: impl Into<models::StreamsConnectionRequest>,
     ) -> UpdateStreamConnection {
         UpdateStreamConnection {
             core: self.core.clone(),
@@ -970,7 +1002,7 @@ impl Client {
             connection_name: connection_name.into(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -995,7 +1027,7 @@ impl Client {
         tenant_name: impl Into<String>,
         connection_name: impl Into<String>,
         failover_connection_id: impl Into<String>,
-        body: models::StreamsFailoverConnectionRequest,
+        body: impl Into<models::StreamsFailoverConnectionRequest>,
     ) -> UpdateStreamFailoverConnection {
         UpdateStreamFailoverConnection {
             core: self.core.clone(),
@@ -1005,7 +1037,7 @@ impl Client {
             failover_connection_id: failover_connection_id.into(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -1028,7 +1060,7 @@ impl Client {
         group_id: impl AsRef<str>,
         tenant_name: impl Into<String>,
         processor_name: impl Into<String>,
-        body: models::StreamsModifyStreamProcessor,
+        body: impl Into<models::StreamsModifyStreamProcessor>,
     ) -> UpdateStreamProcessor {
         UpdateStreamProcessor {
             core: self.core.clone(),
@@ -1037,7 +1069,7 @@ impl Client {
             processor_name: processor_name.into(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -1058,7 +1090,7 @@ impl Client {
         &self,
         group_id: impl AsRef<str>,
         tenant_name: impl Into<String>,
-        body: models::StreamsTenantUpdateRequest,
+        body: impl Into<models::StreamsTenantUpdateRequest>,
     ) -> UpdateStreamWorkspace {
         UpdateStreamWorkspace {
             core: self.core.clone(),
@@ -1066,7 +1098,7 @@ impl Client {
             tenant_name: tenant_name.into(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
@@ -1085,21 +1117,23 @@ impl Client {
     pub fn with_stream_sample_connections(
         &self,
         group_id: impl AsRef<str>,
-        body: serde_json::Map<String, serde_json::Value>,
+        body: impl Into<serde_json::Map<String, serde_json::Value>>,
     ) -> WithStreamSampleConnections {
         WithStreamSampleConnections {
             core: self.core.clone(),
             group_id: group_id.as_ref().to_owned(),
             envelope: None,
             pretty: None,
-            body,
+            body: body.into(),
             version: None,
         }
     }
 }
 
-impl From<rt::Core> for Client {
-    fn from(core: rt::Core) -> Self {
+/// What `ClientBuilder::build` makes the client from (not API).
+#[doc(hidden)]
+impl From<rt::__private::Core> for Client {
+    fn from(core: rt::__private::Core) -> Self {
         Client { core }
     }
 }
@@ -1108,7 +1142,7 @@ impl From<rt::Core> for Client {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct AcceptVpcPeeringConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     id: String,
     envelope: Option<bool>,
@@ -1117,10 +1151,11 @@ pub struct AcceptVpcPeeringConnection {
 }
 
 impl AcceptVpcPeeringConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "acceptVpcPeeringConnection",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:accept",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -1128,8 +1163,8 @@ impl AcceptVpcPeeringConnection {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -1137,14 +1172,26 @@ impl AcceptVpcPeeringConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("id", &self.id);
         if let Some(value) = self.envelope.as_ref() {
@@ -1155,11 +1202,11 @@ impl AcceptVpcPeeringConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -1175,7 +1222,7 @@ impl std::future::IntoFuture for AcceptVpcPeeringConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateFailoverConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     connection_name: String,
@@ -1186,10 +1233,11 @@ pub struct CreateFailoverConnection {
 }
 
 impl CreateFailoverConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "createFailoverConnection",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
         versions: &["2025-03-12"],
         default_version: Some("2025-03-12"),
@@ -1197,13 +1245,13 @@ impl CreateFailoverConnection {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
@@ -1211,14 +1259,26 @@ impl CreateFailoverConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
@@ -1233,13 +1293,13 @@ impl CreateFailoverConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsFailoverConnection> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsFailoverConnection>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -1255,19 +1315,20 @@ impl std::future::IntoFuture for CreateFailoverConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreatePrivateLinkConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     envelope: Option<bool>,
     pretty: Option<bool>,
-    body: models::StreamsPrivateLinkConnectionRequest2,
+    body: models::StreamsPrivateLinkConnectionCreateRequest,
     version: Option<String>,
 }
 
 impl CreatePrivateLinkConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "createPrivateLinkConnection",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -1275,13 +1336,13 @@ impl CreatePrivateLinkConnection {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -1289,14 +1350,26 @@ impl CreatePrivateLinkConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
@@ -1309,13 +1382,13 @@ impl CreatePrivateLinkConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsPrivateLinkConnection> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsPrivateLinkConnection>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -1331,7 +1404,7 @@ impl std::future::IntoFuture for CreatePrivateLinkConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateStreamConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     envelope: Option<bool>,
@@ -1341,10 +1414,11 @@ pub struct CreateStreamConnection {
 }
 
 impl CreateStreamConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "createStreamConnection",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
         versions: &["2023-11-15", "2025-02-19"],
         default_version: Some("2025-02-19"),
@@ -1352,13 +1426,13 @@ impl CreateStreamConnection {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2025-02-19` (documented: 2023-11-15, 2025-02-19). Must look like `YYYY-MM-DD`.
@@ -1366,14 +1440,26 @@ impl CreateStreamConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         if let Some(value) = self.envelope.as_ref() {
@@ -1387,13 +1473,13 @@ impl CreateStreamConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsConnection> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsConnection>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -1409,7 +1495,7 @@ impl std::future::IntoFuture for CreateStreamConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateStreamProcessor {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     envelope: Option<bool>,
@@ -1419,10 +1505,11 @@ pub struct CreateStreamProcessor {
 }
 
 impl CreateStreamProcessor {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "createStreamProcessor",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor",
         versions: &["2024-05-30"],
         default_version: Some("2024-05-30"),
@@ -1430,13 +1517,13 @@ impl CreateStreamProcessor {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
@@ -1444,14 +1531,26 @@ impl CreateStreamProcessor {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         if let Some(value) = self.envelope.as_ref() {
@@ -1465,13 +1564,13 @@ impl CreateStreamProcessor {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsProcessor> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsProcessor>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -1487,7 +1586,7 @@ impl std::future::IntoFuture for CreateStreamProcessor {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct CreateStreamWorkspace {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     envelope: Option<bool>,
     pretty: Option<bool>,
@@ -1496,10 +1595,11 @@ pub struct CreateStreamWorkspace {
 }
 
 impl CreateStreamWorkspace {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "createStreamWorkspace",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams",
         versions: &["2025-03-12"],
         default_version: Some("2025-03-12"),
@@ -1507,13 +1607,13 @@ impl CreateStreamWorkspace {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
@@ -1521,14 +1621,26 @@ impl CreateStreamWorkspace {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
@@ -1541,13 +1653,13 @@ impl CreateStreamWorkspace {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsTenant> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsTenant>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -1563,7 +1675,7 @@ impl std::future::IntoFuture for CreateStreamWorkspace {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeletePrivateLinkConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     connection_id: String,
     envelope: Option<bool>,
@@ -1572,10 +1684,11 @@ pub struct DeletePrivateLinkConnection {
 }
 
 impl DeletePrivateLinkConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "deletePrivateLinkConnection",
-        method: rt::Method::Delete,
+        method: rt::__private::Method::Delete,
         path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -1583,13 +1696,13 @@ impl DeletePrivateLinkConnection {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -1597,14 +1710,26 @@ impl DeletePrivateLinkConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("connectionId", &self.connection_id);
         if let Some(value) = self.envelope.as_ref() {
@@ -1617,11 +1742,11 @@ impl DeletePrivateLinkConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -1637,7 +1762,7 @@ impl std::future::IntoFuture for DeletePrivateLinkConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteStreamConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     connection_name: String,
@@ -1647,10 +1772,11 @@ pub struct DeleteStreamConnection {
 }
 
 impl DeleteStreamConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "deleteStreamConnection",
-        method: rt::Method::Delete,
+        method: rt::__private::Method::Delete,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -1658,13 +1784,13 @@ impl DeleteStreamConnection {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -1672,14 +1798,26 @@ impl DeleteStreamConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
@@ -1693,11 +1831,11 @@ impl DeleteStreamConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -1713,7 +1851,7 @@ impl std::future::IntoFuture for DeleteStreamConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteStreamFailoverConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     connection_name: String,
@@ -1724,10 +1862,11 @@ pub struct DeleteStreamFailoverConnection {
 }
 
 impl DeleteStreamFailoverConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "deleteStreamFailoverConnection",
-        method: rt::Method::Delete,
+        method: rt::__private::Method::Delete,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
         versions: &["2025-03-12"],
         default_version: Some("2025-03-12"),
@@ -1735,13 +1874,13 @@ impl DeleteStreamFailoverConnection {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
@@ -1749,14 +1888,26 @@ impl DeleteStreamFailoverConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
@@ -1771,11 +1922,11 @@ impl DeleteStreamFailoverConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -1791,7 +1942,7 @@ impl std::future::IntoFuture for DeleteStreamFailoverConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteStreamProcessor {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     processor_name: String,
@@ -1801,10 +1952,11 @@ pub struct DeleteStreamProcessor {
 }
 
 impl DeleteStreamProcessor {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "deleteStreamProcessor",
-        method: rt::Method::Delete,
+        method: rt::__private::Method::Delete,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
         versions: &["2024-05-30"],
         default_version: Some("2024-05-30"),
@@ -1812,13 +1964,13 @@ impl DeleteStreamProcessor {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
@@ -1826,14 +1978,26 @@ impl DeleteStreamProcessor {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
@@ -1847,11 +2011,11 @@ impl DeleteStreamProcessor {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -1867,7 +2031,7 @@ impl std::future::IntoFuture for DeleteStreamProcessor {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteStreamWorkspace {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     envelope: Option<bool>,
@@ -1876,10 +2040,11 @@ pub struct DeleteStreamWorkspace {
 }
 
 impl DeleteStreamWorkspace {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "deleteStreamWorkspace",
-        method: rt::Method::Delete,
+        method: rt::__private::Method::Delete,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -1887,13 +2052,13 @@ impl DeleteStreamWorkspace {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -1901,14 +2066,26 @@ impl DeleteStreamWorkspace {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         if let Some(value) = self.envelope.as_ref() {
@@ -1921,11 +2098,11 @@ impl DeleteStreamWorkspace {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -1941,7 +2118,7 @@ impl std::future::IntoFuture for DeleteStreamWorkspace {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DeleteVpcPeeringConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     id: String,
     envelope: Option<bool>,
@@ -1949,10 +2126,11 @@ pub struct DeleteVpcPeeringConnection {
 }
 
 impl DeleteVpcPeeringConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "deleteVpcPeeringConnection",
-        method: rt::Method::Delete,
+        method: rt::__private::Method::Delete,
         path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -1960,8 +2138,8 @@ impl DeleteVpcPeeringConnection {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -1969,14 +2147,26 @@ impl DeleteVpcPeeringConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("id", &self.id);
         if let Some(value) = self.envelope.as_ref() {
@@ -1986,11 +2176,11 @@ impl DeleteVpcPeeringConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -2006,7 +2196,7 @@ impl std::future::IntoFuture for DeleteVpcPeeringConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadAuditLogs {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     envelope: Option<bool>,
@@ -2017,10 +2207,11 @@ pub struct DownloadAuditLogs {
 }
 
 impl DownloadAuditLogs {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "downloadAuditLogs",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/auditLogs",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -2028,23 +2219,23 @@ impl DownloadAuditLogs {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
-    pub fn end_date(mut self, end_date: i64) -> Self {
-        self.end_date = Some(end_date);
+    pub fn end_date(mut self, end_date: impl Into<i64>) -> Self {
+        self.end_date = Some(end_date.into());
         self
     }
     /// Timestamp that specifies the starting point for the range of log messages to download. MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
-    pub fn start_date(mut self, start_date: i64) -> Self {
-        self.start_date = Some(start_date);
+    pub fn start_date(mut self, start_date: impl Into<i64>) -> Self {
+        self.start_date = Some(start_date.into());
         self
     }
     /// Name of the stream processor to download logs for. An empty string will download logs for all stream processors in the workspace.
-    pub fn sp_name(mut self, sp_name: String) -> Self {
-        self.sp_name = Some(sp_name);
+    pub fn sp_name(mut self, sp_name: impl Into<String>) -> Self {
+        self.sp_name = Some(sp_name.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -2052,14 +2243,26 @@ impl DownloadAuditLogs {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         if let Some(value) = self.envelope.as_ref() {
@@ -2079,7 +2282,7 @@ impl DownloadAuditLogs {
     /// Sends the request and returns the body as a stream, as it arrives (nothing is
     /// buffered; see [`rt::Download`] for decompressing on the fly).
     pub fn send(self) -> rt::BoxFuture<rt::Download> {
-        rt::send_download(self.request())
+        rt::__private::send_download(self.request())
     }
 }
 
@@ -2095,7 +2298,7 @@ impl std::future::IntoFuture for DownloadAuditLogs {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct DownloadOperationalLogs {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     envelope: Option<bool>,
@@ -2106,10 +2309,11 @@ pub struct DownloadOperationalLogs {
 }
 
 impl DownloadOperationalLogs {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "downloadOperationalLogs",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}:downloadOperationalLogs",
         versions: &["2025-03-12"],
         default_version: Some("2025-03-12"),
@@ -2117,23 +2321,23 @@ impl DownloadOperationalLogs {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Timestamp that specifies the end point for the range of log messages to download.  MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
-    pub fn end_date(mut self, end_date: i64) -> Self {
-        self.end_date = Some(end_date);
+    pub fn end_date(mut self, end_date: impl Into<i64>) -> Self {
+        self.end_date = Some(end_date.into());
         self
     }
     /// Timestamp that specifies the starting point for the range of log messages to download. MongoDB Cloud expresses this timestamp in the number of seconds that have elapsed since the UNIX epoch.
-    pub fn start_date(mut self, start_date: i64) -> Self {
-        self.start_date = Some(start_date);
+    pub fn start_date(mut self, start_date: impl Into<i64>) -> Self {
+        self.start_date = Some(start_date.into());
         self
     }
     /// Name of the stream processor to download logs for. An empty string will download logs for all stream processors in the workspace.
-    pub fn sp_name(mut self, sp_name: String) -> Self {
-        self.sp_name = Some(sp_name);
+    pub fn sp_name(mut self, sp_name: impl Into<String>) -> Self {
+        self.sp_name = Some(sp_name.into());
         self
     }
     /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
@@ -2141,14 +2345,26 @@ impl DownloadOperationalLogs {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         if let Some(value) = self.envelope.as_ref() {
@@ -2168,7 +2384,7 @@ impl DownloadOperationalLogs {
     /// Sends the request and returns the body as a stream, as it arrives (nothing is
     /// buffered; see [`rt::Download`] for decompressing on the fly).
     pub fn send(self) -> rt::BoxFuture<rt::Download> {
-        rt::send_download(self.request())
+        rt::__private::send_download(self.request())
     }
 }
 
@@ -2184,7 +2400,7 @@ impl std::future::IntoFuture for DownloadOperationalLogs {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetAccountDetails {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     cloud_provider: String,
     region_name: String,
@@ -2193,10 +2409,11 @@ pub struct GetAccountDetails {
 }
 
 impl GetAccountDetails {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "getAccountDetails",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/accountDetails",
         versions: &["2024-11-13"],
         default_version: Some("2024-11-13"),
@@ -2204,8 +2421,8 @@ impl GetAccountDetails {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-11-13` (documented: 2024-11-13). Must look like `YYYY-MM-DD`.
@@ -2213,14 +2430,26 @@ impl GetAccountDetails {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.query("cloudProvider", &self.cloud_provider);
         request.query("regionName", &self.region_name);
@@ -2231,13 +2460,13 @@ impl GetAccountDetails {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::AccountDetails> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::AccountDetails>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -2253,7 +2482,7 @@ impl std::future::IntoFuture for GetAccountDetails {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetPrivateLinkConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     connection_id: String,
     envelope: Option<bool>,
@@ -2261,10 +2490,11 @@ pub struct GetPrivateLinkConnection {
 }
 
 impl GetPrivateLinkConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "getPrivateLinkConnection",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -2272,8 +2502,8 @@ impl GetPrivateLinkConnection {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -2281,14 +2511,26 @@ impl GetPrivateLinkConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("connectionId", &self.connection_id);
         if let Some(value) = self.envelope.as_ref() {
@@ -2298,13 +2540,13 @@ impl GetPrivateLinkConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsPrivateLinkConnection> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsPrivateLinkConnection>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -2320,7 +2562,7 @@ impl std::future::IntoFuture for GetPrivateLinkConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStreamConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     connection_name: String,
@@ -2329,10 +2571,11 @@ pub struct GetStreamConnection {
 }
 
 impl GetStreamConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "getStreamConnection",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -2340,8 +2583,8 @@ impl GetStreamConnection {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -2349,14 +2592,26 @@ impl GetStreamConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
@@ -2367,13 +2622,13 @@ impl GetStreamConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsConnection> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsConnection>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -2389,7 +2644,7 @@ impl std::future::IntoFuture for GetStreamConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStreamFailoverConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     connection_name: String,
@@ -2400,10 +2655,11 @@ pub struct GetStreamFailoverConnection {
 }
 
 impl GetStreamFailoverConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "getStreamFailoverConnection",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
         versions: &["2025-03-12"],
         default_version: Some("2025-03-12"),
@@ -2411,13 +2667,13 @@ impl GetStreamFailoverConnection {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
@@ -2425,14 +2681,26 @@ impl GetStreamFailoverConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
@@ -2447,13 +2715,13 @@ impl GetStreamFailoverConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsFailoverConnection> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsFailoverConnection>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -2469,7 +2737,7 @@ impl std::future::IntoFuture for GetStreamFailoverConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStreamProcessor {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     processor_name: String,
@@ -2479,10 +2747,11 @@ pub struct GetStreamProcessor {
 }
 
 impl GetStreamProcessor {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "getStreamProcessor",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
         versions: &["2024-05-30"],
         default_version: Some("2024-05-30"),
@@ -2490,13 +2759,13 @@ impl GetStreamProcessor {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
@@ -2504,14 +2773,26 @@ impl GetStreamProcessor {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
@@ -2525,13 +2806,13 @@ impl GetStreamProcessor {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsProcessorWithStats> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsProcessorWithStats>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -2547,7 +2828,7 @@ impl std::future::IntoFuture for GetStreamProcessor {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStreamProcessors {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     envelope: Option<bool>,
@@ -2559,10 +2840,11 @@ pub struct GetStreamProcessors {
 }
 
 impl GetStreamProcessors {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "getStreamProcessors",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processors",
         versions: &["2024-05-30"],
         default_version: Some("2024-05-30"),
@@ -2570,28 +2852,28 @@ impl GetStreamProcessors {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
-        self.items_per_page = Some(items_per_page);
+    pub fn items_per_page(mut self, items_per_page: impl Into<i64>) -> Self {
+        self.items_per_page = Some(items_per_page.into());
         self
     }
     /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, page_num: i64) -> Self {
-        self.page_num = Some(page_num);
+    pub fn page_num(mut self, page_num: impl Into<i64>) -> Self {
+        self.page_num = Some(page_num.into());
         self
     }
     /// Flag that indicates whether the response returns the total number of items (`totalCount`) in the response.
-    pub fn include_count(mut self, include_count: bool) -> Self {
-        self.include_count = Some(include_count);
+    pub fn include_count(mut self, include_count: impl Into<bool>) -> Self {
+        self.include_count = Some(include_count.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
@@ -2599,14 +2881,26 @@ impl GetStreamProcessors {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         if let Some(value) = self.envelope.as_ref() {
@@ -2630,7 +2924,7 @@ impl GetStreamProcessors {
     pub fn send(
         self,
     ) -> rt::BoxFuture<models::PaginatedApiStreamsStreamProcessorWithStatsView> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
@@ -2638,14 +2932,14 @@ impl GetStreamProcessors {
     ) -> rt::BoxFuture<
         rt::Response<models::PaginatedApiStreamsStreamProcessorWithStatsView>,
     > {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsProcessorWithStats> {
         let first = self.page_num.unwrap_or(1);
-        rt::paged_items(self, first)
+        rt::__private::paged_items(self, first)
     }
 }
 
@@ -2662,7 +2956,7 @@ impl std::future::IntoFuture for GetStreamProcessors {
     }
 }
 
-impl rt::Paged for GetStreamProcessors {
+impl rt::__private::Paged for GetStreamProcessors {
     type Page = models::PaginatedApiStreamsStreamProcessorWithStatsView;
     type Item = models::StreamsProcessorWithStats;
     fn page(self, page: i64) -> Self {
@@ -2671,8 +2965,8 @@ impl rt::Paged for GetStreamProcessors {
     fn send_page(self) -> rt::BoxFuture<Self::Page> {
         self.send()
     }
-    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
-        rt::Page {
+    fn items_of(page: Self::Page) -> rt::__private::Page<Self::Item> {
+        rt::__private::Page {
             items: page.results,
             total: page.total_count.map(i64::from),
         }
@@ -2683,7 +2977,7 @@ impl rt::Paged for GetStreamProcessors {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct GetStreamWorkspace {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     envelope: Option<bool>,
@@ -2692,10 +2986,11 @@ pub struct GetStreamWorkspace {
 }
 
 impl GetStreamWorkspace {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "getStreamWorkspace",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -2703,13 +2998,13 @@ impl GetStreamWorkspace {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag to indicate whether connections information should be included in the stream workspace.
-    pub fn include_connections(mut self, include_connections: bool) -> Self {
-        self.include_connections = Some(include_connections);
+    pub fn include_connections(mut self, include_connections: impl Into<bool>) -> Self {
+        self.include_connections = Some(include_connections.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -2717,14 +3012,26 @@ impl GetStreamWorkspace {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         if let Some(value) = self.envelope.as_ref() {
@@ -2737,13 +3044,13 @@ impl GetStreamWorkspace {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsTenant> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsTenant>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -2759,7 +3066,7 @@ impl std::future::IntoFuture for GetStreamWorkspace {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListActivePeeringConnections {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     envelope: Option<bool>,
     items_per_page: Option<i64>,
@@ -2769,10 +3076,11 @@ pub struct ListActivePeeringConnections {
 }
 
 impl ListActivePeeringConnections {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "listActivePeeringConnections",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/activeVpcPeeringConnections",
         versions: &["2024-11-13"],
         default_version: Some("2024-11-13"),
@@ -2780,23 +3088,23 @@ impl ListActivePeeringConnections {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
-        self.items_per_page = Some(items_per_page);
+    pub fn items_per_page(mut self, items_per_page: impl Into<i64>) -> Self {
+        self.items_per_page = Some(items_per_page.into());
         self
     }
     /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, page_num: i64) -> Self {
-        self.page_num = Some(page_num);
+    pub fn page_num(mut self, page_num: impl Into<i64>) -> Self {
+        self.page_num = Some(page_num.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-11-13` (documented: 2024-11-13). Must look like `YYYY-MM-DD`.
@@ -2804,14 +3112,26 @@ impl ListActivePeeringConnections {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
@@ -2831,7 +3151,7 @@ impl ListActivePeeringConnections {
     pub fn send(
         self,
     ) -> rt::BoxFuture<models::PaginatedApiStreamsVpcPeeringConnectionView> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
@@ -2839,14 +3159,14 @@ impl ListActivePeeringConnections {
     ) -> rt::BoxFuture<
         rt::Response<models::PaginatedApiStreamsVpcPeeringConnectionView>,
     > {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::VpcPeeringConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::paged_items(self, first)
+        rt::__private::paged_items(self, first)
     }
 }
 
@@ -2858,7 +3178,7 @@ impl std::future::IntoFuture for ListActivePeeringConnections {
     }
 }
 
-impl rt::Paged for ListActivePeeringConnections {
+impl rt::__private::Paged for ListActivePeeringConnections {
     type Page = models::PaginatedApiStreamsVpcPeeringConnectionView;
     type Item = models::VpcPeeringConnection;
     fn page(self, page: i64) -> Self {
@@ -2867,8 +3187,8 @@ impl rt::Paged for ListActivePeeringConnections {
     fn send_page(self) -> rt::BoxFuture<Self::Page> {
         self.send()
     }
-    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
-        rt::Page {
+    fn items_of(page: Self::Page) -> rt::__private::Page<Self::Item> {
+        rt::__private::Page {
             items: page.results,
             total: page.total_count.map(i64::from),
         }
@@ -2879,7 +3199,7 @@ impl rt::Paged for ListActivePeeringConnections {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListFailoverConnections {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     connection_name: String,
@@ -2891,10 +3211,11 @@ pub struct ListFailoverConnections {
 }
 
 impl ListFailoverConnections {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "listFailoverConnections",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections",
         versions: &["2025-03-12"],
         default_version: Some("2025-03-12"),
@@ -2902,23 +3223,23 @@ impl ListFailoverConnections {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
-        self.items_per_page = Some(items_per_page);
+    pub fn items_per_page(mut self, items_per_page: impl Into<i64>) -> Self {
+        self.items_per_page = Some(items_per_page.into());
         self
     }
     /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, page_num: i64) -> Self {
-        self.page_num = Some(page_num);
+    pub fn page_num(mut self, page_num: impl Into<i64>) -> Self {
+        self.page_num = Some(page_num.into());
         self
     }
     /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
@@ -2926,14 +3247,26 @@ impl ListFailoverConnections {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
@@ -2953,20 +3286,20 @@ impl ListFailoverConnections {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::PaginatedApiStreamsFailoverConnection> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::PaginatedApiStreamsFailoverConnection>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsFailoverConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::paged_items(self, first)
+        rt::__private::paged_items(self, first)
     }
 }
 
@@ -2978,7 +3311,7 @@ impl std::future::IntoFuture for ListFailoverConnections {
     }
 }
 
-impl rt::Paged for ListFailoverConnections {
+impl rt::__private::Paged for ListFailoverConnections {
     type Page = models::PaginatedApiStreamsFailoverConnection;
     type Item = models::StreamsFailoverConnection;
     fn page(self, page: i64) -> Self {
@@ -2987,8 +3320,8 @@ impl rt::Paged for ListFailoverConnections {
     fn send_page(self) -> rt::BoxFuture<Self::Page> {
         self.send()
     }
-    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
-        rt::Page {
+    fn items_of(page: Self::Page) -> rt::__private::Page<Self::Item> {
+        rt::__private::Page {
             items: page.results,
             total: page.total_count.map(i64::from),
         }
@@ -2999,7 +3332,7 @@ impl rt::Paged for ListFailoverConnections {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListPrivateLinkConnections {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     envelope: Option<bool>,
     items_per_page: Option<i64>,
@@ -3009,10 +3342,11 @@ pub struct ListPrivateLinkConnections {
 }
 
 impl ListPrivateLinkConnections {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "listPrivateLinkConnections",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -3020,23 +3354,23 @@ impl ListPrivateLinkConnections {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
-        self.items_per_page = Some(items_per_page);
+    pub fn items_per_page(mut self, items_per_page: impl Into<i64>) -> Self {
+        self.items_per_page = Some(items_per_page.into());
         self
     }
     /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, page_num: i64) -> Self {
-        self.page_num = Some(page_num);
+    pub fn page_num(mut self, page_num: impl Into<i64>) -> Self {
+        self.page_num = Some(page_num.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -3044,14 +3378,26 @@ impl ListPrivateLinkConnections {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
@@ -3069,20 +3415,20 @@ impl ListPrivateLinkConnections {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::PaginatedApiStreamsPrivateLinkView> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::PaginatedApiStreamsPrivateLinkView>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsPrivateLinkConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::paged_items(self, first)
+        rt::__private::paged_items(self, first)
     }
 }
 
@@ -3094,7 +3440,7 @@ impl std::future::IntoFuture for ListPrivateLinkConnections {
     }
 }
 
-impl rt::Paged for ListPrivateLinkConnections {
+impl rt::__private::Paged for ListPrivateLinkConnections {
     type Page = models::PaginatedApiStreamsPrivateLinkView;
     type Item = models::StreamsPrivateLinkConnection;
     fn page(self, page: i64) -> Self {
@@ -3103,8 +3449,8 @@ impl rt::Paged for ListPrivateLinkConnections {
     fn send_page(self) -> rt::BoxFuture<Self::Page> {
         self.send()
     }
-    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
-        rt::Page {
+    fn items_of(page: Self::Page) -> rt::__private::Page<Self::Item> {
+        rt::__private::Page {
             items: page.results,
             total: page.total_count.map(i64::from),
         }
@@ -3115,7 +3461,7 @@ impl rt::Paged for ListPrivateLinkConnections {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListStreamConnections {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     envelope: Option<bool>,
@@ -3126,10 +3472,11 @@ pub struct ListStreamConnections {
 }
 
 impl ListStreamConnections {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "listStreamConnections",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -3137,23 +3484,23 @@ impl ListStreamConnections {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
-        self.items_per_page = Some(items_per_page);
+    pub fn items_per_page(mut self, items_per_page: impl Into<i64>) -> Self {
+        self.items_per_page = Some(items_per_page.into());
         self
     }
     /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, page_num: i64) -> Self {
-        self.page_num = Some(page_num);
+    pub fn page_num(mut self, page_num: impl Into<i64>) -> Self {
+        self.page_num = Some(page_num.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -3161,14 +3508,26 @@ impl ListStreamConnections {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         if let Some(value) = self.envelope.as_ref() {
@@ -3187,20 +3546,20 @@ impl ListStreamConnections {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::PaginatedApiStreamsConnectionView> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::PaginatedApiStreamsConnectionView>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::paged_items(self, first)
+        rt::__private::paged_items(self, first)
     }
 }
 
@@ -3212,7 +3571,7 @@ impl std::future::IntoFuture for ListStreamConnections {
     }
 }
 
-impl rt::Paged for ListStreamConnections {
+impl rt::__private::Paged for ListStreamConnections {
     type Page = models::PaginatedApiStreamsConnectionView;
     type Item = models::StreamsConnection;
     fn page(self, page: i64) -> Self {
@@ -3221,8 +3580,8 @@ impl rt::Paged for ListStreamConnections {
     fn send_page(self) -> rt::BoxFuture<Self::Page> {
         self.send()
     }
-    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
-        rt::Page {
+    fn items_of(page: Self::Page) -> rt::__private::Page<Self::Item> {
+        rt::__private::Page {
             items: page.results,
             total: page.total_count.map(i64::from),
         }
@@ -3233,7 +3592,7 @@ impl rt::Paged for ListStreamConnections {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListStreamWorkspaces {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     envelope: Option<bool>,
     items_per_page: Option<i64>,
@@ -3243,10 +3602,11 @@ pub struct ListStreamWorkspaces {
 }
 
 impl ListStreamWorkspaces {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "listStreamWorkspaces",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -3254,23 +3614,23 @@ impl ListStreamWorkspaces {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
-        self.items_per_page = Some(items_per_page);
+    pub fn items_per_page(mut self, items_per_page: impl Into<i64>) -> Self {
+        self.items_per_page = Some(items_per_page.into());
         self
     }
     /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, page_num: i64) -> Self {
-        self.page_num = Some(page_num);
+    pub fn page_num(mut self, page_num: impl Into<i64>) -> Self {
+        self.page_num = Some(page_num.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -3278,14 +3638,26 @@ impl ListStreamWorkspaces {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
@@ -3303,20 +3675,20 @@ impl ListStreamWorkspaces {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::PaginatedApiStreamsTenantView> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::PaginatedApiStreamsTenantView>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::StreamsTenant> {
         let first = self.page_num.unwrap_or(1);
-        rt::paged_items(self, first)
+        rt::__private::paged_items(self, first)
     }
 }
 
@@ -3328,7 +3700,7 @@ impl std::future::IntoFuture for ListStreamWorkspaces {
     }
 }
 
-impl rt::Paged for ListStreamWorkspaces {
+impl rt::__private::Paged for ListStreamWorkspaces {
     type Page = models::PaginatedApiStreamsTenantView;
     type Item = models::StreamsTenant;
     fn page(self, page: i64) -> Self {
@@ -3337,8 +3709,8 @@ impl rt::Paged for ListStreamWorkspaces {
     fn send_page(self) -> rt::BoxFuture<Self::Page> {
         self.send()
     }
-    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
-        rt::Page {
+    fn items_of(page: Self::Page) -> rt::__private::Page<Self::Item> {
+        rt::__private::Page {
             items: page.results,
             total: page.total_count.map(i64::from),
         }
@@ -3349,7 +3721,7 @@ impl rt::Paged for ListStreamWorkspaces {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct ListVpcPeeringConnections {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     requester_account_id: String,
     envelope: Option<bool>,
@@ -3360,10 +3732,11 @@ pub struct ListVpcPeeringConnections {
 }
 
 impl ListVpcPeeringConnections {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "listVpcPeeringConnections",
-        method: rt::Method::Get,
+        method: rt::__private::Method::Get,
         path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -3371,23 +3744,23 @@ impl ListVpcPeeringConnections {
         idempotent: true,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Number of items that the response returns per page.
-    pub fn items_per_page(mut self, items_per_page: i64) -> Self {
-        self.items_per_page = Some(items_per_page);
+    pub fn items_per_page(mut self, items_per_page: impl Into<i64>) -> Self {
+        self.items_per_page = Some(items_per_page.into());
         self
     }
     /// Number of the page that displays the current set of the total objects that the response returns.
-    pub fn page_num(mut self, page_num: i64) -> Self {
-        self.page_num = Some(page_num);
+    pub fn page_num(mut self, page_num: impl Into<i64>) -> Self {
+        self.page_num = Some(page_num.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -3395,14 +3768,26 @@ impl ListVpcPeeringConnections {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.query("requesterAccountId", &self.requester_account_id);
         if let Some(value) = self.envelope.as_ref() {
@@ -3423,7 +3808,7 @@ impl ListVpcPeeringConnections {
     pub fn send(
         self,
     ) -> rt::BoxFuture<models::PaginatedApiStreamsVpcPeeringConnectionView> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
@@ -3431,14 +3816,14 @@ impl ListVpcPeeringConnections {
     ) -> rt::BoxFuture<
         rt::Response<models::PaginatedApiStreamsVpcPeeringConnectionView>,
     > {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
     /// Every item of every page, fetched one page at a time as the stream is read. The
     /// page size is this builder's, the first page is 1 (or the one set), and the stream
     /// ends after the page that completes the total count, or at an empty page.
     pub fn items(self) -> rt::ItemStream<models::VpcPeeringConnection> {
         let first = self.page_num.unwrap_or(1);
-        rt::paged_items(self, first)
+        rt::__private::paged_items(self, first)
     }
 }
 
@@ -3450,7 +3835,7 @@ impl std::future::IntoFuture for ListVpcPeeringConnections {
     }
 }
 
-impl rt::Paged for ListVpcPeeringConnections {
+impl rt::__private::Paged for ListVpcPeeringConnections {
     type Page = models::PaginatedApiStreamsVpcPeeringConnectionView;
     type Item = models::VpcPeeringConnection;
     fn page(self, page: i64) -> Self {
@@ -3459,8 +3844,8 @@ impl rt::Paged for ListVpcPeeringConnections {
     fn send_page(self) -> rt::BoxFuture<Self::Page> {
         self.send()
     }
-    fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
-        rt::Page {
+    fn items_of(page: Self::Page) -> rt::__private::Page<Self::Item> {
+        rt::__private::Page {
             items: page.results,
             total: page.total_count.map(i64::from),
         }
@@ -3471,7 +3856,7 @@ impl rt::Paged for ListVpcPeeringConnections {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct RejectVpcPeeringConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     id: String,
     envelope: Option<bool>,
@@ -3479,10 +3864,11 @@ pub struct RejectVpcPeeringConnection {
 }
 
 impl RejectVpcPeeringConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "rejectVpcPeeringConnection",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/vpcPeeringConnections/{id}:reject",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -3490,8 +3876,8 @@ impl RejectVpcPeeringConnection {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -3499,14 +3885,26 @@ impl RejectVpcPeeringConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("id", &self.id);
         if let Some(value) = self.envelope.as_ref() {
@@ -3516,11 +3914,11 @@ impl RejectVpcPeeringConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -3536,7 +3934,7 @@ impl std::future::IntoFuture for RejectVpcPeeringConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StartStreamProcessor {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     processor_name: String,
@@ -3546,10 +3944,11 @@ pub struct StartStreamProcessor {
 }
 
 impl StartStreamProcessor {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "startStreamProcessor",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start",
         versions: &["2024-08-05"],
         default_version: Some("2024-08-05"),
@@ -3557,13 +3956,13 @@ impl StartStreamProcessor {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-08-05` (documented: 2024-08-05). Must look like `YYYY-MM-DD`.
@@ -3571,14 +3970,26 @@ impl StartStreamProcessor {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
@@ -3592,11 +4003,11 @@ impl StartStreamProcessor {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -3612,7 +4023,7 @@ impl std::future::IntoFuture for StartStreamProcessor {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StartStreamProcessorWith {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     processor_name: String,
@@ -3623,10 +4034,11 @@ pub struct StartStreamProcessorWith {
 }
 
 impl StartStreamProcessorWith {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "startStreamProcessorWith",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:startWith",
         versions: &["2025-03-12"],
         default_version: Some("2025-03-12"),
@@ -3634,18 +4046,21 @@ impl StartStreamProcessorWith {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Options for starting a stream processor.
-    pub fn body(mut self, body: models::StreamsStartStreamProcessorWith) -> Self {
-        self.body = Some(body);
+    pub fn body(
+        mut self,
+        body: impl Into<models::StreamsStartStreamProcessorWith>,
+    ) -> Self {
+        self.body = Some(body.into());
         self
     }
     /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
@@ -3653,14 +4068,26 @@ impl StartStreamProcessorWith {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
@@ -3677,11 +4104,11 @@ impl StartStreamProcessorWith {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -3697,7 +4124,7 @@ impl std::future::IntoFuture for StartStreamProcessorWith {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct StopStreamProcessor {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     processor_name: String,
@@ -3707,10 +4134,11 @@ pub struct StopStreamProcessor {
 }
 
 impl StopStreamProcessor {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "stopStreamProcessor",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:stop",
         versions: &["2024-05-30"],
         default_version: Some("2024-05-30"),
@@ -3718,13 +4146,13 @@ impl StopStreamProcessor {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
@@ -3732,14 +4160,26 @@ impl StopStreamProcessor {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
@@ -3753,11 +4193,11 @@ impl StopStreamProcessor {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<()> {
-        rt::send_empty(self.request())
+        rt::__private::send_empty(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(self) -> rt::BoxFuture<rt::Response<()>> {
-        rt::send_empty_with_response(self.request())
+        rt::__private::send_empty_with_response(self.request())
     }
 }
 
@@ -3773,7 +4213,7 @@ impl std::future::IntoFuture for StopStreamProcessor {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdatePrivateLinkConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     connection_id: String,
     envelope: Option<bool>,
@@ -3783,10 +4223,11 @@ pub struct UpdatePrivateLinkConnection {
 }
 
 impl UpdatePrivateLinkConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "updatePrivateLinkConnection",
-        method: rt::Method::Patch,
+        method: rt::__private::Method::Patch,
         path: "/api/atlas/v2/groups/{groupId}/streams/privateLinkConnections/{connectionId}",
         versions: &["2025-03-12"],
         default_version: Some("2025-03-12"),
@@ -3794,13 +4235,13 @@ impl UpdatePrivateLinkConnection {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
@@ -3808,14 +4249,26 @@ impl UpdatePrivateLinkConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("connectionId", &self.connection_id);
         if let Some(value) = self.envelope.as_ref() {
@@ -3829,13 +4282,13 @@ impl UpdatePrivateLinkConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsPrivateLinkConnection> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsPrivateLinkConnection>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -3851,7 +4304,7 @@ impl std::future::IntoFuture for UpdatePrivateLinkConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateStreamConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     connection_name: String,
@@ -3862,10 +4315,11 @@ pub struct UpdateStreamConnection {
 }
 
 impl UpdateStreamConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "updateStreamConnection",
-        method: rt::Method::Patch,
+        method: rt::__private::Method::Patch,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
         versions: &["2024-08-05"],
         default_version: Some("2024-08-05"),
@@ -3873,13 +4327,13 @@ impl UpdateStreamConnection {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-08-05` (documented: 2024-08-05). Must look like `YYYY-MM-DD`.
@@ -3887,14 +4341,26 @@ impl UpdateStreamConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
@@ -3909,13 +4375,13 @@ impl UpdateStreamConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsConnection> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsConnection>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -3931,7 +4397,7 @@ impl std::future::IntoFuture for UpdateStreamConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateStreamFailoverConnection {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     connection_name: String,
@@ -3943,10 +4409,11 @@ pub struct UpdateStreamFailoverConnection {
 }
 
 impl UpdateStreamFailoverConnection {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "updateStreamFailoverConnection",
-        method: rt::Method::Patch,
+        method: rt::__private::Method::Patch,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}/failoverConnections/{failoverConnectionId}",
         versions: &["2025-03-12"],
         default_version: Some("2025-03-12"),
@@ -3954,13 +4421,13 @@ impl UpdateStreamFailoverConnection {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
@@ -3968,14 +4435,26 @@ impl UpdateStreamFailoverConnection {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
@@ -3991,13 +4470,13 @@ impl UpdateStreamFailoverConnection {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsFailoverConnection> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsFailoverConnection>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -4013,7 +4492,7 @@ impl std::future::IntoFuture for UpdateStreamFailoverConnection {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateStreamProcessor {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     processor_name: String,
@@ -4024,10 +4503,11 @@ pub struct UpdateStreamProcessor {
 }
 
 impl UpdateStreamProcessor {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "updateStreamProcessor",
-        method: rt::Method::Patch,
+        method: rt::__private::Method::Patch,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}",
         versions: &["2024-05-30"],
         default_version: Some("2024-05-30"),
@@ -4035,13 +4515,13 @@ impl UpdateStreamProcessor {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-05-30` (documented: 2024-05-30). Must look like `YYYY-MM-DD`.
@@ -4049,14 +4529,26 @@ impl UpdateStreamProcessor {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
@@ -4071,13 +4563,13 @@ impl UpdateStreamProcessor {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsProcessorWithStats> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsProcessorWithStats>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -4093,7 +4585,7 @@ impl std::future::IntoFuture for UpdateStreamProcessor {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct UpdateStreamWorkspace {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     tenant_name: String,
     envelope: Option<bool>,
@@ -4103,10 +4595,11 @@ pub struct UpdateStreamWorkspace {
 }
 
 impl UpdateStreamWorkspace {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "updateStreamWorkspace",
-        method: rt::Method::Patch,
+        method: rt::__private::Method::Patch,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}",
         versions: &["2023-02-01"],
         default_version: Some("2023-02-01"),
@@ -4114,13 +4607,13 @@ impl UpdateStreamWorkspace {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2023-02-01` (documented: 2023-02-01). Must look like `YYYY-MM-DD`.
@@ -4128,14 +4621,26 @@ impl UpdateStreamWorkspace {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
         if let Some(value) = self.envelope.as_ref() {
@@ -4149,13 +4654,13 @@ impl UpdateStreamWorkspace {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsTenant> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsTenant>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 
@@ -4171,7 +4676,7 @@ impl std::future::IntoFuture for UpdateStreamWorkspace {
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
 pub struct WithStreamSampleConnections {
-    core: rt::Core,
+    core: rt::__private::Core,
     group_id: String,
     envelope: Option<bool>,
     pretty: Option<bool>,
@@ -4180,10 +4685,11 @@ pub struct WithStreamSampleConnections {
 }
 
 impl WithStreamSampleConnections {
-    /// What the runtime needs to know about this operation.
-    pub const OPERATION: rt::Operation = rt::Operation {
+    /// What the runtime needs to know about this operation (not API).
+    #[doc(hidden)]
+    pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
         name: "withStreamSampleConnections",
-        method: rt::Method::Post,
+        method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams:withSampleConnections",
         versions: &["2024-08-05"],
         default_version: Some("2024-08-05"),
@@ -4191,13 +4697,13 @@ impl WithStreamSampleConnections {
         idempotent: false,
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
-    pub fn envelope(mut self, envelope: bool) -> Self {
-        self.envelope = Some(envelope);
+    pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
+        self.envelope = Some(envelope.into());
         self
     }
     /// Flag that indicates whether the response body should be in the prettyprint format.
-    pub fn pretty(mut self, pretty: bool) -> Self {
-        self.pretty = Some(pretty);
+    pub fn pretty(mut self, pretty: impl Into<bool>) -> Self {
+        self.pretty = Some(pretty.into());
         self
     }
     /// Sends API version `version` instead of the default `2024-08-05` (documented: 2024-08-05). Must look like `YYYY-MM-DD`.
@@ -4205,14 +4711,26 @@ impl WithStreamSampleConnections {
         self.version = Some(version.into());
         self
     }
+    /// This call's timeouts instead of the client's (start from
+    /// `client.timeouts()` to change one of them).
+    pub fn timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+        self.core = self.core.with_timeouts(timeouts);
+        self
+    }
+    /// This call's body size limits instead of the client's.
+    pub fn limits(mut self, limits: rt::Limits) -> Self {
+        self.core = self.core.with_limits(limits);
+        self
+    }
     /// Builds the request without sending it; every argument is checked here.
-    fn request(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+    fn request(self) -> rt::__private::Prepared {
         let op = &Self::OPERATION;
-        let mut request = rt::Request::new(op, self.version.as_deref())?;
+        let mut request = rt::__private::Request::new(op, self.version.as_deref())?;
         request
             .path_param(
                 "groupId",
-                rt::validate::<models::GroupId>(op, "groupId", self.group_id)?.as_str(),
+                rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
+                    .as_str(),
             );
         if let Some(value) = self.envelope.as_ref() {
             request.query("envelope", value);
@@ -4225,13 +4743,13 @@ impl WithStreamSampleConnections {
     }
     /// Sends the request and decodes the success value.
     pub fn send(self) -> rt::BoxFuture<models::StreamsTenant> {
-        rt::send_json(self.request())
+        rt::__private::send_json(self.request())
     }
     /// Sends the request; the result also carries the status and rate-limit headers.
     pub fn send_with_response(
         self,
     ) -> rt::BoxFuture<rt::Response<models::StreamsTenant>> {
-        rt::send_json_with_response(self.request())
+        rt::__private::send_json_with_response(self.request())
     }
 }
 

@@ -11,12 +11,12 @@ use crate::runtime as rt;
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilConnectionReady {
     request: super::operations::GetStreamConnection,
-    settings: rt::WaitSettings,
+    settings: rt::__private::WaitSettings,
 }
 
 impl WaitUntilConnectionReady {
     /// What the waiter reads and which values end the wait.
-    pub const ACCEPTOR: rt::Acceptor = rt::Acceptor {
+    const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
         waiter: "wait_until_connection_ready",
         property: "state",
         success: &["READY"],
@@ -46,7 +46,7 @@ impl std::future::IntoFuture for WaitUntilConnectionReady {
     >;
     type IntoFuture = rt::WaitFuture<models::StreamsConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        rt::wait(self.request, &Self::ACCEPTOR, self.settings)
+        rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
     }
 }
 
@@ -66,7 +66,7 @@ impl Client {
     ) -> WaitUntilConnectionReady {
         WaitUntilConnectionReady {
             request: self.get_stream_connection(group_id, tenant_name, connection_name),
-            settings: rt::WaitSettings::new(
+            settings: rt::__private::WaitSettings::new(
                 Duration::from_millis(2000),
                 Duration::from_millis(30000),
                 Duration::from_millis(1200000),
@@ -80,12 +80,12 @@ impl Client {
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilPrivateLinkReady {
     request: super::operations::GetPrivateLinkConnection,
-    settings: rt::WaitSettings,
+    settings: rt::__private::WaitSettings,
 }
 
 impl WaitUntilPrivateLinkReady {
     /// What the waiter reads and which values end the wait.
-    pub const ACCEPTOR: rt::Acceptor = rt::Acceptor {
+    const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
         waiter: "wait_until_private_link_ready",
         property: "state",
         success: &["DONE"],
@@ -115,7 +115,7 @@ impl std::future::IntoFuture for WaitUntilPrivateLinkReady {
     >;
     type IntoFuture = rt::WaitFuture<models::StreamsPrivateLinkConnection>;
     fn into_future(self) -> Self::IntoFuture {
-        rt::wait(self.request, &Self::ACCEPTOR, self.settings)
+        rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
     }
 }
 
@@ -134,7 +134,7 @@ impl Client {
     ) -> WaitUntilPrivateLinkReady {
         WaitUntilPrivateLinkReady {
             request: self.get_private_link_connection(group_id, connection_id),
-            settings: rt::WaitSettings::new(
+            settings: rt::__private::WaitSettings::new(
                 Duration::from_millis(5000),
                 Duration::from_millis(60000),
                 Duration::from_millis(3600000),
@@ -148,12 +148,12 @@ impl Client {
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilProcessorCreated {
     request: super::operations::GetStreamProcessor,
-    settings: rt::WaitSettings,
+    settings: rt::__private::WaitSettings,
 }
 
 impl WaitUntilProcessorCreated {
     /// What the waiter reads and which values end the wait.
-    pub const ACCEPTOR: rt::Acceptor = rt::Acceptor {
+    const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
         waiter: "wait_until_processor_created",
         property: "state",
         success: &["CREATED"],
@@ -183,7 +183,7 @@ impl std::future::IntoFuture for WaitUntilProcessorCreated {
     >;
     type IntoFuture = rt::WaitFuture<models::StreamsProcessorWithStats>;
     fn into_future(self) -> Self::IntoFuture {
-        rt::wait(self.request, &Self::ACCEPTOR, self.settings)
+        rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
     }
 }
 
@@ -203,7 +203,7 @@ impl Client {
     ) -> WaitUntilProcessorCreated {
         WaitUntilProcessorCreated {
             request: self.get_stream_processor(group_id, tenant_name, processor_name),
-            settings: rt::WaitSettings::new(
+            settings: rt::__private::WaitSettings::new(
                 Duration::from_millis(1000),
                 Duration::from_millis(10000),
                 Duration::from_millis(300000),
@@ -217,12 +217,12 @@ impl Client {
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilProcessorStarted {
     request: super::operations::GetStreamProcessor,
-    settings: rt::WaitSettings,
+    settings: rt::__private::WaitSettings,
 }
 
 impl WaitUntilProcessorStarted {
     /// What the waiter reads and which values end the wait.
-    pub const ACCEPTOR: rt::Acceptor = rt::Acceptor {
+    const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
         waiter: "wait_until_processor_started",
         property: "state",
         success: &["STARTED"],
@@ -252,7 +252,7 @@ impl std::future::IntoFuture for WaitUntilProcessorStarted {
     >;
     type IntoFuture = rt::WaitFuture<models::StreamsProcessorWithStats>;
     fn into_future(self) -> Self::IntoFuture {
-        rt::wait(self.request, &Self::ACCEPTOR, self.settings)
+        rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
     }
 }
 
@@ -272,7 +272,7 @@ impl Client {
     ) -> WaitUntilProcessorStarted {
         WaitUntilProcessorStarted {
             request: self.get_stream_processor(group_id, tenant_name, processor_name),
-            settings: rt::WaitSettings::new(
+            settings: rt::__private::WaitSettings::new(
                 Duration::from_millis(1000),
                 Duration::from_millis(10000),
                 Duration::from_millis(300000),
@@ -286,12 +286,12 @@ impl Client {
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilProcessorStopped {
     request: super::operations::GetStreamProcessor,
-    settings: rt::WaitSettings,
+    settings: rt::__private::WaitSettings,
 }
 
 impl WaitUntilProcessorStopped {
     /// What the waiter reads and which values end the wait.
-    pub const ACCEPTOR: rt::Acceptor = rt::Acceptor {
+    const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
         waiter: "wait_until_processor_stopped",
         property: "state",
         success: &["STOPPED"],
@@ -321,7 +321,7 @@ impl std::future::IntoFuture for WaitUntilProcessorStopped {
     >;
     type IntoFuture = rt::WaitFuture<models::StreamsProcessorWithStats>;
     fn into_future(self) -> Self::IntoFuture {
-        rt::wait(self.request, &Self::ACCEPTOR, self.settings)
+        rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
     }
 }
 
@@ -341,7 +341,7 @@ impl Client {
     ) -> WaitUntilProcessorStopped {
         WaitUntilProcessorStopped {
             request: self.get_stream_processor(group_id, tenant_name, processor_name),
-            settings: rt::WaitSettings::new(
+            settings: rt::__private::WaitSettings::new(
                 Duration::from_millis(1000),
                 Duration::from_millis(10000),
                 Duration::from_millis(300000),

@@ -12,6 +12,8 @@ pub struct Api {
     pub spec_version: String,
     /// Named types, sorted by name.
     pub types: Vec<TypeDef>,
+    /// The implementations enums with the same values share, sorted by name.
+    pub shared_enums: Vec<SharedEnum>,
     /// Operations, sorted by method name.
     pub operations: Vec<Operation>,
     /// Waiters (the spec's `x-waiters`), sorted by method name.
@@ -31,6 +33,8 @@ pub struct TypeDef {
     pub origin: String,
     /// What the type is.
     pub kind: TypeKind,
+    /// The conversions from response types into this one (a request type), rendered with it.
+    pub conversions: Vec<Conversion>,
 }
 
 /// The shape of a named type.
@@ -47,12 +51,18 @@ pub enum TypeKind {
 }
 
 /// An object schema lowered to a struct.
+///
+/// Every struct is `#[non_exhaustive]` and built with `new(required fields...)` (in field
+/// order), then, where it gets them, one chained setter per optional field: code built that
+/// way keeps compiling when the spec gains an optional property.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StructDef {
     /// Fields in spec order (inherited ones first).
     pub fields: Vec<Field>,
     /// Name of the field that collects unknown properties (never clashes with a real field).
     pub extra_field: String,
+    /// Every field is optional, so the struct derives `Default` (equal to `new()`).
+    pub default: bool,
 }
 
 /// One struct field.
@@ -72,6 +82,9 @@ pub struct Field {
     pub doc: Option<String>,
     /// `deprecated: true` in the spec.
     pub deprecated: bool,
+    /// The chained setter of an optional field (`None` for a required field, and in a type that
+    /// gets no setters). Usually the field's name; never one of the type's other members.
+    pub setter: Option<String>,
 }
 
 /// How a property may be present on the wire.
@@ -109,6 +122,9 @@ pub struct Variant {
     pub ty: String,
     /// Stored behind a `Box` to break a recursive type.
     pub boxed: bool,
+    /// The union implements `From<ty>`, wrapping a value in this variant (only when no other
+    /// variant carries the same type).
+    pub wraps: bool,
 }
 
 /// A string enum with a catch-all.
@@ -118,9 +134,28 @@ pub struct StringEnum {
     pub values: Vec<EnumValue>,
     /// Name of the catch-all variant holding an unknown value.
     pub unknown_variant: String,
-    /// Another enum with exactly these values (and catch-all), when this one is rendered as an
-    /// alias of it rather than as a type of its own (see `lower::share`).
-    pub same_as: Option<String>,
+    /// Set when other enums have exactly these values: the implementation they share (see
+    /// `lower::share`). The enum is still a type of its own.
+    pub shared: Option<SharedImpl>,
+}
+
+/// The implementation one enum shares with others that have the same values: a hidden generic
+/// enum ([`Api::shared_enums`]), of which this enum is the instance for its own uninhabited tag
+/// type. A type of its own for the compiler and the caller, one set of impls for all of them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedImpl {
+    /// The generic enum's name.
+    pub generic: String,
+}
+
+/// A generic string enum several enums with the same values are instances of (see
+/// [`SharedImpl`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedEnum {
+    /// Its name (in the hidden `shared` module of `models.rs`).
+    pub name: String,
+    /// The values and their catch-all, as in each of its enums.
+    pub values: StringEnum,
 }
 
 /// One known enum value.
@@ -389,4 +424,148 @@ pub struct Waiter {
     pub deadline_ms: u64,
     /// JSON pointer of the waiter in the spec.
     pub origin: String,
+}
+
+/// A conversion from a response type into a request type: `impl From<&Response> for Request`,
+/// or `TryFrom` where a property the request requires may have no value in the response.
+/// Lowering decides what happens to every field; the emitter only writes it out.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conversion {
+    /// The response type converted from.
+    pub from: String,
+    /// Whether it can fail (`TryFrom<&From, Error = rt::ConversionError>`), else `From`.
+    pub fallible: bool,
+    /// What it does.
+    pub plan: ConversionPlan,
+}
+
+/// What a conversion does, by the kind of the two types.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConversionPlan {
+    /// Struct to struct: field by field.
+    Struct(StructConversion),
+    /// Union to union: variant by variant.
+    Union(UnionConversion),
+}
+
+/// A struct conversion: every field of the request type, and the extras.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StructConversion {
+    /// One entry per field of the request type, in its order.
+    pub fields: Vec<FieldConversion>,
+    /// The response's extras field.
+    pub from_extra: String,
+    /// The request's extras field.
+    pub to_extra: String,
+    /// Wire names of the request's own properties: dropped from the response's extras (a
+    /// property only the request knows must not be sent twice).
+    pub extra_known: Vec<String>,
+}
+
+/// Where one field of the request gets its value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldConversion {
+    /// The request's field.
+    pub field: String,
+    /// Its wire name (for errors).
+    pub wire_name: String,
+    /// Its presence.
+    pub presence: Presence,
+    /// Stored behind a `Box`.
+    pub boxed: bool,
+    /// The source.
+    pub source: FieldSource,
+}
+
+/// The source of a request field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldSource {
+    /// The response's field of the same wire name.
+    Field {
+        /// The response's field.
+        field: String,
+        /// Its presence.
+        presence: Presence,
+        /// Stored behind a `Box`.
+        boxed: bool,
+        /// How its value converts.
+        value: ValueConversion,
+    },
+    /// Nothing in the response: left absent if optional, an error if required.
+    Missing(MissingReason),
+}
+
+/// Why a request property has no source in the response (`rt::MissingReason`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MissingReason {
+    /// writeOnly: the server never returns it.
+    WriteOnly,
+    /// The response type has no property of that name.
+    NotInResponse,
+    /// The response's property has a type that does not convert.
+    Incompatible,
+}
+
+/// How one value converts (the presence wrappers aside).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueConversion {
+    /// The same type: cloned.
+    Clone,
+    /// The same type, and one that is `Copy` (a number or a bool): copied.
+    Copy,
+    /// A pair of types with a conversion of their own (`From`, or `TryFrom` if `fallible`).
+    Nested {
+        /// The response type.
+        from: String,
+        /// The request type.
+        to: String,
+        /// Whether that conversion can fail.
+        fallible: bool,
+    },
+    /// Through the wire string: into a string enum (`From<&str>`) or a `String`.
+    Wire {
+        /// The request's string enum, or `None` for `String`.
+        to: Option<String>,
+    },
+    /// Each item of a list.
+    List(Box<ValueConversion>),
+    /// Each value of a map.
+    Map(Box<ValueConversion>),
+}
+
+/// A union conversion: each variant of the response into the request's variant of the same tag.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionConversion {
+    /// One entry per variant of the response union, in its order.
+    pub variants: Vec<VariantConversion>,
+    /// The response's catch-all variant.
+    pub from_unknown: String,
+    /// The request's catch-all variant.
+    pub to_unknown: String,
+    /// Wire names of the union's readOnly properties, dropped from an unknown variant's object.
+    pub drop_from_unknown: Vec<String>,
+}
+
+/// Where one response variant goes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VariantConversion {
+    /// The response's variant.
+    pub from: String,
+    /// Whether it holds its struct behind a `Box`.
+    pub boxed: bool,
+    /// Its tag value.
+    pub tag_value: String,
+    /// The request's variant of the same tag; `None` when it has none (an error).
+    pub to: Option<VariantTarget>,
+}
+
+/// The request variant a response variant converts into.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VariantTarget {
+    /// The request's variant.
+    pub variant: String,
+    /// Whether it holds its struct behind a `Box`.
+    pub boxed: bool,
+    /// How the struct converts.
+    pub value: ValueConversion,
 }

@@ -13,9 +13,9 @@
 //!
 //! Beside them: [`surface`] lists the generated public API (`api.txt`) and diffs two of them;
 //! [`rust_type`] spells a type for both `emit` and `surface`; [`members`] names what the
-//! generated code gives its own builders and client. Every problem in a spec is reported as a
-//! located [`diag::Diagnostic`]; everything that stops a run is a [`GenerateError`]
-//! ([`error`]); the generator never panics on input.
+//! generated code gives its own models, builders, client and crate root. Every problem in a
+//! spec is reported as a located [`diag::Diagnostic`]; everything that stops a run is a
+//! [`GenerateError`] ([`error`]); the generator never panics on input.
 
 pub mod diag;
 pub mod emit;

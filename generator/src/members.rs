@@ -1,8 +1,9 @@
 //! The names the generated code gives its own members and types.
 //!
-//! A spec's names must not take them: lowering keeps parameters, operations and types clear
-//! of them (`lower::operations`, `lower::idents`), and `emit::operations` writes them, both
-//! from these constants, so a member added to the generated code is one lowering avoids.
+//! A spec's names must not take them: lowering keeps parameters, operations, setters and types
+//! clear of them (`lower::operations`, `lower::types`, `lower::idents`), and the emitters write
+//! them, both from these constants, so a member added to the generated code is one lowering
+//! avoids.
 
 /// The members of every request builder (`operations.rs`).
 pub mod builder {
@@ -22,11 +23,17 @@ pub mod builder {
     pub const ITEMS: &str = "items";
     /// Method of `IntoFuture`, which every builder implements.
     pub const INTO_FUTURE: &str = "into_future";
+    /// Setter: this call's timeouts instead of the client's.
+    pub const TIMEOUTS: &str = "timeouts";
+    /// Setter: this call's body size limits instead of the client's.
+    pub const LIMITS: &str = "limits";
 
     /// Every name above: a parameter gets another one.
     pub const ALL: &[&str] = &[
         CORE,
         VERSION,
+        TIMEOUTS,
+        LIMITS,
         BODY,
         SEND,
         SEND_WITH_RESPONSE,
@@ -42,15 +49,117 @@ pub mod client {
     pub const TYPE: &str = "Client";
     /// Associated function: starts configuring a client.
     pub const BUILDER: &str = "builder";
-    /// Field and method: the request pipeline.
+    /// Field: the request pipeline (a method of that name until the pipeline became private;
+    /// still kept clear of operations, so their method names do not change).
     pub const CORE: &str = "core";
-    /// Method of `From<rt::Core>`, which the client implements.
+    /// Method of `From<rt::__private::Core>`, which the client implements.
     pub const FROM: &str = "from";
     /// Method of the derived `Clone`.
     pub const CLONE: &str = "clone";
     /// Method of the derived `Debug`.
     pub const FMT: &str = "fmt";
+    /// Method: the timeouts of this client's calls.
+    pub const TIMEOUTS: &str = "timeouts";
+    /// Method: a clone of the client with other timeouts.
+    pub const WITH_TIMEOUTS: &str = "with_timeouts";
+    /// Method: the body size limits of this client's calls.
+    pub const LIMITS: &str = "limits";
+    /// Method: a clone of the client with other body size limits.
+    pub const WITH_LIMITS: &str = "with_limits";
 
     /// Every method name the client has besides its operations: an operation gets another one.
-    pub const ALL: &[&str] = &[BUILDER, CORE, CLONE, FMT, FROM];
+    pub const ALL: &[&str] = &[
+        BUILDER,
+        CORE,
+        CLONE,
+        FMT,
+        FROM,
+        TIMEOUTS,
+        WITH_TIMEOUTS,
+        LIMITS,
+        WITH_LIMITS,
+    ];
+}
+
+/// The members of every generated model type besides its fields and variants.
+pub mod model {
+    /// Associated function of every struct: a value from its required fields.
+    pub const NEW: &str = "new";
+    /// The field holding the properties a struct does not know.
+    pub const EXTRA: &str = "extra";
+    /// That field's name when a property takes `extra`.
+    pub const EXTRA_FALLBACK: &str = "unknown_fields";
+    /// Put before a field's name to make its setter's name when the field's own name is one
+    /// of [`RESERVED`] (`with_new` for a property `new`).
+    pub const SETTER_PREFIX: &str = "with_";
+
+    /// Names a setter must not take. An inherent method shadows a trait method of the same
+    /// name in method-call syntax (`value.clone()` would call a setter `clone` and fail to
+    /// compile), so besides the type's own members (`new`, a union's `tag`, an enum's
+    /// `as_str`) these are the methods of the traits every model implements or a caller
+    /// commonly calls on one: `Clone`, `Debug`, `PartialEq`, `Default`, serde's traits,
+    /// the conversion traits, `ToOwned`, `ToString`, `Borrow`, `Any`.
+    pub const RESERVED: &[&str] = &[
+        NEW,
+        "as_str",
+        "tag",
+        "clone",
+        "clone_from",
+        "clone_into",
+        "fmt",
+        "eq",
+        "ne",
+        "default",
+        "serialize",
+        "deserialize",
+        "from",
+        "into",
+        "try_from",
+        "try_into",
+        "to_owned",
+        "to_string",
+        "borrow",
+        "borrow_mut",
+        "type_id",
+    ];
+}
+
+/// What the crate root offers besides the client: the runtime types a caller names, and the
+/// builder's name. `operations.rs` re-exports them (the crate root re-exports it whole), so an
+/// operation's builder must not take one of these names.
+pub mod root {
+    /// The generated name of the client's builder (`rt::ClientBuilder<Client>`).
+    pub const CLIENT_BUILDER: &str = "ClientBuilder";
+
+    /// The runtime's types and traits a caller of the client names, re-exported at the root.
+    pub const RUNTIME_EXPORTS: &[&str] = &[
+        "ApiError",
+        "BoxFuture",
+        "ByteStream",
+        "Bytes",
+        "ConversionError",
+        "DEFAULT_BASE_URL",
+        "Date",
+        "DateTime",
+        "Download",
+        "Error",
+        "Format",
+        "InvalidValue",
+        "ItemStream",
+        "Limits",
+        "MissingReason",
+        "Nullable",
+        "RateLimit",
+        "Response",
+        "RetryPolicy",
+        "Secret",
+        "TimeoutKind",
+        "Timeouts",
+        "TryStreamExt",
+        "Validated",
+        "WaitError",
+        "WaitFuture",
+        "reqwest",
+        "same_origin_redirects",
+    ];
 }

@@ -8,7 +8,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::ir::{Api, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{Api, Field, ParamLocation, Presence, StructDef, TypeKind, TypeRef};
+use crate::members::{client as client_member, model as model_member, root as root_member};
 use crate::rust_type::RustType;
 
 /// The facts of one API, by key.
@@ -27,6 +28,13 @@ impl Surface {
     /// The facts of a lowered API.
     pub fn of(api: &Api) -> Self {
         let mut facts = BTreeMap::new();
+        for export in root_member::RUNTIME_EXPORTS {
+            facts.insert(format!("reexport {export}"), "runtime".to_owned());
+        }
+        facts.insert(
+            format!("type {}", root_member::CLIENT_BUILDER),
+            format!("the builder of {} (runtime ClientBuilder)", client_member::TYPE),
+        );
         for op in &api.operations {
             let m = op.method_name.trim_start_matches("r#");
             let output = RustType::response(&op.response.kind).api_text();
@@ -74,32 +82,26 @@ impl Surface {
         for ty in &api.types {
             let name = &ty.name;
             match &ty.kind {
-                TypeKind::Struct(s) => {
-                    facts.insert(format!("type {name}"), "struct".into());
-                    for field in &s.fields {
-                        // Without the `Box` of a field that closes a cycle: `api.txt` has never
-                        // listed it.
-                        let shown = RustType::field(&field.ty, field.presence, false).api_text();
-                        facts.insert(format!("field {name}.{}", field.name.trim_start_matches("r#")), shown);
-                    }
-                }
+                TypeKind::Struct(s) => struct_facts(&mut facts, name, s),
                 TypeKind::TaggedUnion(u) => {
-                    facts.insert(format!("type {name}"), format!("union tagged by `{}`", u.tag));
+                    facts.insert(
+                        format!("type {name}"),
+                        format!("union tagged by `{}` (non-exhaustive)", u.tag),
+                    );
                     for v in &u.variants {
                         facts.insert(
                             format!("variant {name}::{}", v.name),
                             format!("`{}` ({})", v.tag_value, v.ty),
                         );
+                        if v.wraps {
+                            facts.insert(format!("conversion {name} from {}", v.ty), "From".into());
+                        }
                     }
                 }
                 TypeKind::StringEnum(e) => {
-                    // An alias is the same Rust type as the enum it names: code that tells the two
-                    // apart (a trait impl for each) breaks when that changes, so it is a fact.
-                    let kind = match &e.same_as {
-                        Some(other) => format!("enum (the same type as {other})"),
-                        None => "enum".into(),
-                    };
-                    facts.insert(format!("type {name}"), kind);
+                    // Whether it shares its implementation with others is no fact: each is a type
+                    // of its own either way, with the same variants and methods.
+                    facts.insert(format!("type {name}"), "enum (non-exhaustive)".into());
                     for v in &e.values {
                         facts.insert(format!("variant {name}::{}", v.name), format!("`{}`", v.wire));
                     }
@@ -107,6 +109,12 @@ impl Surface {
                 TypeKind::Pattern(p) => {
                     facts.insert(format!("type {name}"), format!("string matching `{}`", p.pattern));
                 }
+            }
+        }
+        for ty in &api.types {
+            for c in &ty.conversions {
+                let kind = if c.fallible { "TryFrom" } else { "From" };
+                facts.insert(format!("conversion {} from &{}", ty.name, c.from), kind.into());
             }
         }
         Surface { facts }
@@ -130,6 +138,41 @@ impl Surface {
             out.push_str(&format!("{key}: {value}\n"));
         }
         out
+    }
+}
+
+/// The facts of a struct: its kind, fields, constructor and setters.
+fn struct_facts(facts: &mut BTreeMap<String, String>, name: &str, s: &StructDef) {
+    let kind = if s.default {
+        "struct (non-exhaustive, Default)"
+    } else {
+        "struct (non-exhaustive)"
+    };
+    facts.insert(format!("type {name}"), kind.into());
+    let bare = |f: &Field| f.name.trim_start_matches("r#").to_owned();
+    let params: Vec<String> = s
+        .fields
+        .iter()
+        .filter(|f| f.presence == Presence::Required)
+        .map(|f| format!("{}: impl Into<{}>", bare(f), rust_type(&f.ty)))
+        .collect();
+    facts.insert(
+        format!("constructor {name}::{}", model_member::NEW),
+        format!("({})", params.join(", ")),
+    );
+    for field in &s.fields {
+        // Without the `Box` of a field that closes a cycle: `api.txt` has never listed it.
+        let shown = RustType::field(&field.ty, field.presence, false).api_text();
+        facts.insert(format!("field {name}.{}", bare(field)), shown);
+        if let Some(setter) = &field.setter {
+            let ty = rust_type(&field.ty);
+            let takes = if field.presence == Presence::OptionalNullable {
+                format!("impl Into<Nullable<{ty}>>")
+            } else {
+                format!("impl Into<{ty}>")
+            };
+            facts.insert(format!("setter {name}.{}", setter.trim_start_matches("r#")), takes);
+        }
     }
 }
 
@@ -161,15 +204,17 @@ impl fmt::Display for Change {
     }
 }
 
-/// The fact a fact belongs to: an operation's argument belongs to the operation, a field or
-/// variant to its type.
+/// The fact a fact belongs to: an operation's argument belongs to the operation; a field,
+/// variant, setter, constructor or conversion to its type.
 fn owner(key: &str) -> Option<String> {
     if let Some(rest) = key.strip_prefix("operation ") {
         let op = rest.split(' ').next()?;
         return (rest != op).then(|| format!("operation {op}"));
     }
-    let rest = key.strip_prefix("field ").or_else(|| key.strip_prefix("variant "))?;
-    let ty = rest.split(['.', ':']).next()?;
+    let rest = ["field ", "variant ", "setter ", "constructor ", "conversion "]
+        .iter()
+        .find_map(|prefix| key.strip_prefix(prefix))?;
+    let ty = rest.split(['.', ':', ' ']).next()?;
     Some(format!("type {ty}"))
 }
 

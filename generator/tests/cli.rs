@@ -49,6 +49,8 @@ fn diff_lists_every_breaking_change_and_fails() {
         "breaking  added operation list_things argument region (String (query `region`))",
         "breaking  removed variant ThingColor::Blue (`BLUE`)",
         "breaking  changed operation create_thing default version: 2023-02-01 -> 2025-01-01",
+        // A newly required field is a new constructor argument.
+        "breaking  changed constructor Thing::new: (name: impl Into<String>) -> (name: impl Into<String>, color: impl Into<ThingColor>)",
     ] {
         assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
     }
@@ -60,7 +62,11 @@ fn diff_lists_every_breaking_change_and_fails() {
         !text.contains("removed operation delete_thing argument"),
         "a removed operation's parts are not listed: {text}"
     );
-    assert!(text.contains("8 change(s): 7 breaking, 1 additive"), "{text}");
+    assert!(
+        text.contains("additive  added setter Thing.size_bytes (impl Into<i64>)"),
+        "{text}"
+    );
+    assert!(text.contains("12 change(s): 10 breaking, 2 additive"), "{text}");
 }
 
 #[test]

@@ -463,15 +463,6 @@ pub fn same_origin_redirects() -> reqwest::redirect::Policy {
     })
 }
 
-/// The redirect policy of the client (see [`same_origin_redirects`]).
-#[deprecated(
-    since = "0.1.0",
-    note = "compared hosts only; use `same_origin_redirects`, which also compares scheme and port"
-)]
-pub fn same_host_redirects() -> reqwest::redirect::Policy {
-    same_origin_redirects()
-}
-
 fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain == "localhost",

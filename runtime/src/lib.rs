@@ -1,8 +1,10 @@
 //! The hand-written runtime the generated code builds on: transport, errors, auth, retries, and
 //! the serde helpers of the generated types. Nothing in here is generated.
 //!
-//! Users do not name this crate: `atlas-streams` re-exports it as `atlas_streams::runtime` (and
-//! its main types at its root), and its generated code reaches it as `crate::runtime`.
+//! Users do not name this crate: `atlas-streams` re-exports what a user names (the items at this
+//! crate's root) at its own root, and its generated code reaches the rest as `crate::runtime`.
+//! What only the generated code calls (the request pipeline, the serde macros, ...) is in
+//! [`__private`]: hidden, and no API of either crate.
 //!
 //! # Layout
 //!
@@ -11,29 +13,30 @@
 //!
 //! - `mock` (feature `test-util`) — typed mocks: rules for operations, and a mock client whose
 //!   transport asks them.
-//! - `builder` — [`ClientBuilder`]: configuration and credentials, checked once, become a [`Core`].
+//! - `builder` — [`ClientBuilder`]: configuration and credentials, checked once, become a [`Core`](__private::Core).
 //! - `env` — credentials and base URL from the environment variables of the Atlas CLI and the
 //!   Terraform provider (`ClientBuilder::from_env`).
 //! - `paginate` — every item of a paginated list as one stream, a page fetched at a time.
 //! - `wait` — the loop behind the generated waiters: a GET again and again, with backoff and a
-//!   deadline, until the resource's state is one waited for ([`wait()`], [`WaitError`]).
-//! - `call` — the `send_*` functions a generated request builder's `.await` runs: a [`Prepared`]
+//!   deadline, until the resource's state is one waited for ([`WaitError`],
+//!   [`wait`](__private::wait)).
+//! - `call` — the `send_*` functions a generated request builder's `.await` runs: a [`Prepared`](__private::Prepared)
 //!   request in, the operation's result out.
-//! - `pipeline` — [`Core`]: a client's shared state and per-call settings, a call's `tracing`
+//! - `pipeline` — [`Core`](__private::Core): a client's shared state and per-call settings, a call's `tracing`
 //!   span and deadline, and the retry loop, a few lines calling the two steps below until a
 //!   call is done or fails (a JSON body is read inside the loop, so a lost one is retried).
 //! - `attempt` — its two steps: one attempt (authenticate, build the HTTP request, send within
 //!   the response timeout, refuse an answer from another origin) and the classification of its
 //!   outcome (done, answer an authentication challenge, retry after a delay, fail).
 //! - `transport` (feature `test-util`) — what answers an attempt instead of the network.
-//! - `prepare` — a [`Request`] made ready to send once, before its first attempt: URL, media
+//! - `prepare` — a [`Request`](__private::Request) made ready to send once, before its first attempt: URL, media
 //!   types, headers, body; every argument error is found here.
 //! - `download` — a success body streamed as it arrives ([`Download`]), within the read idle
 //!   timeout and the deadline.
-//! - `response` — a success response and its body decoded ([`Response`], [`RawResponse`]); the
+//! - `response` — a success response and its body decoded ([`Response`], [`RawResponse`](__private::RawResponse)); the
 //!   one reader of the rate-limit headers ([`RateLimit`]).
-//! - `request` — what the generated code describes and fills in: [`Operation`], [`Request`],
-//!   and the argument checks ([`validate`]).
+//! - `request` — what the generated code describes and fills in: [`Operation`](__private::Operation),
+//!   [`Request`](__private::Request), and the argument checks ([`validate`](__private::validate)).
 //! - `auth` — credentials: a bearer token, a service account (OAuth 2.0), an API key (Digest).
 //! - `body` — waiting for a response within the time limits: headers within the response
 //!   timeout, body chunks within the read idle timeout and the deadline, JSON bodies within a
@@ -42,6 +45,7 @@
 //!   `Retry-After`.
 //! - `error` — [`Error`], whose messages stay short.
 //! - `timeouts` — the per-call settings, [`Timeouts`] and [`Limits`].
+//! - `convert` — [`ConversionError`]: why a response could not become a request body.
 //! - `secret`, `pattern` — [`Secret`], validated strings ([`Validated`]).
 //!
 //! # Features
@@ -63,6 +67,7 @@ mod auth;
 mod body;
 mod builder;
 mod call;
+mod convert;
 mod download;
 mod env;
 mod error;
@@ -87,35 +92,56 @@ mod transport;
 pub mod union;
 mod wait;
 
+// The serde macros every generated model calls (`rt::object!`, ...): hidden, like `__private`.
 #[doc(hidden)]
 pub use crate::{__object as object, __string_enum as string_enum, __tagged_union as tagged_union};
-#[allow(deprecated)]
-pub use builder::same_host_redirects;
 pub use builder::{same_origin_redirects, ClientBuilder, DEFAULT_BASE_URL};
 pub use bytes::Bytes;
-pub use call::{
-    send_download, send_empty, send_empty_with_response, send_json, send_json_with_response, BoxFuture, Prepared,
-};
+pub use call::BoxFuture;
+pub use convert::{ConversionError, MissingReason};
 pub use download::{ByteStream, Download};
 pub use error::{ApiError, Error};
+/// What collecting an [`ItemStream`] needs (`try_collect`, `try_next`, ...), so a caller of
+/// `items()` needs no dependency of its own.
+pub use futures_util::TryStreamExt;
 pub use nullable::Nullable;
-pub use paginate::{paged_items, paginate, ItemStream, Page, Paged};
-pub use pattern::{Format, InvalidValue, Pattern, Validated};
-pub use pipeline::Core;
-pub use request::{validate, Method, Operation, Request};
+pub use paginate::ItemStream;
+pub use pattern::{Format, InvalidValue, Validated};
 /// The HTTP client crate the runtime sends with, for the types some settings take
 /// (`reqwest::Proxy`, `reqwest::Certificate`, a whole `reqwest::Client`) in the version it uses.
 pub use reqwest;
-pub use response::{RateLimit, RawResponse, Response};
+pub use response::{RateLimit, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use timeouts::{Limits, TimeoutKind, Timeouts};
 #[cfg(feature = "test-util")]
 pub use transport::{Transport, TransportFuture};
-pub use wait::{wait, Acceptor, WaitError, WaitFuture, WaitSettings};
+pub use wait::{WaitError, WaitFuture};
 
 /// An RFC 3339 date-time in UTC.
 pub type DateTime = chrono::DateTime<chrono::Utc>;
 
 /// A calendar date.
 pub type Date = chrono::NaiveDate;
+
+/// What the generated code calls and no user names: the request pipeline, the per-operation
+/// description, argument checks, pagination's plumbing and the helpers of the generated
+/// conversions.
+///
+/// Public only because the generated crate is another crate; hidden from the docs and not part
+/// of the API (`atlas-streams` pins this crate to one exact version, so these may change in any
+/// release). `Paged` lives here, so it is sealed in effect: only generated builders implement it.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::auth::parse_params as auth_params;
+    pub use crate::call::{
+        send_download, send_empty, send_empty_with_response, send_json, send_json_with_response, Prepared,
+    };
+    pub use crate::convert::{convert_extra, nullable_from_option, present};
+    pub use crate::paginate::{paged_items, paginate, Page, Paged};
+    pub use crate::pattern::Pattern;
+    pub use crate::pipeline::Core;
+    pub use crate::request::{validate, Method, Operation, Request};
+    pub use crate::response::RawResponse;
+    pub use crate::wait::{wait, Acceptor, WaitSettings};
+}

@@ -12,9 +12,91 @@
 
 /// `as_str`, `From<&str>`, `FromStr`, `Display`, `Serialize` and `Deserialize` for a string
 /// enum: `(Type, CatchAll, [Variant => "wire", ...])`.
+///
+/// `(Type<T>, CatchAll, Tag, [...])` is the generic form several enums with the same values
+/// share (each an instance for a tag type of its own; `Tag` is the uninhabited variant that
+/// uses `T`): it also writes the `Clone`, `Debug`, `PartialEq`, `Eq` and `Hash` impls the plain
+/// form derives, without bounds on `T`, doing what the derives do.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __string_enum {
+    ($name:ident<$t:ident>, $unknown:ident, $tag:ident, [$($variant:ident => $wire:literal),* $(,)?]) => {
+        impl<$t> $name<$t> {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$unknown(value) => value,
+                    Self::$tag(never, _) => match *never {},
+                }
+            }
+        }
+        impl<$t> ::core::clone::Clone for $name<$t> {
+            fn clone(&self) -> Self {
+                match self {
+                    $(Self::$variant => Self::$variant,)*
+                    Self::$unknown(value) => Self::$unknown(::core::clone::Clone::clone(value)),
+                    Self::$tag(never, _) => match *never {},
+                }
+            }
+        }
+        impl<$t> ::core::fmt::Debug for $name<$t> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                match self {
+                    $(Self::$variant => f.write_str(stringify!($variant)),)*
+                    Self::$unknown(value) => f.debug_tuple(stringify!($unknown)).field(value).finish(),
+                    Self::$tag(never, _) => match *never {},
+                }
+            }
+        }
+        impl<$t> ::core::cmp::PartialEq for $name<$t> {
+            fn eq(&self, other: &Self) -> bool {
+                match (self, other) {
+                    $((Self::$variant, Self::$variant) => true,)*
+                    (Self::$unknown(a), Self::$unknown(b)) => a == b,
+                    _ => false,
+                }
+            }
+        }
+        impl<$t> ::core::cmp::Eq for $name<$t> {}
+        impl<$t> ::core::hash::Hash for $name<$t> {
+            fn hash<H: ::core::hash::Hasher>(&self, state: &mut H) {
+                ::core::hash::Hash::hash(&::core::mem::discriminant(self), state);
+                if let Self::$unknown(value) = self {
+                    ::core::hash::Hash::hash(value, state);
+                }
+            }
+        }
+        impl<$t> ::core::convert::From<&str> for $name<$t> {
+            fn from(value: &str) -> Self {
+                match value {
+                    $($wire => Self::$variant,)*
+                    other => Self::$unknown(other.to_owned()),
+                }
+            }
+        }
+        impl<$t> ::core::str::FromStr for $name<$t> {
+            type Err = ::core::convert::Infallible;
+            fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl<$t> ::core::fmt::Display for $name<$t> {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl<$t> ::serde::Serialize for $name<$t> {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de, $t> ::serde::Deserialize<'de> for $name<$t> {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::objects::deserialize_enum(deserializer)
+            }
+        }
+    };
     ($name:ident, $unknown:ident, [$($variant:ident => $wire:literal),* $(,)?]) => {
         impl $name {
             /// The value as sent on the wire.

@@ -44,11 +44,49 @@ impl<T> Nullable<T> {
             _ => None,
         }
     }
+
+    /// A borrowing view: `Nullable<&T>`.
+    pub fn as_ref(&self) -> Nullable<&T> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(value) => Nullable::Value(value),
+        }
+    }
+
+    /// The value changed by `f`; absent and null stay as they are.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Nullable<U> {
+        match self {
+            Nullable::Absent => Nullable::Absent,
+            Nullable::Null => Nullable::Null,
+            Nullable::Value(value) => Nullable::Value(f(value)),
+        }
+    }
 }
 
+impl<T, E> Nullable<Result<T, E>> {
+    /// `Nullable<Result<T, E>>` as `Result<Nullable<T>, E>`, like `Option::transpose`.
+    pub fn transpose(self) -> Result<Nullable<T>, E> {
+        match self {
+            Nullable::Absent => Ok(Nullable::Absent),
+            Nullable::Null => Ok(Nullable::Null),
+            Nullable::Value(value) => value.map(Nullable::Value),
+        }
+    }
+}
+
+/// A value: what a generated setter of a three-state property does with `.field(value)`
+/// (`.field(Nullable::Null)` clears the property instead).
 impl<T> From<T> for Nullable<T> {
     fn from(value: T) -> Self {
         Nullable::Value(value)
+    }
+}
+
+/// A string value from a `&str`, so `.cluster_group_id("...")` reads like any other setter.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_owned())
     }
 }
 

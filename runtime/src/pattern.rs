@@ -41,16 +41,19 @@ impl Pattern {
         }
     }
 
-    /// Returns `value` if it matches.
-    pub fn check(&self, value: String) -> Result<String, InvalidValue> {
+    /// Whether `value` matches.
+    pub fn matches(&self, value: &str) -> bool {
         // The generator only emits patterns regex-lite compiles; if one ever did not, accepting
         // every value is better than rejecting every value.
-        let matches = self
-            .regex
+        self.regex
             .get_or_init(|| Regex::new(self.source).ok())
             .as_ref()
-            .is_none_or(|r| r.is_match(&value));
-        if matches {
+            .is_none_or(|r| r.is_match(value))
+    }
+
+    /// Returns `value` if it matches.
+    pub fn check(&self, value: String) -> Result<String, InvalidValue> {
+        if self.matches(&value) {
             Ok(value)
         } else {
             Err(InvalidValue {
@@ -69,12 +72,21 @@ pub trait Format: 'static {
     /// The regular expression every value matches.
     const PATTERN: &'static str;
 
-    /// The pattern, compiled on first use (one per type).
+    /// The pattern, compiled on first use (one per type). Not API: the generated code's.
+    #[doc(hidden)]
     fn pattern() -> &'static Pattern;
 }
 
-/// A string that matches the pattern of its format: every generated validated type, e.g.
+/// A string meant to match the pattern of its format: every generated validated type, e.g.
 /// `models::GroupId`, is one of these (`Validated<models::formats::GroupId>`).
+///
+/// **Strict writes, lenient reads.** A value the caller builds ([`Validated::new`], `TryFrom`,
+/// `parse`, and every path or query argument of an operation) is checked before any I/O. A value
+/// decoded from a response is kept as the server sent it, even when it does not match: one odd
+/// id must not make a whole page of results undecodable. [`Validated::is_valid`] tells whether it
+/// matches. Such a value, put back into a request body (a response turned into an update body),
+/// is sent unchanged: the server produced it, and refusing to echo it would make
+/// read-modify-write impossible for that object; the server remains the judge of it.
 ///
 /// One generic type rather than a struct per pattern: a large spec has hundreds of them (290
 /// in MongoDB's full Admin API, mostly 24-hex-digit ids), each of which needed some fifteen
@@ -91,6 +103,12 @@ impl<F: Format> Validated<F> {
         F::pattern()
             .check(value.into())
             .map(|value| Validated(value, PhantomData))
+    }
+
+    /// Whether the value matches [`Self::PATTERN`]: always for a value the caller built, not
+    /// necessarily for one decoded from a response (see the type's docs).
+    pub fn is_valid(&self) -> bool {
+        F::pattern().matches(&self.0)
     }
 
     /// The value as a string slice.
@@ -183,9 +201,9 @@ impl<F: Format> Serialize for Validated<F> {
     }
 }
 
+/// Lenient: keeps any string the server sends, matching or not (see the type's docs).
 impl<'de, F: Format> Deserialize<'de> for Validated<F> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = String::deserialize(deserializer)?;
-        Self::new(value).map_err(serde::de::Error::custom)
+        String::deserialize(deserializer).map(|value| Validated(value, PhantomData))
     }
 }

@@ -7,11 +7,11 @@ use std::time::Duration;
 pub use atlas_streams_emulator::{Delays, Emulator};
 
 use atlas_streams::models::{
-    BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsConnectionRequest,
-    StreamsDataProcessRegionCloudProvider, StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest,
-    StreamsKafkaConnectionRequest, StreamsPrivateLinkConnectionRequest2, StreamsProcessorRequest, StreamsTenantRequest,
+    BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsDataProcessRegionCloudProvider,
+    StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest,
+    StreamsPrivateLinkConnectionCreateRequest, StreamsProcessorRequest, StreamsTenantRequest,
 };
-use atlas_streams::{Client, Nullable, Secret};
+use atlas_streams::Client;
 
 /// A project id in the spec's pattern (any well-formed one is a project to the emulator).
 pub const GROUP: &str = "32b6e34b3d91647abb20e7b8";
@@ -38,38 +38,31 @@ pub async fn start_with(delays: Delays) -> (Emulator, Client) {
 
 /// A workspace in AWS' VIRGINIA_USA, tier SP10.
 pub fn workspace(name: &str) -> StreamsTenantRequest {
-    StreamsTenantRequest {
-        name: Some(name.to_owned()),
-        data_process_region: Some(StreamsDataProcessRegionRequest::new(
+    StreamsTenantRequest::new()
+        .name(name)
+        .data_process_region(StreamsDataProcessRegionRequest::new(
             StreamsDataProcessRegionCloudProvider::Aws,
             BaseStreamsRegion::VirginiaUsa,
-        )),
-        stream_config: Nullable::Value(StreamConfigRequest {
-            tier: Some(StreamWorkspaceTier::Sp10),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }
+        ))
+        .stream_config(StreamConfigRequest::new().tier(StreamWorkspaceTier::Sp10))
 }
 
 /// A Kafka connection with SASL/PLAIN credentials.
-pub fn kafka(name: &str, bootstrap: &str) -> StreamsConnectionRequest {
-    StreamsConnectionRequest::Kafka(StreamsKafkaConnectionRequest {
-        name: Some(name.to_owned()),
-        bootstrap_servers: Some(bootstrap.to_owned()),
-        authentication: Some(StreamsKafkaAuthenticationRequest {
-            mechanism: Some("PLAIN".into()),
-            username: Some("svc".into()),
-            password: Some(Secret::new("hunter2")),
-            ..Default::default()
-        }),
-        ..Default::default()
-    })
+pub fn kafka(name: &str, bootstrap: &str) -> StreamsKafkaConnectionRequest {
+    StreamsKafkaConnectionRequest::new()
+        .name(name)
+        .bootstrap_servers(bootstrap)
+        .authentication(
+            StreamsKafkaAuthenticationRequest::new()
+                .mechanism("PLAIN")
+                .username("svc")
+                .password("hunter2"),
+        )
 }
 
 /// A GCP Private Link connection (the one kind that needs no other field).
-pub fn private_link() -> StreamsPrivateLinkConnectionRequest2 {
-    StreamsPrivateLinkConnectionRequest2::new("GCP".to_owned())
+pub fn private_link() -> StreamsPrivateLinkConnectionCreateRequest {
+    StreamsPrivateLinkConnectionCreateRequest::new("GCP")
 }
 
 /// Workspace `ws` with a Kafka connection `events`, and a processor `p` reading from and
@@ -89,12 +82,8 @@ pub async fn workspace_with_processor(client: &Client) {
 /// A processor reading from `source` and writing to `sink`.
 pub fn processor(name: &str, source: &str, sink: &str) -> StreamsProcessorRequest {
     let stage = |json: serde_json::Value| json.as_object().cloned().expect("an object");
-    StreamsProcessorRequest {
-        name: Some(name.to_owned()),
-        pipeline: Some(vec![
-            stage(serde_json::json!({"$source": {"connectionName": source, "topic": "in"}})),
-            stage(serde_json::json!({"$emit": {"connectionName": sink, "topic": "out"}})),
-        ]),
-        ..Default::default()
-    }
+    StreamsProcessorRequest::new().name(name).pipeline(vec![
+        stage(serde_json::json!({"$source": {"connectionName": source, "topic": "in"}})),
+        stage(serde_json::json!({"$emit": {"connectionName": sink, "topic": "out"}})),
+    ])
 }

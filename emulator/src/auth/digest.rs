@@ -174,35 +174,8 @@ fn parse(header: &str) -> Option<HashMap<String, String>> {
     if !scheme.eq_ignore_ascii_case("digest") {
         return None;
     }
-    let mut out = HashMap::new();
-    let mut chars = rest.chars().peekable();
-    loop {
-        while chars.next_if(|c| *c == ',' || c.is_whitespace()).is_some() {}
-        let key: String = std::iter::from_fn(|| chars.next_if(|c| *c != '=' && *c != ',')).collect();
-        if key.is_empty() {
-            break;
-        }
-        if chars.next() != Some('=') {
-            continue;
-        }
-        let mut value = String::new();
-        if chars.next_if_eq(&'"').is_some() {
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => value.extend(chars.next()),
-                    '"' => break,
-                    c => value.push(c),
-                }
-            }
-        } else {
-            value = std::iter::from_fn(|| chars.next_if(|c| *c != ','))
-                .collect::<String>()
-                .trim()
-                .to_owned();
-        }
-        out.insert(key.trim().to_ascii_lowercase(), value);
-    }
-    Some(out)
+    let params = atlas_streams_runtime::__private::auth_params(rest);
+    Some(params.into_iter().map(|(k, v)| (k.to_ascii_lowercase(), v)).collect())
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

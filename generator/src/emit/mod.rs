@@ -6,6 +6,7 @@
 //! with its doc comments in a table of its own ([`rust::Docs`]), so the format stage can render
 //! and format items on several cores in any order.
 
+mod conversions;
 mod mocks;
 mod models;
 mod operations;

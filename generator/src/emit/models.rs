@@ -1,40 +1,47 @@
-//! `models.rs`: structs, tagged unions, string enums and validated newtypes.
+//! `models.rs`: structs, tagged unions, string enums and validated newtypes, each with its
+//! constructor, setters and conversions.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
+use super::conversions::conversion;
 use super::rust::{ident, Docs, Item};
-use crate::ir::{Api, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind};
+use crate::ir::{Api, Field, Presence, SharedEnum, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind};
+use crate::members::model as member;
 use crate::rust_type::{RustType, Scope};
 
 /// How many items `models.rs` has.
 pub fn count(api: &Api) -> usize {
-    api.types.len() + 1 + usize::from(has_formats(api))
+    api.types.len() + 1 + usize::from(has_formats(api)) + usize::from(!api.shared_enums.is_empty())
 }
 
-/// Whether there are validated string types, whose formats come last in `models.rs`.
+/// Whether there are validated string types, whose formats come after the types.
 fn has_formats(api: &Api) -> bool {
     api.types.iter().any(|def| matches!(def.kind, TypeKind::Pattern(_)))
 }
 
-/// Item `index` of `models.rs` (0 is the imports; then the types; then their formats).
+/// Item `index` of `models.rs`: 0 is the imports; then the types; then their formats; then
+/// the implementations enums share.
 pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
-    if index == api.types.len() + 1 {
-        return Item {
+    let after_types = index.checked_sub(api.types.len() + 1);
+    match (index.checked_sub(1).and_then(|i| api.types.get(i)), after_types) {
+        (Some(def), _) => Item {
+            name: def.name.clone(),
+            tokens: type_def(def, docs),
+        },
+        (None, Some(0)) if has_formats(api) => Item {
             name: "formats".to_owned(),
             tokens: formats(api),
-        };
-    }
-    match index.checked_sub(1).map(|i| &api.types[i]) {
-        None => Item {
+        },
+        (None, Some(_)) => Item {
+            name: "shared".to_owned(),
+            tokens: shared(api, docs),
+        },
+        (None, None) => Item {
             name: "imports".to_owned(),
             tokens: quote! {
                 use crate::runtime as rt;
             },
-        },
-        Some(def) => Item {
-            name: def.name.clone(),
-            tokens: type_def(def, docs),
         },
     }
 }
@@ -42,25 +49,30 @@ pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
 fn type_def(def: &TypeDef, docs: &mut Docs) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote! { #[deprecated] });
     let name = ident(&def.name);
-    if let TypeKind::StringEnum(StringEnum {
-        same_as: Some(shared), ..
-    }) = &def.kind
-    {
-        return shared_enum(def, &name, shared, deprecated, docs);
-    }
-    let type_docs = docs.doc(def.doc.as_deref());
+    let type_docs = match &def.kind {
+        TypeKind::StringEnum(e @ StringEnum { shared: Some(_), .. }) => {
+            docs.doc(Some(&shared_enum_doc(def.doc.as_deref(), e)))
+        }
+        _ => docs.doc(def.doc.as_deref()),
+    };
     let body = match &def.kind {
         TypeKind::Struct(s) => struct_def(&name, s, docs),
-        TypeKind::TaggedUnion(u) => union_def(&name, u),
-        TypeKind::StringEnum(e) => enum_def(&name, e),
+        TypeKind::TaggedUnion(u) => union_def(&name, u, docs),
+        TypeKind::StringEnum(StringEnum {
+            shared: Some(shared), ..
+        }) => {
+            let generic = ident(&shared.generic);
+            quote! { pub type #name = shared::#generic<shared::tags::#name>; }
+        }
+        TypeKind::StringEnum(e) => enum_def(&name, e, docs),
         TypeKind::Pattern(_) => pattern_def(&name),
     };
-    quote! { #type_docs #deprecated #body }
+    let conversions = def.conversions.iter().map(|c| conversion(&def.name, c));
+    quote! { #type_docs #deprecated #body #(#conversions)* }
 }
 
-fn struct_def(name: &proc_macro2::Ident, s: &StructDef, docs: &mut Docs) -> TokenStream {
-    let all_optional = s.fields.iter().all(|f| f.presence != Presence::Required);
-    let default = all_optional.then(|| quote! { Default, });
+fn struct_def(name: &Ident, s: &StructDef, docs: &mut Docs) -> TokenStream {
+    let default = s.default.then(|| quote! { Default, });
     let fields: Vec<TokenStream> = s
         .fields
         .iter()
@@ -85,54 +97,113 @@ fn struct_def(name: &proc_macro2::Ident, s: &StructDef, docs: &mut Docs) -> Toke
         quote! { #field(#wire, #presence) }
     });
     let extra = ident(&s.extra_field);
-    let constructor = (!all_optional).then(|| constructor(name, s));
+    let members = members(s, docs);
     quote! {
         #[derive(Clone, Debug, #default PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Properties this version of the client does not know; kept so they survive a round trip.
             pub #extra: serde_json::Map<String, serde_json::Value>,
         }
         rt::object!(#name { #(#wire_map),* } #extra);
-        #constructor
+        impl #name {
+            #members
+        }
     }
 }
 
-/// `new(required fields...)` for structs that cannot derive `Default`.
-fn constructor(name: &proc_macro2::Ident, s: &StructDef) -> TokenStream {
-    let params = s.fields.iter().filter(|f| f.presence == Presence::Required).map(|f| {
+/// `new(required fields...)` and the chained setters of the optional fields.
+///
+/// Every argument is `impl Into<T>` (a `&str` for a `String`, an enum or a `Secret`; a variant's
+/// struct for a union): generic methods are checked once and compiled only where called, so a
+/// large crate pays little for them.
+fn members(s: &StructDef, docs: &mut Docs) -> TokenStream {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.presence == Presence::Required).collect();
+    let params = required.iter().map(|f| {
         let field = ident(&f.name);
-        let ty = RustType::field(&f.ty, f.presence, f.boxed).tokens(Scope::Models);
-        quote! { #field: #ty }
+        let ty = RustType::of(&f.ty).tokens(Scope::Models);
+        quote! { #field: impl Into<#ty> }
     });
     let inits = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         match f.presence {
-            Presence::Required => quote! { #field },
+            Presence::Required if f.boxed => quote! { #field: Box::new(#field.into()) },
+            Presence::Required => quote! { #field: #field.into() },
             _ => quote! { #field: Default::default() },
         }
     });
     let extra = ident(&s.extra_field);
+    let new = ident(member::NEW);
     let allow = s
         .fields
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote! { #[allow(deprecated)] });
+    let new_doc = if s.fields.iter().any(|f| f.setter.is_some()) {
+        " A value with the required properties set and every optional one absent; set those with the chained setters."
+    } else {
+        " A value with the required properties set and every optional one absent."
+    };
+    let setters = s.fields.iter().filter_map(|f| setter(f, docs, allow.as_ref()));
+    let value = if s.default {
+        quote! { Self::default() }
+    } else {
+        quote! { Self { #(#inits,)* #extra: serde_json::Map::new() } }
+    };
     quote! {
-        impl #name {
-            /// A value with the required properties set and every optional one absent.
-            #allow
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits,)* #extra: serde_json::Map::new() }
-            }
+        #[doc = #new_doc]
+        #allow
+        pub fn #new(#(#params),*) -> Self {
+            #value
         }
+        #(#setters)*
     }
+}
+
+/// The chained setter of an optional field: `.name(value)` sets it. A three-state field's
+/// setter takes anything that becomes a `Nullable`: a value, or `Nullable::Null` to clear it.
+fn setter(f: &Field, docs: &mut Docs, allow: Option<&TokenStream>) -> Option<TokenStream> {
+    let setter = ident(f.setter.as_deref()?);
+    let field = ident(&f.name);
+    let ty = RustType::of(&f.ty).tokens(Scope::Models);
+    let name = f.name.trim_start_matches("r#");
+    let (param, value, text) = match (f.presence, f.boxed) {
+        (Presence::OptionalNullable, boxed) => (
+            quote! { impl Into<rt::Nullable<#ty>> },
+            if boxed {
+                quote! { value.into().map(Box::new) }
+            } else {
+                quote! { value.into() }
+            },
+            format!("Sets `{name}` (`Nullable::Null` sends it as `null`, which clears it)."),
+        ),
+        (_, true) => (
+            quote! { impl Into<#ty> },
+            quote! { Some(Box::new(value.into())) },
+            format!("Sets `{name}`."),
+        ),
+        (_, false) => (
+            quote! { impl Into<#ty> },
+            quote! { Some(value.into()) },
+            format!("Sets `{name}`."),
+        ),
+    };
+    let setter_docs = docs.doc(Some(&text));
+    Some(quote! {
+        #setter_docs
+        #allow
+        pub fn #setter(mut self, value: #param) -> Self {
+            self.#field = #value;
+            self
+        }
+    })
 }
 
 /// A discriminated union. serde's internally tagged enums cannot keep an unknown variant's
 /// whole object, so the impls come from a runtime macro that dispatches on the tag and hands
 /// an unknown tag's object to the catch-all untouched.
-fn union_def(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
+fn union_def(name: &Ident, u: &TaggedUnion, docs: &mut Docs) -> TokenStream {
     let tag = &u.tag;
     let unknown = ident(&u.unknown_variant);
     let variant_type = |v: &crate::ir::Variant| {
@@ -146,32 +217,69 @@ fn union_def(name: &proc_macro2::Ident, u: &TaggedUnion) -> TokenStream {
         let docs = format!(" `{}: {}`", u.tag, v.tag_value);
         quote! { #[doc = #docs] #variant(#ty), }
     });
-    let unknown_doc = format!(
-        " A `{tag}` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged."
-    );
+    let unknown_doc = docs.doc(Some(&format!(
+        "A `{tag}` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.\n\nA later version of the client may know that `{tag}` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant."
+    )));
     let pairs = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let ty = variant_type(v);
         let value = &v.tag_value;
         quote! { #variant(#ty) = #value }
     });
+    let wraps = u.variants.iter().filter(|v| v.wraps).map(|v| {
+        let variant = ident(&v.name);
+        let ty = RustType::model(&v.ty).tokens(Scope::Models);
+        let value = if v.boxed {
+            quote! { Box::new(value) }
+        } else {
+            quote! { value }
+        };
+        quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    #name::#variant(#value)
+                }
+            }
+        }
+    });
     quote! {
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
-            #[doc = #unknown_doc]
+            #unknown_doc
             #unknown(serde_json::Map<String, serde_json::Value>),
         }
         rt::tagged_union!(#name, #tag, #unknown, [#(#pairs),*]);
+        #(#wraps)*
     }
 }
 
+/// The catch-all variant's doc of a string enum.
+const ENUM_UNKNOWN_DOC: &str = "A value this version of the client does not know, kept verbatim.\n\nA later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.";
+
 /// A string enum whose catch-all keeps values a newer server may send. Its impls (wire
 /// spelling both ways, `Display`, serde) come from one runtime macro.
-fn enum_def(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
+fn enum_def(name: &Ident, e: &StringEnum, docs: &mut Docs) -> TokenStream {
     let unknown = ident(&e.unknown_variant);
-    let variants = e.values.iter().map(|v| {
+    let variants = enum_variants(e);
+    let pairs = enum_pairs(e);
+    let unknown_doc = docs.doc(Some(ENUM_UNKNOWN_DOC));
+    quote! {
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #unknown_doc
+            #unknown(String),
+        }
+        rt::string_enum!(#name, #unknown, [#(#pairs),*]);
+    }
+}
+
+/// A string enum's known variants, each documented with its wire spelling.
+fn enum_variants(e: &StringEnum) -> impl Iterator<Item = TokenStream> + '_ {
+    e.values.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = format!(" `{}`", v.wire);
         let wire = match v.doc.as_deref().and_then(|d| d.lines().next()) {
@@ -179,50 +287,95 @@ fn enum_def(name: &proc_macro2::Ident, e: &StringEnum) -> TokenStream {
             None => wire,
         };
         quote! { #[doc = #wire] #variant, }
-    });
-    let pairs = e.values.iter().map(|v| {
+    })
+}
+
+/// `Variant => "wire"` for the runtime's `string_enum!`.
+fn enum_pairs(e: &StringEnum) -> impl Iterator<Item = TokenStream> + '_ {
+    e.values.iter().map(|v| {
         let variant = ident(&v.name);
         let wire = &v.wire;
         quote! { #variant => #wire }
+    })
+}
+
+/// The doc of an enum that shares its implementation: its own text, then its variants, which
+/// the docs cannot show otherwise (the implementation is hidden: no API of its own).
+fn shared_enum_doc(own: Option<&str>, e: &StringEnum) -> String {
+    let values: Vec<String> = e
+        .values
+        .iter()
+        .map(|v| format!("`{}` (`{}`)", v.name, v.wire))
+        .collect();
+    let own = own.map(|text| format!("{text}\n\n")).unwrap_or_default();
+    format!(
+        "{own}Variants: {}, and `{}(String)` for a value this version of the client does not know (a later version may know it and decode it as a variant of its own, so compare values with `as_str()`). Like every enum: `as_str()`, `Display`, `From<&str>`, `FromStr` and serde, on the wire spelling.",
+        values.join(", "),
+        e.unknown_variant
+    )
+}
+
+/// The `shared` module: the generic enums that enums with the same values are instances of
+/// (see `lower::share`), and one uninhabited tag type per such enum, which makes each instance
+/// a type of its own. Hidden: a caller names the enums, never these.
+fn shared(api: &Api, docs: &mut Docs) -> TokenStream {
+    let generics = api.shared_enums.iter().map(|g| shared_enum(g, docs));
+    let tags = api.types.iter().filter_map(|def| match &def.kind {
+        TypeKind::StringEnum(StringEnum { shared: Some(_), .. }) => {
+            let name = ident(&def.name);
+            let text = format!(
+                " The tag that makes [`{0}`](super::super::{0}) a type of its own.",
+                def.name
+            );
+            Some(quote! { #[doc = #text] pub enum #name {} })
+        }
+        _ => None,
     });
     quote! {
-        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the client does not know, kept verbatim.
-            #unknown(String),
+        /// The implementations enums with the same values share (not API: name the enums).
+        #[doc(hidden)]
+        pub mod shared {
+            use crate::runtime as rt;
+            #(#generics)*
+            /// One type per enum that shares an implementation.
+            pub mod tags {
+                #(#tags)*
+            }
         }
-        rt::string_enum!(#name, #unknown, [#(#pairs),*]);
     }
 }
 
-/// A string enum identical to another one (see `lower::share`): an alias, so the compiler
-/// sees one type and one set of impls instead of one per copy.
-fn shared_enum(
-    def: &TypeDef,
-    name: &proc_macro2::Ident,
-    shared: &str,
-    deprecated: Option<TokenStream>,
-    docs: &mut Docs,
-) -> TokenStream {
-    let note = format!("The same enum as [`{shared}`]: the spec gives both the same values.");
-    let text = match &def.doc {
-        Some(text) => format!("{text}\n\n{note}"),
-        None => note,
-    };
-    let alias_docs = docs.doc(Some(&text));
-    let shared = ident(shared);
+/// One shared implementation: a string enum generic over its instances' tag types.
+fn shared_enum(g: &SharedEnum, docs: &mut Docs) -> TokenStream {
+    let name = ident(&g.name);
+    let e = &g.values;
+    let unknown = ident(&e.unknown_variant);
+    let variants = enum_variants(e);
+    let pairs = enum_pairs(e);
+    let text: Vec<String> = e.values.iter().map(|v| format!("`{}`", v.wire)).collect();
+    let generic_docs = docs.doc(Some(&format!(
+        "The values {}: the implementation of every enum with exactly these values, each an instance for a tag type of its own.",
+        text.join(", ")
+    )));
+    let unknown_doc = docs.doc(Some(ENUM_UNKNOWN_DOC));
     quote! {
-        #alias_docs
-        #deprecated
-        pub type #name = #shared;
+        #generic_docs
+        #[non_exhaustive]
+        pub enum #name<T> {
+            #(#variants)*
+            #unknown_doc
+            #unknown(String),
+            /// Uninhabited: only makes each instance a type of its own.
+            #[doc(hidden)]
+            __Tag(::core::convert::Infallible, ::core::marker::PhantomData<T>),
+        }
+        rt::string_enum!(#name<T>, #unknown, __Tag, [#(#pairs),*]);
     }
 }
 
 /// A string type that can only hold values matching its pattern: the runtime's generic
 /// `Validated`, with this type's format (name and pattern, in the `formats` module).
-fn pattern_def(name: &proc_macro2::Ident) -> TokenStream {
+fn pattern_def(name: &Ident) -> TokenStream {
     quote! {
         pub type #name = rt::Validated<formats::#name>;
     }
@@ -246,8 +399,8 @@ fn formats(api: &Api) -> TokenStream {
             impl rt::Format for #name {
                 const NAME: &'static str = #type_name;
                 const PATTERN: &'static str = #pattern;
-                fn pattern() -> &'static rt::Pattern {
-                    static PATTERN: rt::Pattern = rt::Pattern::new(#type_name, #pattern);
+                fn pattern() -> &'static rt::__private::Pattern {
+                    static PATTERN: rt::__private::Pattern = rt::__private::Pattern::new(#type_name, #pattern);
                     &PATTERN
                 }
             }

@@ -1,23 +1,26 @@
-//! `operations.rs`: the `Client` with one method per operation, and one request builder each.
+//! `operations.rs`: what the crate root re-exports from the runtime, the `Client` with one
+//! method per operation, and one request builder each.
 //!
-//! Each builder is a thin typed wrapper: it collects arguments, then hands a plain
-//! `rt::Request` to the one non-generic pipeline in the runtime (`rt::Core::send`). Only the
-//! body encoding and response decoding are generic, so the per-operation code stays small.
+//! Each builder is a thin typed wrapper: it collects arguments, then hands a plain request
+//! (`rt::__private::Request`) to the one non-generic pipeline in the runtime
+//! (`rt::__private::Core::send`). Only the body encoding and response decoding are generic, so
+//! the per-operation code stays small. The pipeline is the runtime's hidden `__private`: no API.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{ident, Docs, Item};
 use crate::ir::{Api, Integer, Method, Operation, Param, ParamLocation, Presence, ResponseKind, TypeRef};
-use crate::members::{builder as member, client as client_member};
+use crate::members::{builder as member, client as client_member, root as root_member};
 use crate::rust_type::{RustType, Scope};
 
 /// How many items `operations.rs` has.
 pub fn count(api: &Api) -> usize {
-    api.operations.len() + 2
+    api.operations.len() + 3
 }
 
-/// Item `index` of `operations.rs`: the imports, the `Client`, then one builder per operation.
+/// Item `index` of `operations.rs`: the imports, what the crate root re-exports beside the
+/// client, the `Client`, then one builder per operation.
 pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
     match index {
         0 => Item {
@@ -28,16 +31,33 @@ pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
             },
         },
         1 => Item {
+            name: "root".to_owned(),
+            tokens: root(),
+        },
+        2 => Item {
             name: "Client".to_owned(),
             tokens: client(api, docs),
         },
         i => {
-            let op = &api.operations[i - 2];
+            let op = &api.operations[i - 3];
             Item {
                 name: op.name.clone(),
                 tokens: builder(op, docs),
             }
         }
+    }
+}
+
+/// What a caller names besides the client and its builders: the runtime's types (the crate
+/// root re-exports this file whole) and the client's builder under a name of its own.
+fn root() -> TokenStream {
+    let exports = root_member::RUNTIME_EXPORTS.iter().map(|name| ident(name));
+    let (client, builder) = (ident(client_member::TYPE), ident(root_member::CLIENT_BUILDER));
+    quote! {
+        pub use crate::runtime::{#(#exports),*};
+        /// Configures a [`Client`]: base URL, credentials, timeouts, retries, API version. Start
+        /// with [`Client::builder`].
+        pub type #builder = rt::ClientBuilder<#client>;
     }
 }
 
@@ -49,10 +69,17 @@ fn client(api: &Api, docs: &mut Docs) -> TokenStream {
         api.operations.len()
     );
     let client = ident(client_member::TYPE);
-    let (builder, core, from) = (
+    let (builder, core, from, builder_type) = (
         ident(client_member::BUILDER),
         ident(client_member::CORE),
         ident(client_member::FROM),
+        ident(root_member::CLIENT_BUILDER),
+    );
+    let (timeouts, with_timeouts, limits, with_limits) = (
+        ident(client_member::TIMEOUTS),
+        ident(client_member::WITH_TIMEOUTS),
+        ident(client_member::LIMITS),
+        ident(client_member::WITH_LIMITS),
     );
     quote! {
         #[doc = #title_doc]
@@ -62,21 +89,40 @@ fn client(api: &Api, docs: &mut Docs) -> TokenStream {
         /// can be shared across tasks.
         #[derive(Clone, Debug)]
         pub struct #client {
-            #core: rt::Core,
+            #core: rt::__private::Core,
         }
         impl #client {
             /// Starts configuring a client: base URL, credentials, timeouts, retries.
-            pub fn #builder() -> rt::ClientBuilder<Self> {
+            pub fn #builder() -> #builder_type {
                 rt::ClientBuilder::new()
             }
-            /// The request pipeline this client sends through.
-            pub fn #core(&self) -> &rt::Core {
-                &self.#core
+            /// The timeouts of this client's calls.
+            pub fn #timeouts(&self) -> rt::Timeouts {
+                self.#core.timeouts()
+            }
+            /// A cheap clone of this client whose calls have these timeouts (it shares the
+            /// connection pool, credentials and token cache). For one call, the request
+            /// builder's `.timeouts(..)` does the same. The connect timeout is per client only
+            /// (`ClientBuilder::connect_timeout`).
+            pub fn #with_timeouts(&self, timeouts: rt::Timeouts) -> Self {
+                #client { #core: self.#core.with_timeouts(timeouts) }
+            }
+            /// The body size limits of this client's calls.
+            pub fn #limits(&self) -> rt::Limits {
+                self.#core.limits()
+            }
+            /// A cheap clone of this client whose calls have these body size limits (it shares
+            /// the connection pool, credentials and token cache). For one call, the request
+            /// builder's `.limits(..)` does the same.
+            pub fn #with_limits(&self, limits: rt::Limits) -> Self {
+                #client { #core: self.#core.with_limits(limits) }
             }
             #(#methods)*
         }
-        impl From<rt::Core> for #client {
-            fn #from(#core: rt::Core) -> Self {
+        /// What `ClientBuilder::build` makes the client from (not API).
+        #[doc(hidden)]
+        impl From<rt::__private::Core> for #client {
+            fn #from(#core: rt::__private::Core) -> Self {
                 #client { #core }
             }
         }
@@ -142,7 +188,7 @@ fn optional_params(op: &Operation) -> impl Iterator<Item = &Param> {
 }
 
 /// The client method's arguments, as `(name, type)`: the required parameters (a validated one
-/// as any string, a plain string as `impl Into<String>`), then a required body. The waiters
+/// as any string, a plain string as `impl Into<String>`), then a required body (`impl Into`). The waiters
 /// (`emit::waiters`) take the same ones and hand them on.
 pub(super) fn method_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream)> {
     let mut args: Vec<(proc_macro2::Ident, TokenStream)> = required_params(op)
@@ -157,7 +203,10 @@ pub(super) fn method_args(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStrea
         })
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push((BuilderMembers::new().body, operations_type(&body.ty)));
+        // `impl Into`: a union's variant struct goes in as it is (`kafka`, not
+        // `StreamsConnectionRequest::Kafka(kafka)`).
+        let ty = operations_type(&body.ty);
+        args.push((BuilderMembers::new().body, quote! { impl Into<#ty> }));
     }
     args
 }
@@ -190,7 +239,7 @@ fn client_method(op: &Operation, docs: &mut Docs) -> TokenStream {
     }
     if let Some(body) = &op.body {
         inits.push(if body.required {
-            quote! { #body_field }
+            quote! { #body_field: #body_field.into() }
         } else {
             quote! { #body_field: None }
         });
@@ -271,7 +320,7 @@ fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec
         body: body_field,
         ..
     } = BuilderMembers::new();
-    let mut fields = vec![quote! { #core: rt::Core }];
+    let mut fields = vec![quote! { #core: rt::__private::Core }];
     for (param, kind) in required_params(op) {
         let name = ident(&param.name);
         let ty = match kind {
@@ -288,8 +337,8 @@ fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec
         let param_docs = docs.doc(param.doc.as_deref());
         setters.push(quote! {
             #param_docs
-            pub fn #name(mut self, #name: #ty) -> Self {
-                self.#name = Some(#name);
+            pub fn #name(mut self, #name: impl Into<#ty>) -> Self {
+                self.#name = Some(#name.into());
                 self
             }
         });
@@ -303,8 +352,8 @@ fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec
             let body_docs = docs.doc(body.doc.as_deref());
             setters.push(quote! {
                 #body_docs
-                pub fn #body_field(mut self, #body_field: #ty) -> Self {
-                    self.#body_field = Some(#body_field);
+                pub fn #body_field(mut self, #body_field: impl Into<#ty>) -> Self {
+                    self.#body_field = Some(#body_field.into());
                     self
                 }
             });
@@ -314,7 +363,7 @@ fn fields_and_setters(op: &Operation, docs: &mut Docs) -> (Vec<TokenStream>, Vec
     (fields, setters)
 }
 
-/// The statements that put every argument into the `rt::Request`.
+/// The statements that put every argument into the request.
 fn request_steps(op: &Operation) -> Vec<TokenStream> {
     let mut steps = Vec::new();
     for param in &op.params {
@@ -327,7 +376,7 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
         };
         let step = match (param.required, arg_kind(param)) {
             (true, ArgKind::Validated(ty)) => {
-                quote! { request.#add(#wire, rt::validate::<#ty>(op, #wire, self.#field)?.as_str()); }
+                quote! { request.#add(#wire, rt::__private::validate::<#ty>(op, #wire, self.#field)?.as_str()); }
             }
             (true, ArgKind::Text) => quote! { request.#add(#wire, &self.#field); },
             (true, _) if param.location == ParamLocation::Path => {
@@ -386,6 +435,7 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
         into_future,
         ..
     } = BuilderMembers::new();
+    let (timeouts, limits) = (ident(member::TIMEOUTS), ident(member::LIMITS));
     let (fields, setters) = fields_and_setters(op, docs);
     let name = &op.name;
     let http_method = runtime_method(op.method);
@@ -406,15 +456,15 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
     };
     let steps = request_steps(op);
     let mutability = (!steps.is_empty()).then(|| quote! { mut });
-    // Everything per operation is synchronous: it builds an `rt::Request` (checking every
+    // Everything per operation is synchronous: it builds a request (checking every
     // argument before any I/O) and hands it to one generic async function of the runtime. An
     // `async fn` per operation would make the compiler type- and borrow-check a state machine
     // for each of hundreds of operations.
     let request = quote! {
         /// Builds the request without sending it; every argument is checked here.
-        fn #request_fn(self) -> Result<(rt::Core, rt::Request), rt::Error> {
+        fn #request_fn(self) -> rt::__private::Prepared {
             let op = &Self::OPERATION;
-            let #mutability request = rt::Request::new(op, self.#version.as_deref())?;
+            let #mutability request = rt::__private::Request::new(op, self.#version.as_deref())?;
             #(#steps)*
             Ok((self.#core, request))
         }
@@ -427,7 +477,7 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
             /// Sends the request and returns the body as a stream, as it arrives (nothing is
             /// buffered; see [`rt::Download`] for decompressing on the fly).
             pub fn #send(self) -> rt::BoxFuture<rt::Download> {
-                rt::send_download(self.#request_fn())
+                rt::__private::send_download(self.#request_fn())
             }
         },
     };
@@ -446,8 +496,9 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
             #(#fields,)*
         }
         impl #builder {
-            /// What the runtime needs to know about this operation.
-            pub const OPERATION: rt::Operation = rt::Operation {
+            /// What the runtime needs to know about this operation (not API).
+            #[doc(hidden)]
+            pub const OPERATION: rt::__private::Operation = rt::__private::Operation {
                 name: #name,
                 method: #http_method,
                 path: #path,
@@ -460,6 +511,17 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
             #[doc = #version_doc]
             pub fn #version(mut self, version: impl Into<String>) -> Self {
                 self.#version = Some(version.into());
+                self
+            }
+            /// This call's timeouts instead of the client's (start from
+            /// `client.timeouts()` to change one of them).
+            pub fn #timeouts(mut self, timeouts: rt::Timeouts) -> Self {
+                self.#core = self.#core.with_timeouts(timeouts);
+                self
+            }
+            /// This call's body size limits instead of the client's.
+            pub fn #limits(mut self, limits: rt::Limits) -> Self {
+                self.#core = self.#core.with_limits(limits);
                 self
             }
             #request
@@ -477,9 +539,9 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
     }
 }
 
-/// `items()` of a list operation's builder, and the `rt::Paged` impl it streams through.
+/// `items()` of a list operation's builder, and the `Paged` impl it streams through.
 ///
-/// The stream is one generic runtime function (`rt::paged_items`); per operation there is
+/// The stream is one generic runtime function (`paged_items`); per operation there is
 /// only how to ask for a page and where its items are, all synchronous. (An `async` closure
 /// per operation here made the compiler check one state machine per list operation, as
 /// costly as a few dozen plain functions each.)
@@ -531,11 +593,11 @@ fn pagination(
         /// ends after the page that completes the total count, or at an empty page.
         pub fn #items_fn(self) -> rt::ItemStream<#item> {
             let first = #first;
-            rt::paged_items(self, first)
+            rt::__private::paged_items(self, first)
         }
     };
     let paged = quote! {
-        impl rt::Paged for #builder {
+        impl rt::__private::Paged for #builder {
             type Page = #page_type;
             type Item = #item;
             fn page(self, page: i64) -> Self {
@@ -544,8 +606,8 @@ fn pagination(
             fn send_page(self) -> rt::BoxFuture<Self::Page> {
                 self.#send()
             }
-            fn items_of(page: Self::Page) -> rt::Page<Self::Item> {
-                rt::Page { items: #page_items, total: #total }
+            fn items_of(page: Self::Page) -> rt::__private::Page<Self::Item> {
+                rt::__private::Page { items: #page_items, total: #total }
             }
         }
     };
@@ -565,27 +627,28 @@ fn sends(output: &TokenStream, kind: TokenStream) -> TokenStream {
     quote! {
         /// Sends the request and decodes the success value.
         pub fn #send(self) -> rt::BoxFuture<#output> {
-            rt::#rt_send(self.#request())
+            rt::__private::#rt_send(self.#request())
         }
         /// Sends the request; the result also carries the status and rate-limit headers.
         pub fn #send_with_response(self) -> rt::BoxFuture<rt::Response<#output>> {
-            rt::#rt_send_with_response(self.#request())
+            rt::__private::#rt_send_with_response(self.#request())
         }
     }
 }
 
-/// The runtime's `rt::Method` for an HTTP method of the IR.
+/// The runtime's `rt::__private::Method` for an HTTP method of the IR.
 fn runtime_method(method: Method) -> TokenStream {
-    match method {
-        Method::Get => quote! { rt::Method::Get },
-        Method::Put => quote! { rt::Method::Put },
-        Method::Post => quote! { rt::Method::Post },
-        Method::Delete => quote! { rt::Method::Delete },
-        Method::Options => quote! { rt::Method::Options },
-        Method::Head => quote! { rt::Method::Head },
-        Method::Patch => quote! { rt::Method::Patch },
-        Method::Trace => quote! { rt::Method::Trace },
-    }
+    let variant = match method {
+        Method::Get => quote! { Get },
+        Method::Put => quote! { Put },
+        Method::Post => quote! { Post },
+        Method::Delete => quote! { Delete },
+        Method::Options => quote! { Options },
+        Method::Head => quote! { Head },
+        Method::Patch => quote! { Patch },
+        Method::Trace => quote! { Trace },
+    };
+    quote! { rt::__private::Method::#variant }
 }
 
 /// A type as `operations.rs` spells it (model types as `models::Name`).

@@ -2,7 +2,7 @@
 //!
 //! A waiter method takes the arguments of the GET it repeats and returns a builder holding that
 //! GET's request builder; `.await` hands both to the one generic loop of the runtime
-//! (`rt::wait`), so per waiter there is only data: what to read, which values end the wait,
+//! (`rt::__private::wait`), so per waiter there is only data: what to read, which values end the wait,
 //! how long to wait.
 
 use proc_macro2::TokenStream;
@@ -89,11 +89,11 @@ fn one(waiter: &Waiter, op: &Operation, docs: &mut Docs) -> TokenStream {
         #[must_use = "a waiter does nothing until it is awaited"]
         pub struct #builder {
             request: super::operations::#get_builder,
-            settings: rt::WaitSettings,
+            settings: rt::__private::WaitSettings,
         }
         impl #builder {
             /// What the waiter reads and which values end the wait.
-            pub const ACCEPTOR: rt::Acceptor = rt::Acceptor {
+            const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
                 waiter: #waiter_name,
                 property: #property,
                 success: &[#(#success),*],
@@ -119,7 +119,7 @@ fn one(waiter: &Waiter, op: &Operation, docs: &mut Docs) -> TokenStream {
             type Output = Result<#output, rt::WaitError<#output>>;
             type IntoFuture = rt::WaitFuture<#output>;
             fn into_future(self) -> Self::IntoFuture {
-                rt::wait(self.request, &Self::ACCEPTOR, self.settings)
+                rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
             }
         }
         impl Client {
@@ -127,7 +127,7 @@ fn one(waiter: &Waiter, op: &Operation, docs: &mut Docs) -> TokenStream {
             pub fn #method(&self, #(#params),*) -> #builder {
                 #builder {
                     request: self.#get(#(#names),*),
-                    settings: rt::WaitSettings::new(
+                    settings: rt::__private::WaitSettings::new(
                         Duration::from_millis(#min),
                         Duration::from_millis(#max),
                         Duration::from_millis(#deadline),

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeSet;
 
+use crate::ir::Method;
+
 use openapiv3::{ParameterSchemaOrContent, Schema};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
@@ -30,10 +32,25 @@ pub(super) struct Found<'a> {
     pub schema: &'a Schema,
     /// What it becomes (never [`Class::Inline`]).
     pub class: Class,
-    /// The name it would like (before `…Request` and collision suffixes).
+    /// The name it would like (before `…Request` and collision handling).
     pub base_name: String,
+    /// Names that say the same with more context, in order of preference, for when
+    /// `base_name` is taken: a parameter's type qualified by its operation
+    /// (`ListAlertsStatus`), a property's validated id by its owner (`ClusterGroupId`).
+    pub alternatives: Vec<String>,
     /// The directions it is used in.
     pub usage: BTreeSet<Dir>,
+    /// The methods of the operations whose whole request body it is (a derived request form
+    /// is named by that use when `…Request` is taken).
+    pub bodies: BTreeSet<Method>,
+}
+
+/// The names a schema would like, best first (see [`Found::alternatives`]).
+type Hints = Vec<String>;
+
+/// `hints` with `suffix` added to each (an array's items, a map's values).
+fn suffixed(hints: &[String], suffix: &str) -> Hints {
+    hints.iter().map(|h| format!("{h}{suffix}")).collect()
 }
 
 /// Pass 1: visits the schemas of every operation's parameters, body and success body, in spec
@@ -44,16 +61,21 @@ pub(super) fn discover<'a>(cx: &mut Context<'a>, sites: &[OpSite<'a>]) -> Discov
         schemas: HashMap::default(),
         forms: HashSet::default(),
         inline_visits: HashSet::default(),
+        visits: HashSet::default(),
+        bodies: HashMap::default(),
     };
     for site in sites {
         walk.operation(site);
     }
     let mut forms: Vec<FormKey> = walk.forms.into_iter().collect();
     forms.sort();
-    Discovery {
-        forms,
-        schemas: walk.schemas,
+    let mut schemas = walk.schemas;
+    for (pointer, methods) in walk.bodies {
+        if let Some(found) = schemas.get_mut(&pointer) {
+            found.bodies = methods;
+        }
     }
+    Discovery { forms, schemas }
 }
 
 /// The state of the walk; what it finds becomes the [`Discovery`].
@@ -63,6 +85,10 @@ struct Walk<'c, 'a> {
     forms: HashSet<FormKey>,
     /// Inline schemas already visited, per direction.
     inline_visits: HashSet<(String, Dir)>,
+    /// Named schemas already visited, per direction.
+    visits: HashSet<(String, Dir)>,
+    /// The methods each schema is the whole request body of, by pointer.
+    bodies: HashMap<String, BTreeSet<Method>>,
 }
 
 impl<'a> Walk<'_, 'a> {
@@ -71,10 +97,11 @@ impl<'a> Walk<'_, 'a> {
         for param in site.params(self.cx) {
             if let ParameterSchemaOrContent::Schema(schema) = &param.data.format {
                 let hint = self.cx.idents.type_name(&param.data.name);
+                let qualified = format!("{}{hint}", self.cx.idents.type_name(&site.name()));
                 self.visit(
                     RefOr::of(schema),
                     &format!("{}/schema", param.pointer),
-                    &hint,
+                    &[hint, qualified],
                     Dir::Request,
                 );
             }
@@ -82,12 +109,11 @@ impl<'a> Walk<'_, 'a> {
         let builder = self.cx.idents.type_name(&site.name());
         if let Some((body, pointer)) = site.request_body(self.cx) {
             if let Some((_, Some(schema), media_pointer)) = media(&body.content, &pointer).chosen {
-                self.visit(
-                    schema,
-                    &format!("{media_pointer}/schema"),
-                    &format!("{builder}Body"),
-                    Dir::Request,
-                );
+                let inline = format!("{media_pointer}/schema");
+                if let Some((body_pointer, _)) = self.cx.resolve(schema, &inline) {
+                    self.bodies.entry(body_pointer).or_default().insert(site.method);
+                }
+                self.visit(schema, &inline, &[format!("{builder}Body")], Dir::Request);
             }
         }
         if let Some((_, response, pointer)) = site.success_response(self.cx) {
@@ -95,7 +121,7 @@ impl<'a> Walk<'_, 'a> {
                 self.visit(
                     schema,
                     &format!("{media_pointer}/schema"),
-                    &format!("{builder}Response"),
+                    &[format!("{builder}Response")],
                     Dir::Response,
                 );
             }
@@ -103,21 +129,24 @@ impl<'a> Walk<'_, 'a> {
     }
 
     /// Visits a schema used in direction `dir`, recording every named form.
-    fn visit(&mut self, r: RefOr<'a>, inline: &str, hint: &str, dir: Dir) {
+    fn visit(&mut self, r: RefOr<'a>, inline: &str, hints: &[String], dir: Dir) {
         if let Some((pointer, schema)) = self.cx.resolve(r, inline) {
-            self.visit_resolved(&pointer, schema, hint, dir);
+            self.visit_resolved(&pointer, schema, hints, dir);
         }
     }
 
-    fn visit_resolved(&mut self, pointer: &str, schema: &'a Schema, hint: &str, dir: Dir) {
+    fn visit_resolved(&mut self, pointer: &str, schema: &'a Schema, hints: &[String], dir: Dir) {
         let class = self.cx.classify(pointer, schema);
         // A component is named after itself; an inline schema after where it is defined (not
         // where it was first reached: a property inherited by ten subtypes is one type, named
-        // after the parent that declares it); a validated id after its property (the hint).
-        let base = match (component_name(pointer), class) {
-            (Some(name), _) => self.cx.idents.type_name(&name),
-            (None, Class::Pattern) => hint.to_owned(),
-            (None, _) => pointer_name(&mut self.cx.idents, pointer).unwrap_or_else(|| hint.to_owned()),
+        // after the parent that declares it); a validated id after its property (the hints).
+        let names: Hints = match (component_name(pointer), class) {
+            (Some(name), _) => vec![self.cx.idents.type_name(&name)],
+            (None, Class::Pattern) => hints.to_vec(),
+            (None, _) => match pointer_name(&mut self.cx.idents, pointer) {
+                Some(name) => vec![name],
+                None => hints.to_vec(),
+            },
         };
         let view = View::new(schema);
         if class == Class::Inline {
@@ -126,18 +155,19 @@ impl<'a> Walk<'_, 'a> {
                 return;
             }
             for (child, child_pointer) in view.inline_children(pointer) {
-                let child_hint = if child_pointer.ends_with("/items") {
-                    format!("{base}Item")
+                let child_hints = if child_pointer.ends_with("/items") {
+                    suffixed(&names, "Item")
                 } else if child_pointer.ends_with("/additionalProperties") {
-                    format!("{base}Value")
+                    suffixed(&names, "Value")
                 } else {
-                    base.clone()
+                    names.clone()
                 };
-                self.visit(child, &child_pointer, &child_hint, dir);
+                self.visit(child, &child_pointer, &child_hints, dir);
             }
             return;
         }
         let key = self.cx.form_key(pointer, schema, dir);
+        let base = names.first().cloned().unwrap_or_default();
         // The first visit names the schema: a validated id is named after the property it was
         // first reached through.
         self.schemas
@@ -146,11 +176,17 @@ impl<'a> Walk<'_, 'a> {
                 schema,
                 class,
                 base_name: base.clone(),
+                alternatives: names.get(1..).unwrap_or_default().to_vec(),
                 usage: BTreeSet::new(),
+                bodies: BTreeSet::new(),
             })
             .usage
             .insert(dir);
-        if !self.forms.insert(key) {
+        self.forms.insert(key);
+        // Each schema's parts are visited once per direction, not once per form: a schema that
+        // looks the same both ways is one form, but what it contains is used in requests too
+        // (which decides where setters go) only if it is also walked as part of a request.
+        if !self.visits.insert((pointer.to_owned(), dir)) {
             return;
         }
         match class {
@@ -159,14 +195,14 @@ impl<'a> Walk<'_, 'a> {
                     if (dir == Dir::Request && prop.read_only) || (dir == Dir::Response && prop.write_only) {
                         continue;
                     }
-                    let hint = self.prop_hint(&prop);
-                    self.visit(prop.schema, &prop.pointer, &hint, dir);
+                    let hints = self.prop_hints(&prop);
+                    self.visit(prop.schema, &prop.pointer, &hints, dir);
                 }
                 if let Some(Extra::Schema(extra)) = view.additional {
                     self.visit(
                         extra,
                         &format!("{pointer}/additionalProperties"),
-                        &format!("{base}Value"),
+                        &[format!("{base}Value")],
                         dir,
                     );
                 }
@@ -175,7 +211,7 @@ impl<'a> Walk<'_, 'a> {
                 for (tag, target) in view.variants() {
                     if let Some((p, s)) = self.cx.resolve_ref(&target, &mapping_site(pointer, &tag)) {
                         let hint = format!("{base}{}", self.cx.idents.type_name(&tag));
-                        self.visit_resolved(&p, s, &hint, dir);
+                        self.visit_resolved(&p, s, &[hint], dir);
                     }
                 }
             }
@@ -184,11 +220,12 @@ impl<'a> Walk<'_, 'a> {
         }
     }
 
-    /// The preferred name of a property's type: a validated id is named after the property
+    /// The preferred names of a property's type: a validated id is named after the property
     /// (`groupId` -> `GroupId`, shared by every property and parameter with that name and
-    /// pattern); an object's own id (`_id`, `id`) after its owner; anything else after the
-    /// owner and the property.
-    fn prop_hint(&mut self, prop: &Prop<'a>) -> String {
+    /// pattern), or after its owner and the property when that is taken by another pattern; an
+    /// object's own id (`_id`, `id`) after its owner; anything else after the owner and the
+    /// property.
+    fn prop_hints(&mut self, prop: &Prop<'a>) -> Hints {
         // The owner is the schema that declares the property, which may be an ancestor.
         let declaring = prop.pointer.rsplitn(3, '/').nth(2).unwrap_or_default();
         let owner = pointer_name(&mut self.cx.idents, declaring).unwrap_or_default();
@@ -197,14 +234,10 @@ impl<'a> Walk<'_, 'a> {
             RefOr::Ref(_) => false,
         };
         let field = self.cx.idents.type_name(&prop.wire);
-        if is_pattern {
-            if field == "Id" {
-                format!("{owner}Id")
-            } else {
-                field
-            }
+        if is_pattern && field != "Id" {
+            vec![field.clone(), format!("{owner}{field}")]
         } else {
-            format!("{owner}{field}")
+            vec![format!("{owner}{field}")]
         }
     }
 }

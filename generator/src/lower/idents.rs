@@ -93,10 +93,42 @@ fn memo(cache: &mut HashMap<String, String>, raw: &str, convert: fn(&str) -> Str
     name
 }
 
+/// The names of the symbols a value made only of symbols is spelled with (`<` -> `LessThan`),
+/// so that `<` and `>` are two variants by meaning rather than `Empty` and `Empty2`.
+const SYMBOLS: &[(char, &str)] = &[
+    ('<', "LessThan"),
+    ('>', "GreaterThan"),
+    ('=', "Equal"),
+    ('!', "Not"),
+    ('+', "Plus"),
+    ('-', "Minus"),
+    ('*', "Star"),
+    ('/', "Slash"),
+    ('%', "Percent"),
+    ('&', "And"),
+    ('|', "Or"),
+    ('^', "Caret"),
+    ('~', "Tilde"),
+    ('.', "Dot"),
+    (',', "Comma"),
+    (':', "Colon"),
+    (';', "Semicolon"),
+    ('?', "Question"),
+    ('@', "At"),
+    ('#', "Hash"),
+    ('$', "Dollar"),
+];
+
 /// `UpperCamelCase` type or variant name for any spec string.
 pub fn type_name(raw: &str) -> String {
     let mut name = words(raw).to_upper_camel_case();
     name.retain(|c| is_ident_char(c) || c == '_');
+    if name.is_empty() {
+        name = raw
+            .chars()
+            .filter_map(|c| SYMBOLS.iter().find(|(s, _)| *s == c).map(|(_, n)| *n))
+            .collect();
+    }
     if name.is_empty() {
         name = "Empty".to_owned();
     }
@@ -158,6 +190,15 @@ impl Namer {
         candidate
     }
 
+    /// The first of `candidates` that is free, claimed; when all are taken, the first with a
+    /// numeric suffix (see [`Namer::claim`]).
+    pub fn claim_first(&mut self, candidates: &[String]) -> String {
+        match candidates.iter().find(|c| !self.is_taken(c.trim_start_matches("r#"))) {
+            Some(free) => self.claim(free),
+            None => self.claim(candidates.first().map_or("", String::as_str)),
+        }
+    }
+
     /// Whether `name` is taken.
     pub fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(&as_compiler_sees(name))
@@ -182,6 +223,8 @@ mod tests {
         assert_eq!(type_name("group.protocol.type"), "GroupProtocolType");
         assert_eq!(type_name("3des"), "V3des");
         assert_eq!(type_name(""), "Empty");
+        assert_eq!(type_name("<="), "LessThanEqual");
+        assert_eq!(type_name(">"), "GreaterThan");
         assert_eq!(type_name("Result"), "ResultValue");
         assert_eq!(field_name("type"), "r#type");
         assert_eq!(field_name("_id"), "id");
@@ -201,5 +244,8 @@ mod tests {
         // The same identifier to rustc: NFC-normalized, `e` + U+0301 is `é`.
         assert_eq!(namer.claim("caf\u{e9}"), "caf\u{e9}");
         assert_eq!(namer.claim("cafe\u{301}"), "cafe\u{301}_2");
+        let wanted = ["Foo".to_owned(), "FooCreate".to_owned()];
+        assert_eq!(namer.claim_first(&wanted), "FooCreate");
+        assert_eq!(namer.claim_first(&wanted), "Foo3");
     }
 }

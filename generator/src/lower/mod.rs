@@ -14,10 +14,12 @@
 //!    operation into an `Operation` (by those names, and those types' fields for pagination);
 //!    `waiters::convert`: each operation's `x-waiters` into `Waiter`s, checked against those
 //!    operations and types;
-//! 5. `cycles::box_recursive_fields`: recursive types get a `Box`; `share::identical_enums`
-//!    turns repeated enums into aliases;
-//! 6. `check::document`: the whole document, used or not, gets the checks conversion makes,
-//!    and what conversion picked or dropped without a word is judged (an error or a warning).
+//! 5. `cycles::box_recursive_fields`: recursive types get a `Box`;
+//! 6. `conversions::attach`: each request type gets its conversions from response types (the
+//!    two forms of one schema; a PATCH/PUT body and the GET of the same path);
+//! 7. `check::document`: the whole document, used or not, gets the checks conversion makes,
+//!    and what conversion picked or dropped without a word is judged (an error or a warning);
+//! 8. `share::identical_enums`: enums with the same values get one shared implementation.
 //!
 //! The passes share a `context::Context`: the spec, the `$ref` resolver, memos of the pure
 //! questions about a schema (`classify` what it becomes, `props` its properties after
@@ -28,6 +30,7 @@ mod atlas;
 mod check;
 mod classify;
 mod context;
+mod conversions;
 mod cycles;
 mod discover;
 mod doc;
@@ -94,13 +97,14 @@ pub fn lower(api: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
     for d in infinite {
         cx.report(d);
     }
+    conversions::attach(&mut cx, &discovery, &names, &mut types, &operations);
     check::document(&mut cx, &sites);
     let diagnostics = cx.into_diagnostics();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
     types.sort_by(|a, b| a.name.cmp(&b.name));
-    share::identical_enums(&mut types);
+    let shared_enums = share::identical_enums(&mut types);
     operations.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     waiters.sort_by(|a, b| a.method_name.cmp(&b.method_name));
     Ok(Lowered {
@@ -108,6 +112,7 @@ pub fn lower(api: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
             title: api.info.title.clone(),
             spec_version: api.info.version.clone(),
             types,
+            shared_enums,
             operations,
             waiters,
         },

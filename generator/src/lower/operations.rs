@@ -86,7 +86,7 @@ fn convert_one<'a>(
     let op = site.op;
     Operation {
         method_name: method_name(cx, &name),
-        builder_name: cx.idents.type_name(&name),
+        builder_name: builder_name(cx, &name),
         operation_id: op.operation_id.clone().unwrap_or_else(|| name.clone()),
         name,
         summary: doc::clean(op.summary.as_deref()),
@@ -310,6 +310,18 @@ fn check_path_template(cx: &mut Context<'_>, site: &OpSite<'_>, params: &mut [Pa
         _ if p.required => (1, None),
         _ => (2, None),
     });
+}
+
+/// The request builder of an operation. Builders sit at the crate root beside what the root
+/// re-exports (`Error`, `Download`, `ClientBuilder`, ...): an operation named like one of those
+/// gets a builder named `…Request` (`DownloadRequest`).
+fn builder_name(cx: &mut Context<'_>, operation: &str) -> String {
+    let name = cx.idents.type_name(operation);
+    if name == members::root::CLIENT_BUILDER || members::root::RUNTIME_EXPORTS.contains(&name.as_str()) {
+        format!("{name}Request")
+    } else {
+        name
+    }
 }
 
 /// The client method of an operation; one the `Client` already has gets an `_operation` suffix.

@@ -1,45 +1,88 @@
-//! One Rust type for string enums that are the same.
+//! One implementation for string enums that have the same values, each enum still a type of
+//! its own.
 //!
 //! Large specs repeat inline enums: MongoDB's full Admin API has 976 string enums but only 360
 //! distinct ones (each of its ~190 metric threshold schemas has its own `mode: [AVERAGE]` and
 //! `operator: [LESS_THAN, GREATER_THAN]`). Every enum is a dozen trait impls, and the compiler's
-//! cost (time and, above all, memory) grows with the number of impls, so the duplicates are
-//! rendered as type aliases of one of them. Every name stays, with its docs; a value of one
-//! is a value of the other, which is what the spec says (the same values on the wire).
+//! cost (time and, above all, memory) grows with the number of impls: giving each copy impls
+//! of its own made `cargo check` of that crate a fifth slower and 250 MiB bigger.
+//!
+//! They used to be aliases of the first of them, which coupled unrelated enums: a value added
+//! to one split it from the others, and its type changed under its callers. Now the spec's
+//! enums stay apart (one `pub type` per enum, each an instance of a hidden generic enum for a
+//! tag type of its own: `pub type XMode = shared::AverageValues<shared::tags::XMode>`), so the
+//! compiler sees distinct types but checks one set of impls. When one of them gains a value it
+//! becomes an enum of its own with the same variants: nothing its callers can name changes.
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::ir::{EnumValue, TypeDef, TypeKind};
+use crate::ir::{EnumValue, SharedEnum, SharedImpl, StringEnum, TypeDef, TypeKind};
 
-/// Marks every string enum identical to one earlier in `types` (same values, variant names,
-/// docs, catch-all and deprecation) as an alias of that first one. `types` is sorted by name,
-/// so the shared type is the one whose name sorts first: deterministic, and independent of
-/// the order the spec lists its schemas in.
-pub(super) fn identical_enums(types: &mut [TypeDef]) {
-    let mut first: HashMap<(bool, &str, &[EnumValue]), &str> = HashMap::default();
-    let mut aliases = Vec::new();
+use super::idents::Namer;
+
+/// How many variant names at most go into a shared implementation's name.
+const NAME_VARIANTS: usize = 3;
+
+/// Gives every string enum whose values (variant names, wire spellings, docs) and catch-all
+/// are those of another one a shared implementation, and returns those implementations, sorted
+/// by name. `types` is sorted by name, so each implementation's name (from its values) and the
+/// set of its enums depend only on the spec, never on the order it lists its schemas in.
+pub(super) fn identical_enums(types: &mut [TypeDef]) -> Vec<SharedEnum> {
+    let mut groups: HashMap<(&str, &[EnumValue]), Vec<usize>> = HashMap::default();
     for (index, def) in types.iter().enumerate() {
         if let TypeKind::StringEnum(e) = &def.kind {
-            let key = (def.deprecated, e.unknown_variant.as_str(), e.values.as_slice());
-            match first.get(&key) {
-                Some(shared) => aliases.push((index, (*shared).to_owned())),
-                None => {
-                    first.insert(key, &def.name);
-                }
+            groups
+                .entry((e.unknown_variant.as_str(), e.values.as_slice()))
+                .or_default()
+                .push(index);
+        }
+    }
+    // In the order of each group's first enum by name, so names are handed out deterministically.
+    let mut shared: Vec<(usize, StringEnum, Vec<usize>)> = groups
+        .into_values()
+        .filter(|members| members.len() > 1)
+        .filter_map(|members| match &types[members[0]].kind {
+            TypeKind::StringEnum(e) => Some((members[0], e.clone(), members)),
+            _ => None,
+        })
+        .collect();
+    shared.sort_by_key(|(first, _, _)| *first);
+    let mut namer = Namer::default();
+    let mut out = Vec::new();
+    for (_, values, members) in shared {
+        let name = namer.claim_first(&generic_names(&values));
+        for index in members {
+            if let TypeKind::StringEnum(e) = &mut types[index].kind {
+                e.shared = Some(SharedImpl { generic: name.clone() });
             }
         }
+        out.push(SharedEnum { name, values });
     }
-    for (index, shared) in aliases {
-        if let TypeKind::StringEnum(e) = &mut types[index].kind {
-            e.same_as = Some(shared);
-        }
-    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// The names of a shared implementation, best first, from its first few variants:
+/// `AverageValues`, `LessThanGreaterThanValues`, `AwsAzureGcpEtcValues`; when sets that begin
+/// alike take those, from more of their variants (`AwsAzureGcpOracleEtcValues`), up to all.
+/// It names the values, never one of the enums, so no enum's docs or errors show another
+/// enum's name.
+fn generic_names(values: &StringEnum) -> Vec<String> {
+    (NAME_VARIANTS..=values.values.len().max(NAME_VARIANTS))
+        .map(|count| {
+            let mut name: String = values.values.iter().take(count).map(|v| v.name.as_str()).collect();
+            if values.values.len() > count {
+                name.push_str("Etc");
+            }
+            name.push_str("Values");
+            name
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::StringEnum;
 
     fn string_enum(name: &str, values: &[&str]) -> TypeDef {
         TypeDef {
@@ -57,35 +100,51 @@ mod tests {
                     })
                     .collect(),
                 unknown_variant: "Unknown".to_owned(),
-                same_as: None,
+                shared: None,
             }),
+            conversions: Vec::new(),
         }
     }
 
-    fn same_as(def: &TypeDef) -> Option<&str> {
+    fn shared(def: &TypeDef) -> Option<&str> {
         match &def.kind {
-            TypeKind::StringEnum(e) => e.same_as.as_deref(),
+            TypeKind::StringEnum(e) => e.shared.as_ref().map(|s| s.generic.as_str()),
             _ => None,
         }
     }
 
     #[test]
-    fn later_duplicates_alias_the_first() {
+    fn enums_with_the_same_values_share_one_implementation() {
         let mut types = vec![
             string_enum("AMode", &["Average"]),
             string_enum("BMode", &["Average"]),
             string_enum("COperator", &["LessThan", "GreaterThan"]),
             string_enum("DMode", &["Average"]),
             string_enum("EOperator", &["GreaterThan", "LessThan"]),
+            string_enum("FRegion", &["A", "B", "C", "D"]),
+            string_enum("GRegion", &["A", "B", "C", "D"]),
         ];
-        identical_enums(&mut types);
-        let shared: Vec<Option<&str>> = types.iter().map(same_as).collect();
+        let generics = identical_enums(&mut types);
+        let names: Vec<&str> = generics.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["ABCEtcValues", "AverageValues"]);
+        let shared: Vec<Option<&str>> = types.iter().map(shared).collect();
         // Order matters: the same values in another order are another enum.
-        assert_eq!(shared, [None, Some("AMode"), None, Some("AMode"), None]);
+        assert_eq!(
+            shared,
+            [
+                Some("AverageValues"),
+                Some("AverageValues"),
+                None,
+                Some("AverageValues"),
+                None,
+                Some("ABCEtcValues"),
+                Some("ABCEtcValues")
+            ]
+        );
     }
 
     #[test]
-    fn deprecation_and_catch_all_keep_enums_apart() {
+    fn the_catch_all_keeps_enums_apart_and_deprecation_does_not() {
         let mut types = vec![
             string_enum("A", &["X"]),
             string_enum("B", &["X"]),
@@ -96,6 +155,8 @@ mod tests {
             e.unknown_variant = "Other".to_owned();
         }
         identical_enums(&mut types);
-        assert!(types.iter().all(|t| same_as(t).is_none()));
+        let shared: Vec<Option<&str>> = types.iter().map(shared).collect();
+        // Deprecation is the alias's own attribute; the values are the same.
+        assert_eq!(shared, [Some("XValues"), Some("XValues"), None]);
     }
 }

@@ -18,6 +18,7 @@ use crate::diag::Diagnostic;
 use crate::ir::{
     EnumValue, Field, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind, TypeRef, Variant,
 };
+use crate::members::model as member;
 
 /// Pass 3 for schemas: converts every discovered form into a type definition, in form order.
 pub(super) fn convert<'a>(cx: &mut Context<'a>, discovery: &Discovery<'a>, names: &Names) -> Vec<TypeDef> {
@@ -45,10 +46,27 @@ pub(super) fn convert<'a>(cx: &mut Context<'a>, discovery: &Discovery<'a>, names
                 if let Some(other) = View::new(schema).typ.filter(|t| *t != "object") {
                     converter.cx.report(not_an_object_type(&key.pointer, other));
                 }
-                TypeKind::Struct(converter.convert_struct(&key.pointer, schema, key.dir))
+                // Setters only where a caller builds values: the types of requests. A response
+                // type is built (in tests, say) with `new` and its public fields; its thousands of
+                // setters in a large spec would cost compile time for nothing.
+                let setters =
+                    key.dir == Some(Dir::Request) || (key.dir.is_none() && found.usage.contains(&Dir::Request));
+                TypeKind::Struct(converter.convert_struct(&key.pointer, schema, key.dir, setters))
             }
             Class::Union => TypeKind::TaggedUnion(converter.convert_union(&key.pointer, schema, dir)),
-            Class::Enum => TypeKind::StringEnum(converter.convert_enum(&key.pointer, schema)),
+            Class::Enum => {
+                // Inline enums sharing a title are one type holding the values of all of them.
+                let titled = names.titled(name);
+                let pointers: Vec<(&str, &'a Schema)> = if titled.is_empty() {
+                    vec![(key.pointer.as_str(), schema)]
+                } else {
+                    titled
+                        .iter()
+                        .filter_map(|p| discovery.schemas.get(p).map(|f| (p.as_str(), f.schema)))
+                        .collect()
+                };
+                TypeKind::StringEnum(converter.convert_enum(&pointers))
+            }
             Class::Pattern => TypeKind::Pattern(PatternNewtype {
                 pattern: View::new(schema).pattern.unwrap_or_default().to_owned(),
             }),
@@ -65,6 +83,7 @@ pub(super) fn convert<'a>(cx: &mut Context<'a>, discovery: &Discovery<'a>, names
             deprecated: data.deprecated,
             origin: key.pointer.clone(),
             kind,
+            conversions: Vec::new(),
         });
     }
     out
@@ -77,7 +96,7 @@ struct Converter<'c, 'a, 'n> {
 }
 
 impl<'a> Converter<'_, 'a, '_> {
-    fn convert_struct(&mut self, pointer: &str, schema: &'a Schema, dir: Option<Dir>) -> StructDef {
+    fn convert_struct(&mut self, pointer: &str, schema: &'a Schema, dir: Option<Dir>, setters: bool) -> StructDef {
         let mut namer = Namer::default();
         let mut fields = Vec::new();
         for prop in self.cx.struct_props(pointer, schema) {
@@ -120,14 +139,22 @@ impl<'a> Converter<'_, 'a, '_> {
                     .or_else(|| doc::clean(target.schema_data.description.as_deref()))
                     .or_else(|| Some(format!("The `{}` property.", prop.wire))),
                 deprecated: own.is_some_and(|d| d.deprecated),
+                setter: None,
             });
         }
-        let extra_field = if namer.is_taken("extra") {
-            namer.claim("unknown_fields")
+        let extra_field = if namer.is_taken(member::EXTRA) {
+            namer.claim(member::EXTRA_FALLBACK)
         } else {
-            namer.claim("extra")
+            namer.claim(member::EXTRA)
         };
-        StructDef { fields, extra_field }
+        if setters {
+            name_setters(&mut fields);
+        }
+        StructDef {
+            default: fields.iter().all(|f| f.presence != Presence::Required),
+            fields,
+            extra_field,
+        }
     }
 
     fn convert_union(&mut self, pointer: &str, schema: &'a Schema, dir: Dir) -> TaggedUnion {
@@ -161,7 +188,19 @@ impl<'a> Converter<'_, 'a, '_> {
                 tag_value,
                 ty: ty.to_owned(),
                 boxed: false,
+                wraps: false,
             });
+        }
+        // `From<Variant's struct>` wraps a value in its variant, where that says which one: the
+        // struct is carried by no other variant (and is not the union itself).
+        let union_name = self
+            .types
+            .names
+            .get(&self.cx.form_key(pointer, schema, dir))
+            .unwrap_or_default();
+        for i in 0..variants.len() {
+            let ty = &variants[i].ty;
+            variants[i].wraps = ty != union_name && variants.iter().filter(|v| v.ty == *ty).count() == 1;
         }
         let unknown_variant = unknown_name(&mut namer);
         TaggedUnion {
@@ -171,7 +210,32 @@ impl<'a> Converter<'_, 'a, '_> {
         }
     }
 
-    fn convert_enum(&mut self, pointer: &str, schema: &'a Schema) -> StringEnum {
+    /// One enum from the values of `schemas` (several for a shared title), first seen first.
+    fn convert_enum(&mut self, schemas: &[(&str, &'a Schema)]) -> StringEnum {
+        let mut wires = Vec::new();
+        for (pointer, schema) in schemas {
+            wires.extend(self.enum_wires(pointer, schema));
+        }
+        let mut namer = Namer::default();
+        let mut seen = HashSet::new();
+        let values = wires
+            .into_iter()
+            .filter(|(wire, _)| seen.insert(wire.clone()))
+            .map(|(wire, doc)| EnumValue {
+                name: namer.claim(&self.cx.idents.type_name(&wire)),
+                wire,
+                doc,
+            })
+            .collect();
+        StringEnum {
+            values,
+            unknown_variant: unknown_name(&mut namer),
+            shared: None,
+        }
+    }
+
+    /// The values of one enum schema, with the doc of the `oneOf` member each came from.
+    fn enum_wires(&mut self, pointer: &str, schema: &'a Schema) -> Vec<(String, Option<String>)> {
         let view = View::new(schema);
         let mut wires: Vec<(String, Option<String>)> =
             view.enum_strings.iter().map(|v| ((*v).to_owned(), None)).collect();
@@ -192,22 +256,7 @@ impl<'a> Converter<'_, 'a, '_> {
                     .map(|v| ((*v).to_owned(), member_doc.clone())),
             );
         }
-        let mut namer = Namer::default();
-        let mut seen = HashSet::new();
-        let values = wires
-            .into_iter()
-            .filter(|(wire, _)| seen.insert(wire.clone()))
-            .map(|(wire, doc)| EnumValue {
-                name: namer.claim(&self.cx.idents.type_name(&wire)),
-                wire,
-                doc,
-            })
-            .collect();
-        StringEnum {
-            values,
-            unknown_variant: unknown_name(&mut namer),
-            same_as: None,
-        }
+        wires
     }
 }
 
@@ -332,6 +381,25 @@ pub(super) fn variant_without_tag(site: &str, tag_value: &str, target: &str, tag
         format!("`{target}` (the `{tag_value}` variant) has no `{tag}` property, the union's discriminator"),
         format!("declare `{tag}` (a required string) in the union's own properties or in `{target}`"),
     )
+}
+
+/// Names the setter of every optional field: the field's own name, unless it is one of the
+/// names a model's members take ([`member::RESERVED`]), then `with_<field>`; unique among the
+/// fields either way.
+fn name_setters(fields: &mut [Field]) {
+    let mut namer = Namer::with_taken(member::RESERVED);
+    let bare = |f: &Field| f.name.trim_start_matches("r#").to_owned();
+    // Fields are unique, so the ones whose names are free keep them; the others come second.
+    for f in fields.iter_mut() {
+        if f.presence != Presence::Required && !member::RESERVED.contains(&bare(f).as_str()) {
+            f.setter = Some(namer.claim(&f.name));
+        }
+    }
+    for f in fields.iter_mut() {
+        if f.presence != Presence::Required && f.setter.is_none() {
+            f.setter = Some(namer.claim(&format!("{}{}", member::SETTER_PREFIX, bare(f))));
+        }
+    }
 }
 
 /// The catch-all variant's name: `Unknown`, unless a known value took it.

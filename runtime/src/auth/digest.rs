@@ -137,7 +137,10 @@ impl Challenge {
 }
 
 /// `key=value, key="quoted, value"` pairs of an auth header.
-fn parse_params(input: &str) -> Vec<(String, String)> {
+/// The `key=value, key="quoted, value"` auth-params of an HTTP authentication header (RFC 9110
+/// §11.2), after its scheme, in order; a key without `=` has an empty value. Also the
+/// emulator's reader of `Authorization: Digest ...` (through `__private`).
+pub fn parse_params(input: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut chars = input.chars().peekable();
     loop {

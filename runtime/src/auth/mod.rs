@@ -10,7 +10,7 @@ use std::sync::Arc;
 use http::HeaderValue;
 use zeroize::Zeroize;
 
-pub use digest::{Authorization as DigestAuthorization, DigestAuth};
+pub use digest::{parse_params, Authorization as DigestAuthorization, DigestAuth};
 pub use oauth::ServiceAccount;
 
 use crate::error::Error;
