@@ -122,8 +122,8 @@ async fn a_deadline_ends_a_download_that_still_flows() {
     );
 }
 
-#[tokio::test]
-async fn a_deadline_set_for_one_call_leaves_the_client_alone() {
+/// A server that answers a workspace after 1.5 s, and a client of it that never retries.
+async fn slow_workspace() -> (TestServer, Client) {
     let server =
         TestServer::with_handler(|_| Canned::new(200, WORKSPACE_JSON, WORKSPACE).after(Duration::from_millis(1500)))
             .await;
@@ -132,6 +132,12 @@ async fn a_deadline_set_for_one_call_leaves_the_client_alone() {
         .retry(RetryPolicy::disabled())
         .build()
         .unwrap();
+    (server, client)
+}
+
+#[tokio::test]
+async fn a_deadline_set_for_one_call_leaves_the_client_alone() {
+    let (_server, client) = slow_workspace().await;
     let hurried = client.with_timeouts(client.timeouts().deadline(Some(Duration::from_millis(300))));
     let error = hurried.get_stream_workspace(GROUP, "ws").await.unwrap_err();
     assert_eq!(
@@ -151,14 +157,7 @@ async fn a_deadline_set_for_one_call_leaves_the_client_alone() {
 
 #[tokio::test]
 async fn a_request_builder_takes_its_own_timeouts_and_limits() {
-    let server =
-        TestServer::with_handler(|_| Canned::new(200, WORKSPACE_JSON, WORKSPACE).after(Duration::from_millis(1500)))
-            .await;
-    let client = Client::builder()
-        .base_url(&server.base_url)
-        .retry(RetryPolicy::disabled())
-        .build()
-        .unwrap();
+    let (_server, client) = slow_workspace().await;
     let deadline = client.timeouts().deadline(Some(Duration::from_millis(300)));
     let error = client
         .get_stream_workspace(GROUP, "ws")
