@@ -68,13 +68,17 @@ pub struct Report {
     /// The problems, in the order they were found.
     pub diagnostics: Vec<Diagnostic>,
     source: String,
+    /// Where each line of `source` starts, found once the first frame is shown (a frame per
+    /// diagnostic must not scan a 4 MB spec from its start each time).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Report {
     /// Builds a report, locating every diagnostic that has no position yet.
     pub fn new(file: PathBuf, source: &str, mut diagnostics: Vec<Diagnostic>) -> Self {
         if diagnostics.iter().any(|d| d.position.is_none()) {
-            let index = PointerIndex::build(source);
+            let unplaced = diagnostics.iter().filter(|d| d.position.is_none());
+            let index = PointerIndex::build_for(source, unplaced.map(|d| d.pointer.as_str()));
             for diagnostic in diagnostics.iter_mut().filter(|d| d.position.is_none()) {
                 diagnostic.position = index.locate(&diagnostic.pointer);
             }
@@ -83,6 +87,7 @@ impl Report {
             file,
             diagnostics,
             source: source.to_owned(),
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
@@ -123,12 +128,26 @@ impl Report {
     }
 
     fn frame(&self, f: &mut fmt::Formatter<'_>, position: Position) -> fmt::Result {
-        let lines: Vec<&str> = self.source.lines().collect();
+        let starts = self.line_starts.get_or_init(|| {
+            let breaks = self.source.match_indices('\n').map(|(at, _)| at + 1);
+            std::iter::once(0)
+                .chain(breaks)
+                .filter(|&at| at < self.source.len())
+                .collect()
+        });
+        // The text of a 1-based line, as `str::lines` gives it (without `\n` or `\r\n`).
+        let line = |number: usize| {
+            let start = starts[number - 1];
+            let end = starts.get(number).copied().unwrap_or(self.source.len());
+            let text = &self.source[start..end];
+            let text = text.strip_suffix('\n').unwrap_or(text);
+            text.strip_suffix('\r').unwrap_or(text)
+        };
         let first = position.line.saturating_sub(2).max(1);
-        let last = (position.line + 1).min(lines.len());
+        let last = (position.line + 1).min(starts.len());
         let width = last.to_string().len();
         for number in first..=last {
-            let text = lines.get(number - 1).copied().unwrap_or_default();
+            let text = line(number);
             writeln!(f, "{number:>width$} | {text}")?;
             if number == position.line {
                 writeln!(f, "{:>width$} | {}^", "", " ".repeat(position.column.saturating_sub(1)))?;

@@ -4,7 +4,10 @@
 //! To point a semantic diagnostic (a dangling `$ref`, a bad discriminator) at its line, the
 //! source is parsed a second time with `yaml-rust2`'s event parser, which keeps a marker per
 //! event. This only happens when there is something to report, so a clean run pays nothing.
+//! A run with warnings to locate indexes only their pointers and ancestors
+//! ([`PointerIndex::build_for`]): the whole index of a 4 MB spec costs more than parsing it.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -30,7 +33,22 @@ pub struct PointerIndex {
 impl PointerIndex {
     /// Indexes a YAML document. A document that does not scan yields an empty index.
     pub fn build(source: &str) -> Self {
-        let mut builder = Builder::default();
+        Self::scan(source, Builder::default())
+    }
+
+    /// Indexes only what locating `pointers` needs: each of them and its ancestors. Repeated
+    /// keys are not looked for.
+    pub fn build_for<'a>(source: &str, pointers: impl IntoIterator<Item = &'a str>) -> Self {
+        Self::scan(
+            source,
+            Builder {
+                wanted: Some(Wanted::new(pointers)),
+                ..Builder::default()
+            },
+        )
+    }
+
+    fn scan(source: &str, mut builder: Builder) -> Self {
         // A byte-order mark is not part of the document.
         let mut parser = Parser::new_from_str(source.strip_prefix('\u{feff}').unwrap_or(source));
         // A scan error only truncates the index; the caller already has the serde_yaml error.
@@ -84,10 +102,55 @@ enum Frame {
     },
 }
 
+/// The pointers a targeted index records, as a tree of their escaped segments (node 0 is `#`).
+struct Wanted {
+    children: Vec<HashMap<String, usize>>,
+}
+
+impl Wanted {
+    fn new<'a>(pointers: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut wanted = Wanted {
+            children: vec![HashMap::new()],
+        };
+        for pointer in pointers {
+            let Some(rest) = pointer.strip_prefix('#') else {
+                continue;
+            };
+            let mut node = 0;
+            for segment in rest.split('/').skip(1) {
+                node = match wanted.children[node].get(segment) {
+                    Some(&child) => child,
+                    None => {
+                        wanted.children.push(HashMap::new());
+                        let child = wanted.children.len() - 1;
+                        wanted.children[node].insert(segment.to_owned(), child);
+                        child
+                    }
+                };
+            }
+        }
+        wanted
+    }
+
+    /// The node of `segment` (unescaped) under `node`.
+    fn child(&self, node: usize, segment: &str) -> Option<usize> {
+        let escaped = if segment.contains(['~', '/']) {
+            Cow::Owned(escape_segment(segment))
+        } else {
+            Cow::Borrowed(segment)
+        };
+        self.children[node].get(escaped.as_ref()).copied()
+    }
+}
+
 #[derive(Default)]
 struct Builder {
     stack: Vec<Frame>,
     path: Vec<String>,
+    /// With `wanted`: the node of each segment of `path` (`None` outside the wanted tree).
+    nodes: Vec<Option<usize>>,
+    /// `None`: index everything (and look for repeated keys).
+    wanted: Option<Wanted>,
     positions: HashMap<String, Position>,
     duplicate: Option<(String, Position)>,
     first_alias: Option<Position>,
@@ -98,6 +161,29 @@ impl Builder {
         pointer_in(&self.path, last)
     }
 
+    /// The wanted node of `last` under the current path (`Some(0)`-rooted); `None` if not wanted.
+    fn node_of(&self, last: &str) -> Option<usize> {
+        let wanted = self.wanted.as_ref()?;
+        let parent = if self.path.is_empty() {
+            Some(0)
+        } else {
+            self.nodes.last().copied().flatten()
+        };
+        wanted.child(parent?, last)
+    }
+
+    /// Whether the pointer of `last` under the current path is to be recorded.
+    fn records(&self, last: &str) -> bool {
+        self.wanted.is_none() || self.node_of(last).is_some()
+    }
+
+    fn record(&mut self, last: &str, at: Marker) {
+        if self.records(last) {
+            let pointer = self.pointer(last);
+            self.positions.insert(pointer, position(at));
+        }
+    }
+
     /// Called for every node start; returns the path segment of the node if it is a value.
     fn enter_value(&mut self, mark: Marker, scalar: Option<&str>) -> Option<String> {
         match self.stack.last_mut() {
@@ -106,7 +192,7 @@ impl Builder {
                 None => {
                     // This node is a key: remember it until its value arrives.
                     let name = scalar.unwrap_or_default().to_owned();
-                    let repeated = scalar.is_some() && !seen.insert(name.clone());
+                    let repeated = self.wanted.is_none() && scalar.is_some() && !seen.insert(name.clone());
                     *key = Some((name.clone(), mark));
                     if repeated && self.duplicate.is_none() {
                         self.duplicate = Some((pointer_in(&self.path, &name), position(mark)));
@@ -117,16 +203,14 @@ impl Builder {
                     None
                 }
                 Some((name, key_mark)) => {
-                    let pointer = self.pointer(&name);
-                    self.positions.insert(pointer, position(key_mark));
+                    self.record(&name, key_mark);
                     Some(name)
                 }
             },
             Some(Frame::Seq { index }) => {
                 let segment = index.to_string();
                 *index += 1;
-                let pointer = self.pointer(&segment);
-                self.positions.insert(pointer, position(mark));
+                self.record(&segment, mark);
                 Some(segment)
             }
         }
@@ -148,7 +232,7 @@ impl MarkedEventReceiver for Builder {
                 let in_list = matches!(self.stack.last(), Some(Frame::Seq { .. }));
                 let segment = self.enter_value(mark, None);
                 let item = match (&segment, in_list) {
-                    (Some(segment), true) => Some(self.pointer(segment)),
+                    (Some(segment), true) if self.records(segment) => Some(self.pointer(segment)),
                     _ => None,
                 };
                 // The root is where its first key is (a block mapping's mark is its first value).
@@ -157,6 +241,8 @@ impl MarkedEventReceiver for Builder {
                     self.positions.insert("#".to_owned(), position(mark));
                 }
                 if let Some(segment) = segment {
+                    let node = self.node_of(&segment);
+                    self.nodes.push(node);
                     self.path.push(segment);
                 }
                 self.stack.push(match event {
@@ -172,6 +258,7 @@ impl MarkedEventReceiver for Builder {
                 self.stack.pop();
                 if !self.stack.is_empty() {
                     self.path.pop();
+                    self.nodes.pop();
                 }
             }
             _ => {}
@@ -222,5 +309,32 @@ mod tests {
             index.locate("#/components/schemas/A~1B/nope"),
             Some(Position { line: 4, column: 5 })
         );
+    }
+
+    #[test]
+    fn a_targeted_index_places_its_pointers_as_the_whole_index_does() {
+        let source = "openapi: 3.0.1\npaths:\n  /a/{id}:\n    get:\n      parameters:\n        - name: id\n          in: path\n        - $ref: '#/p'\n      responses:\n        '200':\n          description: ok\ncomponents:\n  schemas:\n    A~B:\n      enum: [x, y]\n    C:\n      allOf:\n        - type: object\n          properties:\n            n: {type: string}\n";
+        let whole = PointerIndex::build(source);
+        let wanted = [
+            "#/paths/~1a~1{id}/get/parameters/1/$ref",
+            "#/paths/~1a~1{id}/get/parameters/0",
+            "#/paths/~1a~1{id}/get/responses/200/description",
+            "#/components/schemas/A~0B/enum/1",
+            "#/components/schemas/C/allOf/0/properties/n/type",
+            "#/components/schemas/C/allOf/0/nope",
+            "#/nowhere",
+        ];
+        let targeted = PointerIndex::build_for(source, wanted);
+        for pointer in wanted {
+            assert!(whole.locate(pointer).is_some(), "{pointer}");
+            assert_eq!(targeted.locate(pointer), whole.locate(pointer), "{pointer}");
+        }
+        // What was not asked for is not indexed: it falls back to an ancestor.
+        let unasked = "#/paths/~1a~1{id}/get/parameters/0/in";
+        assert_eq!(
+            targeted.locate(unasked),
+            whole.locate("#/paths/~1a~1{id}/get/parameters/0")
+        );
+        assert_ne!(targeted.locate(unasked), whole.locate(unasked));
     }
 }
