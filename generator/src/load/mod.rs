@@ -75,18 +75,22 @@ pub fn load(path: &Path) -> Result<Loaded, GenerateError> {
 pub fn parse(file: PathBuf, source: String) -> Result<Loaded, GenerateError> {
     // YAML allows a byte-order mark before the document; it is not part of it.
     let text = source.strip_prefix('\u{feff}').unwrap_or(&source);
-    let value = match tree(text) {
-        Ok(value) => value,
+    let (checked, typed) = std::thread::scope(|scope| {
+        let typed = read_typed_beside(scope, text);
+        let checked = tree_and_checks(text);
+        (checked, typed.and_then(|reader| reader.join().ok()))
+    });
+    let (value, mut diagnostics) = match checked {
+        Ok(checked) => checked,
         Err(diagnostic) => return Err(report(file, &source, vec![*diagnostic])),
     };
-    if let Some(d) = document_problem(&value, text) {
-        return Err(report(file, &source, vec![d]));
-    }
-    let mut diagnostics = Vec::new();
-    let value = merged(value, text, &mut diagnostics);
-    diagnostics.extend(shape::check(&value));
-    diagnostics.extend(unused::check(&value));
-    match without_panics(|| serde_yaml::from_value::<OpenAPI>(value)) {
+    // The typed document read from the text is the one read from the tree (the text has no
+    // merge key); where it could not be read, the tree's reading says why.
+    let api = match typed {
+        Some(Ok(api)) => Some(Ok(api)),
+        _ => without_panics(|| serde_yaml::from_value::<OpenAPI>(value)),
+    };
+    match api {
         Some(Ok(api)) => Ok(Loaded {
             file,
             source,
@@ -101,6 +105,43 @@ pub fn parse(file: PathBuf, source: String) -> Result<Loaded, GenerateError> {
             Err(report(file, &source, diagnostics))
         }
     }
+}
+
+/// From this size on, the typed document is read from the text on a thread of its own while
+/// the YAML tree is read and checked (the two readings are about a third of loading each, for
+/// the 4 MB Admin spec); below it, starting a thread costs more than it saves.
+const READ_BESIDE_FROM: usize = 1 << 20;
+
+/// Starts reading the typed document straight from `text` on another thread, when the text is
+/// large, the machine has a second core, and the text has no merge key (which only the tree
+/// applies). `None`: the document is read from the tree instead.
+fn read_typed_beside<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    text: &'scope str,
+) -> Option<std::thread::ScopedJoinHandle<'scope, Result<OpenAPI, serde_yaml::Error>>> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if text.len() < READ_BESIDE_FROM || cores < 2 || merge::may_have_merge_keys(text) {
+        return None;
+    }
+    // A panic in `openapiv3` ends the thread, and the tree's reading takes over (`join` fails).
+    std::thread::Builder::new()
+        .stack_size(crate::stack::DEEP_STACK)
+        .spawn_scoped(scope, || serde_yaml::from_str::<OpenAPI>(text))
+        .ok()
+}
+
+/// The text's YAML tree, merge keys applied, with what the key and shape checks found; or the
+/// located reason it is no OpenAPI document at all.
+fn tree_and_checks(text: &str) -> Result<(Value, Vec<Diagnostic>), Box<Diagnostic>> {
+    let value = tree(text)?;
+    if let Some(d) = document_problem(&value, text) {
+        return Err(Box::new(d));
+    }
+    let mut diagnostics = Vec::new();
+    let value = merged(value, text, &mut diagnostics);
+    diagnostics.extend(shape::check(&value));
+    diagnostics.extend(unused::check(&value));
+    Ok((value, diagnostics))
 }
 
 /// The YAML tree of the text, or the located reason it is not YAML.
