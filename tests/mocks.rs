@@ -398,27 +398,83 @@ async fn the_waiters_poll_through_the_mocks_too() {
     assert_eq!((started.state.as_str(), rule.num_calls()), ("STARTED", 3));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_calls_take_the_steps_one_at_a_time() {
     let rule = mock!(Client::get_stream_processor)
         .sequence()
         .output(|| processor("p", "CREATED"))
-        .times(50)
+        .times(25)
+        .output(|| processor("p", "STARTED"))
+        .times(25)
         .build();
     let client = mock_client!([&rule]);
-    let calls = (0..50).map(|i| {
-        let client = client.clone();
-        tokio::spawn(async move { client.get_stream_processor(GROUP, "ws", format!("p{i}")).await })
-    });
+    let calls: Vec<_> = (0..50)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.get_stream_processor(GROUP, "ws", format!("p{i}")).await })
+        })
+        .collect();
+    let mut states = Vec::new();
     for call in calls {
-        call.await.unwrap().unwrap();
+        states.push(call.await.unwrap().unwrap().state);
     }
+    // Each step answered exactly its count, however the calls interleaved on the threads.
+    assert_eq!(states.iter().filter(|s| *s == "CREATED").count(), 25);
+    assert_eq!(states.iter().filter(|s| *s == "STARTED").count(), 25);
     assert_eq!(rule.num_calls(), 50);
     assert!(rule.is_exhausted());
     let mut names: Vec<String> = rule.requests().into_iter().map(|r| r.processor_name).collect();
     names.sort();
     names.dedup();
     assert_eq!(names.len(), 50);
+}
+
+#[tokio::test]
+async fn a_matcher_may_ask_its_own_rule_without_a_deadlock() {
+    // A rule that answers once, by asking itself how often it answered.
+    let own = std::sync::Arc::new(std::sync::OnceLock::new());
+    let asking = own.clone();
+    let once = mock!(Client::get_stream_processor)
+        .match_requests(move |_| {
+            asking
+                .get()
+                .is_some_and(|rule: &atlas_streams::mocks::Rule<_>| rule.num_calls() == 0)
+        })
+        .then_output(|| processor("p", "STARTED"));
+    let _ = own.set(once.clone());
+    let client = mock_client!([&once]);
+    let first = client.get_stream_processor(GROUP, "ws", "p").await.unwrap();
+    assert_eq!(first.state, "STARTED");
+    let second = client.get_stream_processor(GROUP, "ws", "p").await.unwrap_err();
+    assert!(
+        matches!(&second, Error::Mock { message, .. } if message.contains("did not match")),
+        "{second:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_mock_error_with_a_status_that_is_no_error_is_a_mistake_of_the_test() {
+    let rule = mock!(Client::get_stream_processor).then_error(|| MockError::new(1000, "NOT_A_STATUS"));
+    let client = mock_client!([&rule]);
+    let error = client.get_stream_processor(GROUP, "ws", "p").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::Mock { message, .. } if message.contains("not an error status")),
+        "{error:?}"
+    );
+    assert_eq!(rule.num_calls(), 1, "not retried as a server failure");
+}
+
+#[test]
+fn a_service_account_cannot_hide_behind_a_transport() {
+    let error = MockClient::new()
+        .configure(|builder| builder.service_account("id", "the-secret"))
+        .try_build()
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Config(message) if message.contains("service account")),
+        "{error:?}"
+    );
+    assert!(!format!("{error} {error:?}").contains("the-secret"));
 }
 
 /// What a transport saw: operation and method, URL, headers, body.

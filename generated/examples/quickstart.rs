@@ -33,18 +33,19 @@ use atlas_streams::models::{
     StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest,
     StreamsProcessorRequest, StreamsTenantRequest,
 };
-use atlas_streams::{Client, ClientBuilder};
+use atlas_streams::{Client, ClientBuilder, Secret};
 use atlas_streams_emulator::{Delays, Emulator};
 
 /// What the example needs besides the client's own configuration.
-#[derive(Debug, PartialEq)]
+/// `Debug` shows no password: it is a `Secret`.
+#[derive(Debug)]
 struct Config {
     group_id: String,
     workspace: String,
     processor: String,
     kafka_bootstrap: String,
     kafka_username: String,
-    kafka_password: String,
+    kafka_password: Secret,
     /// How often the waiters ask (`None`: their defaults, made for Atlas).
     poll: Option<Duration>,
 }
@@ -54,10 +55,15 @@ struct Config {
 const EMULATED_TRANSITION: Duration = Duration::from_millis(500);
 
 /// Whether to run against an in-process emulator: `--emulator`, or `ATLAS_STREAMS_EMULATOR`
-/// set to anything but `0`/`false`/empty.
+/// set to anything but `0`/`false`/`no`/`off` (in any case) or empty.
 fn wants_emulator(mut args: impl Iterator<Item = String>, var: impl Fn(&str) -> Option<String>) -> bool {
     args.any(|arg| arg == "--emulator")
-        || var("ATLAS_STREAMS_EMULATOR").is_some_and(|v| !matches!(v.as_str(), "" | "0" | "false"))
+        || var("ATLAS_STREAMS_EMULATOR").is_some_and(|v| {
+            !matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "" | "0" | "false" | "no" | "off"
+            )
+        })
 }
 
 /// Reads the example's variables and the client's (credentials, base URL); on failure, says
@@ -74,7 +80,7 @@ fn config(var: impl Fn(&str) -> Option<String>) -> Result<(Config, ClientBuilder
         group_id: need("MONGODB_ATLAS_PROJECT_ID"),
         kafka_bootstrap: need("KAFKA_BOOTSTRAP_SERVERS"),
         kafka_username: need("KAFKA_USERNAME"),
-        kafka_password: need("KAFKA_PASSWORD"),
+        kafka_password: Secret::new(need("KAFKA_PASSWORD")),
         workspace: var("ATLAS_STREAMS_WORKSPACE").unwrap_or_else(|| "quickstart".to_owned()),
         processor: var("ATLAS_STREAMS_PROCESSOR").unwrap_or_else(|| "quickstart".to_owned()),
         poll: None,
@@ -103,7 +109,7 @@ fn offline() -> Config {
         processor: "quickstart".to_owned(),
         kafka_bootstrap: "broker-1:9092,broker-2:9092".to_owned(),
         kafka_username: "quickstart".to_owned(),
-        kafka_password: "not-a-real-password".to_owned(),
+        kafka_password: Secret::new("not-a-real-password"),
         poll: Some(EMULATED_TRANSITION / 4),
     }
 }
@@ -227,7 +233,7 @@ async fn steps(config: &Config, client: &Client, created: &mut Created) -> Resul
             StreamsKafkaAuthenticationRequest::new()
                 .mechanism("SCRAM-256")
                 .username(config.kafka_username.as_str())
-                .password(config.kafka_password.as_str()),
+                .password(config.kafka_password.clone()),
         );
     let connection = client.create_stream_connection(group, ws, kafka).await?;
     created.connection = true;
@@ -280,26 +286,35 @@ fn seconds(since: Instant) -> String {
     format!("{:.1} s", since.elapsed().as_secs_f64())
 }
 
-/// Removes what this run created, newest first; says what it removed.
+/// Removes what this run created, newest first; says what it removed. A delete that fails
+/// does not stop the others: the first failure is returned after all were tried.
 async fn clean_up(config: &Config, client: &Client, created: &Created) -> Result<(), atlas_streams::Error> {
     let (group, ws) = (config.group_id.as_str(), config.workspace.as_str());
     let mut removed = Vec::new();
+    let mut first_failure = None;
+    let mut note = |what: String, outcome: Result<(), atlas_streams::Error>| match outcome {
+        Ok(()) => removed.push(what),
+        Err(error) => {
+            eprintln!("could not remove {what}: {error}");
+            first_failure.get_or_insert(error);
+        }
+    };
     if created.processor {
-        client.delete_stream_processor(group, ws, &config.processor).await?;
-        removed.push(format!("processor {}", config.processor));
+        let outcome = client.delete_stream_processor(group, ws, &config.processor).await;
+        note(format!("processor {}", config.processor), outcome.map(drop));
     }
     if created.connection {
-        client.delete_stream_connection(group, ws, "kafka").await?;
-        removed.push("connection kafka".to_owned());
+        let outcome = client.delete_stream_connection(group, ws, "kafka").await;
+        note("connection kafka".to_owned(), outcome.map(drop));
     }
     if created.workspace {
-        client.delete_stream_workspace(group, ws).await?;
-        removed.push(format!("workspace {ws}"));
+        let outcome = client.delete_stream_workspace(group, ws).await;
+        note(format!("workspace {ws}"), outcome.map(drop));
     }
     if !removed.is_empty() {
         println!("cleaned up: {}", removed.join(", "));
     }
-    Ok(())
+    first_failure.map_or(Ok(()), Err)
 }
 
 /// A connection's `state`, whatever its type.
@@ -354,6 +369,7 @@ mod tests {
             ("MONGODB_ATLAS_PRIVATE_API_KEY", "priv"),
         ]);
         let (parsed, client) = config(env(&key)).unwrap();
+        assert!(!format!("{parsed:?}").contains("\"p\""), "no password in {parsed:?}");
         assert!(format!("{client:?}").contains("ApiKey"));
         assert_eq!(
             (parsed.workspace.as_str(), parsed.processor.as_str()),
@@ -375,6 +391,8 @@ mod tests {
         assert!(wants_emulator(args(&["--emulator"]), env(&[])));
         assert!(wants_emulator(args(&[]), env(&[("ATLAS_STREAMS_EMULATOR", "1")])));
         assert!(!wants_emulator(args(&[]), env(&[("ATLAS_STREAMS_EMULATOR", "0")])));
+        assert!(!wants_emulator(args(&[]), env(&[("ATLAS_STREAMS_EMULATOR", "FALSE")])));
+        assert!(!wants_emulator(args(&[]), env(&[("ATLAS_STREAMS_EMULATOR", "no")])));
         assert!(!wants_emulator(args(&["--other"]), env(&[])));
     }
 

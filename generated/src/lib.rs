@@ -115,10 +115,16 @@ pub mod mocks {
         http, Body, InputError, MockError, MockOperation, Rule, RuleBuilder, Sent, Sequence,
     };
     /// What a transport of one's own (`ClientBuilder::transport`) implements, and the
-    /// description of the operation it is handed.
-    pub use crate::runtime::{__private::Operation, Transport, TransportFuture};
+    /// description of the operation it is handed (`Operation`: its name, method, path
+    /// template, versions; generated per operation and read, never built, by a transport).
+    pub use crate::runtime::{
+        __private::{Method, Operation},
+        Transport, TransportFuture,
+    };
 
-    /// A [`Client`](crate::Client) answered by rules (see [`crate::runtime::mock::MockClient`]).
+    /// A [`Client`](crate::Client) answered by rules: `MockClient::new().with_rule(&rule)`,
+    /// `.configure(|builder| ..)`, then `.build()` (or `.try_build()`); `mock_client!` is the
+    /// short form.
     pub type MockClient = crate::runtime::mock::MockClient<crate::Client>;
 }
 

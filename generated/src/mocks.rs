@@ -80,7 +80,7 @@ impl rt::mock::MockOperation for CreateFailoverConnection {
     }
 }
 
-/// Starts a rule for `Client::create_failover_connection`; `mock!(Client::create_failover_connection)` calls it. A success answers 201 with the `models::StreamsFailoverConnection` it is given.
+/// Starts a rule for `Client::create_failover_connection`; `mock!(Client::create_failover_connection)` calls it. A success answers 201 with the `StreamsFailoverConnection` it is given.
 pub fn create_failover_connection() -> rt::mock::RuleBuilder<CreateFailoverConnection> {
     rt::mock::RuleBuilder::new()
 }
@@ -116,7 +116,7 @@ impl rt::mock::MockOperation for CreatePrivateLinkConnection {
     }
 }
 
-/// Starts a rule for `Client::create_private_link_connection`; `mock!(Client::create_private_link_connection)` calls it. A success answers 200 with the `models::StreamsPrivateLinkConnection` it is given.
+/// Starts a rule for `Client::create_private_link_connection`; `mock!(Client::create_private_link_connection)` calls it. A success answers 200 with the `StreamsPrivateLinkConnection` it is given.
 pub fn create_private_link_connection() -> rt::mock::RuleBuilder<
     CreatePrivateLinkConnection,
 > {
@@ -157,7 +157,7 @@ impl rt::mock::MockOperation for CreateStreamConnection {
     }
 }
 
-/// Starts a rule for `Client::create_stream_connection`; `mock!(Client::create_stream_connection)` calls it. A success answers 200 with the `models::StreamsConnection` it is given.
+/// Starts a rule for `Client::create_stream_connection`; `mock!(Client::create_stream_connection)` calls it. A success answers 200 with the `StreamsConnection` it is given.
 pub fn create_stream_connection() -> rt::mock::RuleBuilder<CreateStreamConnection> {
     rt::mock::RuleBuilder::new()
 }
@@ -196,7 +196,7 @@ impl rt::mock::MockOperation for CreateStreamProcessor {
     }
 }
 
-/// Starts a rule for `Client::create_stream_processor`; `mock!(Client::create_stream_processor)` calls it. A success answers 200 with the `models::StreamsProcessor` it is given.
+/// Starts a rule for `Client::create_stream_processor`; `mock!(Client::create_stream_processor)` calls it. A success answers 200 with the `StreamsProcessor` it is given.
 pub fn create_stream_processor() -> rt::mock::RuleBuilder<CreateStreamProcessor> {
     rt::mock::RuleBuilder::new()
 }
@@ -232,7 +232,7 @@ impl rt::mock::MockOperation for CreateStreamWorkspace {
     }
 }
 
-/// Starts a rule for `Client::create_stream_workspace`; `mock!(Client::create_stream_workspace)` calls it. A success answers 200 with the `models::StreamsTenant` it is given.
+/// Starts a rule for `Client::create_stream_workspace`; `mock!(Client::create_stream_workspace)` calls it. A success answers 200 with the `StreamsTenant` it is given.
 pub fn create_stream_workspace() -> rt::mock::RuleBuilder<CreateStreamWorkspace> {
     rt::mock::RuleBuilder::new()
 }
@@ -505,7 +505,7 @@ impl rt::mock::MockOperation for DownloadAuditLogs {
     }
 }
 
-/// Starts a rule for `Client::download_audit_logs`; `mock!(Client::download_audit_logs)` calls it. A success answers 200 with the `rt::Bytes` it is given.
+/// Starts a rule for `Client::download_audit_logs`; `mock!(Client::download_audit_logs)` calls it. A success answers 200 with the `Download` it is given.
 pub fn download_audit_logs() -> rt::mock::RuleBuilder<DownloadAuditLogs> {
     rt::mock::RuleBuilder::new()
 }
@@ -547,7 +547,7 @@ impl rt::mock::MockOperation for DownloadOperationalLogs {
     }
 }
 
-/// Starts a rule for `Client::download_operational_logs`; `mock!(Client::download_operational_logs)` calls it. A success answers 200 with the `rt::Bytes` it is given.
+/// Starts a rule for `Client::download_operational_logs`; `mock!(Client::download_operational_logs)` calls it. A success answers 200 with the `Download` it is given.
 pub fn download_operational_logs() -> rt::mock::RuleBuilder<DownloadOperationalLogs> {
     rt::mock::RuleBuilder::new()
 }
@@ -586,7 +586,7 @@ impl rt::mock::MockOperation for GetAccountDetails {
     }
 }
 
-/// Starts a rule for `Client::get_account_details`; `mock!(Client::get_account_details)` calls it. A success answers 200 with the `models::AccountDetails` it is given.
+/// Starts a rule for `Client::get_account_details`; `mock!(Client::get_account_details)` calls it. A success answers 200 with the `AccountDetails` it is given.
 pub fn get_account_details() -> rt::mock::RuleBuilder<GetAccountDetails> {
     rt::mock::RuleBuilder::new()
 }
@@ -619,7 +619,7 @@ impl rt::mock::MockOperation for GetPrivateLinkConnection {
     }
 }
 
-/// Starts a rule for `Client::get_private_link_connection`; `mock!(Client::get_private_link_connection)` calls it. A success answers 200 with the `models::StreamsPrivateLinkConnection` it is given.
+/// Starts a rule for `Client::get_private_link_connection`; `mock!(Client::get_private_link_connection)` calls it. A success answers 200 with the `StreamsPrivateLinkConnection` it is given.
 pub fn get_private_link_connection() -> rt::mock::RuleBuilder<GetPrivateLinkConnection> {
     rt::mock::RuleBuilder::new()
 }
@@ -655,7 +655,7 @@ impl rt::mock::MockOperation for GetStreamConnection {
     }
 }
 
-/// Starts a rule for `Client::get_stream_connection`; `mock!(Client::get_stream_connection)` calls it. A success answers 200 with the `models::StreamsConnection` it is given.
+/// Starts a rule for `Client::get_stream_connection`; `mock!(Client::get_stream_connection)` calls it. A success answers 200 with the `StreamsConnection` it is given.
 pub fn get_stream_connection() -> rt::mock::RuleBuilder<GetStreamConnection> {
     rt::mock::RuleBuilder::new()
 }
@@ -697,7 +697,7 @@ impl rt::mock::MockOperation for GetStreamFailoverConnection {
     }
 }
 
-/// Starts a rule for `Client::get_stream_failover_connection`; `mock!(Client::get_stream_failover_connection)` calls it. A success answers 200 with the `models::StreamsFailoverConnection` it is given.
+/// Starts a rule for `Client::get_stream_failover_connection`; `mock!(Client::get_stream_failover_connection)` calls it. A success answers 200 with the `StreamsFailoverConnection` it is given.
 pub fn get_stream_failover_connection() -> rt::mock::RuleBuilder<
     GetStreamFailoverConnection,
 > {
@@ -738,7 +738,7 @@ impl rt::mock::MockOperation for GetStreamProcessor {
     }
 }
 
-/// Starts a rule for `Client::get_stream_processor`; `mock!(Client::get_stream_processor)` calls it. A success answers 200 with the `models::StreamsProcessorWithStats` it is given.
+/// Starts a rule for `Client::get_stream_processor`; `mock!(Client::get_stream_processor)` calls it. A success answers 200 with the `StreamsProcessorWithStats` it is given.
 pub fn get_stream_processor() -> rt::mock::RuleBuilder<GetStreamProcessor> {
     rt::mock::RuleBuilder::new()
 }
@@ -783,7 +783,7 @@ impl rt::mock::MockOperation for GetStreamProcessors {
     }
 }
 
-/// Starts a rule for `Client::get_stream_processors`; `mock!(Client::get_stream_processors)` calls it. A success answers 200 with the `models::PaginatedApiStreamsStreamProcessorWithStatsView` it is given.
+/// Starts a rule for `Client::get_stream_processors`; `mock!(Client::get_stream_processors)` calls it. A success answers 200 with the `PaginatedApiStreamsStreamProcessorWithStatsView` it is given.
 pub fn get_stream_processors() -> rt::mock::RuleBuilder<GetStreamProcessors> {
     rt::mock::RuleBuilder::new()
 }
@@ -819,7 +819,7 @@ impl rt::mock::MockOperation for GetStreamWorkspace {
     }
 }
 
-/// Starts a rule for `Client::get_stream_workspace`; `mock!(Client::get_stream_workspace)` calls it. A success answers 200 with the `models::StreamsTenant` it is given.
+/// Starts a rule for `Client::get_stream_workspace`; `mock!(Client::get_stream_workspace)` calls it. A success answers 200 with the `StreamsTenant` it is given.
 pub fn get_stream_workspace() -> rt::mock::RuleBuilder<GetStreamWorkspace> {
     rt::mock::RuleBuilder::new()
 }
@@ -858,7 +858,7 @@ impl rt::mock::MockOperation for ListActivePeeringConnections {
     }
 }
 
-/// Starts a rule for `Client::list_active_peering_connections`; `mock!(Client::list_active_peering_connections)` calls it. A success answers 200 with the `models::PaginatedApiStreamsVpcPeeringConnectionView` it is given.
+/// Starts a rule for `Client::list_active_peering_connections`; `mock!(Client::list_active_peering_connections)` calls it. A success answers 200 with the `PaginatedApiStreamsVpcPeeringConnectionView` it is given.
 pub fn list_active_peering_connections() -> rt::mock::RuleBuilder<
     ListActivePeeringConnections,
 > {
@@ -905,7 +905,7 @@ impl rt::mock::MockOperation for ListFailoverConnections {
     }
 }
 
-/// Starts a rule for `Client::list_failover_connections`; `mock!(Client::list_failover_connections)` calls it. A success answers 200 with the `models::PaginatedApiStreamsFailoverConnection` it is given.
+/// Starts a rule for `Client::list_failover_connections`; `mock!(Client::list_failover_connections)` calls it. A success answers 200 with the `PaginatedApiStreamsFailoverConnection` it is given.
 pub fn list_failover_connections() -> rt::mock::RuleBuilder<ListFailoverConnections> {
     rt::mock::RuleBuilder::new()
 }
@@ -944,7 +944,7 @@ impl rt::mock::MockOperation for ListPrivateLinkConnections {
     }
 }
 
-/// Starts a rule for `Client::list_private_link_connections`; `mock!(Client::list_private_link_connections)` calls it. A success answers 200 with the `models::PaginatedApiStreamsPrivateLinkView` it is given.
+/// Starts a rule for `Client::list_private_link_connections`; `mock!(Client::list_private_link_connections)` calls it. A success answers 200 with the `PaginatedApiStreamsPrivateLinkView` it is given.
 pub fn list_private_link_connections() -> rt::mock::RuleBuilder<
     ListPrivateLinkConnections,
 > {
@@ -988,7 +988,7 @@ impl rt::mock::MockOperation for ListStreamConnections {
     }
 }
 
-/// Starts a rule for `Client::list_stream_connections`; `mock!(Client::list_stream_connections)` calls it. A success answers 200 with the `models::PaginatedApiStreamsConnectionView` it is given.
+/// Starts a rule for `Client::list_stream_connections`; `mock!(Client::list_stream_connections)` calls it. A success answers 200 with the `PaginatedApiStreamsConnectionView` it is given.
 pub fn list_stream_connections() -> rt::mock::RuleBuilder<ListStreamConnections> {
     rt::mock::RuleBuilder::new()
 }
@@ -1027,7 +1027,7 @@ impl rt::mock::MockOperation for ListStreamWorkspaces {
     }
 }
 
-/// Starts a rule for `Client::list_stream_workspaces`; `mock!(Client::list_stream_workspaces)` calls it. A success answers 200 with the `models::PaginatedApiStreamsTenantView` it is given.
+/// Starts a rule for `Client::list_stream_workspaces`; `mock!(Client::list_stream_workspaces)` calls it. A success answers 200 with the `PaginatedApiStreamsTenantView` it is given.
 pub fn list_stream_workspaces() -> rt::mock::RuleBuilder<ListStreamWorkspaces> {
     rt::mock::RuleBuilder::new()
 }
@@ -1072,7 +1072,7 @@ impl rt::mock::MockOperation for ListVpcPeeringConnections {
     }
 }
 
-/// Starts a rule for `Client::list_vpc_peering_connections`; `mock!(Client::list_vpc_peering_connections)` calls it. A success answers 200 with the `models::PaginatedApiStreamsVpcPeeringConnectionView` it is given.
+/// Starts a rule for `Client::list_vpc_peering_connections`; `mock!(Client::list_vpc_peering_connections)` calls it. A success answers 200 with the `PaginatedApiStreamsVpcPeeringConnectionView` it is given.
 pub fn list_vpc_peering_connections() -> rt::mock::RuleBuilder<
     ListVpcPeeringConnections,
 > {
@@ -1268,7 +1268,7 @@ impl rt::mock::MockOperation for UpdatePrivateLinkConnection {
     }
 }
 
-/// Starts a rule for `Client::update_private_link_connection`; `mock!(Client::update_private_link_connection)` calls it. A success answers 200 with the `models::StreamsPrivateLinkConnection` it is given.
+/// Starts a rule for `Client::update_private_link_connection`; `mock!(Client::update_private_link_connection)` calls it. A success answers 200 with the `StreamsPrivateLinkConnection` it is given.
 pub fn update_private_link_connection() -> rt::mock::RuleBuilder<
     UpdatePrivateLinkConnection,
 > {
@@ -1312,7 +1312,7 @@ impl rt::mock::MockOperation for UpdateStreamConnection {
     }
 }
 
-/// Starts a rule for `Client::update_stream_connection`; `mock!(Client::update_stream_connection)` calls it. A success answers 200 with the `models::StreamsConnection` it is given.
+/// Starts a rule for `Client::update_stream_connection`; `mock!(Client::update_stream_connection)` calls it. A success answers 200 with the `StreamsConnection` it is given.
 pub fn update_stream_connection() -> rt::mock::RuleBuilder<UpdateStreamConnection> {
     rt::mock::RuleBuilder::new()
 }
@@ -1357,7 +1357,7 @@ impl rt::mock::MockOperation for UpdateStreamFailoverConnection {
     }
 }
 
-/// Starts a rule for `Client::update_stream_failover_connection`; `mock!(Client::update_stream_failover_connection)` calls it. A success answers 200 with the `models::StreamsFailoverConnection` it is given.
+/// Starts a rule for `Client::update_stream_failover_connection`; `mock!(Client::update_stream_failover_connection)` calls it. A success answers 200 with the `StreamsFailoverConnection` it is given.
 pub fn update_stream_failover_connection() -> rt::mock::RuleBuilder<
     UpdateStreamFailoverConnection,
 > {
@@ -1401,7 +1401,7 @@ impl rt::mock::MockOperation for UpdateStreamProcessor {
     }
 }
 
-/// Starts a rule for `Client::update_stream_processor`; `mock!(Client::update_stream_processor)` calls it. A success answers 200 with the `models::StreamsProcessorWithStats` it is given.
+/// Starts a rule for `Client::update_stream_processor`; `mock!(Client::update_stream_processor)` calls it. A success answers 200 with the `StreamsProcessorWithStats` it is given.
 pub fn update_stream_processor() -> rt::mock::RuleBuilder<UpdateStreamProcessor> {
     rt::mock::RuleBuilder::new()
 }
@@ -1440,7 +1440,7 @@ impl rt::mock::MockOperation for UpdateStreamWorkspace {
     }
 }
 
-/// Starts a rule for `Client::update_stream_workspace`; `mock!(Client::update_stream_workspace)` calls it. A success answers 200 with the `models::StreamsTenant` it is given.
+/// Starts a rule for `Client::update_stream_workspace`; `mock!(Client::update_stream_workspace)` calls it. A success answers 200 with the `StreamsTenant` it is given.
 pub fn update_stream_workspace() -> rt::mock::RuleBuilder<UpdateStreamWorkspace> {
     rt::mock::RuleBuilder::new()
 }
@@ -1476,7 +1476,7 @@ impl rt::mock::MockOperation for WithStreamSampleConnections {
     }
 }
 
-/// Starts a rule for `Client::with_stream_sample_connections`; `mock!(Client::with_stream_sample_connections)` calls it. A success answers 200 with the `models::StreamsTenant` it is given.
+/// Starts a rule for `Client::with_stream_sample_connections`; `mock!(Client::with_stream_sample_connections)` calls it. A success answers 200 with the `StreamsTenant` it is given.
 pub fn with_stream_sample_connections() -> rt::mock::RuleBuilder<
     WithStreamSampleConnections,
 > {

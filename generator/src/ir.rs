@@ -407,6 +407,8 @@ pub struct Waiter {
     pub doc: Option<String>,
     /// The client method of the GET it repeats (it takes the same arguments).
     pub operation: String,
+    /// The named type of that GET's answer, the waiter's result.
+    pub answer: String,
     /// The property of the answer holding the state, as named on the wire: a string (or a
     /// string enum), in every variant of a union answer.
     pub property: String,

@@ -305,3 +305,56 @@ fn a_waiter_must_be_on_a_get_and_must_not_take_a_taken_name() {
         "{text}"
     );
 }
+
+/// A union whose variants each have an enum `state` of their own: a value of any variant's enum
+/// can be waited for, one of none is refused (naming every variant's values).
+#[test]
+fn the_values_of_every_variant_count_when_their_enums_differ() {
+    let spec = |success: &str| {
+        format!(
+            "openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /connections/{{name}}:
+    get:
+      operationId: getConnection
+      x-waiters:
+        connectionReady: {{property: state, success: [{success}], failure: [FAILED]}}
+      parameters:
+        - {{name: name, in: path, required: true, schema: {{type: string}}}}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/vnd.atlas.2023-02-01+json:
+              schema: {{$ref: '#/components/schemas/Connection'}}
+components:
+  schemas:
+    Connection:
+      discriminator:
+        propertyName: type
+        mapping:
+          Kafka: '#/components/schemas/Kafka'
+          Sample: '#/components/schemas/Sample'
+      oneOf:
+        - $ref: '#/components/schemas/Kafka'
+        - $ref: '#/components/schemas/Sample'
+    Kafka:
+      type: object
+      properties:
+        type: {{type: string}}
+        state: {{type: string, enum: [PENDING, READY, FAILED]}}
+    Sample:
+      type: object
+      properties:
+        type: {{type: string}}
+        state: {{type: string, enum: [ACTIVE, FAILED]}}
+"
+        )
+    };
+    let generated = generate(&spec("READY, ACTIVE"));
+    assert_eq!(generated.api.waiters[0].success, ["READY", "ACTIVE"]);
+    let refused = report(&spec("DONE"));
+    assert!(refused.contains("`DONE` is not a value of `state`"), "{refused}");
+    assert!(refused.contains("PENDING, READY, FAILED, ACTIVE"), "{refused}");
+}

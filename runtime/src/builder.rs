@@ -336,7 +336,9 @@ impl<C: From<Core>> ClientBuilder<C> {
 
     /// Answers every attempt with `transport` instead of the network (feature `test-util`):
     /// the request is built, checked and authenticated as usual, and the answer is read as one
-    /// from Atlas. The typed mocks (`atlas_streams::mocks`) are one such transport.
+    /// from Atlas. The typed mocks (`atlas_streams::mocks`) are one such transport. A service
+    /// account cannot be combined with it (`build` fails): its token requests would go over
+    /// the real network.
     #[cfg(feature = "test-util")]
     pub fn transport(mut self, transport: impl crate::transport::Transport) -> Self {
         self.transport = Some(Arc::new(transport));
@@ -413,6 +415,17 @@ impl<C: From<Core>> ClientBuilder<C> {
             }
         };
         let base_url = self.base_url.trim_end_matches('/').to_owned();
+        // A service account fetches its tokens from the token endpoint with its own request,
+        // outside the attempts a transport answers: with a transport it would send the client
+        // secret over the real network, which a test that replaces the network must never do.
+        #[cfg(feature = "test-util")]
+        if self.transport.is_some() && matches!(self.credentials, Credentials::ServiceAccount { .. }) {
+            return Err(Error::Config(
+                "a transport replaces the network, but a service account fetches its tokens over the network: \
+                 with a transport, use a bearer token, an API key or no credentials"
+                    .to_owned(),
+            ));
+        }
         let auth = match self.credentials {
             Credentials::None => Auth::None,
             Credentials::Bearer(token) => Auth::bearer(token),

@@ -43,6 +43,10 @@ pub struct WaitSettings {
     pub deadline: Duration,
 }
 
+/// The shortest wait between two calls a waiter accepts: a `min_delay` of zero would send the
+/// GET again and again without any pause (and draw 429s from Atlas).
+pub const MIN_DELAY_FLOOR: Duration = Duration::from_millis(10);
+
 impl WaitSettings {
     /// Settings from their parts.
     pub const fn new(min_delay: Duration, max_delay: Duration, deadline: Duration) -> Self {
@@ -51,6 +55,13 @@ impl WaitSettings {
             max_delay,
             deadline,
         }
+    }
+
+    /// The delays a wait uses: `min_delay` at least [`MIN_DELAY_FLOOR`], and `max_delay` at
+    /// least `min_delay` (whatever a caller set).
+    fn effective_delays(&self) -> (Duration, Duration) {
+        let min = self.min_delay.max(MIN_DELAY_FLOOR);
+        (min, self.max_delay.max(min))
     }
 }
 
@@ -128,7 +139,8 @@ impl<T> fmt::Display for WaitError<T> {
                     None => Ok(()),
                 }
             }
-            WaitError::Request(error) => write!(f, "{error}"),
+            // The call's error is the `source()`: said once in a chain of causes.
+            WaitError::Request(_) => write!(f, "a call made while waiting failed"),
         }
     }
 }
@@ -181,8 +193,11 @@ pub type WaitFuture<T> = Pin<Box<dyn Future<Output = Result<T, WaitError<T>>> + 
 /// or failure value, or `settings.deadline` passes.
 ///
 /// The deadline bounds the whole wait, calls included: a call still running at the deadline is
-/// dropped. As Smithy's waiters do, the last wait is shortened so that a last call starts at
-/// least `min_delay` before the deadline, and no call starts with less time left than that.
+/// dropped (a deadline too far to be a point in time, such as `Duration::MAX`, means none). As
+/// Smithy's waiters do, the last wait is shortened so that a last call starts at least
+/// `min_delay` before the deadline, and no call starts with less time left than that. Waits
+/// have jitter from the first one on (waiters started together do not poll together), and are
+/// never shorter than [`MIN_DELAY_FLOOR`].
 pub fn wait<R, T>(request: R, acceptor: &'static Acceptor, settings: WaitSettings) -> WaitFuture<T>
 where
     R: IntoFuture<Output = Result<T, Error>> + Clone + Send + 'static,
@@ -200,10 +215,11 @@ where
                 last,
             }
         };
+        let (min_delay, max_delay) = settings.effective_delays();
         let mut last = None;
         let mut attempt = 0u32;
         loop {
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             let call = request.clone().into_future();
             let answer = match deadline {
                 None => call.await,
@@ -225,15 +241,17 @@ where
                 }
                 _ => {}
             }
-            let mut delay = backoff(settings.min_delay, settings.max_delay, attempt).max(settings.min_delay);
+            // `backoff` keeps half of its doubled wait and draws the other half; counting from
+            // twice `min_delay` keeps every wait at `min_delay` or more, the first one included.
+            let mut delay = backoff(min_delay.saturating_mul(2), max_delay, attempt).max(min_delay);
             if let Some(at) = deadline {
                 let left = at.saturating_duration_since(Instant::now());
-                if left < settings.min_delay.max(Duration::from_millis(1)) {
+                if left < min_delay {
                     return Err(timed_out(Some(value)));
                 }
-                delay = delay.min(left - settings.min_delay);
+                delay = delay.min(left - min_delay);
             }
-            let delay_ms = delay.as_millis() as u64;
+            let delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
             tracing::debug!(target: LOG_TARGET, waiter = acceptor.waiter, attempt, state = state.as_deref(), delay_ms, "waiting");
             last = Some(value);
             tokio::time::sleep(delay).await;
@@ -343,5 +361,65 @@ mod tests {
         );
         assert_eq!(state_of(&serde_json::json!({"state": 1}), "state"), None);
         assert_eq!(state_of(&serde_json::json!({}), "state"), None);
+    }
+
+    /// A request that answers `PENDING` after `delay`.
+    #[derive(Clone)]
+    struct Slow {
+        delay: Duration,
+        calls: Arc<AtomicUsize>,
+    }
+
+    impl IntoFuture for Slow {
+        type Output = Result<serde_json::Value, Error>;
+        type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+        fn into_future(self) -> Self::IntoFuture {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async move {
+                tokio::time::sleep(self.delay).await;
+                Ok(serde_json::json!({"state": "PENDING"}))
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_call_still_running_at_the_deadline_is_dropped() {
+        let calls = Arc::new(AtomicUsize::new(0));
+        let slow = Slow {
+            delay: Duration::from_secs(30),
+            calls: calls.clone(),
+        };
+        let started = std::time::Instant::now();
+        let error = wait(slow, &ACCEPTOR, settings(200)).await.unwrap_err();
+        assert!(error.is_timed_out(), "{error:?}");
+        assert_eq!(error.last().map(|_| ()), None, "no answer came");
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert!(started.elapsed() < Duration::from_secs(10), "not the 30 s of the call");
+    }
+
+    #[tokio::test]
+    async fn a_zero_delay_still_waits_between_calls() {
+        let (request, calls) = scripted(&["PENDING"]);
+        let no_delay = WaitSettings::new(Duration::ZERO, Duration::ZERO, Duration::from_millis(200));
+        let error = wait(request, &ACCEPTOR, no_delay).await.unwrap_err();
+        assert!(error.is_timed_out(), "{error:?}");
+        // At least MIN_DELAY_FLOOR between calls: at most one call per 10 ms, plus the first.
+        let made = calls.load(Ordering::SeqCst);
+        assert!(made <= 200 / MIN_DELAY_FLOOR.as_millis() as usize + 1, "{made} calls");
+        assert!(made >= 2, "{made} calls");
+    }
+
+    #[test]
+    fn a_failed_call_is_said_once_in_a_chain_of_causes() {
+        let error: WaitError<()> = WaitError::Request(Error::InvalidArgument {
+            operation: "getThing",
+            parameter: "groupId",
+            reason: "not 24 hexadecimal digits".into(),
+        });
+        let outer = error.to_string();
+        let inner = std::error::Error::source(&error).map(|e| e.to_string()).unwrap();
+        assert_eq!(outer, "a call made while waiting failed");
+        assert!(inner.contains("groupId"), "{inner}");
+        assert!(!outer.contains("groupId"));
     }
 }

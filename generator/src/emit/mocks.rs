@@ -92,7 +92,7 @@ fn one(op: &Operation, docs: &mut Docs) -> TokenStream {
         "Starts a rule for `{client}::{method}`; `mock!({client}::{method})` calls it. A success \
          answers {status} with the `{output}` it is given.",
         client = client_member::TYPE,
-        output = output.to_string().replace(' ', ""),
+        output = RustType::response(&op.response.kind).api_text(),
     )));
     let sent = if reads.is_empty() {
         quote! { _sent }

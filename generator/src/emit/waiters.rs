@@ -10,7 +10,7 @@ use quote::quote;
 
 use super::operations::method_args;
 use super::rust::{ident, Docs, Item};
-use crate::ir::{Api, Operation, ResponseKind, Waiter};
+use crate::ir::{Api, Operation, Waiter};
 use crate::members::client as client_member;
 use crate::rust_type::{RustType, Scope};
 
@@ -38,7 +38,8 @@ pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
         },
         i => {
             let waiter = &api.waiters[i - 1];
-            // Lowering found the operation, or reported the waiter and stopped.
+            // `waiter.operation` names one of `api.operations`: lowering made the waiter from
+            // that operation's own site, so the lookup cannot miss.
             let op = api.operations.iter().find(|op| op.method_name == waiter.operation);
             Item {
                 name: waiter.name.clone(),
@@ -53,11 +54,7 @@ fn one(waiter: &Waiter, op: &Operation, docs: &mut Docs) -> TokenStream {
     let method = ident(&waiter.method_name);
     let get = ident(&op.method_name);
     let get_builder = ident(&op.builder_name);
-    let output = match &op.response.kind {
-        kind @ ResponseKind::Json(_) => RustType::response(kind).tokens(Scope::Operations),
-        // Lowering only accepts a waiter on an object answer.
-        _ => quote! { () },
-    };
+    let output = RustType::model(&waiter.answer).tokens(Scope::Operations);
     let args = method_args(op);
     let params = args.iter().map(|(name, ty)| quote! { #name: #ty });
     let names = args.iter().map(|(name, _)| name);

@@ -159,17 +159,19 @@ fn one(cx: &mut Context<'_>, site: &Site<'_>, name: &str, waiter: &Value, at: &s
         ));
         ok = false;
     }
-    ok &= check_property(cx, site, name, &property, [&success, &failure], at);
+    let answer = check_property(cx, site, name, &property, [&success, &failure], at);
     let doc = match keys.get("description") {
         Some(Value::String(text)) => super::doc::clean(Some(text)),
         _ => None,
     };
-    ok.then(|| Waiter {
+    let answer = answer.filter(|_| ok)?;
+    Some(Waiter {
         name: name.to_owned(),
         method_name: field_name(&format!("waitUntil_{name}")),
         builder_name: type_name(&format!("waitUntil_{name}")),
         doc,
         operation: site.op.method_name.clone(),
+        answer,
         property,
         success,
         failure,
@@ -182,7 +184,8 @@ fn one(cx: &mut Context<'_>, site: &Site<'_>, name: &str, waiter: &Value, at: &s
 }
 
 /// The property must be a string or a string enum of the answer (of every variant of a tagged
-/// union answer), and the values of an enum must be its values.
+/// union answer), and the values of an enum must be its values. The answer's type, when they
+/// are; `None` after reporting why not.
 fn check_property(
     cx: &mut Context<'_>,
     site: &Site<'_>,
@@ -190,7 +193,7 @@ fn check_property(
     property: &str,
     lists: [&[String]; 2],
     at: &str,
-) -> bool {
+) -> Option<String> {
     let pointer = format!("{at}/property");
     let ResponseKind::Json(TypeRef::Named(answer)) = &site.op.response.kind else {
         cx.report(Diagnostic::new(
@@ -201,7 +204,7 @@ fn check_property(
             ),
             "put the waiter on a GET whose success answer is an object",
         ));
-        return false;
+        return None;
     };
     // The structs to look in: the answer, or every variant of a union.
     let structs: Vec<&str> = match site.types.get(answer.as_str()).map(|t| &t.kind) {
@@ -209,7 +212,9 @@ fn check_property(
         Some(TypeKind::TaggedUnion(union)) => union.variants.iter().map(|v| v.ty.as_str()).collect(),
         _ => Vec::new(),
     };
-    let mut enum_values: Option<Vec<&str>> = None;
+    // The values the property can have: those of its enum in every variant, gathered; `None`
+    // where some variant holds any string (then no value can be ruled out).
+    let mut enum_values: Option<Vec<&str>> = Some(Vec::new());
     for owner in &structs {
         let field = match site.types.get(owner).map(|t| &t.kind) {
             Some(TypeKind::Struct(s)) => s.fields.iter().find(|f| f.wire_name == property),
@@ -217,10 +222,15 @@ fn check_property(
         };
         let problem = match field.map(|f| &f.ty) {
             None => Some(format!("`{owner}` has no property `{property}`")),
-            Some(TypeRef::String) => None,
+            Some(TypeRef::String) => {
+                enum_values = None;
+                None
+            }
             Some(TypeRef::Named(ty)) => match site.types.get(ty.as_str()).map(|t| &t.kind) {
                 Some(TypeKind::StringEnum(e)) => {
-                    enum_values = Some(e.values.iter().map(|v| v.wire.as_str()).collect());
+                    if let Some(values) = &mut enum_values {
+                        values.extend(e.values.iter().map(|v| v.wire.as_str()));
+                    }
                     None
                 }
                 _ => Some(format!("`{owner}.{property}` is a `{ty}`, not a string")),
@@ -236,7 +246,7 @@ fn check_property(
                 ),
                 "name a string property of the answer (for a union, one that every variant has)",
             ));
-            return false;
+            return None;
         }
     }
     if structs.is_empty() {
@@ -248,11 +258,14 @@ fn check_property(
             ),
             "put the waiter on a GET whose success answer is an object",
         ));
-        return false;
+        return None;
     }
-    let Some(known) = enum_values else {
-        return true;
+    let Some(mut known) = enum_values else {
+        return Some(answer.clone());
     };
+    // In the order the spec lists them, each once.
+    let mut seen = std::collections::HashSet::new();
+    known.retain(|value| seen.insert(*value));
     let mut ok = true;
     for (list, values) in ["success", "failure"].into_iter().zip(lists) {
         for value in values.iter().filter(|v| !known.contains(&v.as_str())) {
@@ -264,7 +277,7 @@ fn check_property(
             ok = false;
         }
     }
-    ok
+    ok.then(|| answer.clone())
 }
 
 /// A string under `key`; `None` after reporting one that is missing (when `required`) or not

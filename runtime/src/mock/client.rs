@@ -18,10 +18,13 @@ use crate::request::Operation;
 use crate::transport::{Transport, TransportFuture};
 
 /// A step of [`MockClient::configure`].
-type Configure<C> = Box<dyn FnOnce(ClientBuilder<C>) -> ClientBuilder<C>>;
+type Configure<C> = Box<dyn FnOnce(ClientBuilder<C>) -> ClientBuilder<C> + Send>;
 
 /// How much of each rule's reason the error of an unanswered call quotes.
 const REASON: usize = 200;
+/// How long the message of an unanswered call may get, all rules' reasons together (an error's
+/// message stays about 1 KB at most, as every other error's does).
+const MESSAGE: usize = 900;
 
 /// Builds a client (the ordinary generated `Client`) whose calls are answered by rules instead
 /// of Atlas; `mock_client!([&rule, ...])` is the short form.
@@ -71,7 +74,7 @@ impl<C: From<Core>> MockClient<C> {
 
     /// Configures the client further, e.g. `|b| b.retry(RetryPolicy::disabled())` or a
     /// response timeout. Its transport stays the rules.
-    pub fn configure(mut self, configure: impl FnOnce(ClientBuilder<C>) -> ClientBuilder<C> + 'static) -> Self {
+    pub fn configure(mut self, configure: impl FnOnce(ClientBuilder<C>) -> ClientBuilder<C> + Send + 'static) -> Self {
         self.configure.push(Box::new(configure));
         self
     }
@@ -83,15 +86,19 @@ impl<C: From<Core>> MockClient<C> {
     /// When a [`configure`](Self::configure) step made the configuration invalid (an API
     /// version that is not a date, say): the message says what is wrong.
     pub fn build(self) -> C {
+        self.try_build()
+            .unwrap_or_else(|e| panic!("the mock client's configuration is invalid: {e}"))
+    }
+
+    /// The client, or why a [`configure`](Self::configure) step made the configuration invalid
+    /// (`Error::Config`: e.g. a service account, whose tokens would be fetched over the network).
+    pub fn try_build(self) -> Result<C, Error> {
         // A bearer token, so requests carry `Authorization` as real ones do.
         let mut builder = ClientBuilder::<C>::new().bearer_token("mock-token");
         for configure in self.configure {
             builder = configure(builder);
         }
-        builder
-            .transport(Rules { rules: self.rules })
-            .build()
-            .unwrap_or_else(|e| panic!("the mock client's configuration is invalid: {e}"))
+        builder.transport(Rules { rules: self.rules }).build()
     }
 }
 
@@ -125,7 +132,12 @@ impl Rules {
         let mut declined = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
             match rule.offer(&sent) {
-                Offer::Answered(reply) => return Ok(response(request, *reply)),
+                Offer::Answered(reply) => {
+                    return response(request, *reply).map_err(|why| Error::Mock {
+                        operation: operation.name,
+                        message: format!("rule {} answered with {why}", index + 1),
+                    })
+                }
                 Offer::Declined(why) => declined.push(format!("rule {} declined: {}", index + 1, short(&why, REASON))),
                 Offer::OtherOperation => {}
             }
@@ -147,18 +159,26 @@ impl Rules {
         };
         Err(Error::Mock {
             operation: operation.name,
-            message,
+            message: short(&message, MESSAGE).into_owned(),
         })
     }
 }
 
 /// The HTTP response Atlas would send for `reply`: a success with the operation's status and
 /// media type (the version asked for in `Accept`), wrapped in `{status, content}` when the call
-/// asked for `envelope=true`; an error as `application/json` with Atlas' error body.
-fn response(request: &reqwest::Request, reply: Reply) -> http::Response<Bytes> {
+/// asked for `envelope=true`; an error as `application/json` with Atlas' error body. A reply
+/// that is no valid answer (an error status outside 400-599, a header that is not one) is a
+/// mistake in the test: it comes back as what is wrong with it, never as a server failure.
+fn response(request: &reqwest::Request, reply: Reply) -> Result<http::Response<Bytes>, String> {
     let builder = http::Response::builder();
     let built = match reply {
-        Reply::Http(response) => return response,
+        Reply::Http(response) => return Ok(response),
+        Reply::Error(error) if !(400..=599).contains(&error.status) => {
+            return Err(format!(
+                "a `MockError` of status {}, which is not an error status (400 to 599)",
+                error.status
+            ))
+        }
         Reply::Error(error) => error_response(builder, error),
         Reply::Success(status, body) => {
             let builder = builder.status(status);
@@ -180,12 +200,7 @@ fn response(request: &reqwest::Request, reply: Reply) -> http::Response<Bytes> {
             }
         }
     };
-    built.unwrap_or_else(|e| {
-        http::Response::builder()
-            .status(500)
-            .body(Bytes::from(format!("the mock's answer cannot be sent: {e}")))
-            .unwrap_or_default()
-    })
+    built.map_err(|e| format!("an answer that cannot be sent: {e}"))
 }
 
 /// An error status with Atlas' error body, as `application/json` (errors are not versioned).

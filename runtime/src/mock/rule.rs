@@ -406,16 +406,18 @@ impl<O: MockOperation> AnyRule for Shared<O> {
             Ok(input) => input,
             Err(error) => return Offer::Declined(error.to_string()),
         };
-        // One lock from matching to recording: concurrent calls take steps one at a time.
-        let mut state = self.state();
-        let Some(step) = self.steps.get(state.step) else {
-            return Offer::Declined(format!("used up after {} calls", state.requests.len()));
-        };
+        // The matcher is the test's own code: it runs before the lock is taken, so that it may
+        // ask this rule or another (`num_calls()`, `requests()`) without a deadlock.
         if let Some(matcher) = &self.matcher {
             if !matcher(&input) {
                 return Offer::Declined(format!("its match_requests did not match {input:?}"));
             }
         }
+        // One lock from taking a step to recording: concurrent calls take steps one at a time.
+        let mut state = self.state();
+        let Some(step) = self.steps.get(state.step) else {
+            return Offer::Declined(format!("used up after {} calls", state.requests.len()));
+        };
         state.used += 1;
         if step.times == Some(state.used) {
             state.step += 1;
