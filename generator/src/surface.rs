@@ -78,6 +78,14 @@ impl Surface {
                     waiter.failure.join(", ")
                 ),
             );
+            // The defaults are behaviour: the same code waits otherwise when they change.
+            facts.insert(
+                format!("waiter {m} defaults"),
+                format!(
+                    "delays {} ms to {} ms, deadline {} ms",
+                    waiter.min_delay_ms, waiter.max_delay_ms, waiter.deadline_ms
+                ),
+            );
         }
         for ty in &api.types {
             let name = &ty.name;
@@ -211,6 +219,10 @@ fn owner(key: &str) -> Option<String> {
         let op = rest.split(' ').next()?;
         return (rest != op).then(|| format!("operation {op}"));
     }
+    if let Some(rest) = key.strip_prefix("waiter ") {
+        let waiter = rest.split(' ').next()?;
+        return (rest != waiter).then(|| format!("waiter {waiter}"));
+    }
     let rest = ["field ", "variant ", "setter ", "constructor ", "conversion "]
         .iter()
         .find_map(|prefix| key.strip_prefix(prefix))?;
@@ -287,6 +299,31 @@ mod tests {
         Surface {
             facts: lines.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
         }
+    }
+
+    #[test]
+    fn waiters_added_are_additive_and_changed_defaults_breaking() {
+        let waiter = |deadline: &str| {
+            surface(&[
+                ("waiter w", "get until `state` in [READY], failing on [FAILED]"),
+                ("waiter w defaults", deadline),
+            ])
+        };
+        let rendered =
+            |old: &Surface, new: &Surface| -> Vec<String> { diff(old, new).iter().map(ToString::to_string).collect() };
+        // A new waiter is one addition (its defaults are part of it, not another line).
+        let added = rendered(&surface(&[]), &waiter("delays 1 ms to 2 ms, deadline 3 ms"));
+        assert_eq!(added.len(), 1, "{added:?}");
+        assert!(added[0].starts_with("additive  added waiter w ("), "{added:?}");
+        let changed = rendered(
+            &waiter("delays 1 ms to 2 ms, deadline 3 ms"),
+            &waiter("delays 1 ms to 2 ms, deadline 9 ms"),
+        );
+        assert_eq!(changed.len(), 1, "{changed:?}");
+        assert!(
+            changed[0].starts_with("breaking  changed waiter w defaults"),
+            "{changed:?}"
+        );
     }
 
     #[test]
