@@ -27,7 +27,7 @@
 //! - `native-tls`: the platform's TLS instead (OpenSSL on Linux: building needs `libssl-dev`
 //!   and `pkg-config`). With both on, native-tls is used; with neither, only a plain-http
 //!   loopback base URL or a caller-supplied `reqwest::Client` works.
-//! - `gzip` (default): [`runtime::Download::into_decompressed_stream`], log downloads gunzipped
+//! - `gzip` (default): [`Download::into_decompressed_stream`], log downloads gunzipped
 //!   on the fly (`flate2`).
 //! - `test-util`: typed mocks for tests ([`mocks`], `mock!`, `mock_client!`); for
 //!   `[dev-dependencies]`, so that code built for use compiles none of it.

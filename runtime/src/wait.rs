@@ -45,7 +45,7 @@ pub struct WaitSettings {
 
 /// The shortest wait between two calls a waiter accepts: a `min_delay` of zero would send the
 /// GET again and again without any pause (and draw 429s from Atlas).
-pub const MIN_DELAY_FLOOR: Duration = Duration::from_millis(10);
+pub(crate) const MIN_DELAY_FLOOR: Duration = Duration::from_millis(10);
 
 impl WaitSettings {
     /// Settings from their parts.
@@ -197,7 +197,7 @@ pub type WaitFuture<T> = Pin<Box<dyn Future<Output = Result<T, WaitError<T>>> + 
 /// Smithy's waiters do, the last wait is shortened so that a last call starts at least
 /// `min_delay` before the deadline, and no call starts with less time left than that. Waits
 /// have jitter from the first one on (waiters started together do not poll together), and are
-/// never shorter than [`MIN_DELAY_FLOOR`].
+/// never shorter than 10 ms (`MIN_DELAY_FLOOR`).
 pub fn wait<R, T>(request: R, acceptor: &'static Acceptor, settings: WaitSettings) -> WaitFuture<T>
 where
     R: IntoFuture<Output = Result<T, Error>> + Clone + Send + 'static,
