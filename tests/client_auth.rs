@@ -469,3 +469,20 @@ async fn a_slow_token_endpoint_times_out_like_a_slow_api() {
     assert_eq!(received.len(), 2, "the token was asked for twice (two attempts)");
     assert!(received.iter().all(is_token_request), "no API call without a token");
 }
+
+/// A call whose deadline ends while the token is being fetched ends its own wait only: the
+/// fetch goes on, and the calls after it use the token it brought (one token request in all).
+#[tokio::test]
+async fn a_deadline_during_the_token_fetch_does_not_waste_the_fetch() {
+    let server = token_endpoint(|| token_answer("tok-slow", 3600).after(Duration::from_millis(400))).await;
+    let client = service_account_client(&server);
+    let hurried = client.with_timeouts(client.timeouts().deadline(Some(Duration::from_millis(150))));
+    let first = fifty_concurrent_calls(&hurried).await;
+    assert_eq!(first.len(), 50, "every call's deadline came before the token");
+    // The fetch the hurried calls started goes on and stores the token.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let later = fifty_concurrent_calls(&hurried).await;
+    assert!(later.is_empty(), "{} calls failed: {:?}", later.len(), later.first());
+    let received = server.received();
+    assert_eq!(received.iter().filter(|r| is_token_request(r)).count(), 1);
+}

@@ -97,6 +97,72 @@ async fn a_stalled_download_fails_with_a_read_idle_timeout() {
     );
 }
 
+/// A caller's own `reqwest::Client` timeout after the request went out is no connect timeout:
+/// a POST is not sent again (it may have been taken).
+#[tokio::test]
+async fn a_caller_clients_timeout_after_sending_does_not_repeat_a_post() {
+    let server = RawServer::start(|_| vec![Step::Sleep(Duration::from_secs(60))]).await;
+    let own = atlas_streams::reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let client = Client::builder()
+        .base_url(&server.base_url)
+        .bearer_token("tok")
+        .http_client(own)
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let error = client.start_stream_processor(GROUP, "ws", "p").await.unwrap_err();
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Client), "{error:?}");
+    assert_eq!(server.connections(), 1, "sent once");
+    // A GET may be repeated.
+    let error = client.get_stream_workspace(GROUP, "ws").await.unwrap_err();
+    assert_eq!(error.timeout_kind(), Some(TimeoutKind::Client), "{error:?}");
+    assert!(server.connections() > 2, "the GET was retried");
+}
+
+/// Decompressed log lines as soon as their bytes arrive: a whole gzip member, then a stall.
+#[tokio::test]
+async fn a_download_gunzips_what_arrived_before_a_stall() {
+    use std::io::Write;
+    let log: String = (0..200).map(|i| format!("{{\"t\":{i}}}\n")).collect();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(log.as_bytes()).unwrap();
+    let member = encoder.finish().unwrap();
+    let length = (member.len() + 100).to_string(); // more announced than sent: it stalls
+    let server = RawServer::start(move |_| {
+        vec![
+            head(200, &[("content-type", LOGS), ("content-length", &length)]),
+            Step::Write(member.clone()),
+            Step::Sleep(Duration::from_secs(60)),
+        ]
+    })
+    .await;
+    let download = client(&server.base_url)
+        .download_operational_logs(GROUP, "ws")
+        .await
+        .unwrap();
+    let mut lines = download.into_decompressed_stream();
+    let mut text = Vec::new();
+    let error = loop {
+        match lines.try_next().await {
+            Ok(Some(chunk)) => text.extend_from_slice(&chunk),
+            Ok(None) => panic!("the body was cut short: the stream must fail"),
+            Err(error) => break error,
+        }
+    };
+    assert_eq!(
+        text,
+        log.as_bytes(),
+        "every line that arrived came out before the stall"
+    );
+    assert!(
+        matches!(error.timeout_kind(), Some(TimeoutKind::ReadIdle(_))),
+        "{error:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_deadline_ends_a_download_that_still_flows() {
     let server = RawServer::start(|_| slow_download(30, Duration::from_millis(100))).await;

@@ -347,8 +347,12 @@ impl<C: From<Core>> ClientBuilder<C> {
 
     /// Builds the client.
     pub fn build(self) -> Result<C, Error> {
-        let base_url = url::Url::parse(&self.base_url)
-            .map_err(|e| Error::Config(format!("base URL `{}` is not a URL: {e}", self.base_url)))?;
+        let base_url = url::Url::parse(&self.base_url).map_err(|e| {
+            Error::Config(format!(
+                "base URL `{}` is not a URL: {e}",
+                redact_userinfo(&self.base_url)
+            ))
+        })?;
         // A transport of the caller's sends nothing over TLS either.
         #[cfg(feature = "test-util")]
         let caller_client = matches!(self.network, Network::Caller(_)) || self.transport.is_some();
@@ -365,7 +369,8 @@ impl<C: From<Core>> ClientBuilder<C> {
             "http" if self.allow_insecure_http || is_loopback(&base_url) => {}
             "http" => {
                 return Err(Error::Config(format!(
-                    "base URL `{base_url}` is plain http and not loopback: credentials would travel in clear text (use https, or allow_insecure_http(true))"
+                    "base URL `{}` is plain http and not loopback: credentials would travel in clear text (use https, or allow_insecure_http(true))",
+                    without_userinfo(&base_url)
                 )))
             }
             other => return Err(Error::Config(format!("base URL scheme `{other}` is not http or https"))),
@@ -396,6 +401,10 @@ impl<C: From<Core>> ClientBuilder<C> {
                     http = http.connect_timeout(timeout);
                 }
                 match proxies {
+                    // A loopback server over plain http is allowed because nothing leaves the
+                    // machine; a proxy from the environment would carry the credentials off it
+                    // in clear text (reqwest does not exempt loopback), so none is used.
+                    None if base_url.scheme() == "http" && is_loopback(&base_url) => http = http.no_proxy(),
                     None => {} // the system's settings, reqwest's default
                     Some(proxies) if proxies.is_empty() => http = http.no_proxy(),
                     Some(proxies) => {
@@ -476,11 +485,56 @@ pub fn same_origin_redirects() -> reqwest::redirect::Policy {
     })
 }
 
+/// The URL as a message may quote it: a user name and password in it become `***`.
+fn without_userinfo(url: &url::Url) -> String {
+    let mut quoted = url.clone();
+    if !url.username().is_empty() || url.password().is_some() {
+        // Only fails for URLs that cannot have credentials, which then have none.
+        let _ = quoted.set_username("***");
+        let _ = quoted.set_password(None);
+    }
+    quoted.to_string()
+}
+
+/// [`without_userinfo`] for text that is not a URL: whatever stands between `://` and an `@`
+/// before the next `/` becomes `***`.
+fn redact_userinfo(text: &str) -> String {
+    let Some(start) = text.find("://").map(|i| i + 3) else {
+        return text.to_owned();
+    };
+    let authority_end = text[start..].find('/').map_or(text.len(), |i| start + i);
+    match text[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &text[..start], &text[start + at..]),
+        None => text.to_owned(),
+    }
+}
+
 fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain == "localhost",
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_base_url_in_a_message_shows_no_password() {
+        let url = url::Url::parse("http://user:pa55word@example.com:8080/x").unwrap();
+        let quoted = without_userinfo(&url);
+        assert!(!quoted.contains("pa55word") && !quoted.contains("user"), "{quoted}");
+        assert!(quoted.contains("example.com:8080"), "{quoted}");
+        let text = redact_userinfo("ht!tp://user:pa55word@exa mple.com/path@x");
+        assert_eq!(text, "ht!tp://***@exa mple.com/path@x");
+        assert_eq!(redact_userinfo("not a url"), "not a url");
+        let error = ClientBuilder::<crate::__private::Core>::new()
+            .base_url("http://user:pa55word@example.com")
+            .build()
+            .unwrap_err();
+        assert!(!format!("{error} {error:?}").contains("pa55word"), "{error}");
     }
 }

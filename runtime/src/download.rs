@@ -82,6 +82,10 @@ impl Download {
                 match chunks.next().await {
                     Some(chunk) => {
                         decoder.write_all(&chunk?).map_err(corrupt)?;
+                        // The decoder keeps the output of its last write until it is flushed:
+                        // without this, what arrived would wait for the next chunk (and be lost
+                        // to a stall after it).
+                        decoder.flush().map_err(corrupt)?;
                         let out = std::mem::take(decoder.get_mut());
                         if !out.is_empty() {
                             return Ok(Some((Bytes::from(out), (chunks, Some(decoder)))));

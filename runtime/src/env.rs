@@ -55,11 +55,15 @@ type Found = Option<(&'static str, String)>;
 pub(crate) fn read(var: impl Fn(&str) -> Option<String>) -> Result<FromEnv, Error> {
     let mut problems = Vec::new();
     let mut get = |names: &'static [&'static str]| -> Found {
+        // Surrounding blanks are no part of a value (a value of blanks is no value), and two
+        // base URLs that differ only by a final `/` are the same.
         let set: Vec<(&'static str, String)> = names
             .iter()
-            .filter_map(|name| var(name).filter(|v| !v.is_empty()).map(|v| (*name, v)))
+            .filter_map(|name| var(name).map(|v| (*name, v.trim().to_owned())))
+            .filter(|(_, v)| !v.is_empty())
             .collect();
-        if set.iter().any(|(_, v)| *v != set[0].1) {
+        let same = |a: &str, b: &str| a.trim_end_matches('/') == b.trim_end_matches('/');
+        if set.iter().any(|(_, v)| !same(v, &set[0].1)) {
             let names: Vec<&str> = set.iter().map(|(n, _)| *n).collect();
             problems.push(format!(
                 "{} are set to different values (keep one)",
@@ -229,5 +233,44 @@ mod tests {
         }
         // An empty variable is unset.
         assert!(problem(&[("MONGODB_ATLAS_ACCESS_TOKEN", "")]).contains("no credentials"));
+    }
+
+    #[test]
+    fn the_same_base_url_with_and_without_a_final_slash_is_no_conflict_and_blanks_are_no_value() {
+        let found = read(env(&[
+            ("MONGODB_ATLAS_ACCESS_TOKEN", "tok"),
+            ("MONGODB_ATLAS_BASE_URL", "https://cloud.mongodb.com/"),
+            ("MONGODB_ATLAS_OPS_MANAGER_URL", " https://cloud.mongodb.com "),
+            ("MONGODB_ATLAS_CLIENT_ID", "   "),
+        ]));
+        assert!(found.is_ok(), "{:?}", found.err());
+        let message = problem(&[
+            ("MONGODB_ATLAS_ACCESS_TOKEN", "tok"),
+            ("MONGODB_ATLAS_BASE_URL", "https://a.example"),
+            ("MONGODB_ATLAS_OPS_MANAGER_URL", "https://b.example"),
+        ]);
+        assert!(message.contains("are set to different values"), "{message}");
+    }
+
+    #[test]
+    fn the_worst_environment_is_named_whole_within_a_kilobyte() {
+        let message = problem(&[
+            ("MONGODB_ATLAS_CLIENT_ID", "a"),
+            ("MONGODB_ATLAS_PUBLIC_API_KEY", "b"),
+            ("MONGODB_ATLAS_PUBLIC_KEY", "c"),
+            ("MONGODB_ATLAS_PRIVATE_KEY", "d"),
+            ("MONGODB_ATLAS_ACCESS_TOKEN", "e"),
+            ("MONGODB_ATLAS_BASE_URL", "https://a.example"),
+            ("MONGODB_ATLAS_OPS_MANAGER_URL", "https://b.example"),
+        ]);
+        assert!(message.len() <= 1024, "{} bytes: {message}", message.len());
+        assert!(!message.contains("more)"), "not cut: {message}");
+        for name in [
+            "MONGODB_ATLAS_CLIENT_SECRET",
+            "MONGODB_ATLAS_OPS_MANAGER_URL",
+            "MONGODB_ATLAS_ACCESS_TOKEN",
+        ] {
+            assert!(message.contains(name), "{message}");
+        }
     }
 }

@@ -151,7 +151,7 @@ pub enum Error {
         message: String,
     },
     /// The client could not be built from its configuration.
-    #[error("invalid client configuration: {}", short(.0, LONG))]
+    #[error("invalid client configuration: {}", short(.0, CONFIG))]
     Config(String),
     /// A mock transport (feature `test-util`) had no answer for the request: no rule of the
     /// mock client answers it (the message names the operation and the rules tried).
@@ -170,6 +170,9 @@ const SHORT: usize = 300;
 /// How much of an error's `detail` an API error message quotes, and of a configuration
 /// message (which may list several variables).
 const LONG: usize = 600;
+/// How much of a configuration message the error quotes: it may name every environment
+/// variable in conflict at once (the worst case is under 700 bytes), and stays under 1 KB.
+const CONFIG: usize = 960;
 /// How much of an `errorCode` a message quotes (real ones are under 60 bytes).
 const CODE: usize = 100;
 
@@ -412,12 +415,16 @@ impl Error {
     /// A transport error; its URL is dropped (the message names the operation instead).
     pub(crate) fn transport(operation: &'static str, error: reqwest::Error) -> Self {
         if error.is_timeout() {
-            // The only timeout left to reqwest is connecting (or one of a caller-supplied
-            // client's own): response, idle and deadline limits are the runtime's.
-            Error::Timeout {
-                operation,
-                kind: TimeoutKind::Connect,
-            }
+            // Response, idle and deadline limits are the runtime's; of reqwest's, ours sets only
+            // the connect timeout. Any other (a caller-supplied client's own `timeout`, an
+            // ETIMEDOUT on a reused connection) may come after the request went out: only a
+            // timeout while connecting says that nothing was sent.
+            let kind = if error.is_connect() {
+                TimeoutKind::Connect
+            } else {
+                TimeoutKind::Client
+            };
+            Error::Timeout { operation, kind }
         } else {
             Error::Transport {
                 operation,
@@ -440,7 +447,8 @@ impl Error {
             status,
             error: serde_json::from_slice::<ApiError>(body).ok().map(Box::new),
             body: String::from_utf8_lossy(body).into_owned(),
-            retry_after: retry_after.map(|d| d.as_secs()),
+            // Rounded up: a caller that waits this long must not come back early.
+            retry_after: retry_after.map(|d| d.as_secs() + u64::from(d.subsec_nanos() > 0)),
             body_cut_at,
         }
     }

@@ -7,9 +7,11 @@ use std::time::Duration;
 ///
 /// What is retried: 429 and 503 (the server did not process the request) and connection
 /// failures before anything was sent, for every method; 500, 502, 504, timeouts and
-/// connections lost after sending, including while reading a success body, only for requests
-/// that are safe to repeat (GET, PUT, DELETE, ...), never for a POST or PATCH that may already
-/// have taken effect.
+/// connections lost after sending, including while reading a JSON success body, only for
+/// requests that are safe to repeat (GET, PUT, DELETE, ...), never for a POST or PATCH that may
+/// already have taken effect. A download is handed over as a stream once its headers arrive:
+/// an error while reading it is the caller's to retry. (A 503 to a POST is retried on Atlas'
+/// word that it processed nothing; RFC 9110 does not promise that of every server.)
 ///
 /// `Retry-After` is read in all the forms RFC 9110 §10.2.3 gives: delay-seconds and an
 /// HTTP-date (IMF-fixdate, and the obsolete RFC 850 and asctime forms a client must accept).

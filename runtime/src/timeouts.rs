@@ -75,9 +75,12 @@ impl Timeouts {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TimeoutKind {
-    /// Connecting (the HTTP client's connect timeout), or a timeout of a caller-supplied
-    /// `reqwest::Client`.
+    /// Connecting (the HTTP client's connect timeout): nothing was sent.
     Connect,
+    /// A time limit of the HTTP client's own after connecting (a caller-supplied
+    /// `reqwest::Client`'s `timeout`, or the operating system's): the request may have been
+    /// sent, so a POST or PATCH is not sent again.
+    Client,
     /// No response headers within this time.
     Response(Duration),
     /// No body bytes for this long.
@@ -90,6 +93,7 @@ impl fmt::Display for TimeoutKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             TimeoutKind::Connect => f.write_str("connecting"),
+            TimeoutKind::Client => f.write_str("by a time limit of the HTTP client"),
             TimeoutKind::Response(d) => write!(f, "waiting {d:?} for the response headers"),
             TimeoutKind::ReadIdle(d) => write!(f, "with no body bytes for {d:?}"),
             TimeoutKind::Deadline(d) => write!(f, "at the call's deadline of {d:?}"),

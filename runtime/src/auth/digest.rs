@@ -306,8 +306,14 @@ impl DigestAuth {
         let (challenge, nc) = {
             let mut nonces = self.nonces.lock().unwrap_or_else(|e| e.into_inner());
             let (challenge, nc) = nonces.front_mut()?;
-            *nc += 1;
-            (challenge.clone(), *nc)
+            // A nonce whose counts are used up is dropped, never sent with a count again: the
+            // next request fetches a new challenge.
+            let Some(next) = nc.checked_add(1) else {
+                nonces.pop_front();
+                return None;
+            };
+            *nc = next;
+            (challenge.clone(), next)
         };
         let cnonce = cnonce();
         Some(authorization(&Input {

@@ -6,6 +6,7 @@
 //! starting their own (the cache sits behind an async mutex held across the fetch).
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use http::HeaderValue;
@@ -40,7 +41,7 @@ pub struct ServiceAccount {
     http: reqwest::Client,
     /// The client's own timeouts (not a call's: a fetch serves every call waiting for it).
     timeouts: Timeouts,
-    cache: tokio::sync::Mutex<Option<Cached>>,
+    cache: Arc<tokio::sync::Mutex<Option<Cached>>>,
     generations: AtomicU64,
 }
 
@@ -85,33 +86,45 @@ impl ServiceAccount {
             token_url,
             http,
             timeouts,
-            cache: tokio::sync::Mutex::new(None),
+            cache: Arc::new(tokio::sync::Mutex::new(None)),
             generations: AtomicU64::new(0),
         }
     }
 
     /// The `Authorization` header of a valid token (built once per token, not per request) and
     /// the token's generation (to invalidate exactly this token after a 401).
-    pub async fn authorization(&self, operation: &'static str) -> Result<(Option<HeaderValue>, u64), Error> {
-        let mut cache = self.cache.lock().await;
+    pub async fn authorization(self: &Arc<Self>, operation: &'static str) -> Result<(Option<HeaderValue>, u64), Error> {
+        let mut cache = Arc::clone(&self.cache).lock_owned().await;
         if let Some(cached) = cache.as_ref().filter(|c| Instant::now() < c.refresh_at) {
             return Ok((cached.header.clone(), cached.generation));
         }
-        // Boxed: a fetch is rare (once a token lifetime), and its state (a whole HTTP exchange)
-        // would otherwise enlarge every call's future.
-        let (token, lifetime) = Box::pin(self.fetch(operation)).await?;
-        let header = super::bearer_header(&token);
-        let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
-        // Refresh a little early so a token never expires in flight: a tenth of its lifetime,
-        // at most a minute.
-        let margin = (lifetime / 10).min(Duration::from_secs(60));
-        *cache = Some(Cached {
-            header: header.clone(),
-            refresh_at: Instant::now() + lifetime - margin,
-            generation,
+        // The fetch is a task of its own, which holds the cache until it has stored the token:
+        // a caller whose deadline ends its wait drops only its wait, and the callers queued
+        // behind it get the token this fetch brings instead of each starting another (and
+        // losing it to its own deadline in turn).
+        let account = Arc::clone(self);
+        let fetch = tokio::spawn(async move {
+            let (token, lifetime) = account.fetch(operation).await?;
+            let header = super::bearer_header(&token);
+            let generation = account.generations.fetch_add(1, Ordering::Relaxed) + 1;
+            // Refresh a little early so a token never expires in flight: a tenth of its
+            // lifetime, at most a minute.
+            let margin = (lifetime / 10).min(Duration::from_secs(60));
+            *cache = Some(Cached {
+                header: header.clone(),
+                refresh_at: Instant::now() + lifetime - margin,
+                generation,
+            });
+            tracing::debug!(target: LOG_TARGET, generation, lifetime_s = lifetime.as_secs(), "fetched an access token");
+            Ok((header, generation))
         });
-        tracing::debug!(target: LOG_TARGET, generation, lifetime_s = lifetime.as_secs(), "fetched an access token");
-        Ok((header, generation))
+        fetch.await.unwrap_or_else(|stopped| {
+            Err(Error::Auth {
+                operation,
+                status: None,
+                message: format!("the token request stopped: {stopped}"),
+            })
+        })
     }
 
     /// Drops the cached token if it is still the one of `generation` (the API refused it).
