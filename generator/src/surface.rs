@@ -94,12 +94,20 @@ impl Surface {
                 TypeKind::TaggedUnion(u) => {
                     facts.insert(
                         format!("type {name}"),
-                        format!("union tagged by `{}` (non-exhaustive)", u.tag),
+                        format!(
+                            "union tagged by `{}` (non-exhaustive, unknown tags in `{}`)",
+                            u.tag, u.unknown_variant
+                        ),
                     );
                     for v in &u.variants {
+                        let held = if v.boxed {
+                            format!("Box<{}>", v.ty)
+                        } else {
+                            v.ty.clone()
+                        };
                         facts.insert(
                             format!("variant {name}::{}", v.name),
-                            format!("`{}` ({})", v.tag_value, v.ty),
+                            format!("`{}` ({held})", v.tag_value),
                         );
                         if v.wraps {
                             facts.insert(format!("conversion {name} from {}", v.ty), "From".into());
@@ -109,7 +117,11 @@ impl Surface {
                 TypeKind::StringEnum(e) => {
                     // Whether it shares its implementation with others is no fact: each is a type
                     // of its own either way, with the same variants and methods.
-                    facts.insert(format!("type {name}"), "enum (non-exhaustive)".into());
+                    // The catch-all's name is a fact: a value named `UNKNOWN` would take it.
+                    facts.insert(
+                        format!("type {name}"),
+                        format!("enum (non-exhaustive, unknown values in `{}`)", e.unknown_variant),
+                    );
                     for v in &e.values {
                         facts.insert(format!("variant {name}::{}", v.name), format!("`{}`", v.wire));
                     }
@@ -123,6 +135,13 @@ impl Surface {
             for c in &ty.conversions {
                 let kind = if c.fallible { "TryFrom" } else { "From" };
                 facts.insert(format!("conversion {} from &{}", ty.name, c.from), kind.into());
+            }
+        }
+        // One fact per line: a line break inside a value (an enum value or a pattern may have
+        // one) is written as `\n`, as `api.txt` holds it and `parse` reads it back.
+        for value in facts.values_mut() {
+            if value.contains(['\n', '\r']) {
+                *value = value.replace('\n', "\\n").replace('\r', "\\r");
             }
         }
         Surface { facts }
@@ -157,6 +176,12 @@ fn struct_facts(facts: &mut BTreeMap<String, String>, name: &str, s: &StructDef)
         "struct (non-exhaustive)"
     };
     facts.insert(format!("type {name}"), kind.into());
+    // The field that keeps unknown properties is named after the others (`extra`, or another
+    // name when a property takes that one): a change of it is a change of the API.
+    facts.insert(
+        format!("field {name}.{}", s.extra_field.trim_start_matches("r#")),
+        "unknown properties".into(),
+    );
     let bare = |f: &Field| f.name.trim_start_matches("r#").to_owned();
     let params: Vec<String> = s
         .fields
@@ -169,9 +194,13 @@ fn struct_facts(facts: &mut BTreeMap<String, String>, name: &str, s: &StructDef)
         format!("({})", params.join(", ")),
     );
     for field in &s.fields {
-        // Without the `Box` of a field that closes a cycle: `api.txt` has never listed it.
-        let shown = RustType::field(&field.ty, field.presence, false).api_text();
-        facts.insert(format!("field {name}.{}", bare(field)), shown);
+        // With its `Box` (a new type can move the box that closes a cycle onto an old field)
+        // and its wire name (a new property can take an old field's name).
+        let shown = RustType::field(&field.ty, field.presence, field.boxed).api_text();
+        facts.insert(
+            format!("field {name}.{}", bare(field)),
+            format!("{shown} (`{}`)", field.wire_name),
+        );
         if let Some(setter) = &field.setter {
             let ty = rust_type(&field.ty);
             let takes = if field.presence == Presence::OptionalNullable {
@@ -179,7 +208,10 @@ fn struct_facts(facts: &mut BTreeMap<String, String>, name: &str, s: &StructDef)
             } else {
                 format!("impl Into<{ty}>")
             };
-            facts.insert(format!("setter {name}.{}", setter.trim_start_matches("r#")), takes);
+            facts.insert(
+                format!("setter {name}.{}", setter.trim_start_matches("r#")),
+                format!("{takes} (`{}`)", field.wire_name),
+            );
         }
     }
 }
@@ -243,8 +275,13 @@ pub fn diff(old: &Surface, new: &Surface) -> Vec<Change> {
                 what: format!("removed {key} ({before})"),
             }),
             Some(after) if after != before => {
-                let impact = if key.ends_with(" versions") && after.contains(before.as_str()) {
-                    Impact::Additive // more documented versions, same default
+                let listed = |text: &str| {
+                    text.split(", ")
+                        .map(str::to_owned)
+                        .collect::<std::collections::BTreeSet<_>>()
+                };
+                let impact = if key.ends_with(" versions") && listed(before).is_subset(&listed(after)) {
+                    Impact::Additive // more documented versions (anywhere in the list), same default
                 } else {
                     Impact::Breaking
                 };
@@ -324,6 +361,30 @@ mod tests {
             changed[0].starts_with("breaking  changed waiter w defaults"),
             "{changed:?}"
         );
+    }
+
+    #[test]
+    fn a_line_break_in_a_value_stays_on_its_line() {
+        let api = crate::ir::Api {
+            title: String::new(),
+            spec_version: String::new(),
+            types: vec![crate::ir::TypeDef {
+                name: "P".into(),
+                doc: None,
+                kind: TypeKind::Pattern(crate::ir::PatternNewtype {
+                    pattern: "^a\nb$".into(),
+                }),
+                conversions: Vec::new(),
+                origin: String::new(),
+                deprecated: false,
+            }],
+            shared_enums: Vec::new(),
+            operations: Vec::new(),
+            waiters: Vec::new(),
+        };
+        let facts = Surface::of(&api);
+        assert_eq!(Surface::parse(&facts.render("# h\n")), facts);
+        assert!(diff(&facts, &Surface::parse(&facts.render("# h\n"))).is_empty());
     }
 
     #[test]

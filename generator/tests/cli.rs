@@ -44,8 +44,8 @@ fn diff_lists_every_breaking_change_and_fails() {
     for expected in [
         "breaking  removed operation delete_thing (DELETE /groups/{groupId}/things/{name} -> ())",
         // A rename is a removal (breaking) and an addition.
-        "breaking  removed field Thing.size (Option<i32>)",
-        "breaking  changed field Thing.color: Option<ThingColor> -> ThingColor",
+        "breaking  removed field Thing.size (Option<i32> (`size`))",
+        "breaking  changed field Thing.color: Option<ThingColor> (`color`) -> ThingColor (`color`)",
         "breaking  added operation list_things argument region (String (query `region`))",
         "breaking  removed variant ThingColor::Blue (`BLUE`)",
         "breaking  changed operation create_thing default version: 2023-02-01 -> 2025-01-01",
@@ -55,7 +55,7 @@ fn diff_lists_every_breaking_change_and_fails() {
         assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
     }
     assert!(
-        text.contains("additive  added field Thing.size_bytes (Option<i64>)"),
+        text.contains("additive  added field Thing.size_bytes (Option<i64> (`sizeBytes`))"),
         "{text}"
     );
     assert!(
@@ -63,7 +63,7 @@ fn diff_lists_every_breaking_change_and_fails() {
         "a removed operation's parts are not listed: {text}"
     );
     assert!(
-        text.contains("additive  added setter Thing.size_bytes (impl Into<i64>)"),
+        text.contains("additive  added setter Thing.size_bytes (impl Into<i64> (`sizeBytes`))"),
         "{text}"
     );
     assert!(text.contains("12 change(s): 10 breaking, 2 additive"), "{text}");
@@ -75,7 +75,7 @@ fn diff_of_additive_changes_succeeds() {
     assert_eq!(output.status.code(), Some(0), "{text}");
     for expected in [
         "additive  added operation refresh_thing (POST /groups/{groupId}/things/{name}:refresh -> ())",
-        "additive  added field Thing.label (Option<String>)",
+        "additive  added field Thing.label (Option<String> (`label`))",
         "additive  added variant ThingColor::Yellow (`YELLOW`)",
         "additive  added operation list_things setter color (String (query `color`))",
     ] {
@@ -101,7 +101,7 @@ fn generate_reports_api_changes_and_check_catches_staleness() {
     assert!(again.status.success(), "{text}");
     assert!(text.contains("the Rust API changed"), "{text}");
     assert!(
-        text.contains("additive  added field Thing.label (Option<String>)"),
+        text.contains("additive  added field Thing.label (Option<String> (`label`))"),
         "{text}"
     );
     let (unchanged, text) = run(&["generate", "--spec", path(&fixture("additive.yaml")), "--out", &out_arg]);

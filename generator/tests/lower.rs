@@ -193,3 +193,53 @@ fn operations_carry_their_documented_versions() {
     ];
     assert_eq!(lists, expected);
 }
+
+/// `required` in an inline `allOf` member may name a property another member declares (the
+/// lists are merged); a name no member declares is still refused, with a suggestion.
+#[test]
+fn required_in_an_all_of_member_may_name_an_inherited_property() {
+    let spec = |required: &str| {
+        format!(
+            "openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /things:
+    post:
+      operationId: createThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {{$ref: '#/components/schemas/Derived'}}
+      responses: {{'204': {{description: done}}}}
+components:
+  schemas:
+    Base:
+      type: object
+      properties:
+        label: {{type: string}}
+    Derived:
+      allOf:
+        - $ref: '#/components/schemas/Base'
+        - type: object
+          properties:
+            token: {{type: string}}
+          required: [{required}]
+"
+        )
+    };
+    let lowered = |text: String| lower::lower(&load::parse("allof.yaml".into(), text).expect("loads").api);
+    let api = lowered(spec("token, label"))
+        .expect("an inherited property may be required")
+        .api;
+    let TypeKind::Struct(derived) = &ty(&api, "Derived").kind else {
+        panic!("Derived is a struct")
+    };
+    assert!(
+        derived.fields.iter().all(|f| f.presence == Presence::Required),
+        "{derived:?}"
+    );
+    let errors = lowered(spec("token, lable")).expect_err("a misspelled name is refused");
+    let text = format!("{errors:?}");
+    assert!(text.contains("`lable`") && text.contains("label"), "{text}");
+}

@@ -119,6 +119,11 @@ const EXAMPLE: Use = Use::Ignored("an example illustrates values; it is not part
 const CONSTRAINT: Use =
     Use::Ignored("a value constraint the server enforces; the generated type accepts every valid value");
 
+/// `allowReserved: true` lets reserved characters (`/`, `?`, ...) go unencoded in a query value;
+/// the client percent-encodes them always, which a server decodes to the same value.
+const RESERVED: Use = Use::Ignored(
+    "the client percent-encodes reserved characters in every query value; a server decodes them to the same value (RFC 3986 §2.2)",
+);
 /// Callbacks are requests the server makes; a client has nothing to generate for them.
 const CALLBACKS: Use = Use::Lossy(
     "callbacks are requests the server sends to an endpoint of yours: the generated client has nothing for them",
@@ -306,7 +311,7 @@ pub(super) fn keys(kind: Kind) -> (&'static [Key], &'static [&'static str]) {
                         ),
                         key("style", Str, Read),
                         key("explode", Bool, Read),
-                        key("allowReserved", Bool, Read),
+                        key("allowReserved", Bool, RESERVED),
                         key("schema", RefOr(K::Schema), Read),
                         key("example", Any, EXAMPLE),
                         key("examples", Map(K::Example), EXAMPLE),
@@ -330,7 +335,7 @@ pub(super) fn keys(kind: Kind) -> (&'static [Key], &'static [&'static str]) {
                         ),
                         key("style", Str, Read),
                         key("explode", Bool, Read),
-                        key("allowReserved", Bool, Read),
+                        key("allowReserved", Bool, RESERVED),
                         key("schema", RefOr(K::Schema), Read),
                         key("example", Any, EXAMPLE),
                         key("examples", Map(K::Example), EXAMPLE),
@@ -377,7 +382,7 @@ pub(super) fn keys(kind: Kind) -> (&'static [Key], &'static [&'static str]) {
                         key("headers", Map(K::Header), Read),
                         key("style", Str, Read),
                         key("explode", Bool, Read),
-                        key("allowReserved", Bool, Read),
+                        key("allowReserved", Bool, RESERVED),
                     ],
                     &[],
                 )

@@ -19,7 +19,9 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["crate", "self", "super", "Self"];
 
 /// Type names the generated code uses unqualified; a schema may not take them.
-/// (`Default` and `From` are traits the generated code names; the last is the generated client.)
+/// (`Default`, `From`, `Into`, `TryFrom` and `AsRef` are traits the generated code names in type
+/// position, `impl Into<T>` and so on: a type of that name would hide them; the derives expand
+/// to full paths. The last is the generated client.)
 const RESERVED_TYPES: &[&str] = &[
     "Option",
     "Result",
@@ -33,6 +35,9 @@ const RESERVED_TYPES: &[&str] = &[
     "Err",
     "Default",
     "From",
+    "Into",
+    "TryFrom",
+    "AsRef",
     members::client::TYPE,
 ];
 

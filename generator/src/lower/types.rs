@@ -165,7 +165,7 @@ impl<'a> Converter<'_, 'a, '_> {
             .as_ref()
             .map(|d| d.property_name.clone())
             .unwrap_or_default();
-        let mut namer = Namer::default();
+        let mut namer = variant_namer();
         let mut variants = Vec::new();
         for (tag_value, target) in view.variants() {
             let site = mapping_site(pointer, &tag_value);
@@ -184,7 +184,7 @@ impl<'a> Converter<'_, 'a, '_> {
                 continue;
             };
             variants.push(Variant {
-                name: namer.claim(&self.cx.idents.type_name(&tag_value)),
+                name: variant_name(&mut namer, self.cx.idents.type_name(&tag_value)),
                 tag_value,
                 ty: ty.to_owned(),
                 boxed: false,
@@ -202,7 +202,7 @@ impl<'a> Converter<'_, 'a, '_> {
             let ty = &variants[i].ty;
             variants[i].wraps = ty != union_name && variants.iter().filter(|v| v.ty == *ty).count() == 1;
         }
-        let unknown_variant = unknown_name(&mut namer);
+        let unknown_variant = UNKNOWN.to_owned();
         TaggedUnion {
             tag,
             variants,
@@ -216,20 +216,20 @@ impl<'a> Converter<'_, 'a, '_> {
         for (pointer, schema) in schemas {
             wires.extend(self.enum_wires(pointer, schema));
         }
-        let mut namer = Namer::default();
+        let mut namer = variant_namer();
         let mut seen = HashSet::new();
         let values = wires
             .into_iter()
             .filter(|(wire, _)| seen.insert(wire.clone()))
             .map(|(wire, doc)| EnumValue {
-                name: namer.claim(&self.cx.idents.type_name(&wire)),
+                name: variant_name(&mut namer, self.cx.idents.type_name(&wire)),
                 wire,
                 doc,
             })
             .collect();
         StringEnum {
             values,
-            unknown_variant: unknown_name(&mut namer),
+            unknown_variant: UNKNOWN.to_owned(),
             shared: None,
         }
     }
@@ -312,6 +312,52 @@ impl<'n> TypeRefs<'n> {
 
     /// Types that need no definition of their own: primitives, lists, maps, free-form JSON,
     /// and schemas that only wrap another one (`allOf: [$ref X]`, a single-member `oneOf`).
+    /// The type of a value whose schema is an `allOf` of schemas that are no object: the members
+    /// that say what the value is (a `$ref`, a `type`, `format`, `enum`, `items`) must agree;
+    /// members that only annotate it (a description, `nullable`) add nothing. Members that
+    /// disagree are reported: an error where no value satisfies them (two different `type`s), a
+    /// warning where the client keeps only the first (say, a `format` in a member of its own).
+    fn all_of_type<'a>(&mut self, cx: &mut Context<'a>, pointer: &str, members: &[RefOr<'a>], dir: Dir) -> TypeRef {
+        let says_what = |member: &RefOr<'a>| match member {
+            RefOr::Ref(_) => true,
+            RefOr::Item(schema) => {
+                let view = View::new(schema);
+                view.typ.is_some() || view.format.is_some() || !view.enum_strings.is_empty() || view.items.is_some()
+            }
+        };
+        let explicit_type = |member: &RefOr<'a>| match member {
+            RefOr::Item(schema) => View::new(schema).typ,
+            RefOr::Ref(_) => None,
+        };
+        let mut typed: Vec<(usize, TypeRef)> = Vec::new();
+        for (i, member) in members.iter().enumerate().filter(|(_, m)| says_what(m)) {
+            typed.push((i, self.type_ref(cx, *member, &format!("{pointer}/allOf/{i}"), dir)));
+        }
+        let Some((first, ty)) = typed.first().cloned() else {
+            return self.type_ref(cx, members[0], &format!("{pointer}/allOf/0"), dir);
+        };
+        if let Some((other, other_ty)) = typed.iter().find(|(_, t)| *t != ty) {
+            let types: Vec<&str> = members.iter().filter_map(explicit_type).collect();
+            let at = format!("{pointer}/allOf/{other}");
+            let spell = |t: &TypeRef| crate::rust_type::RustType::of(t).api_text();
+            let message = format!(
+                "`allOf` members {first} and {other} say different things about one value (`{}` and `{}`)",
+                spell(&ty),
+                spell(other_ty)
+            );
+            cx.report(if types.windows(2).any(|w| w[0] != w[1]) {
+                Diagnostic::new(at, format!("{message}: no value is both"), "give the value one type")
+            } else {
+                Diagnostic::warning(
+                    at,
+                    format!("{message}: the client uses member {first}'s"),
+                    "merge the members into one schema (a `type` with its `format`, say)",
+                )
+            });
+        }
+        ty
+    }
+
     fn inline_type<'a>(&mut self, cx: &mut Context<'a>, pointer: &str, schema: &'a Schema, dir: Dir) -> TypeRef {
         let view = View::new(schema);
         let member_list: Vec<RefOr<'a>> = view.members().collect();
@@ -322,8 +368,8 @@ impl<'n> TypeRefs<'n> {
             // Alternatives without a discriminator: keep the value as JSON so nothing is lost.
             return TypeRef::Json;
         }
-        if let Some(first) = view.all_of.first() {
-            return self.type_ref(cx, *first, &format!("{pointer}/allOf/0"), dir);
+        if !view.all_of.is_empty() {
+            return self.all_of_type(cx, pointer, &view.all_of, dir);
         }
         match view.typ {
             Some("string") => match view.format {
@@ -402,11 +448,22 @@ fn name_setters(fields: &mut [Field]) {
     }
 }
 
-/// The catch-all variant's name: `Unknown`, unless a known value took it.
-fn unknown_name(namer: &mut Namer) -> String {
-    if namer.is_taken("Unknown") {
+/// The catch-all variant of every enum and union: always `Unknown`. It is reserved before the
+/// values are named, so a value `UNKNOWN` (a common state) is `UnknownValue` whether the spec
+/// had it from the start or adds it later: adding it never renames the catch-all under a
+/// caller's `match`.
+const UNKNOWN: &str = "Unknown";
+
+/// A namer for the variants of one enum or union, the catch-all's name taken.
+fn variant_namer() -> Namer {
+    Namer::with_taken(&[UNKNOWN])
+}
+
+/// The variant name of a value or tag whose Rust spelling is `ident`.
+fn variant_name(namer: &mut Namer, ident: String) -> String {
+    if ident == UNKNOWN {
         namer.claim("UnknownValue")
     } else {
-        namer.claim("Unknown")
+        namer.claim(&ident)
     }
 }

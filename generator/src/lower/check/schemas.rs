@@ -48,6 +48,9 @@ pub(in crate::lower) fn not_an_object_type(pointer: &str, typ: &str) -> Diagnost
 pub(super) struct Schemas<'c, 'a> {
     pub cx: &'c mut Context<'a>,
     seen: HashSet<String>,
+    /// For each inline `allOf` member, the properties of the schema it is a member of: its
+    /// `required` may name any of them (the members' lists are merged).
+    merged: BTreeMap<String, Vec<String>>,
 }
 
 impl<'c, 'a> Schemas<'c, 'a> {
@@ -55,6 +58,7 @@ impl<'c, 'a> Schemas<'c, 'a> {
         Schemas {
             cx,
             seen: HashSet::default(),
+            merged: BTreeMap::new(),
         }
     }
 
@@ -73,6 +77,17 @@ impl<'c, 'a> Schemas<'c, 'a> {
         }
         self.check(pointer, schema);
         let view = View::new(schema);
+        if !view.all_of.is_empty() {
+            let names: Vec<String> = self
+                .cx
+                .all_props(pointer, schema)
+                .iter()
+                .map(|p| p.wire.clone())
+                .collect();
+            for i in 0..view.all_of.len() {
+                self.merged.insert(format!("{pointer}/allOf/{i}"), names.clone());
+            }
+        }
         for (name, prop) in &view.properties {
             self.visit(*prop, &format!("{pointer}/properties/{}", escape_segment(name)));
         }
@@ -300,7 +315,10 @@ impl<'c, 'a> Schemas<'c, 'a> {
     /// type; no property is both readOnly and writeOnly.
     fn object(&mut self, pointer: &str, schema: &'a Schema, view: &View<'a>) {
         let props = self.cx.all_props(pointer, schema);
-        let names: Vec<&str> = props.iter().map(|p| p.wire.as_str()).collect();
+        let mut names: Vec<&str> = props.iter().map(|p| p.wire.as_str()).collect();
+        if let Some(enclosing) = self.merged.get(pointer) {
+            names.extend(enclosing.iter().map(String::as_str));
+        }
         let open = matches!(view.additional, Some(Extra::Schema(_)));
         for (i, required) in view.required.iter().enumerate() {
             if !open && !names.contains(required) {
