@@ -104,7 +104,7 @@ fn run(args: &Args) -> Result<(), String> {
         .map_or_else(|| root.join("target/compile-cost"), PathBuf::from);
     let cargo = Cargo::new(target_dir);
 
-    let mut variants = vec![prepare("baseline (no generated code)", &dir, "baseline", &root, None)?];
+    let mut variants = vec![prepare("baseline (no operation)", &dir, "baseline", &root, None)?];
     for spec in &specs {
         let (name, path): (&'static str, PathBuf) = match spec.as_str() {
             "spec" => ("spec/", root.join("spec")),
@@ -211,7 +211,7 @@ fn report(variants: &[Variant], commands: &[String], results: &[Vec<Runs>], runs
     }
     println!("{}", table.render());
 
-    println!("## Against the baseline without generated code\n");
+    println!("## Against the baseline without operations\n");
     let mut table = Table::new(&[
         "crate",
         "command",

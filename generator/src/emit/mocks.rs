@@ -8,6 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::operations::{arg_kind, ArgKind};
 use super::rust::{ident, Docs, Item};
 use crate::ir::{Api, Operation, Param, ParamLocation, ResponseKind, TypeRef};
 use crate::members::{builder as member, client as client_member};
@@ -122,15 +123,17 @@ fn one(op: &Operation, docs: &mut Docs) -> TokenStream {
     }
 }
 
-/// A parameter's type as the inputs hold it: a required path or string parameter as the
-/// `String` that was sent (validated ones too: the client took any string), the rest as the
-/// client method or setter takes it.
+/// A parameter's type as the inputs hold it: a required one as the request builder holds it
+/// (a validated one as the `String` that was sent: the client took any string), an optional
+/// one as its setter takes it.
 fn field_type(param: &Param) -> TokenStream {
-    let ty = RustType::of(&param.ty).tokens(Scope::Operations);
-    match (param.required, &param.ty) {
-        (true, _) if param.validated => quote! { String },
-        (true, _) => ty,
-        (false, _) => quote! { Option<#ty> },
+    if !param.required {
+        let ty = RustType::of(&param.ty).tokens(Scope::Operations);
+        return quote! { Option<#ty> };
+    }
+    match arg_kind(param) {
+        ArgKind::Validated(_) | ArgKind::Text => quote! { String },
+        ArgKind::Value(ty) => ty,
     }
 }
 

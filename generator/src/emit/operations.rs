@@ -157,7 +157,7 @@ impl BuilderMembers {
 }
 
 /// How a required parameter is taken by the client method and stored in the builder.
-enum ArgKind {
+pub(super) enum ArgKind {
     /// A validated newtype: taken as any string, validated when sent (typed error, no I/O).
     Validated(TokenStream),
     /// A plain string: `impl Into<String>`.
@@ -166,7 +166,7 @@ enum ArgKind {
     Value(TokenStream),
 }
 
-fn arg_kind(param: &Param) -> ArgKind {
+pub(super) fn arg_kind(param: &Param) -> ArgKind {
     match &param.ty {
         ty if param.validated => ArgKind::Validated(operations_type(ty)),
         TypeRef::String => ArgKind::Text,
