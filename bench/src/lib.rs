@@ -33,9 +33,12 @@ pub fn workspace_root() -> PathBuf {
         .to_owned()
 }
 
-/// The reference specs shipped beside the checkout (`../shared/reference`).
+/// The reference material beside the checkout (`../shared/reference`: MongoDB's full Admin
+/// spec, which stays outside the repository), or where `ATLAS_STREAMS_REFERENCE` names.
 pub fn reference_dir() -> PathBuf {
-    workspace_root().join("../shared/reference")
+    std::env::var_os("ATLAS_STREAMS_REFERENCE")
+        .map_or_else(|| workspace_root().join("../shared"), PathBuf::from)
+        .join("reference")
 }
 
 /// The machine, as `nproc` and `free -h` would describe it, and how busy it was (the 1-minute

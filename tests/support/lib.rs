@@ -96,3 +96,21 @@ pub fn rust_files<'a>(files: impl IntoIterator<Item = (&'a std::path::Path, &'a 
         })
         .collect()
 }
+
+/// The reference material that stays outside the repository, as `build.rs` found it when this
+/// was built (`None` where it was missing; the tests that need it are then ignored, with the
+/// reason, by `#[cfg_attr(not(reference_…), ignore = "…")]`).
+pub mod reference {
+    use std::path::PathBuf;
+
+    /// The seed docs pages the project was created from (MongoDB's docs pages:
+    /// `../shared/seeds`).
+    pub fn seeds_dir() -> Option<PathBuf> {
+        option_env!("ATLAS_STREAMS_SEEDS_DIR").map(PathBuf::from)
+    }
+
+    /// MongoDB's whole Admin API spec, 4 MB (`../shared/reference/atlas-admin-full.yaml`).
+    pub fn admin_spec() -> Option<PathBuf> {
+        option_env!("ATLAS_STREAMS_ADMIN_SPEC").map(PathBuf::from)
+    }
+}
