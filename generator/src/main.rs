@@ -1,4 +1,9 @@
-//! Command line of the atlas-streams generator: `generate` (the main job) and `check`.
+//! Command line of the atlas-streams generator: `generate` (the main job), `check` and `diff`.
+//!
+//! Exit statuses keep "the answer is no" apart from "could not run", so a release script can
+//! tell a breaking release from a broken run: 0 yes (written, up to date, nothing breaks), 1 no
+//! (warnings denied, stale files, something breaks), 2 could not run (an unreadable file, a
+//! spec with errors, bad arguments).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -32,9 +37,35 @@ macro_rules! tell {
     }};
 }
 
+/// The exit statuses (see the module docs).
+mod status {
+    use std::process::ExitCode;
+
+    /// The answer is yes: written, up to date, nothing breaks.
+    pub fn yes() -> ExitCode {
+        ExitCode::SUCCESS
+    }
+    /// The answer is no: warnings denied, files stale, something breaks callers.
+    pub fn no() -> ExitCode {
+        ExitCode::from(1)
+    }
+    /// No answer: a file could not be read or written, a spec has errors, bad arguments (clap
+    /// exits with 2 for those too).
+    pub fn could_not_run() -> ExitCode {
+        ExitCode::from(2)
+    }
+}
+
+/// What `--help` says of the exit statuses.
+const EXIT_STATUS_HELP: &str = "Exit status:\n  \
+    0  generate: written; check: up to date; diff: nothing breaks callers\n  \
+    1  generate, check: warnings denied (--deny-warnings); check: files stale; diff: something breaks callers\n  \
+    2  could not run: a file unreadable or unwritable, a spec with errors, bad arguments \
+    (diff: also warnings denied, as no verdict is given on such a spec)";
+
 /// Generates the typed atlas-streams client crate from the OpenAPI spec.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = EXIT_STATUS_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -43,6 +74,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Regenerate the client crate's generated files from the spec.
+    #[command(after_help = EXIT_STATUS_HELP)]
     Generate {
         /// The spec file, or a directory holding exactly one spec.
         #[arg(long, default_value = "spec")]
@@ -55,17 +87,19 @@ enum Command {
         deny_warnings: bool,
     },
     /// List what changes in the generated Rust API between two specs; exit 1 if anything
-    /// breaks callers.
+    /// breaks callers, 2 if they cannot be compared.
+    #[command(after_help = EXIT_STATUS_HELP)]
     Diff {
         /// The spec before.
         old: PathBuf,
         /// The spec after.
         new: PathBuf,
-        /// Fail (exit 1) when either spec has warnings.
+        /// Give no verdict (exit 2) when either spec has warnings.
         #[arg(long)]
         deny_warnings: bool,
     },
     /// Fail (exit 1) with a diff summary if the committed generated files are stale.
+    #[command(after_help = EXIT_STATUS_HELP)]
     Check {
         /// The spec file, or a directory holding exactly one spec.
         #[arg(long, default_value = "spec")]
@@ -110,12 +144,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             tell!("{error}");
-            ExitCode::FAILURE
+            status::could_not_run()
         }
     }
 }
 
-/// Generates from `spec`, printing its warnings (to stderr); `Err(FAILURE)` when they are
+/// Generates from `spec`, printing its warnings (to stderr); `Err(status::no())` when they are
 /// denied.
 fn generate_warned(spec: &Path, deny_warnings: bool) -> Result<Result<Generated, ExitCode>, GenerateError> {
     let generated = generate(spec)?;
@@ -123,7 +157,7 @@ fn generate_warned(spec: &Path, deny_warnings: bool) -> Result<Result<Generated,
         tell!("{}", generated.warnings);
         if deny_warnings {
             tell!("warnings are denied (--deny-warnings): fix them, or run without the flag");
-            return Ok(Err(ExitCode::FAILURE));
+            return Ok(Err(status::no()));
         }
     }
     Ok(Ok(generated))
@@ -159,7 +193,7 @@ fn run_generate(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode
     for path in &summary.unchanged {
         say!("  unchanged {}", out.join(path).display());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(status::yes())
 }
 
 fn run_check(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
@@ -175,7 +209,7 @@ fn run_check(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, G
             spec.display(),
             describe(&generated)
         );
-        return Ok(ExitCode::SUCCESS);
+        return Ok(status::yes());
     }
     for file in &stale {
         tell!("stale: {}\n{}", out.join(&file.path).display(), file.diff);
@@ -185,7 +219,7 @@ fn run_check(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, G
         stale.len(),
         out.display()
     );
-    Ok(ExitCode::FAILURE)
+    Ok(status::no())
 }
 
 fn run_diff(old: &Path, new: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
@@ -194,7 +228,8 @@ fn run_diff(old: &Path, new: &Path, deny_warnings: bool) -> Result<ExitCode, Gen
         generate_warned(new, deny_warnings)?,
     ) {
         (Ok(before), Ok(after)) => (Surface::of(&before.api), Surface::of(&after.api)),
-        _ => return Ok(ExitCode::FAILURE),
+        // Warnings denied: no verdict on such a spec, so not the "breaking" status either.
+        _ => return Ok(status::could_not_run()),
     };
     let changes = surface::diff(&before, &after);
     let breaking = changes.iter().filter(|c| c.impact == Impact::Breaking).count();
@@ -208,11 +243,7 @@ fn run_diff(old: &Path, new: &Path, deny_warnings: bool) -> Result<ExitCode, Gen
         old.display(),
         new.display()
     );
-    Ok(if breaking > 0 {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if breaking > 0 { status::no() } else { status::yes() })
 }
 
 fn describe(generated: &Generated) -> String {

@@ -1,6 +1,7 @@
 //! The command line as a user runs it: `generate` reports what changed in the Rust API,
 //! `diff` lists every breaking and additive change between two specs and fails on breaking
-//! ones, and `check` fails on stale output.
+//! ones, and `check` fails on stale output. Exit statuses: 0 yes, 1 no (breaking, stale,
+//! warnings denied), 2 could not run (unreadable file, spec errors).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -123,8 +124,9 @@ fn a_bad_spec_exits_non_zero_with_located_diagnostics() {
     let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&out)]);
     std::fs::remove_dir_all(&dir).ok();
     // The whole document is checked: a dangling reference fails even in a schema no operation
-    // uses (which is, besides, a warning of its own).
-    assert_eq!(output.status.code(), Some(1), "{text}");
+    // uses (which is, besides, a warning of its own). A spec with errors cannot be generated
+    // from: status 2, not the 1 of "the answer is no".
+    assert_eq!(output.status.code(), Some(2), "{text}");
     assert!(text.contains("bad.yaml:6:9 (#/components/schemas/A/$ref)"), "{text}");
     assert!(text.contains("1 error, 1 warning in "), "{text}");
     let (dir, spec) = temp_spec(
@@ -134,7 +136,7 @@ fn a_bad_spec_exits_non_zero_with_located_diagnostics() {
     );
     let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&dir.join("out"))]);
     std::fs::remove_dir_all(&dir).ok();
-    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert_eq!(output.status.code(), Some(2), "{text}");
     assert!(
         text.contains("bad.yaml:11:24 (#/paths/~1a/get/responses/200/content/application~1json/schema/$ref)"),
         "{text}"
@@ -160,7 +162,57 @@ fn warnings_are_printed_and_fail_only_when_denied() {
         assert_eq!(output.status.code(), Some(1), "{command}: {text}");
         assert!(text.contains("warnings are denied"), "{command}: {text}");
     }
+    // `diff` gives no verdict on a spec whose warnings are denied: 2, never the 1 of "breaking".
     let (output, text) = run(&["diff", path(&spec), path(&spec), "--deny-warnings"]);
-    assert_eq!(output.status.code(), Some(1), "diff: {text}");
+    assert_eq!(output.status.code(), Some(2), "diff: {text}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A release script tells "breaking" (1) from "could not compare" (2) and "additive" (0).
+#[test]
+fn diff_exit_statuses_tell_breaking_from_broken() {
+    let base = fixture("base.yaml");
+    let missing = fixture("no-such-spec.yaml");
+    let (output, text) = run(&["diff", path(&missing), path(&base)]);
+    assert_eq!(output.status.code(), Some(2), "unreadable old spec: {text}");
+    assert!(text.contains("no-such-spec.yaml"), "the message names the file: {text}");
+    let (output, text) = run(&["diff", path(&base), path(&missing)]);
+    assert_eq!(output.status.code(), Some(2), "unreadable new spec: {text}");
+    let (dir, broken) = temp_spec(
+        "diff-broken",
+        "broken.yaml",
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n",
+    );
+    let (output, text) = run(&["diff", path(&base), path(&broken)]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(output.status.code(), Some(2), "a spec with errors: {text}");
+    let (output, text) = run(&["diff", path(&base), path(&fixture("breaking.yaml"))]);
+    assert_eq!(output.status.code(), Some(1), "breaking: {text}");
+    let (output, text) = run(&["diff", path(&base), path(&fixture("additive.yaml"))]);
+    assert_eq!(output.status.code(), Some(0), "additive: {text}");
+    let (output, text) = run(&["diff", path(&base), path(&base)]);
+    assert_eq!(output.status.code(), Some(0), "unchanged: {text}");
+    let (output, text) = run(&["diff", "--help"]);
+    assert!(output.status.success() && text.contains("Exit status:"), "{text}");
+}
+
+/// `check` says "stale" with 1, and "could not run" with 2.
+#[test]
+fn check_exit_statuses_tell_stale_from_broken() {
+    let (output, text) = run(&[
+        "check",
+        "--spec",
+        path(&fixture("no-such-spec.yaml")),
+        "--out",
+        "/nonexistent",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    let (output, text) = run(&[
+        "generate",
+        "--spec",
+        path(&fixture("no-such-spec.yaml")),
+        "--out",
+        "/nonexistent",
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{text}");
 }
