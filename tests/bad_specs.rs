@@ -137,7 +137,7 @@ fn name_clashes(api: &Api) -> Vec<String> {
             }
         }
     }
-    // Names operations.rs uses unqualified (the client type and std items), the client's own
+    // Names builders.rs uses unqualified (std items; the client type in doc links), the client's own
     // methods, and every request builder's own methods and fields. (Checked with rustc: each
     // clash below fails to compile.)
     const BUILDER_TYPES: &[&str] = &[
@@ -192,7 +192,7 @@ fn name_clashes(api: &Api) -> Vec<String> {
         }
         if BUILDER_TYPES.contains(&op.builder_name.as_str()) {
             out.push(format!(
-                "request builder `{}` shadows a name operations.rs uses",
+                "request builder `{}` shadows a name builders.rs uses",
                 op.builder_name
             ));
         }

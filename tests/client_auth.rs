@@ -457,7 +457,7 @@ async fn a_slow_token_endpoint_times_out_like_a_slow_api() {
     assert!(
         matches!(
             error.timeout_kind(),
-            Some(atlas_streams::runtime::TimeoutKind::Response(_))
+            Some(atlas_streams::error::TimeoutKind::Response(_))
         ),
         "{error:?}"
     );

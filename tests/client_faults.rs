@@ -8,8 +8,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use atlas_streams::error::TimeoutKind;
 use atlas_streams::models::StreamsTenantRequest;
-use atlas_streams::runtime::{Bytes, TimeoutKind};
+use atlas_streams::primitives::Bytes;
 use atlas_streams::{Client, Error, Limits, RetryPolicy};
 use common::raw::{head, json, RawServer, Step};
 use common::{Canned, TestServer};

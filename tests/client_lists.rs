@@ -7,7 +7,7 @@ mod common;
 use std::io::Write;
 
 use atlas_streams::models::{StreamsConnection, StreamsProcessorRequest, StreamsProcessorWithStats};
-use atlas_streams::runtime::Bytes;
+use atlas_streams::primitives::Bytes;
 use atlas_streams::Error;
 use common::{Canned, Received, TestServer};
 use futures_util::{StreamExt, TryStreamExt};

@@ -6,7 +6,8 @@ mod common;
 
 use std::time::{Duration, SystemTime};
 
-use atlas_streams::runtime::{reqwest, same_origin_redirects};
+use atlas_streams::config::same_origin_redirects;
+use atlas_streams::reqwest;
 use atlas_streams::{Client, ClientBuilder, Error, RetryPolicy};
 use common::retry::{GROUP, OK_JSON};
 use common::{Canned, TestServer};

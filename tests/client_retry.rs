@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use atlas_streams::runtime::TimeoutKind;
+use atlas_streams::error::TimeoutKind;
 use atlas_streams::{Client, Error, RetryPolicy};
 use common::retry::{client, GROUP, OK_JSON, RATE_LIMITED};
 use common::{Canned, HangUpServer, TestServer};

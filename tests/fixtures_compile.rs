@@ -10,41 +10,24 @@ use atlas_streams_runtime as runtime;
 
 macro_rules! fixture {
     ($name:ident) => {
+        fixture!($name: models, operations, builders, waiters, mocks);
+    };
+    ($name:ident: $($file:ident),*) => {
         // The operations re-export the runtime's types for the crate root, unused here.
         #[allow(dead_code, unused_imports, clippy::large_enum_variant)]
         mod $name {
-            pub mod models {
-                include!(concat!(
-                    env!("OUT_DIR"),
-                    "/fixtures/",
-                    stringify!($name),
-                    "/src/models.rs"
-                ));
-            }
-            pub mod operations {
-                include!(concat!(
-                    env!("OUT_DIR"),
-                    "/fixtures/",
-                    stringify!($name),
-                    "/src/operations.rs"
-                ));
-            }
-            pub mod waiters {
-                include!(concat!(
-                    env!("OUT_DIR"),
-                    "/fixtures/",
-                    stringify!($name),
-                    "/src/waiters.rs"
-                ));
-            }
-            pub mod mocks {
-                include!(concat!(
-                    env!("OUT_DIR"),
-                    "/fixtures/",
-                    stringify!($name),
-                    "/src/mocks.rs"
-                ));
-            }
+            $(
+                pub mod $file {
+                    include!(concat!(
+                        env!("OUT_DIR"),
+                        "/fixtures/",
+                        stringify!($name),
+                        "/src/",
+                        stringify!($file),
+                        ".rs"
+                    ));
+                }
+            )*
         }
     };
 }
@@ -224,7 +207,7 @@ async fn lists_with_an_int32_page_number_and_a_required_total_walk_every_page() 
     // The other list: `int64` page number, `results` and `totalCount` optional and nullable.
     use runtime::__private::Paged;
     let page: paging::models::PaginatedOthers = round_trip(json!({"results": null, "totalCount": null}));
-    let page = paging::operations::ListOthers::items_of(page);
+    let page = paging::builders::ListOthers::items_of(page);
     assert!(page.items.is_empty());
     assert_eq!(page.total, None);
 }

@@ -311,7 +311,7 @@ async fn statuses_media_types_envelopes_lists_and_downloads_are_answered_as_docu
         .then_output(move || page(&["c"], 3));
     let logs = mock!(Client::download_audit_logs)
         .match_requests(|input| input.sp_name.as_deref() == Some("p") && input.start_date == Some(1))
-        .then_output(|| atlas_streams::runtime::Bytes::from_static(b"\x1f\x8blogs"));
+        .then_output(|| atlas_streams::primitives::Bytes::from_static(b"\x1f\x8blogs"));
     let client = mock_client!([&failover, &list, &second, &logs]);
 
     let response = client

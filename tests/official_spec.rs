@@ -14,6 +14,9 @@ mod official {
     pub mod operations {
         include!(concat!(env!("OUT_DIR"), "/fixtures/official/src/operations.rs"));
     }
+    pub mod builders {
+        include!(concat!(env!("OUT_DIR"), "/fixtures/official/src/builders.rs"));
+    }
     pub mod waiters {
         include!(concat!(env!("OUT_DIR"), "/fixtures/official/src/waiters.rs"));
     }
@@ -23,11 +26,11 @@ mod official {
 }
 
 mod checks {
+    use super::official::builders;
     use super::official::models::{
         BaseStreamsRegion, PaginatedApiStreamsConnectionView, StreamsConnection, StreamsConnectionRequest,
         StreamsProcessorWithStats,
     };
-    use super::official::operations;
     use serde_json::json;
 
     fn output(file: &str) -> String {
@@ -47,6 +50,7 @@ mod checks {
     fn the_generated_code_is_snapshotted() {
         insta::assert_snapshot!("official_models", output("models.rs"));
         insta::assert_snapshot!("official_operations", output("operations.rs"));
+        insta::assert_snapshot!("official_builders", output("builders.rs"));
     }
 
     #[test]
@@ -54,7 +58,7 @@ mod checks {
         let operations = output("operations.rs");
         let methods = operations.matches("    pub fn ").count();
         assert_eq!(
-            operations
+            output("builders.rs")
                 .matches("pub const OPERATION: rt::__private::Operation")
                 .count(),
             37
@@ -69,10 +73,10 @@ mod checks {
             assert!(operations.contains(&format!("pub fn {short}(")), "{short}");
         }
         assert_eq!(
-            operations::StartStreamProcessor::OPERATION.path,
+            builders::StartStreamProcessor::OPERATION.path,
             "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start"
         );
-        assert_eq!(operations::DownloadOperationalLogs::OPERATION.media_suffix, "gzip");
+        assert_eq!(builders::DownloadOperationalLogs::OPERATION.media_suffix, "gzip");
     }
 
     #[test]

@@ -5,12 +5,13 @@
 
 mod common;
 
+use atlas_streams::error::{ConversionError, MissingReason};
 use atlas_streams::models::{
     ConfluentUserInfoAuthentication, SchemaRegistryAuthentication, StreamsConnection, StreamsConnectionRequest,
     StreamsKafkaConnectionRequest, StreamsPrivateLinkConnection, StreamsPrivateLinkConnectionRequest,
     StreamsSchemaRegistryConnectionRequest,
 };
-use atlas_streams::{ConversionError, Error, MissingReason};
+use atlas_streams::Error;
 use common::{Canned, TestServer};
 use serde_json::json;
 

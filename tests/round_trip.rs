@@ -3,11 +3,12 @@
 
 mod common;
 
+use atlas_streams::error::ApiError;
 use atlas_streams::models::{
     BaseStreamsRegion, StreamWorkspaceTier, StreamsConnection, StreamsConnectionRequest,
     StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest, StreamsTenant, StreamsTenantRequest,
 };
-use atlas_streams::{ApiError, Secret};
+use atlas_streams::Secret;
 use common::{seed_examples, ExampleKind};
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -287,7 +287,10 @@ fn write_if_changed(dir: &Path, make: impl FnOnce(&Path) -> std::io::Result<()>)
     let tmp = dir.with_extension("tmp");
     make(&tmp).unwrap();
     let generated = scratch::GENERATED_RUST.iter().chain(scratch::FEATURE_RUST);
-    for relative in ["Cargo.toml", "src/lib.rs", "api.txt"].iter().chain(generated) {
+    for relative in ["Cargo.toml", "src/lib.rs", "README.md", "api.txt"]
+        .iter()
+        .chain(generated)
+    {
         let text = std::fs::read_to_string(tmp.join(relative)).unwrap();
         write(&dir.join(relative), &text);
     }

@@ -12,6 +12,7 @@ fn read(path: std::path::PathBuf) -> String {
 fn spec_output() {
     insta::assert_snapshot!("spec_models", read(fresh_spec_output().join("src/models.rs")));
     insta::assert_snapshot!("spec_operations", read(fresh_spec_output().join("src/operations.rs")));
+    insta::assert_snapshot!("spec_builders", read(fresh_spec_output().join("src/builders.rs")));
     insta::assert_snapshot!("spec_waiters", read(fresh_spec_output().join("src/waiters.rs")));
     insta::assert_snapshot!("spec_mocks", read(fresh_spec_output().join("src/mocks.rs")));
 }
@@ -25,6 +26,7 @@ fn fixture_outputs() {
             format!("fixture_{name}_operations"),
             read(dir.join("src/operations.rs"))
         );
+        insta::assert_snapshot!(format!("fixture_{name}_builders"), read(dir.join("src/builders.rs")));
     }
 }
 
@@ -41,4 +43,5 @@ fn paging_fixture_output() {
     let dir = fresh_fixture_output("paging");
     insta::assert_snapshot!("fixture_paging_models", read(dir.join("src/models.rs")));
     insta::assert_snapshot!("fixture_paging_operations", read(dir.join("src/operations.rs")));
+    insta::assert_snapshot!("fixture_paging_builders", read(dir.join("src/builders.rs")));
 }

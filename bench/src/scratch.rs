@@ -1,7 +1,7 @@
 //! Scratch copies of the client crate for the compile-cost bench, and the timed `cargo` runs.
 //!
-//! A scratch crate is `generated/` as a standalone package: its hand-written `src/lib.rs` (minus
-//! the README doctest, which points outside the crate), its `Cargo.toml` with the workspace
+//! A scratch crate is `generated/` as a standalone package: its hand-written `src/lib.rs` and
+//! the `README.md` that is its crate documentation, its `Cargo.toml` with the workspace
 //! inheritance resolved, relative `path` dependencies made absolute (the runtime: the
 //! workspace's own `runtime/` crate, not a copy) and without `[dev-dependencies]` or
 //! `[[example]]`, the workspace's `Cargo.lock` (so the same dependency versions are used,
@@ -16,7 +16,12 @@ use atlas_streams_generator::GeneratedFile;
 
 /// The generated Rust files the crate compiles by default, relative to the crate root; in the
 /// baseline, those of a spec with no operation.
-pub const GENERATED_RUST: &[&str] = &["src/models.rs", "src/operations.rs", "src/waiters.rs"];
+pub const GENERATED_RUST: &[&str] = &[
+    "src/models.rs",
+    "src/operations.rs",
+    "src/builders.rs",
+    "src/waiters.rs",
+];
 
 /// Generated files the crate compiles only with a feature (`test-util`: the mocks). They are
 /// written (in the baseline too), so that `lib.rs` finds them, but the scratch crates build
@@ -72,8 +77,8 @@ pub fn create_as(
         std::fs::remove_dir_all(dir)?;
     }
     std::fs::create_dir_all(dir.join("src"))?;
-    let lib = std::fs::read_to_string(source.join("src/lib.rs"))?;
-    std::fs::write(dir.join("src/lib.rs"), without_doctest(&lib))?;
+    std::fs::copy(source.join("src/lib.rs"), dir.join("src/lib.rs"))?;
+    std::fs::copy(source.join("README.md"), dir.join("README.md"))?;
     let manifest = std::fs::read_to_string(source.join("Cargo.toml"))?;
     let root_manifest = std::fs::read_to_string(workspace.join("Cargo.toml"))?;
     std::fs::write(
@@ -108,30 +113,6 @@ pub fn create_as(
         }
     }
     Ok(())
-}
-
-/// `lib.rs` without the `#[cfg(doctest)]` item that includes the README (and its comment).
-pub fn without_doctest(lib: &str) -> String {
-    let lines: Vec<&str> = lib.lines().collect();
-    let Some(cfg) = lines.iter().position(|l| l.trim() == "#[cfg(doctest)]") else {
-        return lib.to_owned();
-    };
-    let mut start = cfg;
-    while start > 0 && lines[start - 1].trim_start().starts_with("//") {
-        start -= 1;
-    }
-    let mut end = cfg + 1;
-    while end < lines.len() && lines[end].trim_start().starts_with("#[") {
-        end += 1;
-    }
-    let kept: Vec<&str> = lines[..start]
-        .iter()
-        .chain(lines.get(end + 1..).unwrap_or(&[]))
-        .copied()
-        .collect();
-    let mut out = kept.join("\n").trim_end().to_owned();
-    out.push('\n');
-    out
 }
 
 /// The crate's manifest as a standalone package: `key.workspace = true` replaced by the root's
@@ -347,13 +328,6 @@ mod tests {
         assert!(!out.contains("tokio"));
         assert!(!out.contains("example"));
         assert!(out.ends_with("[workspace]\n"));
-    }
-
-    #[test]
-    fn doctest_item_is_removed() {
-        let lib = "pub mod a;\n\n/// The README.\n#[cfg(doctest)]\n#[doc = include_str!(\"../../README.md\")]\nstruct ReadmeExample;\n";
-        assert_eq!(without_doctest(lib), "pub mod a;\n");
-        assert_eq!(without_doctest("pub mod a;\n"), "pub mod a;\n");
     }
 
     #[test]

@@ -1,40 +1,7 @@
-//! Typed async client for the MongoDB Atlas Stream Processing admin API.
-//!
-//! ```no_run
-//! use atlas_streams::models::StreamsSampleConnectionRequest;
-//! use atlas_streams::Client;
-//!
-//! # async fn run() -> Result<(), atlas_streams::Error> {
-//! let client = Client::builder().bearer_token("token").build()?;
-//! let sample = StreamsSampleConnectionRequest::new().name("sample_stream_solar");
-//! let created = client
-//!     .create_stream_connection("32b6e34b3d91647abb20e7b8", "my-workspace", sample)
-//!     .await?;
-//! println!("created {:?}", created.tag());
-//! # Ok(())
-//! # }
-//! ```
-//!
-//! `models` and `operations` are generated from `spec/` by `atlas-streams-generator` and never
-//! edited by hand; the crate root re-exports the client, its builders and the runtime types a
-//! caller names (`Error`, `Secret`, `Nullable`, `RetryPolicy`, ...). The runtime itself (the
-//! crate `atlas-streams-runtime`: transport, auth, the serde helpers of the generated types) is
-//! no API of this crate: it is pinned to one exact version and may change in any release.
-//!
-//! # Features
-//!
-//! - `rustls` (default): TLS with rustls and the webpki roots; nothing to install.
-//! - `native-tls`: the platform's TLS instead (OpenSSL on Linux: building needs `libssl-dev`
-//!   and `pkg-config`). With both on, native-tls is used; with neither, only a plain-http
-//!   loopback base URL or a caller-supplied `reqwest::Client` works.
-//! - `gzip` (default): [`Download::into_decompressed_stream`], log downloads gunzipped
-//!   on the fly (`flate2`).
-//! - `test-util`: typed mocks for tests ([`mocks`], `mock!`, `mock_client!`); for
-//!   `[dev-dependencies]`, so that code built for use compiles none of it.
-
+#![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-/// The API's data types (generated).
+/// The API's data types (generated from the spec).
 // Union variants hold their structs by value so they can be matched and built directly; the
 // size difference between a Sample and a Kafka connection is a few hundred bytes.
 #[allow(clippy::large_enum_variant)]
@@ -42,8 +9,14 @@
 pub mod models;
 #[rustfmt::skip]
 mod operations;
+/// One request builder per operation (generated): what a [`Client`] method returns. Set the
+/// optional parameters on it, then `.await` it (or call `send`).
 #[rustfmt::skip]
-mod waiters;
+pub mod builders;
+/// Waiters (generated from the spec's `x-waiters`): a [`Client`] method per waiter polls a
+/// resource until it reaches a state; its builder sets the delays and the deadline.
+#[rustfmt::skip]
+pub mod waiters;
 #[cfg(feature = "test-util")]
 #[rustfmt::skip]
 #[path = "mocks.rs"]
@@ -52,16 +25,15 @@ mod mock_operations;
 /// The hand-written runtime the generated code builds on (the `atlas-streams-runtime` crate).
 ///
 /// The generated files reach it as `crate::runtime`. Not API: what a caller names is
-/// re-exported at the root (by `operations`, which lists it); the rest is the generated
-/// code's plumbing. Public (and hidden) only for this workspace's benchmarks and tests.
+/// re-exported at the root or in a module by purpose (by `operations`, which lists it); the
+/// rest is the generated code's plumbing. Public (and hidden) only for this workspace's
+/// benchmarks and tests.
 #[doc(hidden)]
 pub use atlas_streams_runtime as runtime;
 
-/// The client, its builder, one request builder per operation, and the runtime types a caller
-/// names.
+/// The client and its builder, the runtime types a caller names (`Error`, `Secret`, ...), and
+/// the modules `error`, `primitives` and `config` (generated: `operations.rs`).
 pub use operations::*;
-/// The waiters: one builder per waiter the spec describes (`x-waiters`).
-pub use waiters::*;
 
 /// Typed mocks for unit tests of code that uses [`Client`] (feature `test-util`): per operation
 /// a rule says what to answer, optionally only for matching inputs, and tells afterwards what
@@ -151,8 +123,3 @@ macro_rules! mock_client {
         $crate::mocks::MockClient::new()$(.with_rule($rule))*.build()
     };
 }
-
-/// The README's example is compiled as a doctest, so it cannot drift from the API.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeExample;

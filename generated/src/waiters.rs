@@ -10,7 +10,7 @@ use crate::runtime as rt;
 #[derive(Clone, Debug)]
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilConnectionReady {
-    request: super::operations::GetStreamConnection,
+    request: super::builders::GetStreamConnection,
     settings: rt::__private::WaitSettings,
 }
 
@@ -79,7 +79,7 @@ impl Client {
 #[derive(Clone, Debug)]
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilPrivateLinkReady {
-    request: super::operations::GetPrivateLinkConnection,
+    request: super::builders::GetPrivateLinkConnection,
     settings: rt::__private::WaitSettings,
 }
 
@@ -147,7 +147,7 @@ impl Client {
 #[derive(Clone, Debug)]
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilProcessorCreated {
-    request: super::operations::GetStreamProcessor,
+    request: super::builders::GetStreamProcessor,
     settings: rt::__private::WaitSettings,
 }
 
@@ -216,7 +216,7 @@ impl Client {
 #[derive(Clone, Debug)]
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilProcessorStarted {
-    request: super::operations::GetStreamProcessor,
+    request: super::builders::GetStreamProcessor,
     settings: rt::__private::WaitSettings,
 }
 
@@ -285,7 +285,7 @@ impl Client {
 #[derive(Clone, Debug)]
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct WaitUntilProcessorStopped {
-    request: super::operations::GetStreamProcessor,
+    request: super::builders::GetStreamProcessor,
     settings: rt::__private::WaitSettings,
 }
 

@@ -124,42 +124,93 @@ pub mod model {
     ];
 }
 
-/// What the crate root offers besides the client: the runtime types a caller names, and the
-/// builder's name. `operations.rs` re-exports them (the crate root re-exports it whole), so an
-/// operation's builder must not take one of these names.
+/// What the crate root offers besides the client and the generated modules (`models`,
+/// `builders`, `waiters`): the runtime types a caller names, some at the root and the rest in a
+/// module by purpose, and the builder's name. `operations.rs` renders them (the crate root
+/// re-exports it whole).
 pub mod root {
     /// The generated name of the client's builder (`rt::ClientBuilder<Client>`).
     pub const CLIENT_BUILDER: &str = "ClientBuilder";
 
-    /// The runtime's types and traits a caller of the client names, re-exported at the root.
+    /// Runtime items re-exported together: at the crate root (`module` `None`) or in a module
+    /// of their own.
+    pub struct Exports {
+        /// The module (`error`), or `None` for the crate root.
+        pub module: Option<&'static str>,
+        /// The module's doc comment.
+        pub doc: &'static str,
+        /// The runtime's items, by name.
+        pub items: &'static [&'static str],
+    }
+
+    /// The runtime items a caller names. The root keeps what most code names (the root's docs
+    /// are the first page a newcomer reads); what fewer callers name is one module away.
+    pub const RUNTIME_EXPORTS: &[Exports] = &[
+        Exports {
+            module: None,
+            doc: "",
+            items: &[
+                "Download",
+                "Error",
+                "Limits",
+                "Nullable",
+                "Response",
+                "RetryPolicy",
+                "Secret",
+                "Timeouts",
+                "WaitError",
+                "reqwest",
+            ],
+        },
+        Exports {
+            module: Some("error"),
+            doc: "What an [`Error`](crate::Error) carries: Atlas' error body, which timeout struck, why a response did not convert to a request, why a value is invalid.",
+            items: &["ApiError", "ConversionError", "InvalidValue", "MissingReason", "TimeoutKind"],
+        },
+        Exports {
+            module: Some("primitives"),
+            doc: "The value types the models and builders are made of: dates, validated strings, byte and item streams, rate-limit headers, the futures the builders and waiters return.",
+            items: &[
+                "BoxFuture",
+                "ByteStream",
+                "Bytes",
+                "Date",
+                "DateTime",
+                "Format",
+                "ItemStream",
+                "RateLimit",
+                "TryStreamExt",
+                "Validated",
+                "WaitFuture",
+            ],
+        },
+        Exports {
+            module: Some("config"),
+            doc: "Less common settings of a [`ClientBuilder`](crate::ClientBuilder): the default base URL, and the redirect policy a caller-built `reqwest::Client` needs.",
+            items: &["DEFAULT_BASE_URL", "same_origin_redirects"],
+        },
+    ];
+}
+
+/// What the hand-written `mocks` module of the client crate (feature `test-util`) re-exports from
+/// the runtime beside the generated input struct of each operation (named like the operation's
+/// request builder): a builder must not take one of these names.
+pub mod mocks {
+    /// The runtime's mock items in `atlas_streams::mocks`.
     pub const RUNTIME_EXPORTS: &[&str] = &[
-        "ApiError",
-        "BoxFuture",
-        "ByteStream",
-        "Bytes",
-        "ConversionError",
-        "DEFAULT_BASE_URL",
-        "Date",
-        "DateTime",
-        "Download",
-        "Error",
-        "Format",
-        "InvalidValue",
-        "ItemStream",
-        "Limits",
-        "MissingReason",
-        "Nullable",
-        "RateLimit",
-        "Response",
-        "RetryPolicy",
-        "Secret",
-        "TimeoutKind",
-        "Timeouts",
-        "TryStreamExt",
-        "Validated",
-        "WaitError",
-        "WaitFuture",
-        "reqwest",
-        "same_origin_redirects",
+        "Body",
+        "InputError",
+        "Method",
+        "MockClient",
+        "MockError",
+        "MockOperation",
+        "Operation",
+        "Rule",
+        "RuleBuilder",
+        "Sent",
+        "Sequence",
+        "Transport",
+        "TransportFuture",
+        "http",
     ];
 }

@@ -28,8 +28,12 @@ impl Surface {
     /// The facts of a lowered API.
     pub fn of(api: &Api) -> Self {
         let mut facts = BTreeMap::new();
-        for export in root_member::RUNTIME_EXPORTS {
-            facts.insert(format!("reexport {export}"), "runtime".to_owned());
+        // Where each re-export is (the root, or a module) is a fact: moving one breaks `use`s.
+        for exports in root_member::RUNTIME_EXPORTS {
+            let prefix = exports.module.map_or_else(String::new, |m| format!("{m}::"));
+            for item in exports.items {
+                facts.insert(format!("reexport {prefix}{item}"), "runtime".to_owned());
+            }
         }
         facts.insert(
             format!("type {}", root_member::CLIENT_BUILDER),
@@ -41,6 +45,11 @@ impl Surface {
             facts.insert(
                 format!("operation {m}"),
                 format!("{} {} -> {output}", op.method.as_str(), op.path),
+            );
+            // A caller may name the builder a method returns (to store it, or pass it on).
+            facts.insert(
+                format!("operation {m} builder"),
+                format!("builders::{}", op.builder_name),
             );
             for param in &op.params {
                 let location = match param.location {
@@ -77,6 +86,10 @@ impl Surface {
                     waiter.success.join(", "),
                     waiter.failure.join(", ")
                 ),
+            );
+            facts.insert(
+                format!("waiter {m} builder"),
+                format!("waiters::{}", waiter.builder_name),
             );
             // The defaults are behaviour: the same code waits otherwise when they change.
             facts.insert(

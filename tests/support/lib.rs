@@ -114,3 +114,9 @@ pub mod reference {
         option_env!("ATLAS_STREAMS_ADMIN_SPEC").map(PathBuf::from)
     }
 }
+
+/// The project README's examples are compiled as doctests (the client crate compiles its own
+/// README, `generated/README.md`), so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;

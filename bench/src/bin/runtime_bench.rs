@@ -22,10 +22,11 @@
 
 use std::time::{Duration, Instant};
 
+use atlas_streams::builders::{GetStreamConnection, StartStreamProcessor};
 use atlas_streams::models::{PaginatedApiStreamsConnectionView, StreamsConnection};
+use atlas_streams::primitives::Bytes;
 use atlas_streams::runtime::__private::{Method, Operation};
-use atlas_streams::Bytes;
-use atlas_streams::{Client, GetStreamConnection, StartStreamProcessor};
+use atlas_streams::Client;
 use atlas_streams_bench::args::Args;
 use atlas_streams_bench::connections;
 use atlas_streams_bench::machine_summary;
@@ -205,7 +206,7 @@ async fn alternate(
 fn bare_client() -> Result<reqwest::Client, reqwest::Error> {
     reqwest::Client::builder()
         .user_agent(format!("atlas-streams-rust/{}", env!("CARGO_PKG_VERSION")))
-        .redirect(atlas_streams::same_origin_redirects())
+        .redirect(atlas_streams::config::same_origin_redirects())
         .timeout(Duration::from_secs(60))
         .connect_timeout(Duration::from_secs(10))
         .build()

@@ -25,8 +25,10 @@ use regex_lite::Regex;
 use self::params::ParamSpec;
 use self::route::{RouteTable, Template};
 
-/// The spec the emulator serves, embedded at compile time so the binary runs anywhere.
-const SPEC_SOURCE: &str = include_str!("../../../spec/atlas-streams.yaml");
+/// The spec the emulator serves, embedded at compile time so the binary runs anywhere. The file
+/// inside this crate is a link to the workspace's `spec/atlas-streams.yaml` (so the two never
+/// differ), which `cargo package` ships as a file: the published crate builds on its own.
+const SPEC_SOURCE: &str = include_str!("../../spec/atlas-streams.yaml");
 
 /// The file name diagnostics name if the embedded spec ever fails to lower.
 const SPEC_NAME: &str = "spec/atlas-streams.yaml";

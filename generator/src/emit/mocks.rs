@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations::{arg_kind, ArgKind};
+use super::builders::{arg_kind, ArgKind};
 use super::rust::{ident, Docs, Item};
 use crate::ir::{Api, Operation, Param, ParamLocation, ResponseKind, TypeRef};
 use crate::members::{builder as member, client as client_member};

@@ -6,6 +6,7 @@
 //! with its doc comments in a table of its own ([`rust::Docs`]), so the format stage can render
 //! and format items on several cores in any order.
 
+mod builders;
 mod conversions;
 mod mocks;
 mod models;
@@ -28,8 +29,10 @@ pub const SURFACE_FILE: &str = "api.txt";
 pub enum Module {
     /// `src/models.rs`: the types.
     Models,
-    /// `src/operations.rs`: the `Client` and a request builder per operation.
+    /// `src/operations.rs`: what the crate root re-exports, and the `Client`.
     Operations,
+    /// `src/builders.rs`: a request builder per operation (module `builders`).
+    Builders,
     /// `src/waiters.rs`: a client method and a builder per waiter (`x-waiters`).
     Waiters,
     /// `src/mocks.rs`: per operation, its inputs as a mock reads them and a rule to start
@@ -39,15 +42,22 @@ pub enum Module {
 
 impl Module {
     /// Every generated Rust file, in the order [`render`] returns them.
-    pub const ALL: [Module; 4] = [Module::Models, Module::Operations, Module::Waiters, Module::Mocks];
+    pub const ALL: [Module; 5] = [
+        Module::Models,
+        Module::Operations,
+        Module::Builders,
+        Module::Waiters,
+        Module::Mocks,
+    ];
 
     /// The position of the file in [`Module::ALL`].
     pub fn index(self) -> usize {
         match self {
             Module::Models => 0,
             Module::Operations => 1,
-            Module::Waiters => 2,
-            Module::Mocks => 3,
+            Module::Builders => 2,
+            Module::Waiters => 3,
+            Module::Mocks => 4,
         }
     }
 
@@ -56,6 +66,7 @@ impl Module {
         PathBuf::from(match self {
             Module::Models => "src/models.rs",
             Module::Operations => "src/operations.rs",
+            Module::Builders => "src/builders.rs",
             Module::Waiters => "src/waiters.rs",
             Module::Mocks => "src/mocks.rs",
         })
@@ -101,6 +112,7 @@ impl<'a> Crate<'a> {
         match module {
             Module::Models => models::count(self.api),
             Module::Operations => operations::count(self.api),
+            Module::Builders => builders::count(self.api),
             Module::Waiters => waiters::count(self.api),
             Module::Mocks => mocks::count(self.api),
         }
@@ -112,6 +124,7 @@ impl<'a> Crate<'a> {
         let item = match module {
             Module::Models => models::item(self.api, index, &mut docs),
             Module::Operations => operations::item(self.api, index, &mut docs),
+            Module::Builders => builders::item(self.api, index, &mut docs),
             Module::Waiters => waiters::item(self.api, index, &mut docs),
             Module::Mocks => mocks::item(self.api, index, &mut docs),
         };

@@ -85,7 +85,7 @@ fn one(waiter: &Waiter, op: &Operation, docs: &mut Docs) -> TokenStream {
         #[derive(Clone, Debug)]
         #[must_use = "a waiter does nothing until it is awaited"]
         pub struct #builder {
-            request: super::operations::#get_builder,
+            request: super::builders::#get_builder,
             settings: rt::__private::WaitSettings,
         }
         impl #builder {

@@ -115,9 +115,15 @@ pub fn format_crate(krate: &Crate<'_>) -> Result<Vec<GeneratedFile>, GenerateErr
     // then the items, in the order the workers take them.
     let jobs: Vec<Job> = std::iter::once(Job::Surface)
         .chain(
-            [Module::Operations, Module::Models, Module::Mocks, Module::Waiters]
-                .into_iter()
-                .flat_map(|module| (0..krate.item_count(module)).map(move |index| Job::Item { module, index })),
+            [
+                Module::Operations,
+                Module::Models,
+                Module::Builders,
+                Module::Mocks,
+                Module::Waiters,
+            ]
+            .into_iter()
+            .flat_map(|module| (0..krate.item_count(module)).map(move |index| Job::Item { module, index })),
         )
         .collect();
     let done = parallel::run(jobs.len(), |job| match jobs[job] {

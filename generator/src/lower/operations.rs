@@ -312,12 +312,12 @@ fn check_path_template(cx: &mut Context<'_>, site: &OpSite<'_>, params: &mut [Pa
     });
 }
 
-/// The request builder of an operation. Builders sit at the crate root beside what the root
-/// re-exports (`Error`, `Download`, `ClientBuilder`, ...): an operation named like one of those
-/// gets a builder named `…Request` (`DownloadRequest`).
+/// The request builder of an operation (in `builders`), which also names the operation's input
+/// struct in `mocks`, beside what that module re-exports (`Rule`, `MockError`, ...): an
+/// operation named like one of those gets a builder named `…Request` (`RuleRequest`).
 fn builder_name(cx: &mut Context<'_>, operation: &str) -> String {
     let name = cx.idents.type_name(operation);
-    if name == members::root::CLIENT_BUILDER || members::root::RUNTIME_EXPORTS.contains(&name.as_str()) {
+    if members::mocks::RUNTIME_EXPORTS.contains(&name.as_str()) {
         format!("{name}Request")
     } else {
         name
