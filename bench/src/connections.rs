@@ -84,7 +84,7 @@ fn connection(i: usize) -> Value {
         "_id": format!("{:024x}", 0x6650_0000_0000_u64 + i as u64),
         "name": name,
         "region": "VIRGINIA_USA",
-        "state": if i % 7 == 0 { "PENDING" } else { "READY" },
+        "state": if i.is_multiple_of(7) { "PENDING" } else { "READY" },
         "links": links,
     });
     let own = if is_unknown(i) {

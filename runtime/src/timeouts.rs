@@ -151,7 +151,7 @@ pub(crate) fn fmt_bytes(n: usize) -> String {
     for (unit, size) in UNITS {
         if n >= size {
             let value = n as f64 / size as f64;
-            return if n % size == 0 {
+            return if n.is_multiple_of(size) {
                 format!("{} {unit}", n / size)
             } else {
                 format!("{value:.1} {unit}")

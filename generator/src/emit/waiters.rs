@@ -187,9 +187,9 @@ fn one_of(mut items: Vec<String>) -> String {
 
 /// Milliseconds as a person reads them: `2 s`, `0.5 s`, `10 min`.
 fn seconds(ms: u64) -> String {
-    if ms % 60_000 == 0 {
+    if ms.is_multiple_of(60_000) {
         format!("{} min", ms / 60_000)
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{} s", ms as f64 / 1000.0)
