@@ -137,7 +137,7 @@ impl<'m> Object<'m, '_> {
                 rule,
                 self.at(other),
                 format!("both `{one}` and `{other}` are given: they exclude each other, so tools disagree on which one counts"),
-                format!("keep one of the two (the client reads neither)"),
+                "keep one of the two (the client reads neither)",
             ));
         }
     }
@@ -341,7 +341,8 @@ impl<'m> Object<'m, '_> {
         }
         if let (Some(default), Some(typ)) = (self.map.get("default"), typ) {
             let nullable = self.map.get("nullable").and_then(Value::as_bool) == Some(true);
-            if !conforms(default, typ) && !(default.is_null() && nullable) {
+            let allowed = conforms(default, typ) || (default.is_null() && nullable);
+            if !allowed {
                 self.out.push(rules::warning(
                     "OAS-4.7.24-default-type",
                     self.at("default"),
