@@ -3,7 +3,9 @@
 //! The text becomes a YAML tree first (a syntax error, a repeated key or an alias bomb is
 //! reported with its line and column here), YAML merge keys are applied (`merge.rs`), and the
 //! tree is checked against the shape of OpenAPI 3.0 (`shape.rs`, by the table in `keys.rs`),
-//! which points every wrong or unknown key out by itself. Only then does `openapiv3` read the
+//! which points every wrong or unknown key out by itself, and against the rules of OpenAPI
+//! 3.0.3 that no key shape expresses (`musts/`, each diagnostic naming its rule in the table
+//! that `rules.rs` embeds: `generator/rules/openapi-3.0.3.md`). Only then does `openapiv3` read the
 //! tree. A document with shape errors that `openapiv3` can still read goes on to lowering, so
 //! one run reports every problem; its errors stop generation there.
 
