@@ -619,3 +619,62 @@ pub(super) const ALL: [(Kind, &str); 29] = [
 pub(super) fn describe(kind: Kind) -> &'static str {
     ALL.iter().find(|(k, _)| *k == kind).map_or("a node", |(_, name)| name)
 }
+
+/// The rule that makes `name` REQUIRED in objects of `kind` (see `rules.rs`).
+pub(super) fn required_rule(kind: Kind, name: &str) -> Option<&'static str> {
+    Some(match (kind, name) {
+        (K::Document, "openapi") => "OAS-4.7.1-openapi-required",
+        (K::Document, "info") => "OAS-4.7.1-info-required",
+        (K::Document, "paths") => "OAS-4.7.1-paths-required",
+        (K::Info, "title") => "OAS-4.7.2-title-required",
+        (K::Info, "version") => "OAS-4.7.2-version-required",
+        (K::License, "name") => "OAS-4.7.4-name-required",
+        (K::Server, "url") => "OAS-4.7.5-url-required",
+        (K::ServerVariable, "default") => "OAS-4.7.6-default-required",
+        (K::Operation, "responses") => "OAS-4.7.10-responses-required",
+        (K::ExternalDocs, "url") => "OAS-4.7.11-url-required",
+        (K::Parameter, "name") => "OAS-4.7.12-name-required",
+        (K::Parameter, "in") => "OAS-4.7.12-in-required",
+        (K::RequestBody, "content") => "OAS-4.7.13-content-required",
+        (K::Response, "description") => "OAS-4.7.17-description-required",
+        (K::Tag, "name") => "OAS-4.7.22-name-required",
+        (K::Discriminator, "propertyName") => "OAS-4.7.25-property-name-required",
+        (K::SecurityScheme, "type") => "OAS-4.7.27-type-required",
+        (K::OAuthFlow, "scopes") => "OAS-4.7.29-scopes-required",
+        _ => return None,
+    })
+}
+
+/// The rule a Schema Object keyword's value breaks when it has the wrong shape (JSON Schema
+/// Validation draft-wright-00, narrowed by OpenAPI 3.0.3 §4.7.24).
+pub(super) fn schema_keyword_rule(name: &str, value: &serde_yaml::Value) -> Option<&'static str> {
+    Some(match name {
+        "multipleOf" => "JSV-5.1-multiple-of",
+        "maximum" => "JSV-5.2-maximum",
+        "exclusiveMaximum" => "JSV-5.3-exclusive-maximum",
+        "minimum" => "JSV-5.4-minimum",
+        "exclusiveMinimum" => "JSV-5.5-exclusive-minimum",
+        "maxLength" => "JSV-5.6-max-length",
+        "minLength" => "JSV-5.7-min-length",
+        "pattern" => "JSV-5.8-pattern",
+        "items" if value.is_sequence() => "OAS-4.7.24-items-object",
+        "items" => "JSV-5.9-items",
+        "maxItems" => "JSV-5.10-max-items",
+        "minItems" => "JSV-5.11-min-items",
+        "uniqueItems" => "JSV-5.12-unique-items",
+        "maxProperties" => "JSV-5.13-max-properties",
+        "minProperties" => "JSV-5.14-min-properties",
+        "required" => "JSV-5.15-required-array",
+        "properties" => "JSV-5.16-properties",
+        "additionalProperties" => "JSV-5.18-additional-properties",
+        "enum" => "JSV-5.20-enum-array",
+        "type" => "OAS-4.7.24-type-string",
+        "allOf" => "JSV-5.22-all-of",
+        "anyOf" => "JSV-5.23-any-of",
+        "oneOf" => "JSV-5.24-one-of",
+        "not" => "JSV-5.25-not",
+        "title" | "description" => "JSV-6.1-title-description",
+        "format" => "JSV-7.1-format",
+        _ => return None,
+    })
+}

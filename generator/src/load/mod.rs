@@ -3,12 +3,16 @@
 //! The text becomes a YAML tree first (a syntax error, a repeated key or an alias bomb is
 //! reported with its line and column here), YAML merge keys are applied (`merge.rs`), and the
 //! tree is checked against the shape of OpenAPI 3.0 (`shape.rs`, by the table in `keys.rs`),
-//! which points every wrong or unknown key out by itself. Only then does `openapiv3` read the
+//! which points every wrong or unknown key out by itself, and against the rules of OpenAPI
+//! 3.0.3 that no key shape expresses (`musts/`, each diagnostic naming its rule in the table
+//! that `rules.rs` embeds: `generator/rules/openapi-3.0.3.md`). Only then does `openapiv3` read the
 //! tree. A document with shape errors that `openapiv3` can still read goes on to lowering, so
 //! one run reports every problem; its errors stop generation there.
 
 mod keys;
 mod merge;
+mod musts;
+pub mod rules;
 mod shape;
 mod text;
 mod unused;
@@ -22,6 +26,7 @@ use crate::diag::{Diagnostic, Report};
 use crate::error::GenerateError;
 use crate::locate::{escape_segment, PointerIndex, Position};
 
+pub use musts::RESERVED_HEADERS;
 pub use text::decode;
 
 /// A parsed spec with the text it came from (for diagnostics).
@@ -140,6 +145,7 @@ fn tree_and_checks(text: &str) -> Result<(Value, Vec<Diagnostic>), Box<Diagnosti
     let mut diagnostics = Vec::new();
     let value = merged(value, text, &mut diagnostics);
     diagnostics.extend(shape::check(&value));
+    diagnostics.extend(musts::document(&value));
     diagnostics.extend(unused::check(&value));
     Ok((value, diagnostics))
 }
@@ -209,7 +215,10 @@ fn yaml_error(error: &serde_yaml::Error, text: &str) -> Diagnostic {
         )
     } else if let Some(key) = duplicate_key(&said) {
         (
-            format!("the key `{key}` appears twice in one mapping: YAML does not say which one counts"),
+            format!(
+                "the key `{key}` appears twice in one mapping: YAML does not say which one counts{}",
+                rules::cite("OAS-4.2-patterned-unique")
+            ),
             "remove or rename the repeated key".to_owned(),
         )
     } else {
@@ -275,12 +284,19 @@ fn document_problem(value: &Value, text: &str) -> Option<Diagnostic> {
 fn version_problem(openapi: Option<&str>, swagger: Option<&str>) -> Option<Diagnostic> {
     match (openapi, swagger) {
         (Some(v), _) if v.starts_with("3.0") => None,
-        (Some(v), _) if v.starts_with("3.") => Some(Diagnostic::new(
+        (Some(v), _) if v.starts_with("3.") => Some(rules::error(
+            "OAS-4.1-major-minor",
             "#/openapi",
             format!("OpenAPI {v} is not supported: this generator reads OpenAPI 3.0 documents"),
             "convert the document to OpenAPI 3.0.x (e.g. `nullable: true` instead of `type: [T, 'null']`) and set `openapi: 3.0.3`",
         )),
-        (Some(v), _) => Some(Diagnostic::new(
+        (Some(v), _) => Some(rules::error(
+            // A version of another feature set (`2.5`), or no version at all (`banana`).
+            if v.split('.').take(2).all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) && v.contains('.') {
+                "OAS-4.1-major-minor"
+            } else {
+                "OAS-4.7.1-openapi-semver"
+            },
             "#/openapi",
             format!("`openapi: {v}` is not an OpenAPI 3.0 version"),
             "set `openapi: 3.0.3` (or the 3.0.x version the document follows)",
@@ -290,7 +306,8 @@ fn version_problem(openapi: Option<&str>, swagger: Option<&str>) -> Option<Diagn
             format!("this is a Swagger {v} document; this generator reads OpenAPI 3.0"),
             "convert it to OpenAPI 3.0 first (e.g. with swagger2openapi) and generate from the result",
         )),
-        (None, None) => Some(Diagnostic::new(
+        (None, None) => Some(rules::error(
+            "OAS-4.7.1-openapi-required",
             "#",
             "the document has no `openapi` field",
             "add `openapi: 3.0.3` at the top level of the document",

@@ -10,13 +10,14 @@
 use serde_yaml::{Mapping, Value};
 
 use super::keys::{self, Kind, Shape, Use};
+use super::{musts, rules};
 use crate::diag::Diagnostic;
 use crate::locate::escape_segment;
 use crate::suggest;
 
 /// Every shape problem of the document, in document order.
 pub(super) fn check(root: &Value) -> Vec<Diagnostic> {
-    let mut walk = Walk { out: Vec::new() };
+    let mut walk = Walk { root, out: Vec::new() };
     walk.object(root, "#", Kind::Document);
     walk.out
 }
@@ -49,11 +50,13 @@ pub(super) fn what(value: &Value) -> String {
     }
 }
 
-struct Walk {
+struct Walk<'r> {
+    /// The whole document, for the rules that look elsewhere (a link's operation).
+    root: &'r Value,
     out: Vec<Diagnostic>,
 }
 
-impl Walk {
+impl Walk<'_> {
     fn error(&mut self, pointer: &str, message: String, help: impl Into<String>) {
         self.out.push(Diagnostic::new(pointer, message, help));
     }
@@ -77,6 +80,7 @@ impl Walk {
             );
             return;
         };
+        musts::object(self.root, kind, map, pointer, &mut self.out);
         match kind {
             Kind::Paths => self.paths(map, pointer),
             Kind::Responses => self.responses(map, pointer),
@@ -104,11 +108,12 @@ impl Walk {
         let (allowed, required) = keys::keys(kind);
         for (key, value) in map {
             let Some(name) = key_text(key) else {
-                self.error(
+                self.out.push(rules::error(
+                    "OAS-4.2-yaml-keys",
                     pointer,
                     format!("{} has a key that is {}, not a name", keys::describe(kind), what(key)),
                     "write every key as a plain name",
-                );
+                ));
                 continue;
             };
             let child = join(pointer, &name);
@@ -120,11 +125,16 @@ impl Walk {
                     if let Use::Lossy(message, help) = known.use_ {
                         self.out.push(Diagnostic::warning(&child, message, help));
                     }
+                    let start = self.out.len();
                     self.value(value, &child, known.shape, &name);
+                    if kind == Kind::Schema {
+                        self.cite_keyword(start, &child, &name, value);
+                    }
                 }
                 None => {
                     let hint = suggest::did_you_mean(&name, allowed.iter().map(|k| k.name));
-                    self.error(
+                    self.out.push(rules::error(
+                        unknown_key_rule(kind, &name, pointer),
                         &child,
                         format!(
                             "unknown key `{name}` in {}: OpenAPI 3.0 ignores it, so whatever it says is lost",
@@ -134,23 +144,50 @@ impl Walk {
                             "{hint}{}rename it to `x-{name}` to keep it as an extension, or remove it",
                             unknown_key_note(kind, &name)
                         ),
-                    );
+                    ));
                 }
             }
         }
         for name in required {
             if !map.contains_key(*name) {
-                self.error(
+                let diagnostic = Diagnostic::new(
                     pointer,
                     format!("{} has no `{name}`, which OpenAPI 3.0 requires", keys::describe(kind)),
                     format!("add `{name}` to it"),
                 );
+                self.out.push(match keys::required_rule(kind, name) {
+                    Some(rule) => rules::cited(diagnostic, rule),
+                    None => diagnostic,
+                });
+            }
+        }
+    }
+
+    /// Cites the JSON Schema rule of a schema keyword on the errors its value got since
+    /// `start` at the keyword itself (or, for `required`, at one of its entries): the errors
+    /// of schemas nested in the value keep their own words.
+    fn cite_keyword(&mut self, start: usize, pointer: &str, name: &str, value: &Value) {
+        // A diagnostic that already names its rule (a key that is no name) keeps it.
+        let uncited = |d: &&mut Diagnostic| d.is_error() && !rules::is_cited(&d.message);
+        for d in self.out[start..].iter_mut().filter(uncited) {
+            let entry = d.pointer.rsplit_once('/').is_some_and(|(parent, _)| parent == pointer);
+            let rule = match (d.pointer == pointer, entry) {
+                (true, _) => keys::schema_keyword_rule(name, value),
+                (false, true) if name == "required" => Some("JSV-5.15-required-strings"),
+                _ => None,
+            };
+            if let Some(rule) = rule {
+                d.message.push_str(&rules::cite(rule));
             }
         }
     }
 
     /// A value of `shape`, the value of the key `name`.
     fn value(&mut self, value: &Value, pointer: &str, shape: Shape, name: &str) {
+        if matches!(value, Value::Tagged(_)) {
+            // Reported as a tag (`musts.rs`): its shape means nothing.
+            return;
+        }
         match shape {
             Shape::Any => {}
             Shape::Str if !value.is_string() => {
@@ -255,11 +292,12 @@ impl Walk {
                     for (key, item) in map {
                         match key_text(key) {
                             Some(key) => self.member(item, &join(pointer, &key), kind),
-                            None => self.error(
+                            None => self.out.push(rules::error(
+                                "OAS-4.2-yaml-keys",
                                 pointer,
                                 format!("`{name}` has a key that is {}, not a name", what(key)),
                                 "write every key as a plain name",
-                            ),
+                            )),
                         }
                     }
                 }
@@ -320,7 +358,8 @@ impl Walk {
                 // is used instead; nothing about the client changes.
                 "description" | "summary" | "title" | "example" | "examples" => {}
                 _ if name.starts_with("x-") => {}
-                _ => self.out.push(Diagnostic::warning(
+                _ => self.out.push(rules::warning(
+                    "OAS-4.7.23-siblings-ignored",
                     &child,
                     format!("`{name}` beside `$ref` is ignored: in OpenAPI 3.0 a `$ref` replaces the whole node"),
                     format!("to keep it, wrap the reference: `allOf: [{{$ref: ...}}]` with `{name}` beside `allOf`"),
@@ -345,13 +384,14 @@ impl Walk {
                 continue;
             }
             if !path.starts_with('/') {
-                self.error(
+                self.out.push(rules::error(
+                    "OAS-4.7.8-path-slash",
                     &child,
                     format!(
                         "the path `{path}` does not start with `/`, so OpenAPI tools ignore it and all its operations"
                     ),
                     format!("write `/{path}`"),
-                );
+                ));
             }
             self.ref_or(value, &child, Kind::PathItem);
         }
@@ -369,11 +409,12 @@ impl Walk {
                 && (code.parse::<u16>().is_ok_and(|c| (100..600).contains(&c))
                     || (matches!(code.as_bytes()[0], b'1'..=b'5') && &code[1..] == "XX"));
             if code != "default" && !is_status {
-                self.error(
+                self.out.push(rules::error(
+                    "OAS-4.7.16-ranges",
                     &child,
                     format!("`{code}` is not a response status: use a code (`200`), a range (`2XX`) or `default`"),
                     "name each response by its HTTP status code",
-                );
+                ));
                 continue;
             }
             self.ref_or(value, &child, Kind::Response);
@@ -421,3 +462,56 @@ fn unknown_key_note(kind: Kind, name: &str) -> &'static str {
         _ => "",
     }
 }
+
+/// The rule an unknown key breaks: a JSON Schema keyword OpenAPI 3.0 lacks breaks the rule of
+/// the place its schema is in; any other key (a typo) breaks the extensions' `x-` rule; `name`
+/// and `in` in a header have rules of their own.
+fn unknown_key_rule(kind: Kind, name: &str, pointer: &str) -> &'static str {
+    match (kind, name) {
+        (Kind::Header, "name") => return "OAS-4.7.21-no-name",
+        (Kind::Header, "in") => return "OAS-4.7.21-no-in",
+        (Kind::Schema, _) if JSON_SCHEMA_ONLY.contains(&name) => {}
+        _ => return "OAS-4.8-x-prefix",
+    }
+    let mut segments = pointer.rsplit('/');
+    let last = segments.next().unwrap_or_default();
+    let before = segments.next().unwrap_or_default();
+    match (before, last) {
+        ("allOf", _) => "OAS-4.7.24-all-of-schema",
+        ("oneOf", _) => "OAS-4.7.24-one-of-schema",
+        ("anyOf", _) => "OAS-4.7.24-any-of-schema",
+        ("properties", _) => "OAS-4.7.24-properties-schema",
+        (_, "not") => "OAS-4.7.24-not-schema",
+        (_, "items") => "OAS-4.7.24-items-schema",
+        (_, "additionalProperties") => "OAS-4.7.24-additional-schema",
+        _ => "OAS-4.7.24-unsupported-keywords",
+    }
+}
+
+/// Keywords of JSON Schema (draft 4 to 2020-12) that the Schema Object of OpenAPI 3.0 does not have.
+const JSON_SCHEMA_ONLY: [&str; 24] = [
+    "$schema",
+    "$id",
+    "id",
+    "$defs",
+    "definitions",
+    "$comment",
+    "const",
+    "examples",
+    "contains",
+    "propertyNames",
+    "patternProperties",
+    "additionalItems",
+    "dependencies",
+    "dependentRequired",
+    "dependentSchemas",
+    "prefixItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "if",
+    "then",
+    "else",
+    "contentMediaType",
+    "contentEncoding",
+    "$anchor",
+];

@@ -20,6 +20,7 @@ use crate::diag::Diagnostic;
 use crate::ir::{
     Body, Field, Operation, Param, ParamLocation, ResponseKind, SuccessResponse, TypeDef, TypeKind, TypeRef,
 };
+use crate::load::rules;
 use crate::{members, suggest};
 
 /// Pass 3 for operations: converts every operation, in spec order. The types of pass 3 come
@@ -49,6 +50,10 @@ pub(super) fn check_names(cx: &mut Context<'_>, ops: &[Operation]) {
     let mut seen: BTreeMap<&str, &Operation> = BTreeMap::new();
     for op in ops {
         if let Some(first) = seen.insert(&op.method_name, op) {
+            if first.operation_id == op.operation_id {
+                // The same operationId twice: the load stage reports it (OpenAPI 3.0.3 §4.7.10).
+                continue;
+            }
             cx.report(Diagnostic::new(
                 format!("{}/operationId", op.origin),
                 format!(
@@ -279,7 +284,8 @@ fn check_path_template(cx: &mut Context<'_>, site: &OpSite<'_>, params: &mut [Pa
             .iter()
             .any(|p| p.location == ParamLocation::Path && &p.wire_name == name)
         {
-            cx.report(Diagnostic::new(
+            cx.report(rules::error(
+                "OAS-3.2-template-parameter",
                 format!("{}/parameters", site.pointer),
                 format!("the path `{}` has `{{{name}}}` but the operation declares no path parameter `{name}`", site.path),
                 format!(
@@ -291,7 +297,8 @@ fn check_path_template(cx: &mut Context<'_>, site: &OpSite<'_>, params: &mut [Pa
     }
     for param in params.iter().filter(|p| p.location == ParamLocation::Path && balanced) {
         if !names.contains(&param.wire_name) {
-            cx.report(Diagnostic::new(
+            cx.report(rules::error(
+                "OAS-4.7.12-path-name-in-template",
                 format!("{}/parameters", site.pointer),
                 format!(
                     "path parameter `{}` does not appear in the path `{}`",

@@ -11,6 +11,7 @@ use super::pointer::unescape;
 use super::view::RefOr;
 use crate::diag::Diagnostic;
 use crate::ir::Method;
+use crate::load::RESERVED_HEADERS;
 use crate::locate::escape_segment;
 
 /// An operation as found in the spec.
@@ -117,6 +118,15 @@ impl<'a> OpSite<'a> {
                 let Some(found) = resolve_param(cx, param, &format!("{base}/parameters/{i}")) else {
                     continue;
                 };
+                // OpenAPI 3.0.3 §4.7.12: these header parameters SHALL be ignored (the client
+                // sets them itself); the load stage warns about each.
+                if found.location == "header"
+                    && RESERVED_HEADERS
+                        .iter()
+                        .any(|h| h.eq_ignore_ascii_case(&found.data.name))
+                {
+                    continue;
+                }
                 out.retain(|p| !(p.data.name == found.data.name && p.location == found.location));
                 out.push(found);
             }

@@ -18,6 +18,7 @@ use super::super::sites::OpSite;
 use super::super::view::{RefOr, View};
 use super::schemas::Schemas;
 use crate::diag::Diagnostic;
+use crate::load::rules;
 
 /// The inline parameters of an operation and its path item (`$ref`s are checked where they
 /// point), and repetitions within one list.
@@ -27,7 +28,8 @@ pub(super) fn of_operation<'a>(schemas: &mut Schemas<'_, 'a>, site: &OpSite<'a>)
         (&site.item().parameters, item_pointer),
         (&site.op.parameters, site.pointer.clone()),
     ];
-    for (list, base) in lists {
+    let rules = ["OAS-4.7.9-parameters-unique", "OAS-4.7.10-parameters-unique"];
+    for ((list, base), rule) in lists.into_iter().zip(rules) {
         let mut seen = BTreeSet::new();
         for (i, param) in list.iter().enumerate() {
             let pointer = format!("{base}/parameters/{i}");
@@ -44,7 +46,8 @@ pub(super) fn of_operation<'a>(schemas: &mut Schemas<'_, 'a>, site: &OpSite<'a>)
             let Some(param) = resolved else { continue };
             let data = param.parameter_data_ref();
             if !seen.insert((data.name.clone(), location(param))) {
-                schemas.cx.report(Diagnostic::new(
+                schemas.cx.report(rules::error(
+                    rule,
                     pointer,
                     format!(
                         "the {} parameter `{}` is declared twice in this list: only the last one would count",
@@ -112,7 +115,8 @@ pub(super) fn parameter<'a>(schemas: &mut Schemas<'_, 'a>, param: &'a Parameter,
         ));
     }
     if matches!(param, Parameter::Path { .. }) && !data.required {
-        cx.report(Diagnostic::warning(
+        cx.report(rules::warning(
+            "OAS-4.7.12-path-required-true",
             format!("{pointer}/required"),
             format!("path parameter `{name}` is not `required`: a path parameter always is, so the client requires it"),
             "write `required: true`",

@@ -13,6 +13,7 @@ use super::super::context::Context;
 use super::super::pointer::mapping_site;
 use super::super::view::{Extra, RefOr, View};
 use crate::diag::Diagnostic;
+use crate::load::rules;
 use crate::locate::escape_segment;
 use crate::suggest;
 
@@ -28,7 +29,8 @@ const NUMBER_FORMATS: [&str; 2] = ["float", "double"];
 /// type of its own).
 pub(in crate::lower) fn unknown_type(pointer: &str, typ: &str) -> Diagnostic {
     let hint = suggest::did_you_mean(typ, TYPES);
-    Diagnostic::new(
+    rules::error(
+        "JSV-5.21-type-values",
         pointer,
         format!("`type: {typ}` is not an OpenAPI 3.0 type"),
         format!("{hint}use one of string, integer, number, boolean, array, object"),
@@ -131,7 +133,8 @@ impl<'c, 'a> Schemas<'c, 'a> {
             _ => {}
         }
         if view.data.discriminator.is_some() && class != Class::Union {
-            self.cx.report(Diagnostic::warning(
+            self.cx.report(rules::warning(
+                "OAS-4.7.25-composite-only",
                 format!("{pointer}/discriminator"),
                 "a `discriminator` without `oneOf`, `anyOf` or `mapping` is ignored: there are no alternatives to choose from",
                 "list the alternatives in `oneOf` (each a `$ref` to an object schema), or drop the discriminator",
@@ -170,7 +173,8 @@ impl<'c, 'a> Schemas<'c, 'a> {
                 _ => {}
             }
             if !value.is_null() && !seen.insert(value.to_string()) {
-                self.cx.report(Diagnostic::warning(
+                self.cx.report(rules::warning(
+                    "JSV-5.20-enum-unique",
                     format!("{pointer}/enum/{i}"),
                     format!("enum value {value} is listed twice"),
                     "remove the repetition",
@@ -206,7 +210,8 @@ impl<'c, 'a> Schemas<'c, 'a> {
                 "rewrite the expression without look-around, backreferences or `\\p{..}` classes to have it checked, or leave the check to the server",
             ));
         } else {
-            self.cx.report(Diagnostic::new(
+            self.cx.report(rules::error(
+                "OAS-4.7.24-pattern-ecma",
                 format!("{pointer}/pattern"),
                 format!("`pattern: '{pattern}'` is not a valid regular expression ({reason}): the value would go unvalidated"),
                 "fix the expression (ECMA-262 syntax), or drop `pattern` to accept any string",
@@ -286,7 +291,8 @@ impl<'c, 'a> Schemas<'c, 'a> {
             if !members.is_empty() && !members.contains(&target) && view.has_mapping() {
                 let names = members.iter().filter_map(|m| m.rsplit('/').next());
                 let hint = suggest::did_you_mean(target.rsplit('/').next().unwrap_or_default(), names);
-                self.cx.report(Diagnostic::new(
+                self.cx.report(rules::error(
+                    "OAS-4.7.25-all-listed",
                     site.clone(),
                     format!(
                         "`{tag_value}` maps to `{target}`, which is not one of the `{}` alternatives",
@@ -332,7 +338,8 @@ impl<'c, 'a> Schemas<'c, 'a> {
         }
         for prop in &props {
             if prop.read_only && prop.write_only && prop.pointer.starts_with(pointer) {
-                self.cx.report(Diagnostic::new(
+                self.cx.report(rules::error(
+                    "OAS-4.7.24-read-write",
                     prop.pointer.clone(),
                     format!("property `{}` is both `readOnly` and `writeOnly`: it would exist in neither the request nor the response type", prop.wire),
                     "keep one of the two (OpenAPI 3.0 forbids both)",
