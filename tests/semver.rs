@@ -578,7 +578,10 @@ fn cargo_semver_checks_agrees() {
             Some(true) => format!("breaking ({})", lints.join(", ")),
             None => {
                 let reason = text.lines().find(|l| l.starts_with("error")).unwrap_or_default();
-                failures.push(format!("{}: cargo semver-checks gave no verdict: {reason}\n{text}", case.name));
+                failures.push(format!(
+                    "{}: cargo semver-checks gave no verdict: {reason}\n{text}",
+                    case.name
+                ));
                 format!("did not run: {reason}")
             }
         };
@@ -600,8 +603,7 @@ fn cargo_semver_checks_agrees() {
         if tool_breaking.is_some_and(|tool| tool != compiler_breaking) {
             disagreements.push(format!(
                 "{}: cargo semver-checks says {}, the compiler (and diff) {compiler}",
-                case.name,
-                checks
+                case.name, checks
             ));
         }
         rows.push(format!(
