@@ -59,3 +59,24 @@ fn output_is_deterministic_and_independent_of_the_spec_location() {
         "every generated file starts with @generated"
     );
 }
+
+/// The spec the generator reads is MongoDB's (as last synced) with the curation applied, and
+/// nothing else: the committed `spec/atlas-streams.yaml` is exactly what applying
+/// `spec/curation/` to `spec/upstream/` writes.
+#[test]
+fn the_curated_spec_is_upstream_with_the_curation_applied() {
+    let spec = workspace_root().join("spec");
+    let layout = atlas_streams_generator::curate::Layout::find(&spec)
+        .expect("the curation reads")
+        .expect("spec/ is curated");
+    let curated = atlas_streams_generator::curate::curate(&layout).unwrap_or_else(|e| panic!("{e}"));
+    let committed = std::fs::read_to_string(&layout.output).unwrap();
+    assert!(
+        committed == curated.text,
+        "spec/atlas-streams.yaml is not the curation applied to upstream; run `cargo run -p atlas-streams-generator -- generate`"
+    );
+    // Every point says why (the overlay reader refuses one that does not), and each changed
+    // something (an action that selects nothing is an error).
+    assert!(curated.overlay.actions.iter().all(|a| !a.description.trim().is_empty()));
+    assert!(curated.applied.effects.iter().all(|e| !e.matched.is_empty()));
+}

@@ -116,7 +116,7 @@ fn the_tag_decodes_the_same_at_every_position() {
         // Written back tag first, then the fields in the struct's order.
         assert_eq!(
             to_string(&connection),
-            r#"{"type":"SchemaRegistry","name":"registry","state":"READY","links":[{"href":"https://example.com/a","rel":"self"}],"provider":"CONFLUENT","schemaRegistryAuthentication":{"type":"USER_INFO","username":"svc","scope":"all"},"schemaRegistryUrls":["https://registry-1","https://registry-2"],"_id":"6650000000000000000000aa"}"#
+            r#"{"type":"SchemaRegistry","links":[{"href":"https://example.com/a","rel":"self"}],"name":"registry","state":"READY","provider":"CONFLUENT","schemaRegistryAuthentication":{"type":"USER_INFO","username":"svc","scope":"all"},"schemaRegistryUrls":["https://registry-1","https://registry-2"],"_id":"6650000000000000000000aa"}"#
         );
     }
 }

@@ -53,17 +53,17 @@ pub struct AwsAccountDetails {
     pub aws_account_id: Option<String>,
     /// The VPC CIDR Block.
     pub cidr_block: Option<String>,
-    /// The VPC ID.
-    pub vpc_id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// The VPC ID.
+    pub vpc_id: Option<String>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
     AwsAccountDetails { aws_account_id("awsAccountId", optional), cidr_block("cidrBlock",
-    optional), vpc_id("vpcId", optional), links("links", optional) } extra
+    optional), links("links", optional), vpc_id("vpcId", optional) } extra
 );
 
 impl AwsAccountDetails {
@@ -81,18 +81,18 @@ pub struct AzureAccountDetails {
     pub azure_subscription_id: Option<String>,
     /// The VPC CIDR Block.
     pub cidr_block: Option<String>,
-    /// The name of the virtual network.
-    pub virtual_network_name: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// The name of the virtual network.
+    pub virtual_network_name: Option<String>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
     AzureAccountDetails { azure_subscription_id("azureSubscriptionId", optional),
-    cidr_block("cidrBlock", optional), virtual_network_name("virtualNetworkName",
-    optional), links("links", optional) } extra
+    cidr_block("cidrBlock", optional), links("links", optional),
+    virtual_network_name("virtualNetworkName", optional) } extra
 );
 
 impl AzureAccountDetails {
@@ -106,6 +106,8 @@ impl AzureAccountDetails {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AzureConnection {
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Azure region where the storage account is located.
     #[deprecated]
     pub region: Option<String>,
@@ -113,17 +115,14 @@ pub struct AzureConnection {
     pub service_principal_id: Option<String>,
     /// Name of the Azure Storage Account to connect to.
     pub storage_account_name: Option<String>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    AzureConnection { region("region", optional),
+    AzureConnection { links("links", optional), region("region", optional),
     service_principal_id("servicePrincipalId", optional),
-    storage_account_name("storageAccountName", optional), links("links", optional) }
-    extra
+    storage_account_name("storageAccountName", optional) } extra
 );
 
 impl AzureConnection {
@@ -352,18 +351,18 @@ pub type ConnectionId = rt::Validated<formats::ConnectionId>;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbRoleToExecute {
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// The name of the role to use. Can be a built in role or a custom role.
     pub role: Option<String>,
     /// Type of the DB role. Can be either Built In or Custom.
     pub r#type: Option<DbRoleType>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    DbRoleToExecute { role("role", optional), r#type("type", optional), links("links",
+    DbRoleToExecute { links("links", optional), role("role", optional), r#type("type",
     optional) } extra
 );
 
@@ -438,21 +437,21 @@ rt::string_enum!(DbRoleType, Unknown, [BuiltIn => "BUILT_IN", Custom => "CUSTOM"
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GcpAccountDetails {
-    /// The GCP Project ID.
-    pub gcp_project_id: Option<String>,
     /// The VPC CIDR Block.
     pub cidr_block: Option<String>,
-    /// The name of the VPC network.
-    pub vpc_network_name: Option<String>,
+    /// The GCP Project ID.
+    pub gcp_project_id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// The name of the VPC network.
+    pub vpc_network_name: Option<String>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    GcpAccountDetails { gcp_project_id("gcpProjectId", optional), cidr_block("cidrBlock",
-    optional), vpc_network_name("vpcNetworkName", optional), links("links", optional) }
+    GcpAccountDetails { cidr_block("cidrBlock", optional), gcp_project_id("gcpProjectId",
+    optional), links("links", optional), vpc_network_name("vpcNetworkName", optional) }
     extra
 );
 
@@ -514,28 +513,28 @@ rt::string_enum!(
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiStreamsConnectionView {
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<StreamsConnection>,
     /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
     pub total_count: Option<i32>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    PaginatedApiStreamsConnectionView { results("results", required),
-    total_count("totalCount", optional), links("links", optional) } extra
+    PaginatedApiStreamsConnectionView { links("links", optional), results("results",
+    required), total_count("totalCount", optional) } extra
 );
 
 impl PaginatedApiStreamsConnectionView {
     /// A value with the required properties set and every optional one absent.
     pub fn new(results: impl Into<Vec<StreamsConnection>>) -> Self {
         Self {
+            links: Default::default(),
             results: results.into(),
             total_count: Default::default(),
-            links: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
@@ -545,28 +544,28 @@ impl PaginatedApiStreamsConnectionView {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiStreamsFailoverConnection {
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<StreamsFailoverConnection>,
     /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
     pub total_count: Option<i32>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    PaginatedApiStreamsFailoverConnection { results("results", required),
-    total_count("totalCount", optional), links("links", optional) } extra
+    PaginatedApiStreamsFailoverConnection { links("links", optional), results("results",
+    required), total_count("totalCount", optional) } extra
 );
 
 impl PaginatedApiStreamsFailoverConnection {
     /// A value with the required properties set and every optional one absent.
     pub fn new(results: impl Into<Vec<StreamsFailoverConnection>>) -> Self {
         Self {
+            links: Default::default(),
             results: results.into(),
             total_count: Default::default(),
-            links: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
@@ -576,28 +575,28 @@ impl PaginatedApiStreamsFailoverConnection {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiStreamsPrivateLinkView {
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<StreamsPrivateLinkConnection>,
     /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
     pub total_count: Option<i32>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    PaginatedApiStreamsPrivateLinkView { results("results", required),
-    total_count("totalCount", optional), links("links", optional) } extra
+    PaginatedApiStreamsPrivateLinkView { links("links", optional), results("results",
+    required), total_count("totalCount", optional) } extra
 );
 
 impl PaginatedApiStreamsPrivateLinkView {
     /// A value with the required properties set and every optional one absent.
     pub fn new(results: impl Into<Vec<StreamsPrivateLinkConnection>>) -> Self {
         Self {
+            links: Default::default(),
             results: results.into(),
             total_count: Default::default(),
-            links: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
@@ -607,28 +606,28 @@ impl PaginatedApiStreamsPrivateLinkView {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiStreamsStreamProcessorWithStatsView {
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<StreamsProcessorWithStats>,
     /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
     pub total_count: Option<i32>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    PaginatedApiStreamsStreamProcessorWithStatsView { results("results", required),
-    total_count("totalCount", optional), links("links", optional) } extra
+    PaginatedApiStreamsStreamProcessorWithStatsView { links("links", optional),
+    results("results", required), total_count("totalCount", optional) } extra
 );
 
 impl PaginatedApiStreamsStreamProcessorWithStatsView {
     /// A value with the required properties set and every optional one absent.
     pub fn new(results: impl Into<Vec<StreamsProcessorWithStats>>) -> Self {
         Self {
+            links: Default::default(),
             results: results.into(),
             total_count: Default::default(),
-            links: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
@@ -638,28 +637,28 @@ impl PaginatedApiStreamsStreamProcessorWithStatsView {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiStreamsTenantView {
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<StreamsTenant>,
     /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
     pub total_count: Option<i32>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    PaginatedApiStreamsTenantView { results("results", required),
-    total_count("totalCount", optional), links("links", optional) } extra
+    PaginatedApiStreamsTenantView { links("links", optional), results("results",
+    required), total_count("totalCount", optional) } extra
 );
 
 impl PaginatedApiStreamsTenantView {
     /// A value with the required properties set and every optional one absent.
     pub fn new(results: impl Into<Vec<StreamsTenant>>) -> Self {
         Self {
+            links: Default::default(),
             results: results.into(),
             total_count: Default::default(),
-            links: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
@@ -669,28 +668,28 @@ impl PaginatedApiStreamsTenantView {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedApiStreamsVpcPeeringConnectionView {
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// List of returned documents that MongoDB Cloud provides when completing this request.
     pub results: Vec<VpcPeeringConnection>,
     /// Total number of documents available. MongoDB Cloud omits this value if `includeCount` is set to `false`. The total number is an estimate and may not be exact.
     pub total_count: Option<i32>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    PaginatedApiStreamsVpcPeeringConnectionView { results("results", required),
-    total_count("totalCount", optional), links("links", optional) } extra
+    PaginatedApiStreamsVpcPeeringConnectionView { links("links", optional),
+    results("results", required), total_count("totalCount", optional) } extra
 );
 
 impl PaginatedApiStreamsVpcPeeringConnectionView {
     /// A value with the required properties set and every optional one absent.
     pub fn new(results: impl Into<Vec<VpcPeeringConnection>>) -> Self {
         Self {
+            links: Default::default(),
             results: results.into(),
             total_count: Default::default(),
-            links: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
@@ -700,10 +699,10 @@ impl PaginatedApiStreamsVpcPeeringConnectionView {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SchemaRegistryAuthentication {
-    /// `type: USER_INFO`
-    UserInfo(ConfluentUserInfoAuthentication),
     /// `type: SASL_INHERIT`
     SaslInherit(ConfluentSaslInheritAuthentication),
+    /// `type: USER_INFO`
+    UserInfo(ConfluentUserInfoAuthentication),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
     ///
     /// A later version of the client may know that `type` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
@@ -712,15 +711,9 @@ pub enum SchemaRegistryAuthentication {
 
 rt::tagged_union!(
     SchemaRegistryAuthentication, "type", Unknown,
-    [UserInfo(ConfluentUserInfoAuthentication) = "USER_INFO",
-    SaslInherit(ConfluentSaslInheritAuthentication) = "SASL_INHERIT"]
+    [SaslInherit(ConfluentSaslInheritAuthentication) = "SASL_INHERIT",
+    UserInfo(ConfluentUserInfoAuthentication) = "USER_INFO"]
 );
-
-impl From<ConfluentUserInfoAuthentication> for SchemaRegistryAuthentication {
-    fn from(value: ConfluentUserInfoAuthentication) -> Self {
-        SchemaRegistryAuthentication::UserInfo(value)
-    }
-}
 
 impl From<ConfluentSaslInheritAuthentication> for SchemaRegistryAuthentication {
     fn from(value: ConfluentSaslInheritAuthentication) -> Self {
@@ -728,14 +721,20 @@ impl From<ConfluentSaslInheritAuthentication> for SchemaRegistryAuthentication {
     }
 }
 
+impl From<ConfluentUserInfoAuthentication> for SchemaRegistryAuthentication {
+    fn from(value: ConfluentUserInfoAuthentication) -> Self {
+        SchemaRegistryAuthentication::UserInfo(value)
+    }
+}
+
 /// Authentication configuration for Schema Registry.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum SchemaRegistryAuthenticationRequest {
-    /// `type: USER_INFO`
-    UserInfo(ConfluentUserInfoAuthenticationRequest),
     /// `type: SASL_INHERIT`
     SaslInherit(ConfluentSaslInheritAuthentication),
+    /// `type: USER_INFO`
+    UserInfo(ConfluentUserInfoAuthenticationRequest),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
     ///
     /// A later version of the client may know that `type` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
@@ -744,20 +743,20 @@ pub enum SchemaRegistryAuthenticationRequest {
 
 rt::tagged_union!(
     SchemaRegistryAuthenticationRequest, "type", Unknown,
-    [UserInfo(ConfluentUserInfoAuthenticationRequest) = "USER_INFO",
-    SaslInherit(ConfluentSaslInheritAuthentication) = "SASL_INHERIT"]
+    [SaslInherit(ConfluentSaslInheritAuthentication) = "SASL_INHERIT",
+    UserInfo(ConfluentUserInfoAuthenticationRequest) = "USER_INFO"]
 );
+
+impl From<ConfluentSaslInheritAuthentication> for SchemaRegistryAuthenticationRequest {
+    fn from(value: ConfluentSaslInheritAuthentication) -> Self {
+        SchemaRegistryAuthenticationRequest::SaslInherit(value)
+    }
+}
 
 impl From<ConfluentUserInfoAuthenticationRequest>
 for SchemaRegistryAuthenticationRequest {
     fn from(value: ConfluentUserInfoAuthenticationRequest) -> Self {
         SchemaRegistryAuthenticationRequest::UserInfo(value)
-    }
-}
-
-impl From<ConfluentSaslInheritAuthentication> for SchemaRegistryAuthenticationRequest {
-    fn from(value: ConfluentSaslInheritAuthentication) -> Self {
-        SchemaRegistryAuthenticationRequest::SaslInherit(value)
     }
 }
 
@@ -769,11 +768,11 @@ impl TryFrom<&SchemaRegistryAuthentication> for SchemaRegistryAuthenticationRequ
     ) -> Result<Self, rt::ConversionError> {
         Ok(
             match from {
-                SchemaRegistryAuthentication::UserInfo(v) => {
-                    Self::UserInfo(ConfluentUserInfoAuthenticationRequest::try_from(v)?)
-                }
                 SchemaRegistryAuthentication::SaslInherit(v) => {
                     Self::SaslInherit(::core::clone::Clone::clone(v))
+                }
+                SchemaRegistryAuthentication::UserInfo(v) => {
+                    Self::UserInfo(ConfluentUserInfoAuthenticationRequest::try_from(v)?)
                 }
                 SchemaRegistryAuthentication::Unknown(object) => {
                     Self::Unknown(object.clone())
@@ -787,19 +786,19 @@ impl TryFrom<&SchemaRegistryAuthentication> for SchemaRegistryAuthenticationRequ
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamConfig {
-    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    pub tier: Option<StreamWorkspaceTier>,
-    /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
-    pub max_tier_size: Option<StreamWorkspaceMaxTierSize>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
+    pub max_tier_size: Option<StreamWorkspaceMaxTierSize>,
+    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+    pub tier: Option<StreamWorkspaceTier>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamConfig { tier("tier", optional), max_tier_size("maxTierSize", optional),
-    links("links", optional) } extra
+    StreamConfig { links("links", optional), max_tier_size("maxTierSize", optional),
+    tier("tier", optional) } extra
 );
 
 impl StreamConfig {
@@ -813,16 +812,16 @@ impl StreamConfig {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamConfigRequest {
-    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    pub tier: Option<StreamWorkspaceTier>,
     /// Max tier size for the Stream Workspace. Configures Memory / VCPU allowances.
     pub max_tier_size: Option<StreamWorkspaceMaxTierSize>,
+    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+    pub tier: Option<StreamWorkspaceTier>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamConfigRequest { tier("tier", optional), max_tier_size("maxTierSize", optional)
+    StreamConfigRequest { max_tier_size("maxTierSize", optional), tier("tier", optional)
     } extra
 );
 
@@ -830,11 +829,6 @@ impl StreamConfigRequest {
     /// A value with the required properties set and every optional one absent; set those with the chained setters.
     pub fn new() -> Self {
         Self::default()
-    }
-    /// Sets `tier`.
-    pub fn tier(mut self, value: impl Into<StreamWorkspaceTier>) -> Self {
-        self.tier = Some(value.into());
-        self
     }
     /// Sets `max_tier_size`.
     pub fn max_tier_size(
@@ -844,14 +838,19 @@ impl StreamConfigRequest {
         self.max_tier_size = Some(value.into());
         self
     }
+    /// Sets `tier`.
+    pub fn tier(mut self, value: impl Into<StreamWorkspaceTier>) -> Self {
+        self.tier = Some(value.into());
+        self
+    }
 }
 
 #[allow(deprecated, clippy::map_clone)]
 impl From<&StreamConfig> for StreamConfigRequest {
     fn from(from: &StreamConfig) -> Self {
         Self {
-            tier: from.tier.clone(),
             max_tier_size: from.max_tier_size.clone(),
+            tier: from.tier.clone(),
             extra: from.extra.clone(),
         }
     }
@@ -875,19 +874,19 @@ pub type StreamWorkspaceTier = shared::Sp50Sp30Sp10EtcValues<
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsAwsConnectionConfig {
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Amazon Resource Name (ARN) that identifies the Amazon Web Services (AWS) Identity and Access Management (IAM) role that MongoDB Cloud assumes when it accesses resources in your AWS account.
     pub role_arn: Option<String>,
     /// The name of an S3 bucket used to check authorization of the passed-in IAM role ARN.
     pub test_bucket: Option<String>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsAwsConnectionConfig { role_arn("roleArn", optional), test_bucket("testBucket",
-    optional), links("links", optional) } extra
+    StreamsAwsConnectionConfig { links("links", optional), role_arn("roleArn", optional),
+    test_bucket("testBucket", optional) } extra
 );
 
 impl StreamsAwsConnectionConfig {
@@ -948,14 +947,14 @@ impl From<&StreamsAwsConnectionConfig> for StreamsAwsConnectionConfigRequest {
 pub struct StreamsAwsKinesisDataStreamsConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// AWS configurations for AWS-based connection types.
     pub aws: Option<StreamsAwsConnectionConfig>,
     /// Networking configuration for Streams connections.
@@ -965,9 +964,9 @@ pub struct StreamsAwsKinesisDataStreamsConnection {
 }
 
 rt::object!(
-    StreamsAwsKinesisDataStreamsConnection { id("id", optional), name("name", optional),
-    region("region", optional), state("state", optional), links("links", optional),
-    aws("aws", optional), networking("networking", optional) } extra
+    StreamsAwsKinesisDataStreamsConnection { id("id", optional), links("links",
+    optional), name("name", optional), region("region", optional), state("state",
+    optional), aws("aws", optional), networking("networking", optional) } extra
 );
 
 impl StreamsAwsKinesisDataStreamsConnection {
@@ -1052,14 +1051,14 @@ for StreamsAwsKinesisDataStreamsConnectionRequest {
 pub struct StreamsAwsLambdaConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// AWS configurations for AWS-based connection types.
     pub aws: Option<StreamsAwsConnectionConfig>,
     /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
@@ -1069,8 +1068,8 @@ pub struct StreamsAwsLambdaConnection {
 }
 
 rt::object!(
-    StreamsAwsLambdaConnection { id("id", optional), name("name", optional),
-    region("region", optional), state("state", optional), links("links", optional),
+    StreamsAwsLambdaConnection { id("id", optional), links("links", optional),
+    name("name", optional), region("region", optional), state("state", optional),
     aws("aws", optional), public_private_networking("publicPrivateNetworking", optional)
     } extra
 );
@@ -1156,14 +1155,14 @@ impl From<&StreamsAwsLambdaConnection> for StreamsAwsLambdaConnectionRequest {
 pub struct StreamsAzureBlobStorageConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Azure-specific configuration for the connection.
     pub azure: Option<AzureConnection>,
     /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
@@ -1173,8 +1172,8 @@ pub struct StreamsAzureBlobStorageConnection {
 }
 
 rt::object!(
-    StreamsAzureBlobStorageConnection { id("id", optional), name("name", optional),
-    region("region", optional), state("state", optional), links("links", optional),
+    StreamsAzureBlobStorageConnection { id("id", optional), links("links", optional),
+    name("name", optional), region("region", optional), state("state", optional),
     azure("azure", optional), public_private_networking("publicPrivateNetworking",
     optional) } extra
 );
@@ -1261,14 +1260,14 @@ for StreamsAzureBlobStorageConnectionRequest {
 pub struct StreamsClusterConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the configured cluster. Required if the ID does not match the project containing the streams workspace. You must first enable the organization setting.
     pub cluster_group_id: rt::Nullable<String>,
     /// Name of the cluster configured for this connection.
@@ -1280,8 +1279,8 @@ pub struct StreamsClusterConnection {
 }
 
 rt::object!(
-    StreamsClusterConnection { id("id", optional), name("name", optional),
-    region("region", optional), state("state", optional), links("links", optional),
+    StreamsClusterConnection { id("id", optional), links("links", optional), name("name",
+    optional), region("region", optional), state("state", optional),
     cluster_group_id("clusterGroupId", nullable), cluster_name("clusterName", optional),
     db_role_to_execute("dbRoleToExecute", nullable) } extra
 );
@@ -1373,26 +1372,26 @@ impl From<&StreamsClusterConnection> for StreamsClusterConnectionRequest {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StreamsConnection {
-    /// `type: Sample`
-    Sample(StreamsSampleConnection),
-    /// `type: Cluster`
-    Cluster(StreamsClusterConnection),
-    /// `type: Kafka`
-    Kafka(StreamsKafkaConnection),
-    /// `type: Https`
-    Https(StreamsHttpsConnection),
-    /// `type: AWSLambda`
-    AwsLambda(StreamsAwsLambdaConnection),
-    /// `type: S3`
-    S3(StreamsS3Connection),
     /// `type: AWSKinesisDataStreams`
     AwsKinesisDataStreams(StreamsAwsKinesisDataStreamsConnection),
-    /// `type: SchemaRegistry`
-    SchemaRegistry(StreamsSchemaRegistryConnection),
+    /// `type: AWSLambda`
+    AwsLambda(StreamsAwsLambdaConnection),
     /// `type: AzureBlobStorage`
     AzureBlobStorage(StreamsAzureBlobStorageConnection),
+    /// `type: Cluster`
+    Cluster(StreamsClusterConnection),
     /// `type: GCPPubSub`
     GcpPubSub(StreamsGcpPubSubConnection),
+    /// `type: Https`
+    Https(StreamsHttpsConnection),
+    /// `type: Kafka`
+    Kafka(StreamsKafkaConnection),
+    /// `type: S3`
+    S3(StreamsS3Connection),
+    /// `type: Sample`
+    Sample(StreamsSampleConnection),
+    /// `type: SchemaRegistry`
+    SchemaRegistry(StreamsSchemaRegistryConnection),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
     ///
     /// A later version of the client may know that `type` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
@@ -1400,37 +1399,19 @@ pub enum StreamsConnection {
 }
 
 rt::tagged_union!(
-    StreamsConnection, "type", Unknown, [Sample(StreamsSampleConnection) = "Sample",
-    Cluster(StreamsClusterConnection) = "Cluster", Kafka(StreamsKafkaConnection) =
-    "Kafka", Https(StreamsHttpsConnection) = "Https",
-    AwsLambda(StreamsAwsLambdaConnection) = "AWSLambda", S3(StreamsS3Connection) = "S3",
-    AwsKinesisDataStreams(StreamsAwsKinesisDataStreamsConnection) =
-    "AWSKinesisDataStreams", SchemaRegistry(StreamsSchemaRegistryConnection) =
-    "SchemaRegistry", AzureBlobStorage(StreamsAzureBlobStorageConnection) =
-    "AzureBlobStorage", GcpPubSub(StreamsGcpPubSubConnection) = "GCPPubSub"]
+    StreamsConnection, "type", Unknown,
+    [AwsKinesisDataStreams(StreamsAwsKinesisDataStreamsConnection) =
+    "AWSKinesisDataStreams", AwsLambda(StreamsAwsLambdaConnection) = "AWSLambda",
+    AzureBlobStorage(StreamsAzureBlobStorageConnection) = "AzureBlobStorage",
+    Cluster(StreamsClusterConnection) = "Cluster", GcpPubSub(StreamsGcpPubSubConnection)
+    = "GCPPubSub", Https(StreamsHttpsConnection) = "Https", Kafka(StreamsKafkaConnection)
+    = "Kafka", S3(StreamsS3Connection) = "S3", Sample(StreamsSampleConnection) =
+    "Sample", SchemaRegistry(StreamsSchemaRegistryConnection) = "SchemaRegistry"]
 );
 
-impl From<StreamsSampleConnection> for StreamsConnection {
-    fn from(value: StreamsSampleConnection) -> Self {
-        StreamsConnection::Sample(value)
-    }
-}
-
-impl From<StreamsClusterConnection> for StreamsConnection {
-    fn from(value: StreamsClusterConnection) -> Self {
-        StreamsConnection::Cluster(value)
-    }
-}
-
-impl From<StreamsKafkaConnection> for StreamsConnection {
-    fn from(value: StreamsKafkaConnection) -> Self {
-        StreamsConnection::Kafka(value)
-    }
-}
-
-impl From<StreamsHttpsConnection> for StreamsConnection {
-    fn from(value: StreamsHttpsConnection) -> Self {
-        StreamsConnection::Https(value)
+impl From<StreamsAwsKinesisDataStreamsConnection> for StreamsConnection {
+    fn from(value: StreamsAwsKinesisDataStreamsConnection) -> Self {
+        StreamsConnection::AwsKinesisDataStreams(value)
     }
 }
 
@@ -1440,27 +1421,15 @@ impl From<StreamsAwsLambdaConnection> for StreamsConnection {
     }
 }
 
-impl From<StreamsS3Connection> for StreamsConnection {
-    fn from(value: StreamsS3Connection) -> Self {
-        StreamsConnection::S3(value)
-    }
-}
-
-impl From<StreamsAwsKinesisDataStreamsConnection> for StreamsConnection {
-    fn from(value: StreamsAwsKinesisDataStreamsConnection) -> Self {
-        StreamsConnection::AwsKinesisDataStreams(value)
-    }
-}
-
-impl From<StreamsSchemaRegistryConnection> for StreamsConnection {
-    fn from(value: StreamsSchemaRegistryConnection) -> Self {
-        StreamsConnection::SchemaRegistry(value)
-    }
-}
-
 impl From<StreamsAzureBlobStorageConnection> for StreamsConnection {
     fn from(value: StreamsAzureBlobStorageConnection) -> Self {
         StreamsConnection::AzureBlobStorage(value)
+    }
+}
+
+impl From<StreamsClusterConnection> for StreamsConnection {
+    fn from(value: StreamsClusterConnection) -> Self {
+        StreamsConnection::Cluster(value)
     }
 }
 
@@ -1470,30 +1439,60 @@ impl From<StreamsGcpPubSubConnection> for StreamsConnection {
     }
 }
 
+impl From<StreamsHttpsConnection> for StreamsConnection {
+    fn from(value: StreamsHttpsConnection) -> Self {
+        StreamsConnection::Https(value)
+    }
+}
+
+impl From<StreamsKafkaConnection> for StreamsConnection {
+    fn from(value: StreamsKafkaConnection) -> Self {
+        StreamsConnection::Kafka(value)
+    }
+}
+
+impl From<StreamsS3Connection> for StreamsConnection {
+    fn from(value: StreamsS3Connection) -> Self {
+        StreamsConnection::S3(value)
+    }
+}
+
+impl From<StreamsSampleConnection> for StreamsConnection {
+    fn from(value: StreamsSampleConnection) -> Self {
+        StreamsConnection::Sample(value)
+    }
+}
+
+impl From<StreamsSchemaRegistryConnection> for StreamsConnection {
+    fn from(value: StreamsSchemaRegistryConnection) -> Self {
+        StreamsConnection::SchemaRegistry(value)
+    }
+}
+
 /// Settings that define a connection to an external data store.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum StreamsConnectionRequest {
-    /// `type: Sample`
-    Sample(StreamsSampleConnectionRequest),
-    /// `type: Cluster`
-    Cluster(StreamsClusterConnectionRequest),
-    /// `type: Kafka`
-    Kafka(StreamsKafkaConnectionRequest),
-    /// `type: Https`
-    Https(StreamsHttpsConnectionRequest),
-    /// `type: AWSLambda`
-    AwsLambda(StreamsAwsLambdaConnectionRequest),
-    /// `type: S3`
-    S3(StreamsS3ConnectionRequest),
     /// `type: AWSKinesisDataStreams`
     AwsKinesisDataStreams(StreamsAwsKinesisDataStreamsConnectionRequest),
-    /// `type: SchemaRegistry`
-    SchemaRegistry(StreamsSchemaRegistryConnectionRequest),
+    /// `type: AWSLambda`
+    AwsLambda(StreamsAwsLambdaConnectionRequest),
     /// `type: AzureBlobStorage`
     AzureBlobStorage(StreamsAzureBlobStorageConnectionRequest),
+    /// `type: Cluster`
+    Cluster(StreamsClusterConnectionRequest),
     /// `type: GCPPubSub`
     GcpPubSub(StreamsGcpPubSubConnectionRequest),
+    /// `type: Https`
+    Https(StreamsHttpsConnectionRequest),
+    /// `type: Kafka`
+    Kafka(StreamsKafkaConnectionRequest),
+    /// `type: S3`
+    S3(StreamsS3ConnectionRequest),
+    /// `type: Sample`
+    Sample(StreamsSampleConnectionRequest),
+    /// `type: SchemaRegistry`
+    SchemaRegistry(StreamsSchemaRegistryConnectionRequest),
     /// A `type` this version of the client does not know: the whole object, kept verbatim (tag included) so it re-serializes unchanged.
     ///
     /// A later version of the client may know that `type` and decode it as a variant of its own, so tell objects apart by [`tag()`](Self::tag) rather than by matching this variant.
@@ -1501,38 +1500,21 @@ pub enum StreamsConnectionRequest {
 }
 
 rt::tagged_union!(
-    StreamsConnectionRequest, "type", Unknown, [Sample(StreamsSampleConnectionRequest) =
-    "Sample", Cluster(StreamsClusterConnectionRequest) = "Cluster",
-    Kafka(StreamsKafkaConnectionRequest) = "Kafka", Https(StreamsHttpsConnectionRequest)
-    = "Https", AwsLambda(StreamsAwsLambdaConnectionRequest) = "AWSLambda",
-    S3(StreamsS3ConnectionRequest) = "S3",
-    AwsKinesisDataStreams(StreamsAwsKinesisDataStreamsConnectionRequest) =
-    "AWSKinesisDataStreams", SchemaRegistry(StreamsSchemaRegistryConnectionRequest) =
-    "SchemaRegistry", AzureBlobStorage(StreamsAzureBlobStorageConnectionRequest) =
-    "AzureBlobStorage", GcpPubSub(StreamsGcpPubSubConnectionRequest) = "GCPPubSub"]
+    StreamsConnectionRequest, "type", Unknown,
+    [AwsKinesisDataStreams(StreamsAwsKinesisDataStreamsConnectionRequest) =
+    "AWSKinesisDataStreams", AwsLambda(StreamsAwsLambdaConnectionRequest) = "AWSLambda",
+    AzureBlobStorage(StreamsAzureBlobStorageConnectionRequest) = "AzureBlobStorage",
+    Cluster(StreamsClusterConnectionRequest) = "Cluster",
+    GcpPubSub(StreamsGcpPubSubConnectionRequest) = "GCPPubSub",
+    Https(StreamsHttpsConnectionRequest) = "Https", Kafka(StreamsKafkaConnectionRequest)
+    = "Kafka", S3(StreamsS3ConnectionRequest) = "S3",
+    Sample(StreamsSampleConnectionRequest) = "Sample",
+    SchemaRegistry(StreamsSchemaRegistryConnectionRequest) = "SchemaRegistry"]
 );
 
-impl From<StreamsSampleConnectionRequest> for StreamsConnectionRequest {
-    fn from(value: StreamsSampleConnectionRequest) -> Self {
-        StreamsConnectionRequest::Sample(value)
-    }
-}
-
-impl From<StreamsClusterConnectionRequest> for StreamsConnectionRequest {
-    fn from(value: StreamsClusterConnectionRequest) -> Self {
-        StreamsConnectionRequest::Cluster(value)
-    }
-}
-
-impl From<StreamsKafkaConnectionRequest> for StreamsConnectionRequest {
-    fn from(value: StreamsKafkaConnectionRequest) -> Self {
-        StreamsConnectionRequest::Kafka(value)
-    }
-}
-
-impl From<StreamsHttpsConnectionRequest> for StreamsConnectionRequest {
-    fn from(value: StreamsHttpsConnectionRequest) -> Self {
-        StreamsConnectionRequest::Https(value)
+impl From<StreamsAwsKinesisDataStreamsConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsAwsKinesisDataStreamsConnectionRequest) -> Self {
+        StreamsConnectionRequest::AwsKinesisDataStreams(value)
     }
 }
 
@@ -1542,27 +1524,15 @@ impl From<StreamsAwsLambdaConnectionRequest> for StreamsConnectionRequest {
     }
 }
 
-impl From<StreamsS3ConnectionRequest> for StreamsConnectionRequest {
-    fn from(value: StreamsS3ConnectionRequest) -> Self {
-        StreamsConnectionRequest::S3(value)
-    }
-}
-
-impl From<StreamsAwsKinesisDataStreamsConnectionRequest> for StreamsConnectionRequest {
-    fn from(value: StreamsAwsKinesisDataStreamsConnectionRequest) -> Self {
-        StreamsConnectionRequest::AwsKinesisDataStreams(value)
-    }
-}
-
-impl From<StreamsSchemaRegistryConnectionRequest> for StreamsConnectionRequest {
-    fn from(value: StreamsSchemaRegistryConnectionRequest) -> Self {
-        StreamsConnectionRequest::SchemaRegistry(value)
-    }
-}
-
 impl From<StreamsAzureBlobStorageConnectionRequest> for StreamsConnectionRequest {
     fn from(value: StreamsAzureBlobStorageConnectionRequest) -> Self {
         StreamsConnectionRequest::AzureBlobStorage(value)
+    }
+}
+
+impl From<StreamsClusterConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsClusterConnectionRequest) -> Self {
+        StreamsConnectionRequest::Cluster(value)
     }
 }
 
@@ -1572,45 +1542,75 @@ impl From<StreamsGcpPubSubConnectionRequest> for StreamsConnectionRequest {
     }
 }
 
+impl From<StreamsHttpsConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsHttpsConnectionRequest) -> Self {
+        StreamsConnectionRequest::Https(value)
+    }
+}
+
+impl From<StreamsKafkaConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsKafkaConnectionRequest) -> Self {
+        StreamsConnectionRequest::Kafka(value)
+    }
+}
+
+impl From<StreamsS3ConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsS3ConnectionRequest) -> Self {
+        StreamsConnectionRequest::S3(value)
+    }
+}
+
+impl From<StreamsSampleConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsSampleConnectionRequest) -> Self {
+        StreamsConnectionRequest::Sample(value)
+    }
+}
+
+impl From<StreamsSchemaRegistryConnectionRequest> for StreamsConnectionRequest {
+    fn from(value: StreamsSchemaRegistryConnectionRequest) -> Self {
+        StreamsConnectionRequest::SchemaRegistry(value)
+    }
+}
+
 #[allow(deprecated, clippy::map_clone)]
 impl TryFrom<&StreamsConnection> for StreamsConnectionRequest {
     type Error = rt::ConversionError;
     fn try_from(from: &StreamsConnection) -> Result<Self, rt::ConversionError> {
         Ok(
             match from {
-                StreamsConnection::Sample(v) => {
-                    Self::Sample(StreamsSampleConnectionRequest::from(v))
-                }
-                StreamsConnection::Cluster(v) => {
-                    Self::Cluster(StreamsClusterConnectionRequest::from(v))
-                }
-                StreamsConnection::Kafka(v) => {
-                    Self::Kafka(StreamsKafkaConnectionRequest::from(v))
-                }
-                StreamsConnection::Https(v) => {
-                    Self::Https(StreamsHttpsConnectionRequest::from(v))
-                }
-                StreamsConnection::AwsLambda(v) => {
-                    Self::AwsLambda(StreamsAwsLambdaConnectionRequest::from(v))
-                }
-                StreamsConnection::S3(v) => Self::S3(StreamsS3ConnectionRequest::from(v)),
                 StreamsConnection::AwsKinesisDataStreams(v) => {
                     Self::AwsKinesisDataStreams(
                         StreamsAwsKinesisDataStreamsConnectionRequest::from(v),
                     )
                 }
-                StreamsConnection::SchemaRegistry(v) => {
-                    Self::SchemaRegistry(
-                        StreamsSchemaRegistryConnectionRequest::try_from(v)?,
-                    )
+                StreamsConnection::AwsLambda(v) => {
+                    Self::AwsLambda(StreamsAwsLambdaConnectionRequest::from(v))
                 }
                 StreamsConnection::AzureBlobStorage(v) => {
                     Self::AzureBlobStorage(
                         StreamsAzureBlobStorageConnectionRequest::from(v),
                     )
                 }
+                StreamsConnection::Cluster(v) => {
+                    Self::Cluster(StreamsClusterConnectionRequest::from(v))
+                }
                 StreamsConnection::GcpPubSub(v) => {
                     Self::GcpPubSub(StreamsGcpPubSubConnectionRequest::from(v))
+                }
+                StreamsConnection::Https(v) => {
+                    Self::Https(StreamsHttpsConnectionRequest::from(v))
+                }
+                StreamsConnection::Kafka(v) => {
+                    Self::Kafka(StreamsKafkaConnectionRequest::from(v))
+                }
+                StreamsConnection::S3(v) => Self::S3(StreamsS3ConnectionRequest::from(v)),
+                StreamsConnection::Sample(v) => {
+                    Self::Sample(StreamsSampleConnectionRequest::from(v))
+                }
+                StreamsConnection::SchemaRegistry(v) => {
+                    Self::SchemaRegistry(
+                        StreamsSchemaRegistryConnectionRequest::try_from(v)?,
+                    )
                 }
                 StreamsConnection::Unknown(object) => {
                     Self::Unknown(
@@ -1635,17 +1635,17 @@ pub type StreamsConnectionState = shared::PendingReadyDeletingEtcValues<
 pub struct StreamsDataProcessRegion {
     /// Human-readable label that identifies the cloud provider.
     pub cloud_provider: StreamsDataProcessRegionCloudProvider,
-    /// Name of the cloud provider region hosting Atlas Stream Processing.
-    pub region: BaseStreamsRegion,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// Name of the cloud provider region hosting Atlas Stream Processing.
+    pub region: BaseStreamsRegion,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsDataProcessRegion { cloud_provider("cloudProvider", required),
-    region("region", required), links("links", optional) } extra
+    StreamsDataProcessRegion { cloud_provider("cloudProvider", required), links("links",
+    optional), region("region", required) } extra
 );
 
 impl StreamsDataProcessRegion {
@@ -1656,8 +1656,8 @@ impl StreamsDataProcessRegion {
     ) -> Self {
         Self {
             cloud_provider: cloud_provider.into(),
-            region: region.into(),
             links: Default::default(),
+            region: region.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -1799,14 +1799,14 @@ impl From<&StreamsDlq> for StreamsDlqRequest {
 pub struct StreamsFailoverClusterConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsFailoverConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Unique 24-hexadecimal digit string that identifies the project that contains the configured cluster. Required if the ID does not match the project containing the streams workspace. You must first enable the organization setting.
     pub cluster_group_id: rt::Nullable<String>,
     /// Name of the cluster configured for this connection.
@@ -1818,8 +1818,8 @@ pub struct StreamsFailoverClusterConnection {
 }
 
 rt::object!(
-    StreamsFailoverClusterConnection { id("id", optional), name("name", optional),
-    region("region", optional), state("state", optional), links("links", optional),
+    StreamsFailoverClusterConnection { id("id", optional), links("links", optional),
+    name("name", optional), region("region", optional), state("state", optional),
     cluster_group_id("clusterGroupId", nullable), cluster_name("clusterName", optional),
     db_role_to_execute("dbRoleToExecute", nullable) } extra
 );
@@ -2004,14 +2004,14 @@ pub type StreamsFailoverConnectionState = shared::PendingReadyDeletingEtcValues<
 pub struct StreamsFailoverKafkaConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsFailoverConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
     pub authentication: Option<StreamsKafkaAuthentication>,
     /// Comma separated list of server addresses.
@@ -2027,8 +2027,8 @@ pub struct StreamsFailoverKafkaConnection {
 }
 
 rt::object!(
-    StreamsFailoverKafkaConnection { id("id", optional), name("name", optional),
-    region("region", optional), state("state", optional), links("links", optional),
+    StreamsFailoverKafkaConnection { id("id", optional), links("links", optional),
+    name("name", optional), region("region", optional), state("state", optional),
     authentication("authentication", optional), bootstrap_servers("bootstrapServers",
     optional), config("config", optional), networking("networking", optional),
     security("security", optional) } extra
@@ -2147,17 +2147,17 @@ impl From<&StreamsFailoverKafkaConnection> for StreamsFailoverKafkaConnectionReq
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsGcpConnectionConfig {
-    /// Email address of the Google Cloud Platform (GCP) service account that Atlas Streams uses to connect to the GCP Pub/Sub resources.
-    pub service_account_id: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// Email address of the Google Cloud Platform (GCP) service account that Atlas Streams uses to connect to the GCP Pub/Sub resources.
+    pub service_account_id: Option<String>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsGcpConnectionConfig { service_account_id("serviceAccountId", optional),
-    links("links", optional) } extra
+    StreamsGcpConnectionConfig { links("links", optional),
+    service_account_id("serviceAccountId", optional) } extra
 );
 
 impl StreamsGcpConnectionConfig {
@@ -2210,14 +2210,14 @@ impl From<&StreamsGcpConnectionConfig> for StreamsGcpConnectionConfigRequest {
 pub struct StreamsGcpPubSubConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// GCP-specific configuration for the connection.
     pub gcp: Option<StreamsGcpConnectionConfig>,
     /// Networking configuration for connections that support `PUBLIC` and `PRIVATE_LINK` access types. For GCP connections, use `PRIVATE_LINK` for GCP Private Service Connect (PSC).
@@ -2227,8 +2227,8 @@ pub struct StreamsGcpPubSubConnection {
 }
 
 rt::object!(
-    StreamsGcpPubSubConnection { id("id", optional), name("name", optional),
-    region("region", optional), state("state", optional), links("links", optional),
+    StreamsGcpPubSubConnection { id("id", optional), links("links", optional),
+    name("name", optional), region("region", optional), state("state", optional),
     gcp("gcp", optional), public_private_networking("publicPrivateNetworking", optional)
     } extra
 );
@@ -2314,14 +2314,14 @@ impl From<&StreamsGcpPubSubConnection> for StreamsGcpPubSubConnectionRequest {
 pub struct StreamsHttpsConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// A map of key-value pairs that will be passed as headers for the request.
     pub headers: Option<std::collections::BTreeMap<String, String>>,
     /// The URL to be used for the request.
@@ -2331,8 +2331,8 @@ pub struct StreamsHttpsConnection {
 }
 
 rt::object!(
-    StreamsHttpsConnection { id("id", optional), name("name", optional), region("region",
-    optional), state("state", optional), links("links", optional), headers("headers",
+    StreamsHttpsConnection { id("id", optional), links("links", optional), name("name",
+    optional), region("region", optional), state("state", optional), headers("headers",
     optional), url("url", optional) } extra
 );
 
@@ -2415,8 +2415,8 @@ pub struct StreamsKafkaAuthentication {
     pub aws: Option<StreamsAwsConnectionConfig>,
     /// OIDC client identifier for authentication to the Kafka cluster.
     pub client_id: Option<String>,
-    /// HTTPS CA certificate in PEM format for SSL/TLS verification.
-    pub https_ca_pem: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Style of authentication. Can be one of PLAIN, SCRAM-256, SCRAM-512, or OAUTHBEARER.
     pub mechanism: Option<String>,
     /// SASL OAUTHBEARER authentication method. Currently, only OIDC is supported.
@@ -2431,19 +2431,19 @@ pub struct StreamsKafkaAuthentication {
     pub token_endpoint_url: Option<String>,
     /// Username of the account to connect to the Kafka cluster.
     pub username: Option<String>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
+    /// HTTPS CA certificate in PEM format for SSL/TLS verification.
+    pub https_ca_pem: Option<String>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
     StreamsKafkaAuthentication { aws("aws", optional), client_id("clientId", optional),
-    https_ca_pem("httpsCaPem", optional), mechanism("mechanism", optional),
-    method("method", optional), sasl_oauthbearer_extensions("saslOauthbearerExtensions",
-    optional), scope("scope", optional), ssl_certificate("sslCertificate", optional),
+    links("links", optional), mechanism("mechanism", optional), method("method",
+    optional), sasl_oauthbearer_extensions("saslOauthbearerExtensions", optional),
+    scope("scope", optional), ssl_certificate("sslCertificate", optional),
     token_endpoint_url("tokenEndpointUrl", optional), username("username", optional),
-    links("links", optional) } extra
+    https_ca_pem("httpsCaPem", optional) } extra
 );
 
 impl StreamsKafkaAuthentication {
@@ -2463,8 +2463,6 @@ pub struct StreamsKafkaAuthenticationRequest {
     pub client_id: Option<String>,
     /// OIDC client secret for authentication to the Kafka cluster.
     pub client_secret: Option<rt::Secret>,
-    /// HTTPS CA certificate in PEM format for SSL/TLS verification.
-    pub https_ca_pem: Option<String>,
     /// Style of authentication. Can be one of PLAIN, SCRAM-256, SCRAM-512, or OAUTHBEARER.
     pub mechanism: Option<String>,
     /// SASL OAUTHBEARER authentication method. Currently, only OIDC is supported.
@@ -2485,19 +2483,21 @@ pub struct StreamsKafkaAuthenticationRequest {
     pub token_endpoint_url: Option<String>,
     /// Username of the account to connect to the Kafka cluster.
     pub username: Option<String>,
+    /// HTTPS CA certificate in PEM format for SSL/TLS verification.
+    pub https_ca_pem: Option<String>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
     StreamsKafkaAuthenticationRequest { aws("aws", optional), client_id("clientId",
-    optional), client_secret("clientSecret", optional), https_ca_pem("httpsCaPem",
-    optional), mechanism("mechanism", optional), method("method", optional),
-    password("password", optional),
+    optional), client_secret("clientSecret", optional), mechanism("mechanism", optional),
+    method("method", optional), password("password", optional),
     sasl_oauthbearer_extensions("saslOauthbearerExtensions", optional), scope("scope",
     optional), ssl_certificate("sslCertificate", optional), ssl_key("sslKey", optional),
     ssl_key_password("sslKeyPassword", optional), token_endpoint_url("tokenEndpointUrl",
-    optional), username("username", optional) } extra
+    optional), username("username", optional), https_ca_pem("httpsCaPem", optional) }
+    extra
 );
 
 impl StreamsKafkaAuthenticationRequest {
@@ -2518,11 +2518,6 @@ impl StreamsKafkaAuthenticationRequest {
     /// Sets `client_secret`.
     pub fn client_secret(mut self, value: impl Into<rt::Secret>) -> Self {
         self.client_secret = Some(value.into());
-        self
-    }
-    /// Sets `https_ca_pem`.
-    pub fn https_ca_pem(mut self, value: impl Into<String>) -> Self {
-        self.https_ca_pem = Some(value.into());
         self
     }
     /// Sets `mechanism`.
@@ -2575,6 +2570,11 @@ impl StreamsKafkaAuthenticationRequest {
         self.username = Some(value.into());
         self
     }
+    /// Sets `https_ca_pem`.
+    pub fn https_ca_pem(mut self, value: impl Into<String>) -> Self {
+        self.https_ca_pem = Some(value.into());
+        self
+    }
 }
 
 #[allow(deprecated, clippy::map_clone)]
@@ -2584,7 +2584,6 @@ impl From<&StreamsKafkaAuthentication> for StreamsKafkaAuthenticationRequest {
             aws: from.aws.as_ref().map(StreamsAwsConnectionConfigRequest::from),
             client_id: from.client_id.clone(),
             client_secret: Default::default(),
-            https_ca_pem: from.https_ca_pem.clone(),
             mechanism: from.mechanism.clone(),
             method: from.method.clone(),
             password: Default::default(),
@@ -2595,6 +2594,7 @@ impl From<&StreamsKafkaAuthentication> for StreamsKafkaAuthenticationRequest {
             ssl_key_password: Default::default(),
             token_endpoint_url: from.token_endpoint_url.clone(),
             username: from.username.clone(),
+            https_ca_pem: from.https_ca_pem.clone(),
             extra: rt::__private::convert_extra(
                 &from.extra,
                 &["clientSecret", "password", "sslKey", "sslKeyPassword"],
@@ -2609,14 +2609,14 @@ impl From<&StreamsKafkaAuthentication> for StreamsKafkaAuthenticationRequest {
 pub struct StreamsKafkaConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
     pub authentication: Option<StreamsKafkaAuthentication>,
     /// Comma separated list of server addresses.
@@ -2632,8 +2632,8 @@ pub struct StreamsKafkaConnection {
 }
 
 rt::object!(
-    StreamsKafkaConnection { id("id", optional), name("name", optional), region("region",
-    optional), state("state", optional), links("links", optional),
+    StreamsKafkaConnection { id("id", optional), links("links", optional), name("name",
+    optional), region("region", optional), state("state", optional),
     authentication("authentication", optional), bootstrap_servers("bootstrapServers",
     optional), config("config", optional), networking("networking", optional),
     security("security", optional) } extra
@@ -2777,22 +2777,22 @@ impl StreamsKafkaNetworking {
 pub struct StreamsKafkaNetworkingAccess {
     /// Reserved. Will be used by `PRIVATE_LINK` connection type.
     pub connection_id: Option<ConnectionId>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Reserved. Will be used by `PRIVATE_LINK` connection type.
     pub name: Option<String>,
     /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
     pub tgw_route_id: Option<TgwRouteId>,
     /// Selected networking type. Either `PUBLIC`, `VPC`, `PRIVATE_LINK`, or `TRANSIT_GATEWAY`. Defaults to `PUBLIC`. For VPC, ensure that VPC peering exists and connectivity has been established between Atlas VPC and the VPC where Kafka cluster is hosted for the connection to function properly. `TRANSIT_GATEWAY` support is coming soon.
     pub r#type: Option<NetworkingAccessType>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsKafkaNetworkingAccess { connection_id("connectionId", optional), name("name",
-    optional), tgw_route_id("tgwRouteId", optional), r#type("type", optional),
-    links("links", optional) } extra
+    StreamsKafkaNetworkingAccess { connection_id("connectionId", optional),
+    links("links", optional), name("name", optional), tgw_route_id("tgwRouteId",
+    optional), r#type("type", optional) } extra
 );
 
 impl StreamsKafkaNetworkingAccess {
@@ -2907,17 +2907,17 @@ impl From<&StreamsKafkaNetworking> for StreamsKafkaNetworkingRequest {
 pub struct StreamsKafkaSecurity {
     /// A trusted, public x509 certificate for connecting to Kafka over SSL.
     pub broker_public_certificate: Option<String>,
-    /// Describes the transport type. Can be either `SASL_PLAINTEXT`, `SASL_SSL`, or `SSL`.
-    pub protocol: Option<String>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// Describes the transport type. Can be either `SASL_PLAINTEXT`, `SASL_SSL`, or `SSL`.
+    pub protocol: Option<String>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
     StreamsKafkaSecurity { broker_public_certificate("brokerPublicCertificate",
-    optional), protocol("protocol", optional), links("links", optional) } extra
+    optional), links("links", optional), protocol("protocol", optional) } extra
 );
 
 impl StreamsKafkaSecurity {
@@ -2976,14 +2976,14 @@ impl From<&StreamsKafkaSecurity> for StreamsKafkaSecurityRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsModifyStreamProcessor {
-    /// New name for the stream processor.
-    pub name: Option<String>,
-    /// New pipeline for the stream processor.
-    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// Additional options for modifying a stream processor.
-    pub options: Option<StreamsModifyStreamProcessorOptions>,
     /// Flag that enables or disables failover for the stream processor.
     pub failover_enabled: Option<bool>,
+    /// New name for the stream processor.
+    pub name: Option<String>,
+    /// Additional options for modifying a stream processor.
+    pub options: Option<StreamsModifyStreamProcessorOptions>,
+    /// New pipeline for the stream processor.
+    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<StreamWorkspaceTier>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
@@ -2991,9 +2991,9 @@ pub struct StreamsModifyStreamProcessor {
 }
 
 rt::object!(
-    StreamsModifyStreamProcessor { name("name", optional), pipeline("pipeline",
-    optional), options("options", optional), failover_enabled("failoverEnabled",
-    optional), tier("tier", optional) } extra
+    StreamsModifyStreamProcessor { failover_enabled("failoverEnabled", optional),
+    name("name", optional), options("options", optional), pipeline("pipeline", optional),
+    tier("tier", optional) } extra
 );
 
 impl StreamsModifyStreamProcessor {
@@ -3001,17 +3001,14 @@ impl StreamsModifyStreamProcessor {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets `failover_enabled`.
+    pub fn failover_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.failover_enabled = Some(value.into());
+        self
+    }
     /// Sets `name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
-        self
-    }
-    /// Sets `pipeline`.
-    pub fn pipeline(
-        mut self,
-        value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
-    ) -> Self {
-        self.pipeline = Some(value.into());
         self
     }
     /// Sets `options`.
@@ -3022,9 +3019,12 @@ impl StreamsModifyStreamProcessor {
         self.options = Some(value.into());
         self
     }
-    /// Sets `failover_enabled`.
-    pub fn failover_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.failover_enabled = Some(value.into());
+    /// Sets `pipeline`.
+    pub fn pipeline(
+        mut self,
+        value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+    ) -> Self {
+        self.pipeline = Some(value.into());
         self
     }
     /// Sets `tier`.
@@ -3038,16 +3038,16 @@ impl StreamsModifyStreamProcessor {
 impl From<&StreamsProcessorWithStats> for StreamsModifyStreamProcessor {
     fn from(from: &StreamsProcessorWithStats) -> Self {
         Self {
+            failover_enabled: from.failover_enabled,
             name: Some({
                 let v = &from.name;
                 ::core::clone::Clone::clone(v)
             }),
+            options: Default::default(),
             pipeline: Some({
                 let v = &from.pipeline;
                 ::core::clone::Clone::clone(v)
             }),
-            options: Default::default(),
-            failover_enabled: from.failover_enabled,
             tier: from.tier.clone(),
             extra: from.extra.clone(),
         }
@@ -3149,8 +3149,41 @@ impl From<&StreamsOptions> for StreamsOptionsRequest {
 pub struct StreamsPrivateLinkConnection {
     /// The ID of the Private Link connection.
     pub id: Option<StreamsPrivateLinkConnectionId>,
+    /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
+    pub arn: Option<Arn>,
+    /// Authentication mechanism to use with this private networking connection.
+    pub authentication_scheme: Option<StreamsPrivateLinkConnectionAuthenticationScheme>,
+    /// Azure Resource IDs of each availability zone for the Azure Confluent cluster.
+    pub azure_resource_ids: Option<Vec<String>>,
+    /// The domain hostname. Required for the following provider and vendor combinations:
+    ///
+    /// - AWS provider with CONFLUENT vendor.
+    /// - AZURE provider with EVENTHUB or CONFLUENT vendor.
+    pub dns_domain: Option<String>,
+    /// Sub-Domain name of Confluent cluster. These are typically your availability zones. Required for AWS Provider and CONFLUENT vendor, if your AWS CONFLUENT cluster doesn't use subdomains, you must set this to the empty array [].
+    pub dns_sub_domain: Option<Vec<String>>,
+    /// Error message if the state is FAILED.
+    pub error_message: Option<String>,
+    /// List of GCP Private Service Connect connection IDs.
+    pub gcp_connection_ids: Option<Vec<String>>,
+    /// Service Attachment URIs of each availability zone for the GCP Confluent cluster.
+    pub gcp_service_attachment_uris: Option<Vec<String>>,
+    /// Interface endpoint ID that is created from the service endpoint ID provided.
+    pub interface_endpoint_id: Option<String>,
+    /// Interface endpoint name that is created from the service endpoint ID provided.
+    pub interface_endpoint_name: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Cloud provider where the private endpoint's target resource is deployed. Valid values are AWS, AZURE, and GCP.
     pub provider: String,
+    /// Account ID from the cloud provider.
+    pub provider_account_id: Option<String>,
+    /// The region of the Provider’s cluster. See [AWS](https://www.mongodb.com/docs/atlas/reference/amazon-aws/#stream-processing-workspaces), [AZURE](https://www.mongodb.com/docs/atlas/reference/microsoft-azure/#stream-processing-workspaces), and [GCP](https://www.mongodb.com/docs/atlas/reference/google-gcp/#stream-processing-workspaces) supported regions.
+    pub region: Option<String>,
+    /// For AZURE EVENTHUB, this is the [namespace endpoint ID](https://learn.microsoft.com/en-us/rest/api/eventhub/namespaces/get). For AWS CONFLUENT cluster, this is the [VPC Endpoint service name](https://docs.confluent.io/cloud/current/networking/private-links/aws-privatelink.html).
+    pub service_endpoint_id: Option<String>,
+    /// State the connection is in.
+    pub state: Option<String>,
     /// Vendor that manages the cloud service. The list of supported vendor values is:
     ///
     /// - AWS
@@ -3171,55 +3204,22 @@ pub struct StreamsPrivateLinkConnection {
     ///
     /// **NOTE** Omitting the vendor field will default to using the GENERIC vendor.
     pub vendor: Option<String>,
-    /// The region of the Provider’s cluster. See [AWS](https://www.mongodb.com/docs/atlas/reference/amazon-aws/#stream-processing-workspaces), [AZURE](https://www.mongodb.com/docs/atlas/reference/microsoft-azure/#stream-processing-workspaces), and [GCP](https://www.mongodb.com/docs/atlas/reference/google-gcp/#stream-processing-workspaces) supported regions.
-    pub region: Option<String>,
-    /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
-    pub arn: Option<Arn>,
-    /// Authentication mechanism to use with this private networking connection.
-    pub authentication_scheme: Option<StreamsPrivateLinkConnectionAuthenticationScheme>,
-    /// Azure Resource IDs of each availability zone for the Azure Confluent cluster.
-    pub azure_resource_ids: Option<Vec<String>>,
-    /// The domain hostname. Required for the following provider and vendor combinations:
-    ///
-    /// - AWS provider with CONFLUENT vendor.
-    /// - AZURE provider with EVENTHUB or CONFLUENT vendor.
-    pub dns_domain: Option<String>,
-    /// Sub-Domain name of Confluent cluster. These are typically your availability zones. Required for AWS Provider and CONFLUENT vendor, if your AWS CONFLUENT cluster doesn't use subdomains, you must set this to the empty array [].
-    pub dns_sub_domain: Option<Vec<String>>,
-    /// List of GCP Private Service Connect connection IDs.
-    pub gcp_connection_ids: Option<Vec<String>>,
-    /// Service Attachment URIs of each availability zone for the GCP Confluent cluster.
-    pub gcp_service_attachment_uris: Option<Vec<String>>,
-    /// For AZURE EVENTHUB, this is the [namespace endpoint ID](https://learn.microsoft.com/en-us/rest/api/eventhub/namespaces/get). For AWS CONFLUENT cluster, this is the [VPC Endpoint service name](https://docs.confluent.io/cloud/current/networking/private-links/aws-privatelink.html).
-    pub service_endpoint_id: Option<String>,
-    /// Error message if the state is FAILED.
-    pub error_message: Option<String>,
-    /// Interface endpoint ID that is created from the service endpoint ID provided.
-    pub interface_endpoint_id: Option<String>,
-    /// Interface endpoint name that is created from the service endpoint ID provided.
-    pub interface_endpoint_name: Option<String>,
-    /// Account ID from the cloud provider.
-    pub provider_account_id: Option<String>,
-    /// State the connection is in.
-    pub state: Option<String>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsPrivateLinkConnection { id("_id", optional), provider("provider", required),
-    vendor("vendor", optional), region("region", optional), arn("arn", optional),
+    StreamsPrivateLinkConnection { id("_id", optional), arn("arn", optional),
     authentication_scheme("authenticationScheme", optional),
     azure_resource_ids("azureResourceIds", optional), dns_domain("dnsDomain", optional),
-    dns_sub_domain("dnsSubDomain", optional), gcp_connection_ids("gcpConnectionIds",
-    optional), gcp_service_attachment_uris("gcpServiceAttachmentUris", optional),
-    service_endpoint_id("serviceEndpointId", optional), error_message("errorMessage",
-    optional), interface_endpoint_id("interfaceEndpointId", optional),
-    interface_endpoint_name("interfaceEndpointName", optional),
-    provider_account_id("providerAccountId", optional), state("state", optional),
-    links("links", optional) } extra
+    dns_sub_domain("dnsSubDomain", optional), error_message("errorMessage", optional),
+    gcp_connection_ids("gcpConnectionIds", optional),
+    gcp_service_attachment_uris("gcpServiceAttachmentUris", optional),
+    interface_endpoint_id("interfaceEndpointId", optional),
+    interface_endpoint_name("interfaceEndpointName", optional), links("links", optional),
+    provider("provider", required), provider_account_id("providerAccountId", optional),
+    region("region", optional), service_endpoint_id("serviceEndpointId", optional),
+    state("state", optional), vendor("vendor", optional) } extra
 );
 
 impl StreamsPrivateLinkConnection {
@@ -3227,23 +3227,23 @@ impl StreamsPrivateLinkConnection {
     pub fn new(provider: impl Into<String>) -> Self {
         Self {
             id: Default::default(),
-            provider: provider.into(),
-            vendor: Default::default(),
-            region: Default::default(),
             arn: Default::default(),
             authentication_scheme: Default::default(),
             azure_resource_ids: Default::default(),
             dns_domain: Default::default(),
             dns_sub_domain: Default::default(),
+            error_message: Default::default(),
             gcp_connection_ids: Default::default(),
             gcp_service_attachment_uris: Default::default(),
-            service_endpoint_id: Default::default(),
-            error_message: Default::default(),
             interface_endpoint_id: Default::default(),
             interface_endpoint_name: Default::default(),
-            provider_account_id: Default::default(),
-            state: Default::default(),
             links: Default::default(),
+            provider: provider.into(),
+            provider_account_id: Default::default(),
+            region: Default::default(),
+            service_endpoint_id: Default::default(),
+            state: Default::default(),
+            vendor: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
@@ -3274,8 +3274,29 @@ rt::string_enum!(
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsPrivateLinkConnectionCreateRequest {
+    /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
+    pub arn: Option<Arn>,
+    /// Authentication mechanism to use with this private networking connection.
+    pub authentication_scheme: Option<StreamsPrivateLinkConnectionAuthenticationScheme>,
+    /// Azure Resource IDs of each availability zone for the Azure Confluent cluster.
+    pub azure_resource_ids: Option<Vec<String>>,
+    /// The domain hostname. Required for the following provider and vendor combinations:
+    ///
+    /// - AWS provider with CONFLUENT vendor.
+    /// - AZURE provider with EVENTHUB or CONFLUENT vendor.
+    pub dns_domain: Option<String>,
+    /// Sub-Domain name of Confluent cluster. These are typically your availability zones. Required for AWS Provider and CONFLUENT vendor, if your AWS CONFLUENT cluster doesn't use subdomains, you must set this to the empty array [].
+    pub dns_sub_domain: Option<Vec<String>>,
+    /// List of GCP Private Service Connect connection IDs.
+    pub gcp_connection_ids: Option<Vec<String>>,
+    /// Service Attachment URIs of each availability zone for the GCP Confluent cluster.
+    pub gcp_service_attachment_uris: Option<Vec<String>>,
     /// Cloud provider where the private endpoint's target resource is deployed. Valid values are AWS, AZURE, and GCP.
     pub provider: String,
+    /// The region of the Provider’s cluster. See [AWS](https://www.mongodb.com/docs/atlas/reference/amazon-aws/#stream-processing-workspaces), [AZURE](https://www.mongodb.com/docs/atlas/reference/microsoft-azure/#stream-processing-workspaces), and [GCP](https://www.mongodb.com/docs/atlas/reference/google-gcp/#stream-processing-workspaces) supported regions.
+    pub region: Option<String>,
+    /// For AZURE EVENTHUB, this is the [namespace endpoint ID](https://learn.microsoft.com/en-us/rest/api/eventhub/namespaces/get). For AWS CONFLUENT cluster, this is the [VPC Endpoint service name](https://docs.confluent.io/cloud/current/networking/private-links/aws-privatelink.html).
+    pub service_endpoint_id: Option<String>,
     /// Vendor that manages the cloud service. The list of supported vendor values is:
     ///
     /// - AWS
@@ -3296,48 +3317,25 @@ pub struct StreamsPrivateLinkConnectionCreateRequest {
     ///
     /// **NOTE** Omitting the vendor field will default to using the GENERIC vendor.
     pub vendor: Option<String>,
-    /// The region of the Provider’s cluster. See [AWS](https://www.mongodb.com/docs/atlas/reference/amazon-aws/#stream-processing-workspaces), [AZURE](https://www.mongodb.com/docs/atlas/reference/microsoft-azure/#stream-processing-workspaces), and [GCP](https://www.mongodb.com/docs/atlas/reference/google-gcp/#stream-processing-workspaces) supported regions.
-    pub region: Option<String>,
-    /// Amazon Resource Name (ARN). Required for AWS Provider and MSK vendor.
-    pub arn: Option<Arn>,
-    /// Authentication mechanism to use with this private networking connection.
-    pub authentication_scheme: Option<StreamsPrivateLinkConnectionAuthenticationScheme>,
-    /// Azure Resource IDs of each availability zone for the Azure Confluent cluster.
-    pub azure_resource_ids: Option<Vec<String>>,
-    /// The domain hostname. Required for the following provider and vendor combinations:
-    ///
-    /// - AWS provider with CONFLUENT vendor.
-    /// - AZURE provider with EVENTHUB or CONFLUENT vendor.
-    pub dns_domain: Option<String>,
-    /// Sub-Domain name of Confluent cluster. These are typically your availability zones. Required for AWS Provider and CONFLUENT vendor, if your AWS CONFLUENT cluster doesn't use subdomains, you must set this to the empty array [].
-    pub dns_sub_domain: Option<Vec<String>>,
-    /// List of GCP Private Service Connect connection IDs.
-    pub gcp_connection_ids: Option<Vec<String>>,
-    /// Service Attachment URIs of each availability zone for the GCP Confluent cluster.
-    pub gcp_service_attachment_uris: Option<Vec<String>>,
-    /// For AZURE EVENTHUB, this is the [namespace endpoint ID](https://learn.microsoft.com/en-us/rest/api/eventhub/namespaces/get). For AWS CONFLUENT cluster, this is the [VPC Endpoint service name](https://docs.confluent.io/cloud/current/networking/private-links/aws-privatelink.html).
-    pub service_endpoint_id: Option<String>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsPrivateLinkConnectionCreateRequest { provider("provider", required),
-    vendor("vendor", optional), region("region", optional), arn("arn", optional),
+    StreamsPrivateLinkConnectionCreateRequest { arn("arn", optional),
     authentication_scheme("authenticationScheme", optional),
     azure_resource_ids("azureResourceIds", optional), dns_domain("dnsDomain", optional),
     dns_sub_domain("dnsSubDomain", optional), gcp_connection_ids("gcpConnectionIds",
     optional), gcp_service_attachment_uris("gcpServiceAttachmentUris", optional),
-    service_endpoint_id("serviceEndpointId", optional) } extra
+    provider("provider", required), region("region", optional),
+    service_endpoint_id("serviceEndpointId", optional), vendor("vendor", optional) }
+    extra
 );
 
 impl StreamsPrivateLinkConnectionCreateRequest {
     /// A value with the required properties set and every optional one absent; set those with the chained setters.
     pub fn new(provider: impl Into<String>) -> Self {
         Self {
-            provider: provider.into(),
-            vendor: Default::default(),
-            region: Default::default(),
             arn: Default::default(),
             authentication_scheme: Default::default(),
             azure_resource_ids: Default::default(),
@@ -3345,19 +3343,12 @@ impl StreamsPrivateLinkConnectionCreateRequest {
             dns_sub_domain: Default::default(),
             gcp_connection_ids: Default::default(),
             gcp_service_attachment_uris: Default::default(),
+            provider: provider.into(),
+            region: Default::default(),
             service_endpoint_id: Default::default(),
+            vendor: Default::default(),
             extra: serde_json::Map::new(),
         }
-    }
-    /// Sets `vendor`.
-    pub fn vendor(mut self, value: impl Into<String>) -> Self {
-        self.vendor = Some(value.into());
-        self
-    }
-    /// Sets `region`.
-    pub fn region(mut self, value: impl Into<String>) -> Self {
-        self.region = Some(value.into());
-        self
     }
     /// Sets `arn`.
     pub fn arn(mut self, value: impl Into<Arn>) -> Self {
@@ -3397,9 +3388,19 @@ impl StreamsPrivateLinkConnectionCreateRequest {
         self.gcp_service_attachment_uris = Some(value.into());
         self
     }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
     /// Sets `service_endpoint_id`.
     pub fn service_endpoint_id(mut self, value: impl Into<String>) -> Self {
         self.service_endpoint_id = Some(value.into());
+        self
+    }
+    /// Sets `vendor`.
+    pub fn vendor(mut self, value: impl Into<String>) -> Self {
+        self.vendor = Some(value.into());
         self
     }
 }
@@ -3408,9 +3409,6 @@ impl StreamsPrivateLinkConnectionCreateRequest {
 impl From<&StreamsPrivateLinkConnection> for StreamsPrivateLinkConnectionCreateRequest {
     fn from(from: &StreamsPrivateLinkConnection) -> Self {
         Self {
-            provider: from.provider.clone(),
-            vendor: from.vendor.clone(),
-            region: from.region.clone(),
             arn: from.arn.clone(),
             authentication_scheme: from.authentication_scheme.clone(),
             azure_resource_ids: from.azure_resource_ids.clone(),
@@ -3418,7 +3416,10 @@ impl From<&StreamsPrivateLinkConnection> for StreamsPrivateLinkConnectionCreateR
             dns_sub_domain: from.dns_sub_domain.clone(),
             gcp_connection_ids: from.gcp_connection_ids.clone(),
             gcp_service_attachment_uris: from.gcp_service_attachment_uris.clone(),
+            provider: from.provider.clone(),
+            region: from.region.clone(),
             service_endpoint_id: from.service_endpoint_id.clone(),
+            vendor: from.vendor.clone(),
             extra: from.extra.clone(),
         }
     }
@@ -3471,26 +3472,26 @@ impl From<&StreamsPrivateLinkConnection> for StreamsPrivateLinkConnectionRequest
 pub struct StreamsProcessor {
     /// Unique 24-hexadecimal character string that identifies the stream processor.
     pub id: Option<StreamsProcessorId>,
-    /// Human-readable name of the stream processor.
-    pub name: Option<String>,
-    /// Stream aggregation pipeline you want to apply to your streaming data.
-    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// Optional configuration for the stream processor.
-    pub options: Option<StreamsOptions>,
     /// Flag that enables or disables failover for the stream processor.
     pub failover_enabled: Option<bool>,
-    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    pub tier: Option<StreamWorkspaceTier>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// Human-readable name of the stream processor.
+    pub name: Option<String>,
+    /// Optional configuration for the stream processor.
+    pub options: Option<StreamsOptions>,
+    /// Stream aggregation pipeline you want to apply to your streaming data.
+    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+    pub tier: Option<StreamWorkspaceTier>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsProcessor { id("_id", optional), name("name", optional), pipeline("pipeline",
-    optional), options("options", optional), failover_enabled("failoverEnabled",
-    optional), tier("tier", optional), links("links", optional) } extra
+    StreamsProcessor { id("_id", optional), failover_enabled("failoverEnabled",
+    optional), links("links", optional), name("name", optional), options("options",
+    optional), pipeline("pipeline", optional), tier("tier", optional) } extra
 );
 
 impl StreamsProcessor {
@@ -3507,14 +3508,14 @@ pub type StreamsProcessorId = rt::Validated<formats::StreamsProcessorId>;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsProcessorRequest {
-    /// Human-readable name of the stream processor.
-    pub name: Option<String>,
-    /// Stream aggregation pipeline you want to apply to your streaming data.
-    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-    /// Optional configuration for the stream processor.
-    pub options: Option<StreamsOptionsRequest>,
     /// Flag that enables or disables failover for the stream processor.
     pub failover_enabled: Option<bool>,
+    /// Human-readable name of the stream processor.
+    pub name: Option<String>,
+    /// Optional configuration for the stream processor.
+    pub options: Option<StreamsOptionsRequest>,
+    /// Stream aggregation pipeline you want to apply to your streaming data.
+    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<StreamWorkspaceTier>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
@@ -3522,9 +3523,9 @@ pub struct StreamsProcessorRequest {
 }
 
 rt::object!(
-    StreamsProcessorRequest { name("name", optional), pipeline("pipeline", optional),
-    options("options", optional), failover_enabled("failoverEnabled", optional),
-    tier("tier", optional) } extra
+    StreamsProcessorRequest { failover_enabled("failoverEnabled", optional), name("name",
+    optional), options("options", optional), pipeline("pipeline", optional), tier("tier",
+    optional) } extra
 );
 
 impl StreamsProcessorRequest {
@@ -3532,9 +3533,19 @@ impl StreamsProcessorRequest {
     pub fn new() -> Self {
         Self::default()
     }
+    /// Sets `failover_enabled`.
+    pub fn failover_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.failover_enabled = Some(value.into());
+        self
+    }
     /// Sets `name`.
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets `options`.
+    pub fn options(mut self, value: impl Into<StreamsOptionsRequest>) -> Self {
+        self.options = Some(value.into());
         self
     }
     /// Sets `pipeline`.
@@ -3543,16 +3554,6 @@ impl StreamsProcessorRequest {
         value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
     ) -> Self {
         self.pipeline = Some(value.into());
-        self
-    }
-    /// Sets `options`.
-    pub fn options(mut self, value: impl Into<StreamsOptionsRequest>) -> Self {
-        self.options = Some(value.into());
-        self
-    }
-    /// Sets `failover_enabled`.
-    pub fn failover_enabled(mut self, value: impl Into<bool>) -> Self {
-        self.failover_enabled = Some(value.into());
         self
     }
     /// Sets `tier`.
@@ -3566,10 +3567,10 @@ impl StreamsProcessorRequest {
 impl From<&StreamsProcessor> for StreamsProcessorRequest {
     fn from(from: &StreamsProcessor) -> Self {
         Self {
-            name: from.name.clone(),
-            pipeline: from.pipeline.clone(),
-            options: from.options.as_ref().map(StreamsOptionsRequest::from),
             failover_enabled: from.failover_enabled,
+            name: from.name.clone(),
+            options: from.options.as_ref().map(StreamsOptionsRequest::from),
+            pipeline: from.pipeline.clone(),
             tier: from.tier.clone(),
             extra: from.extra.clone(),
         }
@@ -3580,28 +3581,28 @@ impl From<&StreamsProcessor> for StreamsProcessorRequest {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsProcessorStatus {
-    /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
-    pub status: StreamsProcessorStatusStatus,
     /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
     pub mode: rt::Nullable<StreamsProcessorStatusMode>,
     /// Name of the region against which to apply the status change. Required when `status` is `FAILED_OVER`; optional otherwise.
     pub region: rt::Nullable<String>,
+    /// Represents the desired action to apply to stream processors within a workspace, such as starting all processors, stopping all processors, or performing a bulk regional failover.
+    pub status: StreamsProcessorStatusStatus,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsProcessorStatus { status("status", required), mode("mode", nullable),
-    region("region", nullable) } extra
+    StreamsProcessorStatus { mode("mode", nullable), region("region", nullable),
+    status("status", required) } extra
 );
 
 impl StreamsProcessorStatus {
     /// A value with the required properties set and every optional one absent; set those with the chained setters.
     pub fn new(status: impl Into<StreamsProcessorStatusStatus>) -> Self {
         Self {
-            status: status.into(),
             mode: Default::default(),
             region: Default::default(),
+            status: status.into(),
             extra: serde_json::Map::new(),
         }
     }
@@ -3654,34 +3655,34 @@ rt::string_enum!(
 pub struct StreamsProcessorWithStats {
     /// Unique 24-hexadecimal character string that identifies the stream processor.
     pub id: StreamsProcessorWithStatsId,
-    /// Human-readable name of the stream processor.
-    pub name: String,
-    /// Stream aggregation pipeline you want to apply to your streaming data.
-    pub pipeline: Vec<serde_json::Map<String, serde_json::Value>>,
-    /// The state of the stream processor. Commonly occurring states are 'CREATED', 'STARTED', 'STOPPED' and 'FAILED'.
-    pub state: String,
-    /// The stats associated with the stream processor.
-    pub stats: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Optional configuration for the stream processor.
-    pub options: Option<StreamsOptions>,
-    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
-    pub tier: Option<StreamWorkspaceTier>,
     /// Flag that indicates whether the stream processor is eligible for failover.
     pub eligible_for_failover: Option<bool>,
     /// Flag that enables or disables failover for the stream processor.
     pub failover_enabled: Option<bool>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// Human-readable name of the stream processor.
+    pub name: String,
+    /// Optional configuration for the stream processor.
+    pub options: Option<StreamsOptions>,
+    /// Stream aggregation pipeline you want to apply to your streaming data.
+    pub pipeline: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// The state of the stream processor. Commonly occurring states are 'CREATED', 'STARTED', 'STOPPED' and 'FAILED'.
+    pub state: String,
+    /// The stats associated with the stream processor.
+    pub stats: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
+    pub tier: Option<StreamWorkspaceTier>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsProcessorWithStats { id("_id", required), name("name", required),
-    pipeline("pipeline", required), state("state", required), stats("stats", optional),
-    options("options", optional), tier("tier", optional),
+    StreamsProcessorWithStats { id("_id", required),
     eligible_for_failover("eligibleForFailover", optional),
-    failover_enabled("failoverEnabled", optional), links("links", optional) } extra
+    failover_enabled("failoverEnabled", optional), links("links", optional), name("name",
+    required), options("options", optional), pipeline("pipeline", required),
+    state("state", required), stats("stats", optional), tier("tier", optional) } extra
 );
 
 impl StreamsProcessorWithStats {
@@ -3694,15 +3695,15 @@ impl StreamsProcessorWithStats {
     ) -> Self {
         Self {
             id: id.into(),
-            name: name.into(),
-            pipeline: pipeline.into(),
-            state: state.into(),
-            stats: Default::default(),
-            options: Default::default(),
-            tier: Default::default(),
             eligible_for_failover: Default::default(),
             failover_enabled: Default::default(),
             links: Default::default(),
+            name: name.into(),
+            options: Default::default(),
+            pipeline: pipeline.into(),
+            state: state.into(),
+            stats: Default::default(),
+            tier: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
@@ -3743,17 +3744,17 @@ impl StreamsPublicPrivateLinkNetworking {
 pub struct StreamsPublicPrivateLinkNetworkingAccess {
     /// The ID of the Private Link connection. Required for `PRIVATE_LINK` type. For GCP connections using Private Service Connect (PSC), this is the PSC connection ID.
     pub connection_id: Option<ConnectionId>,
-    /// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
-    pub r#type: Option<NetworkingAccessType>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// Selected networking type. Either `PUBLIC` or `PRIVATE_LINK`. Defaults to `PUBLIC`. For AWS, Azure, and GCP connections, use `PRIVATE_LINK` for AWS PrivateLink, Azure Private Link, or GCP Private Service Connect (PSC) respectively.
+    pub r#type: Option<NetworkingAccessType>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
     StreamsPublicPrivateLinkNetworkingAccess { connection_id("connectionId", optional),
-    r#type("type", optional), links("links", optional) } extra
+    links("links", optional), r#type("type", optional) } extra
 );
 
 impl StreamsPublicPrivateLinkNetworkingAccess {
@@ -3858,14 +3859,14 @@ for StreamsPublicPrivateLinkNetworkingRequest {
 pub struct StreamsS3Connection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// AWS configurations for AWS-based connection types.
     pub aws: Option<StreamsAwsConnectionConfig>,
     /// Networking configuration for Streams connections.
@@ -3875,9 +3876,9 @@ pub struct StreamsS3Connection {
 }
 
 rt::object!(
-    StreamsS3Connection { id("id", optional), name("name", optional), region("region",
-    optional), state("state", optional), links("links", optional), aws("aws", optional),
-    networking("networking", optional) } extra
+    StreamsS3Connection { id("id", optional), links("links", optional), name("name",
+    optional), region("region", optional), state("state", optional), aws("aws",
+    optional), networking("networking", optional) } extra
 );
 
 impl StreamsS3Connection {
@@ -3960,22 +3961,21 @@ impl From<&StreamsS3Connection> for StreamsS3ConnectionRequest {
 pub struct StreamsSampleConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsSampleConnection { id("id", optional), name("name", optional),
-    region("region", optional), state("state", optional), links("links", optional) }
-    extra
+    StreamsSampleConnection { id("id", optional), links("links", optional), name("name",
+    optional), region("region", optional), state("state", optional) } extra
 );
 
 impl StreamsSampleConnection {
@@ -4034,16 +4034,16 @@ impl From<&StreamsSampleConnection> for StreamsSampleConnectionRequest {
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsSampleConnections {
-    /// Flag that indicates whether to add a `sample_stream_solar` connection.
-    pub solar: Option<bool>,
     /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
     pub links: Option<Vec<Link>>,
+    /// Flag that indicates whether to add a `sample_stream_solar` connection.
+    pub solar: Option<bool>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsSampleConnections { solar("solar", optional), links("links", optional) } extra
+    StreamsSampleConnections { links("links", optional), solar("solar", optional) } extra
 );
 
 impl StreamsSampleConnections {
@@ -4093,14 +4093,14 @@ impl From<&StreamsSampleConnections> for StreamsSampleConnectionsRequest {
 pub struct StreamsSchemaRegistryConnection {
     /// Unique identifier of the connection.
     pub id: Option<String>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
     /// Human-readable label that identifies the stream connection. For the Sample type, this is the name of the sample source.
     pub name: Option<String>,
     /// The connection region.
     pub region: Option<String>,
     /// The connection state.
     pub state: Option<StreamsConnectionState>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// The Schema Registry provider.
     pub provider: StreamsSchemaRegistryConnectionProvider,
     /// Authentication configuration for Schema Registry.
@@ -4112,8 +4112,8 @@ pub struct StreamsSchemaRegistryConnection {
 }
 
 rt::object!(
-    StreamsSchemaRegistryConnection { id("id", optional), name("name", optional),
-    region("region", optional), state("state", optional), links("links", optional),
+    StreamsSchemaRegistryConnection { id("id", optional), links("links", optional),
+    name("name", optional), region("region", optional), state("state", optional),
     provider("provider", required),
     schema_registry_authentication("schemaRegistryAuthentication", required),
     schema_registry_urls("schemaRegistryUrls", required) } extra
@@ -4128,10 +4128,10 @@ impl StreamsSchemaRegistryConnection {
     ) -> Self {
         Self {
             id: Default::default(),
+            links: Default::default(),
             name: Default::default(),
             region: Default::default(),
             state: Default::default(),
-            links: Default::default(),
             provider: provider.into(),
             schema_registry_authentication: schema_registry_authentication.into(),
             schema_registry_urls: schema_registry_urls.into(),
@@ -4234,38 +4234,34 @@ for StreamsSchemaRegistryConnectionRequest {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsStartProcessorFailover {
-    /// Cloud provider region where the stream processor should be started in failover mode. The region must be a valid region for the stream processor's cloud provider and must be included in the tenant's configured failover regions, or it may be the tenant's default (primary) region.
-    pub region: String,
-    /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
-    pub mode: Option<StreamsStartProcessorFailoverMode>,
     /// If true, clears the checkpoint so the failover processor does not resume from it. Applies only to FORCED failover; clearing may cause duplicate or missing records in the output.
     pub clear_checkpoint: Option<bool>,
     /// If true, simulates the operation without making any changes.
     pub dry_run: Option<bool>,
+    /// Strategy for the processor: GRACEFUL - attempt to stop the processor, error if processor cannot be stopped. if stop was successful, start the processor in the new region with the latest checkpoint.  FORCED - attempt to stop the processor, proceed to starting the processor in the new region with checkpoints disabled regardless of whether or not the stop succeeds.
+    pub mode: Option<StreamsStartProcessorFailoverMode>,
+    /// Cloud provider region where the stream processor should be started in failover mode. The region must be a valid region for the stream processor's cloud provider and must be included in the tenant's configured failover regions, or it may be the tenant's default (primary) region.
+    pub region: String,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsStartProcessorFailover { region("region", required), mode("mode", optional),
-    clear_checkpoint("clearCheckpoint", optional), dry_run("dryRun", optional) } extra
+    StreamsStartProcessorFailover { clear_checkpoint("clearCheckpoint", optional),
+    dry_run("dryRun", optional), mode("mode", optional), region("region", required) }
+    extra
 );
 
 impl StreamsStartProcessorFailover {
     /// A value with the required properties set and every optional one absent; set those with the chained setters.
     pub fn new(region: impl Into<String>) -> Self {
         Self {
-            region: region.into(),
-            mode: Default::default(),
             clear_checkpoint: Default::default(),
             dry_run: Default::default(),
+            mode: Default::default(),
+            region: region.into(),
             extra: serde_json::Map::new(),
         }
-    }
-    /// Sets `mode`.
-    pub fn mode(mut self, value: impl Into<StreamsStartProcessorFailoverMode>) -> Self {
-        self.mode = Some(value.into());
-        self
     }
     /// Sets `clear_checkpoint`.
     pub fn clear_checkpoint(mut self, value: impl Into<bool>) -> Self {
@@ -4275,6 +4271,11 @@ impl StreamsStartProcessorFailover {
     /// Sets `dry_run`.
     pub fn dry_run(mut self, value: impl Into<bool>) -> Self {
         self.dry_run = Some(value.into());
+        self
+    }
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<StreamsStartProcessorFailoverMode>) -> Self {
+        self.mode = Some(value.into());
         self
     }
 }
@@ -4290,28 +4291,34 @@ pub type StreamsStartProcessorFailoverMode = shared::GracefulForcedValues<
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsStartStreamProcessorWith {
+    /// Failover options for starting a stream processor.
+    pub failover: Option<StreamsStartProcessorFailover>,
     /// When true or not specified, the stream processor resumes from its last checkpoint. When false, the stream processor starts fresh.
     pub resume_from_checkpoint: Option<bool>,
     /// The operation time after which the change stream source should begin reporting. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
     pub start_at_operation_time: Option<rt::DateTime>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<StreamWorkspaceTier>,
-    /// Failover options for starting a stream processor.
-    pub failover: Option<StreamsStartProcessorFailover>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsStartStreamProcessorWith { resume_from_checkpoint("resumeFromCheckpoint",
-    optional), start_at_operation_time("startAtOperationTime", optional), tier("tier",
-    optional), failover("failover", optional) } extra
+    StreamsStartStreamProcessorWith { failover("failover", optional),
+    resume_from_checkpoint("resumeFromCheckpoint", optional),
+    start_at_operation_time("startAtOperationTime", optional), tier("tier", optional) }
+    extra
 );
 
 impl StreamsStartStreamProcessorWith {
     /// A value with the required properties set and every optional one absent; set those with the chained setters.
     pub fn new() -> Self {
         Self::default()
+    }
+    /// Sets `failover`.
+    pub fn failover(mut self, value: impl Into<StreamsStartProcessorFailover>) -> Self {
+        self.failover = Some(value.into());
+        self
     }
     /// Sets `resume_from_checkpoint`.
     pub fn resume_from_checkpoint(mut self, value: impl Into<bool>) -> Self {
@@ -4328,11 +4335,6 @@ impl StreamsStartStreamProcessorWith {
         self.tier = Some(value.into());
         self
     }
-    /// Sets `failover`.
-    pub fn failover(mut self, value: impl Into<StreamsStartProcessorFailover>) -> Self {
-        self.failover = Some(value.into());
-        self
-    }
 }
 
 /// Details of one stream instance (called a stream workspace in the official spec).
@@ -4341,35 +4343,35 @@ impl StreamsStartStreamProcessorWith {
 pub struct StreamsTenant {
     /// Unique 24-hexadecimal character string that identifies the project.
     pub id: Option<StreamsTenantId>,
-    /// Label that identifies the stream workspace.
-    pub name: Option<String>,
-    /// Unique 24-hexadecimal character string that identifies the project.
-    pub group_id: Option<GroupId>,
+    /// List of connections configured in the stream workspace.
+    pub connections: Option<Vec<StreamsConnection>>,
     /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
     pub data_process_region: Option<StreamsDataProcessRegion>,
     /// List of failover regions configured for the stream workspace.
     pub failover_regions: Option<Vec<StreamsDataProcessRegion>>,
+    /// Unique 24-hexadecimal character string that identifies the project.
+    pub group_id: Option<GroupId>,
+    /// List that contains the hostnames assigned to the stream workspace.
+    pub hostnames: Option<Vec<String>>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
+    /// Label that identifies the stream workspace.
+    pub name: Option<String>,
     /// Sample connections to add to SPI.
     pub sample_connections: Option<StreamsSampleConnections>,
     /// Configuration options for an Atlas Stream Processing Workspace.
     pub stream_config: rt::Nullable<StreamConfig>,
-    /// List that contains the hostnames assigned to the stream workspace.
-    pub hostnames: Option<Vec<String>>,
-    /// List of connections configured in the stream workspace.
-    pub connections: Option<Vec<StreamsConnection>>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    StreamsTenant { id("_id", optional), name("name", optional), group_id("groupId",
-    optional), data_process_region("dataProcessRegion", optional),
-    failover_regions("failoverRegions", optional),
+    StreamsTenant { id("_id", optional), connections("connections", optional),
+    data_process_region("dataProcessRegion", optional),
+    failover_regions("failoverRegions", optional), group_id("groupId", optional),
+    hostnames("hostnames", optional), links("links", optional), name("name", optional),
     sample_connections("sampleConnections", optional), stream_config("streamConfig",
-    nullable), hostnames("hostnames", optional), connections("connections", optional),
-    links("links", optional) } extra
+    nullable) } extra
 );
 
 impl StreamsTenant {
@@ -4386,12 +4388,12 @@ pub type StreamsTenantId = rt::Validated<formats::StreamsTenantId>;
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StreamsTenantRequest {
-    /// Label that identifies the stream workspace.
-    pub name: Option<String>,
     /// Information about the cloud provider region in which MongoDB Cloud processes the stream.
     pub data_process_region: Option<StreamsDataProcessRegionRequest>,
     /// List of failover regions configured for the stream workspace.
     pub failover_regions: Option<Vec<StreamsDataProcessRegionRequest>>,
+    /// Label that identifies the stream workspace.
+    pub name: Option<String>,
     /// Sample connections to add to SPI.
     pub sample_connections: Option<StreamsSampleConnectionsRequest>,
     /// Configuration options for an Atlas Stream Processing Workspace.
@@ -4401,9 +4403,8 @@ pub struct StreamsTenantRequest {
 }
 
 rt::object!(
-    StreamsTenantRequest { name("name", optional),
-    data_process_region("dataProcessRegion", optional),
-    failover_regions("failoverRegions", optional),
+    StreamsTenantRequest { data_process_region("dataProcessRegion", optional),
+    failover_regions("failoverRegions", optional), name("name", optional),
     sample_connections("sampleConnections", optional), stream_config("streamConfig",
     nullable) } extra
 );
@@ -4412,11 +4413,6 @@ impl StreamsTenantRequest {
     /// A value with the required properties set and every optional one absent; set those with the chained setters.
     pub fn new() -> Self {
         Self::default()
-    }
-    /// Sets `name`.
-    pub fn name(mut self, value: impl Into<String>) -> Self {
-        self.name = Some(value.into());
-        self
     }
     /// Sets `data_process_region`.
     pub fn data_process_region(
@@ -4432,6 +4428,11 @@ impl StreamsTenantRequest {
         value: impl Into<Vec<StreamsDataProcessRegionRequest>>,
     ) -> Self {
         self.failover_regions = Some(value.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
         self
     }
     /// Sets `sample_connections`.
@@ -4456,7 +4457,6 @@ impl StreamsTenantRequest {
 impl From<&StreamsTenant> for StreamsTenantRequest {
     fn from(from: &StreamsTenant) -> Self {
         Self {
-            name: from.name.clone(),
             data_process_region: from
                 .data_process_region
                 .as_ref()
@@ -4470,6 +4470,7 @@ impl From<&StreamsTenant> for StreamsTenantRequest {
                         .map(StreamsDataProcessRegionRequest::from)
                         .collect::<Vec<_>>()
                 }),
+            name: from.name.clone(),
             sample_connections: from
                 .sample_connections
                 .as_ref()
@@ -4486,12 +4487,12 @@ impl From<&StreamsTenant> for StreamsTenantRequest {
 pub struct StreamsTenantUpdateRequest {
     /// Human-readable label that identifies the cloud provider.
     pub cloud_provider: Option<StreamsTenantUpdateRequestCloudProvider>,
-    /// Name of the cloud provider region hosting Atlas Stream Processing.
-    pub region: Option<BaseStreamsRegion>,
     /// Failover regions for the stream workspace.
     pub failover_regions: Option<Vec<StreamsDataProcessRegionRequest>>,
     /// Desired status change to apply to a tenant's stream processors.
     pub processor_status: Option<StreamsProcessorStatus>,
+    /// Name of the cloud provider region hosting Atlas Stream Processing.
+    pub region: Option<BaseStreamsRegion>,
     /// Configuration options for an Atlas Stream Processing Workspace.
     pub stream_config: rt::Nullable<StreamConfigRequest>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
@@ -4500,9 +4501,9 @@ pub struct StreamsTenantUpdateRequest {
 
 rt::object!(
     StreamsTenantUpdateRequest { cloud_provider("cloudProvider", optional),
-    region("region", optional), failover_regions("failoverRegions", optional),
-    processor_status("processorStatus", optional), stream_config("streamConfig",
-    nullable) } extra
+    failover_regions("failoverRegions", optional), processor_status("processorStatus",
+    optional), region("region", optional), stream_config("streamConfig", nullable) }
+    extra
 );
 
 impl StreamsTenantUpdateRequest {
@@ -4518,11 +4519,6 @@ impl StreamsTenantUpdateRequest {
         self.cloud_provider = Some(value.into());
         self
     }
-    /// Sets `region`.
-    pub fn region(mut self, value: impl Into<BaseStreamsRegion>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
     /// Sets `failover_regions`.
     pub fn failover_regions(
         mut self,
@@ -4534,6 +4530,11 @@ impl StreamsTenantUpdateRequest {
     /// Sets `processor_status`.
     pub fn processor_status(mut self, value: impl Into<StreamsProcessorStatus>) -> Self {
         self.processor_status = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<BaseStreamsRegion>) -> Self {
+        self.region = Some(value.into());
         self
     }
     /// Sets `stream_config` (`Nullable::Null` sends it as `null`, which clears it).
@@ -4551,7 +4552,6 @@ impl From<&StreamsTenant> for StreamsTenantUpdateRequest {
     fn from(from: &StreamsTenant) -> Self {
         Self {
             cloud_provider: Default::default(),
-            region: Default::default(),
             failover_regions: from
                 .failover_regions
                 .as_ref()
@@ -4562,10 +4562,11 @@ impl From<&StreamsTenant> for StreamsTenantUpdateRequest {
                         .collect::<Vec<_>>()
                 }),
             processor_status: Default::default(),
+            region: Default::default(),
             stream_config: from.stream_config.as_ref().map(StreamConfigRequest::from),
             extra: rt::__private::convert_extra(
                 &from.extra,
-                &["cloudProvider", "region", "processorStatus"],
+                &["cloudProvider", "processorStatus", "region"],
             ),
         }
     }
@@ -4621,45 +4622,45 @@ impl VpcPeeringActionChallenge {
 pub struct VpcPeeringConnection {
     /// Internal VPC Peering Connection ID.
     pub id: Option<VpcPeeringConnectionId>,
-    /// Unique VPC Peering Connection name.
-    pub name: Option<String>,
-    /// The internal project ID.
-    pub group_id: Option<GroupId>,
     /// The account ID responsible for accepting the request.
     pub accepter_account_id: Option<String>,
     /// The CIDR block for the accepter VPC.
     pub accepter_cidr: Option<String>,
     /// The VPC ID accepting the request.
     pub accepter_vpc_id: Option<String>,
+    /// The status in the cloud provider for this connection.
+    pub cloud_status: Option<String>,
+    /// The time when the VPC Peering Connection request expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
+    pub expiration_time: Option<rt::DateTime>,
+    /// The internal project ID.
+    pub group_id: Option<GroupId>,
+    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
+    pub links: Option<Vec<Link>>,
+    /// The local status of the VPC Peering Connection.
+    pub local_status: Option<VpcPeeringConnectionLocalStatus>,
+    /// Unique VPC Peering Connection name.
+    pub name: Option<String>,
     /// The account ID requesting the VPC Peering connection.
     pub requester_account_id: Option<String>,
     /// The CIDR block for the requesting VPC.
     pub requester_cidr: Option<String>,
     /// The VPC ID requesting the VPC Peering connection.
     pub requester_vpc_id: Option<String>,
-    /// The status in the cloud provider for this connection.
-    pub cloud_status: Option<String>,
-    /// The local status of the VPC Peering Connection.
-    pub local_status: Option<VpcPeeringConnectionLocalStatus>,
     /// A status message.
     pub status_message: Option<String>,
-    /// The time when the VPC Peering Connection request expires. This parameter expresses its value in the ISO 8601 timestamp format in UTC.
-    pub expiration_time: Option<rt::DateTime>,
-    /// List of one or more Uniform Resource Locators (URLs) that point to API sub-resources, related API resources, or both. RFC 5988 outlines these relationships.
-    pub links: Option<Vec<Link>>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 rt::object!(
-    VpcPeeringConnection { id("_id", optional), name("name", optional),
-    group_id("groupId", optional), accepter_account_id("accepterAccountId", optional),
-    accepter_cidr("accepterCidr", optional), accepter_vpc_id("accepterVpcId", optional),
+    VpcPeeringConnection { id("_id", optional), accepter_account_id("accepterAccountId",
+    optional), accepter_cidr("accepterCidr", optional), accepter_vpc_id("accepterVpcId",
+    optional), cloud_status("cloudStatus", optional), expiration_time("expirationTime",
+    optional), group_id("groupId", optional), links("links", optional),
+    local_status("localStatus", optional), name("name", optional),
     requester_account_id("requesterAccountId", optional), requester_cidr("requesterCidr",
-    optional), requester_vpc_id("requesterVpcId", optional), cloud_status("cloudStatus",
-    optional), local_status("localStatus", optional), status_message("statusMessage",
-    optional), expiration_time("expirationTime", optional), links("links", optional) }
-    extra
+    optional), requester_vpc_id("requesterVpcId", optional),
+    status_message("statusMessage", optional) } extra
 );
 
 impl VpcPeeringConnection {

@@ -17,6 +17,7 @@
 //! spec is reported as a located [`diag::Diagnostic`]; everything that stops a run is a
 //! [`GenerateError`] ([`error`]); the generator never panics on input.
 
+pub mod curate;
 pub mod diag;
 pub mod emit;
 pub mod error;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use atlas_streams_generator::emit::SURFACE_FILE;
 use atlas_streams_generator::surface::{self, Impact, Surface};
-use atlas_streams_generator::{generate, output, GenerateError, Generated};
+use atlas_streams_generator::{curate, generate, output, GenerateError, Generated};
 use clap::{Parser, Subcommand};
 
 /// A generation run allocates and frees a great many small strings, maps and token trees
@@ -149,10 +149,42 @@ fn main() -> ExitCode {
     }
 }
 
+/// A spec to generate from: a file (or a directory holding one), or a curated directory whose
+/// overlay applied to its upstream spec makes the spec (`curate`).
+enum Source {
+    /// A spec file, or a directory holding one.
+    Plain(PathBuf),
+    /// The curation of a spec directory, applied (in memory).
+    Curated(Box<(curate::Layout, curate::Curated)>),
+}
+
+impl Source {
+    /// The source `spec` names, its curation applied if it has one.
+    fn of(spec: &Path) -> Result<Source, GenerateError> {
+        Ok(match curate::Layout::find(spec)? {
+            Some(layout) => {
+                let curated = curate::curate(&layout)?;
+                Source::Curated(Box::new((layout, curated)))
+            }
+            None => Source::Plain(spec.to_owned()),
+        })
+    }
+
+    fn generate(&self) -> Result<Generated, GenerateError> {
+        match self {
+            Source::Plain(path) => generate(path),
+            Source::Curated(curated) => {
+                let (layout, curated) = &**curated;
+                atlas_streams_generator::generate_from_str(&layout.output, &curated.text)
+            }
+        }
+    }
+}
+
 /// Generates from `spec`, printing its warnings (to stderr); `Err(status::no())` when they are
 /// denied.
-fn generate_warned(spec: &Path, deny_warnings: bool) -> Result<Result<Generated, ExitCode>, GenerateError> {
-    let generated = generate(spec)?;
+fn generate_warned(spec: &Source, deny_warnings: bool) -> Result<Result<Generated, ExitCode>, GenerateError> {
+    let generated = spec.generate()?;
     if !generated.warnings.is_empty() {
         tell!("{}", generated.warnings);
         if deny_warnings {
@@ -164,10 +196,29 @@ fn generate_warned(spec: &Path, deny_warnings: bool) -> Result<Result<Generated,
 }
 
 fn run_generate(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
-    let generated = match generate_warned(spec, deny_warnings)? {
+    let source = Source::of(spec)?;
+    let generated = match generate_warned(&source, deny_warnings)? {
         Ok(generated) => generated,
         Err(code) => return Ok(code),
     };
+    // The curated spec is written once it is known to generate.
+    if let Source::Curated(curated) = &source {
+        let (layout, curated) = &**curated;
+        let unchanged = std::fs::read_to_string(&layout.output).is_ok_and(|text| text == curated.text);
+        if !unchanged {
+            std::fs::write(&layout.output, &curated.text).map_err(|source| GenerateError::Io {
+                path: layout.output.clone(),
+                source,
+            })?;
+        }
+        say!(
+            "{} {} (the curation's {} points applied to {})",
+            if unchanged { "unchanged" } else { "wrote    " },
+            layout.output.display(),
+            curated.overlay.actions.len(),
+            layout.upstream.display()
+        );
+    }
     let previous = std::fs::read_to_string(out.join(SURFACE_FILE))
         .ok()
         .map(|text| Surface::parse(&text));
@@ -197,11 +248,27 @@ fn run_generate(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode
 }
 
 fn run_check(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
-    let generated = match generate_warned(spec, deny_warnings)? {
+    let source = Source::of(spec)?;
+    let generated = match generate_warned(&source, deny_warnings)? {
         Ok(generated) => generated,
         Err(code) => return Ok(code),
     };
-    let stale = output::check(out, &generated.files);
+    // Each stale file with the path to show for it.
+    let mut stale: Vec<(PathBuf, output::Stale)> = output::check(out, &generated.files)
+        .into_iter()
+        .map(|file| (out.join(&file.path), file))
+        .collect();
+    // The curated spec is generated too: it must be what the curation makes of upstream.
+    if let Source::Curated(curated) = &source {
+        let (layout, curated) = &**curated;
+        let file = atlas_streams_generator::GeneratedFile {
+            path: layout.output.clone(),
+            contents: curated.text.clone(),
+        };
+        for file in output::check(Path::new(""), std::slice::from_ref(&file)) {
+            stale.push((file.path.clone(), file));
+        }
+    }
     if stale.is_empty() {
         say!(
             "{} is up to date with {} ({})",
@@ -211,8 +278,8 @@ fn run_check(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, G
         );
         return Ok(status::yes());
     }
-    for file in &stale {
-        tell!("stale: {}\n{}", out.join(&file.path).display(), file.diff);
+    for (path, file) in &stale {
+        tell!("stale: {}\n{}", path.display(), file.diff);
     }
     tell!(
         "{} generated file(s) in {} are stale: run `cargo run -p atlas-streams-generator -- generate` and commit the result",
@@ -224,8 +291,8 @@ fn run_check(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, G
 
 fn run_diff(old: &Path, new: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
     let (before, after) = match (
-        generate_warned(old, deny_warnings)?,
-        generate_warned(new, deny_warnings)?,
+        generate_warned(&Source::of(old)?, deny_warnings)?,
+        generate_warned(&Source::of(new)?, deny_warnings)?,
     ) {
         (Ok(before), Ok(after)) => (Surface::of(&before.api), Surface::of(&after.api)),
         // Warnings denied: no verdict on such a spec, so not the "breaking" status either.

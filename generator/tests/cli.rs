@@ -216,3 +216,58 @@ fn check_exit_statuses_tell_stale_from_broken() {
     ]);
     assert_eq!(output.status.code(), Some(2), "{text}");
 }
+
+/// A curated spec directory: `generate` applies the overlay to the upstream spec, writes the
+/// curated spec and the client; `check` catches a curated spec that is stale; a point that no
+/// longer fits upstream stops the run (2) with its location in the overlay and its reason.
+#[test]
+fn a_curated_spec_directory_is_applied_checked_and_refused_when_a_point_no_longer_fits() {
+    let dir = std::env::temp_dir().join(format!("atlas-streams-cli-curated-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let spec = dir.join("spec");
+    std::fs::create_dir_all(spec.join("upstream")).unwrap();
+    std::fs::create_dir_all(spec.join("curation")).unwrap();
+    std::fs::copy(fixture("base.yaml"), spec.join("upstream/api.yaml")).unwrap();
+    let overlay = |description: &str, target: &str| {
+        format!(
+            "overlay: 1.0.0\ninfo: {{title: t, version: '1'}}\nextends: ../upstream/api.yaml\nactions:\n  - target: {target}\n    description: {description}\n    update:\n      title: Things (curated)\n"
+        )
+    };
+    std::fs::write(spec.join("curation/api.overlay.yaml"), overlay("our title", "$.info")).unwrap();
+    let out = dir.join("out");
+    let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&out)]);
+    assert!(output.status.success(), "{text}");
+    let curated = std::fs::read_to_string(spec.join("api.yaml")).unwrap();
+    assert!(
+        curated.starts_with("# @generated") && curated.contains("title: Things (curated)"),
+        "{curated}"
+    );
+    let (output, text) = run(&["check", "--spec", path(&spec), "--out", path(&out)]);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    // The curation changes; the curated spec on disk is now stale.
+    std::fs::write(
+        spec.join("curation/api.overlay.yaml"),
+        overlay("a new title", "$.info").replace("(curated)", "(ours)"),
+    )
+    .unwrap();
+    let (output, text) = run(&["check", "--spec", path(&spec), "--out", path(&out)]);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("api.yaml") && text.contains("+  title: Things (ours)"),
+        "{text}"
+    );
+    // A point whose target matches nothing upstream.
+    std::fs::write(
+        spec.join("curation/api.overlay.yaml"),
+        overlay("the old info", "$.information"),
+    )
+    .unwrap();
+    let (output, text) = run(&["generate", "--spec", path(&spec), "--out", path(&out)]);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(text.contains("api.overlay.yaml:5:5 (#/actions/0/target)"), "{text}");
+    assert!(
+        text.contains("matches nothing") && text.contains("Its reason: the old info"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

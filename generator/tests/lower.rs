@@ -37,16 +37,17 @@ fn the_connection_union_has_one_variant_per_mapping_entry_in_each_direction() {
         // The seeds' seven (S3 included, which the official `type` enum forgets), then the
         // official spec's other three.
         let expected = [
-            "Sample",
-            "Cluster",
-            "Kafka",
-            "Https",
-            "AWSLambda",
-            "S3",
+            // The discriminator mapping's order (MongoDB's, alphabetical).
             "AWSKinesisDataStreams",
-            "SchemaRegistry",
+            "AWSLambda",
             "AzureBlobStorage",
+            "Cluster",
             "GCPPubSub",
+            "Https",
+            "Kafka",
+            "S3",
+            "Sample",
+            "SchemaRegistry",
         ];
         assert_eq!(tags, expected);
         let kafka = u.variants.iter().find(|v| v.tag_value == "Kafka").unwrap();
@@ -58,12 +59,13 @@ fn the_connection_union_has_one_variant_per_mapping_entry_in_each_direction() {
 #[test]
 fn subtypes_inherit_the_parent_properties_but_not_its_tag() {
     let api = lowered();
+    // The parent's properties first, in MongoDB's order (alphabetical), then the subtype's own.
     let expected = [
         "id",
+        "links",
         "name",
         "region",
         "state",
-        "links",
         "authentication",
         "bootstrapServers",
         "config",
@@ -82,9 +84,9 @@ fn read_only_is_response_only_and_write_only_is_request_only() {
     assert_eq!(
         request,
         [
-            "name",
             "dataProcessRegion",
             "failoverRegions",
+            "name",
             "sampleConnections",
             "streamConfig"
         ]

@@ -151,7 +151,7 @@ fn tree_and_checks(text: &str) -> Result<(Value, Vec<Diagnostic>), Box<Diagnosti
 }
 
 /// The YAML tree of the text, or the located reason it is not YAML.
-fn tree(text: &str) -> Result<Value, Box<Diagnostic>> {
+pub(crate) fn tree(text: &str) -> Result<Value, Box<Diagnostic>> {
     serde_yaml::from_str::<Value>(text).map_err(|error| Box::new(yaml_error(&error, text)))
 }
 
