@@ -287,7 +287,7 @@ impl CreateStreamConnection {
         name: "createStreamConnection",
         method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections",
-        versions: &["2023-11-15", "2025-02-19"],
+        versions: &["2023-02-01", "2023-11-15", "2025-02-19"],
         default_version: Some("2025-02-19"),
         media_suffix: "json",
         idempotent: false,
@@ -302,7 +302,7 @@ impl CreateStreamConnection {
         self.pretty = Some(pretty.into());
         self
     }
-    /// Sends API version `version` instead of the default `2025-02-19` (documented: 2023-11-15, 2025-02-19). Must look like `YYYY-MM-DD`.
+    /// Sends API version `version` instead of the default `2025-02-19` (documented: 2023-02-01, 2023-11-15, 2025-02-19). Must look like `YYYY-MM-DD`.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = Some(version.into());
         self
@@ -468,7 +468,7 @@ impl CreateStreamWorkspace {
         name: "createStreamWorkspace",
         method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams",
-        versions: &["2025-03-12"],
+        versions: &["2023-02-01", "2025-03-12"],
         default_version: Some("2025-03-12"),
         media_suffix: "json",
         idempotent: false,
@@ -483,7 +483,7 @@ impl CreateStreamWorkspace {
         self.pretty = Some(pretty.into());
         self
     }
-    /// Sends API version `version` instead of the default `2025-03-12` (documented: 2025-03-12). Must look like `YYYY-MM-DD`.
+    /// Sends API version `version` instead of the default `2025-03-12` (documented: 2023-02-01, 2025-03-12). Must look like `YYYY-MM-DD`.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = Some(version.into());
         self
@@ -2817,7 +2817,7 @@ impl StartStreamProcessor {
         name: "startStreamProcessor",
         method: rt::__private::Method::Post,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start",
-        versions: &["2024-08-05"],
+        versions: &["2024-05-30", "2024-08-05"],
         default_version: Some("2024-08-05"),
         media_suffix: "json",
         idempotent: false,
@@ -2832,7 +2832,7 @@ impl StartStreamProcessor {
         self.pretty = Some(pretty.into());
         self
     }
-    /// Sends API version `version` instead of the default `2024-08-05` (documented: 2024-08-05). Must look like `YYYY-MM-DD`.
+    /// Sends API version `version` instead of the default `2024-08-05` (documented: 2024-05-30, 2024-08-05). Must look like `YYYY-MM-DD`.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = Some(version.into());
         self
@@ -3188,7 +3188,7 @@ impl UpdateStreamConnection {
         name: "updateStreamConnection",
         method: rt::__private::Method::Patch,
         path: "/api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}",
-        versions: &["2024-08-05"],
+        versions: &["2023-02-01", "2024-08-05"],
         default_version: Some("2024-08-05"),
         media_suffix: "json",
         idempotent: false,
@@ -3203,7 +3203,7 @@ impl UpdateStreamConnection {
         self.pretty = Some(pretty.into());
         self
     }
-    /// Sends API version `version` instead of the default `2024-08-05` (documented: 2024-08-05). Must look like `YYYY-MM-DD`.
+    /// Sends API version `version` instead of the default `2024-08-05` (documented: 2023-02-01, 2024-08-05). Must look like `YYYY-MM-DD`.
     pub fn version(mut self, version: impl Into<String>) -> Self {
         self.version = Some(version.into());
         self

@@ -168,11 +168,11 @@ impl Client {
     /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
     /// - `tenant_name`: Human-readable label that identifies the stream instance.
     ///
-    /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections` (`createStreamConnection`), API version `2025-02-19` (also documented: `2023-11-15`; choose with `.version(..)`).
+    /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections` (`createStreamConnection`), API version `2025-02-19` (also documented: `2023-02-01`, `2023-11-15`; choose with `.version(..)`).
     ///
     /// # Errors
     ///
-    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Unauthorized), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Unauthorized), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
     pub fn create_stream_connection(
         &self,
         group_id: impl AsRef<str>,
@@ -225,11 +225,11 @@ impl Client {
     /// Arguments:
     /// - `group_id`: Unique 24-hexadecimal digit string that identifies your project. Use the /groups endpoint to retrieve all projects to which the authenticated user has access.
     ///
-    /// `POST /api/atlas/v2/groups/{groupId}/streams` (`createStreamWorkspace`), API version `2025-03-12`.
+    /// `POST /api/atlas/v2/groups/{groupId}/streams` (`createStreamWorkspace`), API version `2025-03-12` (also documented: `2023-02-01`; choose with `.version(..)`).
     ///
     /// # Errors
     ///
-    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
     pub fn create_stream_workspace(
         &self,
         group_id: impl AsRef<str>,
@@ -882,11 +882,11 @@ impl Client {
     /// - `tenant_name`: Human-readable label that identifies the stream instance.
     /// - `processor_name`: Human-readable label that identifies the stream processor.
     ///
-    /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start` (`startStreamProcessor`), API version `2024-08-05`.
+    /// `POST /api/atlas/v2/groups/{groupId}/streams/{tenantName}/processor/{processorName}:start` (`startStreamProcessor`), API version `2024-08-05` (also documented: `2024-05-30`; choose with `.version(..)`).
     ///
     /// # Errors
     ///
-    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
     pub fn start_stream_processor(
         &self,
         group_id: impl AsRef<str>,
@@ -1002,11 +1002,11 @@ impl Client {
     /// - `tenant_name`: Human-readable label that identifies the stream instance.
     /// - `connection_name`: Human-readable label that identifies the stream connection.
     ///
-    /// `PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}` (`updateStreamConnection`), API version `2024-08-05`.
+    /// `PATCH /api/atlas/v2/groups/{groupId}/streams/{tenantName}/connections/{connectionName}` (`updateStreamConnection`), API version `2024-08-05` (also documented: `2023-02-01`; choose with `.version(..)`).
     ///
     /// # Errors
     ///
-    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Conflict), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
+    /// Fails with [`rt::Error::Api`] on the documented error statuses: 400 (Bad Request), 401 (Unauthorized), 403 (Forbidden), 404 (Not Found), 409 (Conflict), 429 (Too Many Requests), 500 (Internal Server Error), and with the other [`rt::Error`] variants on transport, timeout, decoding or argument problems.
     pub fn update_stream_connection(
         &self,
         group_id: impl AsRef<str>,

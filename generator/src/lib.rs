@@ -33,6 +33,7 @@ pub mod rust_type;
 pub mod stack;
 pub mod suggest;
 pub mod surface;
+pub mod update;
 
 use std::path::Path;
 

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use atlas_streams_generator::emit::SURFACE_FILE;
 use atlas_streams_generator::surface::{self, Impact, Surface};
-use atlas_streams_generator::{curate, generate, output, GenerateError, Generated};
+use atlas_streams_generator::{curate, generate, output, update, GenerateError, Generated};
 use clap::{Parser, Subcommand};
 
 /// A generation run allocates and frees a great many small strings, maps and token trees
@@ -58,9 +58,9 @@ mod status {
 
 /// What `--help` says of the exit statuses.
 const EXIT_STATUS_HELP: &str = "Exit status:\n  \
-    0  generate: written; check: up to date; diff: nothing breaks callers\n  \
-    1  generate, check: warnings denied (--deny-warnings); check: files stale; diff: something breaks callers\n  \
-    2  could not run: a file unreadable or unwritable, a spec with errors, bad arguments \
+    0  generate: written; check: up to date; diff, update: nothing breaks callers\n  \
+    1  generate, check: warnings denied (--deny-warnings); check: files stale; diff, update: something breaks callers\n  \
+    2  could not run: a file unreadable or unwritable, a spec with errors, a curation point that no longer fits (update), bad arguments \
     (diff: also warnings denied, as no verdict is given on such a spec)";
 
 /// Generates the typed atlas-streams client crate from the OpenAPI spec.
@@ -97,6 +97,46 @@ enum Command {
         /// Give no verdict (exit 2) when either spec has warnings.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// From a newly downloaded MongoDB spec to a reviewed release: take out its Streams part,
+    /// check every curation point against it, apply the curation, regenerate, and say what
+    /// changed upstream and in the Rust API, with the changelog entry and next version it
+    /// writes; exit 1 if the release breaks callers, 2 (writing nothing) if a curation point
+    /// no longer fits.
+    #[command(after_help = EXIT_STATUS_HELP)]
+    Update {
+        /// The new spec: MongoDB's whole Admin API spec (`openapi/v2.yaml` of
+        /// github.com/mongodb/openapi), or only its Streams part.
+        #[arg(long)]
+        upstream: PathBuf,
+        /// Where it came from, for the synced file's header (default: its file name).
+        #[arg(long)]
+        source: Option<String>,
+        /// The curated spec directory.
+        #[arg(long, default_value = "spec")]
+        spec: PathBuf,
+        /// The client crate.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// The changelog the release is added to.
+        #[arg(long, default_value = "CHANGELOG.md")]
+        changelog: PathBuf,
+        /// Another crate released with the client (its version follows the client's);
+        /// repeatable. Default: `emulator/Cargo.toml`, when there is one.
+        #[arg(long)]
+        also_bump: Vec<PathBuf>,
+        /// The lock file kept in step with the versions.
+        #[arg(long, default_value = "Cargo.lock")]
+        lockfile: PathBuf,
+        /// The date of the sync and the release (default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+        /// Keep the curation points an upstream change ran into, after reading each.
+        #[arg(long)]
+        accept_conflicts: bool,
+        /// Say what would change, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Fail (exit 1) with a diff summary if the committed generated files are stale.
     #[command(after_help = EXIT_STATUS_HELP)]
@@ -139,6 +179,37 @@ fn main() -> ExitCode {
             new,
             deny_warnings,
         } => run_diff(old, new, *deny_warnings),
+        Command::Update {
+            upstream,
+            source,
+            spec,
+            out,
+            changelog,
+            also_bump,
+            lockfile,
+            date,
+            accept_conflicts,
+            dry_run,
+        } => {
+            let also_bump = if also_bump.is_empty() {
+                let emulator = PathBuf::from("emulator/Cargo.toml");
+                emulator.is_file().then_some(emulator).into_iter().collect()
+            } else {
+                also_bump.clone()
+            };
+            let options = update::Options {
+                input: upstream.clone(),
+                source: source.clone(),
+                spec_dir: spec.clone(),
+                out: out.clone(),
+                changelog: changelog.clone(),
+                also_bump,
+                lockfile: Some(lockfile.clone()),
+                date: date.clone().unwrap_or_else(update::today),
+                accept_conflicts: *accept_conflicts,
+            };
+            run_update(&options, *dry_run)
+        }
     };
     match result {
         Ok(code) => code,
@@ -311,6 +382,19 @@ fn run_diff(old: &Path, new: &Path, deny_warnings: bool) -> Result<ExitCode, Gen
         new.display()
     );
     Ok(if breaking > 0 { status::no() } else { status::yes() })
+}
+
+fn run_update(options: &update::Options, dry_run: bool) -> Result<ExitCode, GenerateError> {
+    let plan = update::plan(options)?;
+    say!("{}", plan.report());
+    if dry_run {
+        say!("dry run: nothing written ({} file(s) would change)", plan.files.len());
+    } else {
+        for path in plan.write()? {
+            say!("  wrote     {}", path.display());
+        }
+    }
+    Ok(if plan.breaking() { status::no() } else { status::yes() })
 }
 
 fn describe(generated: &Generated) -> String {

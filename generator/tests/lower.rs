@@ -159,16 +159,20 @@ fn operations_carry_their_documented_versions() {
         let op = api.operations.iter().find(|o| o.name == name).unwrap();
         (op.versions.clone(), op.default_version.clone())
     };
+    // The official spec's version and the seed pages', the newest the default.
     assert_eq!(
         versions("createStreamConnection"),
         (
-            vec!["2023-11-15".into(), "2025-02-19".into()],
+            vec!["2023-02-01".into(), "2023-11-15".into(), "2025-02-19".into()],
             Some("2025-02-19".into())
         )
     );
     assert_eq!(
         versions("createStreamWorkspace"),
-        (vec!["2025-03-12".into()], Some("2025-03-12".into()))
+        (
+            vec!["2023-02-01".into(), "2025-03-12".into()],
+            Some("2025-03-12".into())
+        )
     );
     assert_eq!(versions("updateStreamConnection").1.as_deref(), Some("2024-08-05"));
     assert_eq!(versions("startStreamProcessor").1.as_deref(), Some("2024-08-05"));
