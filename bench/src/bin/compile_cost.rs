@@ -18,7 +18,7 @@
 //!
 //! ```sh
 //! cargo run --release -p atlas-streams-bench --bin compile-cost            # full
-//! cargo run --release -p atlas-streams-bench --bin compile-cost -- --quick # CI smoke run
+//! cargo run -p atlas-streams-bench --bin compile-cost -- --quick # CI smoke run
 //! ```
 
 use std::path::{Path, PathBuf};

@@ -17,7 +17,7 @@
 //!
 //! ```sh
 //! cargo run --release -p atlas-streams-bench --bin runtime-bench            # full
-//! cargo run --release -p atlas-streams-bench --bin runtime-bench -- --quick # CI smoke run
+//! cargo run -p atlas-streams-bench --bin runtime-bench -- --quick # CI smoke run (any profile)
 //! ```
 
 use std::time::{Duration, Instant};
