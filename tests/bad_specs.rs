@@ -95,6 +95,14 @@ fn summary(api: &Api) -> String {
                 }
                 let _ = writeln!(out, "    {}", u.unknown_variant);
             }
+            TypeKind::KeyedUnion(u) => {
+                let _ = writeln!(out, "keyed union {} ({})", ty.name, ty.origin);
+                for v in &u.variants {
+                    let boxed = if v.boxed { " boxed" } else { "" };
+                    let _ = writeln!(out, "    {}({:?}){boxed} <- {:?}", v.name, v.ty, v.key);
+                }
+                let _ = writeln!(out, "    {}", u.unknown_variant);
+            }
             TypeKind::StringEnum(e) => {
                 let _ = writeln!(out, "enum {} ({})", ty.name, ty.origin);
                 for v in &e.values {
@@ -165,6 +173,14 @@ fn name_clashes(api: &Api) -> Vec<String> {
                 &mut out,
             ),
             TypeKind::TaggedUnion(u) => duplicates(
+                &format!("variants of {}", ty.name),
+                u.variants
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .chain([u.unknown_variant.as_str()]),
+                &mut out,
+            ),
+            TypeKind::KeyedUnion(u) => duplicates(
                 &format!("variants of {}", ty.name),
                 u.variants
                     .iter()

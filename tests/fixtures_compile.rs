@@ -38,6 +38,7 @@ fixture!(scalars);
 fixture!(names);
 fixture!(recursion);
 fixture!(paging);
+fixture!(keyed);
 
 use serde_json::json;
 
@@ -210,4 +211,87 @@ async fn lists_with_an_int32_page_number_and_a_required_total_walk_every_page() 
     let page = paging::builders::ListOthers::items_of(page);
     assert!(page.items.is_empty());
     assert_eq!(page.total, None);
+}
+
+#[test]
+fn key_tagged_unions_type_known_keys_and_keep_everything_else() {
+    use keyed::models::{Emit, EmitFormat, Source, Stage, Window};
+    let text = r#"[{"$source":{"topic":"in","connectionName":"k"}},{"$match":{"z":1,"a":{"$gt":9007199254740993}}},{"$window":{"size":60,"pipeline":[{"$limit":5},{"$future":{"x":1}}]}},{"$emit":{"connectionName":"k","format":"parquet","newField":[1]}}]"#;
+    let stages: Vec<Stage> = serde_json::from_str(text).unwrap();
+    // The struct keeps the order its properties came in (`topic` first), the free-form value
+    // its key order and its 64-bit integer, the window its own stages (the union again).
+    assert!(matches!(&stages[0], Stage::Source(s) if s.connection_name == "k" && s.topic.as_deref() == Some("in")));
+    let Stage::Window(window) = &stages[2] else {
+        panic!("{:?}", stages[2])
+    };
+    assert_eq!(window.pipeline[0], Stage::Limit(5));
+    assert_eq!(window.pipeline[1].key(), Some("$future"), "an unknown key is kept");
+    let Stage::Emit(emit) = &stages[3] else {
+        panic!("{:?}", stages[3])
+    };
+    assert_eq!(emit.format, Some(EmitFormat::Unknown("parquet".into())));
+    assert_eq!(emit.extra["newField"], json!([1]));
+    assert_eq!(
+        serde_json::to_string(&stages).unwrap(),
+        text,
+        "re-encodes byte for byte"
+    );
+
+    // Built in code: each member's value converts into the union; JSON of a known key is typed.
+    let built: Vec<Stage> = vec![
+        Source::new("k").topic("in").into(),
+        json!({"$match": {"a": 1}}).into(),
+        Window::new(60, vec![json!({"$limit": 5}).into()]).into(),
+        Emit::new("k").format(EmitFormat::Json).into(),
+    ];
+    assert!(
+        matches!(built[1], Stage::Match(_))
+            && matches!(&built[2], Stage::Window(w) if w.pipeline[0] == Stage::Limit(5))
+    );
+    assert_eq!(
+        serde_json::to_value(&built).unwrap(),
+        json!([{"$source": {"connectionName": "k", "topic": "in"}}, {"$match": {"a": 1}},
+            {"$window": {"size": 60, "pipeline": [{"$limit": 5}]}}, {"$emit": {"connectionName": "k", "format": "json"}}])
+    );
+    // A value whose key is known but whose value does not fit, several keys, no object: kept.
+    for odd in [
+        json!({"$limit": "five"}),
+        json!({"$limit": 1, "$match": {}}),
+        json!("$limit"),
+    ] {
+        let stage = Stage::from(odd.clone());
+        assert!(matches!(&stage, Stage::Unknown(v) if *v == odd), "{stage:?}");
+        assert_eq!(serde_json::to_value(&stage).unwrap(), odd);
+    }
+}
+
+#[tokio::test]
+async fn a_marked_pipeline_is_checked_before_it_is_sent() {
+    use keyed::models::{Emit, Job, Source, Stage};
+    let server = common::TestServer::with_handler(|r| {
+        common::Canned::new(200, "application/json", String::from_utf8_lossy(&r.body))
+    })
+    .await;
+    let client = keyed::operations::Client::builder()
+        .base_url(&server.base_url)
+        .build()
+        .unwrap();
+    let good: Vec<Stage> = vec![Source::new("k").into(), Emit::new("k").into()];
+    let sent = client.create_job(Job::new("j", good.clone())).await.unwrap();
+    assert_eq!(sent.stages, good);
+    // `$source` second: refused with the place and the rule, and nothing is sent.
+    let bad: Vec<Stage> = vec![
+        json!({"$match": {}}).into(),
+        Source::new("k").into(),
+        Emit::new("k").into(),
+    ];
+    let error = client.create_job(Job::new("j", bad)).await.unwrap_err();
+    let atlas_streams::Error::InvalidPipeline { error, .. } = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        (error.at.as_str(), error.rule),
+        ("/stages/1", atlas_streams::error::PipelineRule::SourceFirst)
+    );
+    assert_eq!(server.received().len(), 1, "only the good job was sent");
 }

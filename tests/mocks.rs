@@ -9,9 +9,10 @@ use std::time::Duration;
 
 use atlas_streams::mocks::{http, MockClient, MockError, Operation, Transport, TransportFuture};
 use atlas_streams::models::{
-    StreamWorkspaceTier, StreamsConnection, StreamsConnectionRequest, StreamsFailoverConnectionRequest,
-    StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest, StreamsProcessor, StreamsProcessorRequest,
-    StreamsProcessorWithStats, StreamsStartStreamProcessorWith,
+    StreamWorkspaceTier, StreamsConnection, StreamsConnectionRequest, StreamsEmitStage,
+    StreamsFailoverConnectionRequest, StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest,
+    StreamsPipelineStage, StreamsProcessor, StreamsProcessorRequest, StreamsProcessorState, StreamsProcessorWithStats,
+    StreamsSourceStage, StreamsStartStreamProcessorWith,
 };
 use atlas_streams::{mock, mock_client, reqwest, Client, Error, RetryPolicy};
 use futures_util::TryStreamExt;
@@ -23,7 +24,7 @@ const GROUP: &str = "32b6e34b3d91647abb20e7b8";
 /// of mocks.
 async fn ensure_running(client: &Client, workspace: &str, name: &str) -> Result<&'static str, Error> {
     match client.get_stream_processor(GROUP, workspace, name).await {
-        Ok(processor) if processor.state == "STARTED" => return Ok("already running"),
+        Ok(processor) if processor.state == StreamsProcessorState::Started => return Ok("already running"),
         Ok(_) => {}
         Err(e) if e.is_not_found() => {
             let request = processor_request(name);
@@ -36,16 +37,10 @@ async fn ensure_running(client: &Client, workspace: &str, name: &str) -> Result<
 }
 
 fn processor_request(name: &str) -> StreamsProcessorRequest {
-    let pipeline = vec![
-        json!({"$source": {"connectionName": "events"}}),
-        json!({"$emit": {"connectionName": "out", "topic": "t"}}),
-    ];
-    StreamsProcessorRequest::new().name(name).pipeline(
-        pipeline
-            .into_iter()
-            .map(|s| s.as_object().cloned().unwrap())
-            .collect::<Vec<_>>(),
-    )
+    StreamsProcessorRequest::new().name(name).pipeline(vec![
+        StreamsSourceStage::new().connection_name("events").into(),
+        StreamsEmitStage::new("out").topic("t").into(),
+    ])
 }
 
 /// A processor as Atlas answers it.
@@ -171,6 +166,33 @@ async fn an_argument_error_fails_before_any_rule_is_asked() {
     assert_eq!(rule.num_calls(), 0);
 }
 
+/// A pipeline is checked before any rule is asked, as before any request; a mocked create
+/// records the typed stages it was given.
+#[tokio::test]
+async fn a_pipeline_is_checked_before_any_rule_and_recorded_typed() {
+    let rule = mock!(Client::create_stream_processor).then_output(StreamsProcessor::default);
+    let client = mock_client!([&rule]);
+    let misplaced = StreamsProcessorRequest::new().name("p").pipeline(vec![
+        StreamsEmitStage::new("out").topic("t").into(),
+        StreamsSourceStage::new().connection_name("events").into(),
+    ]);
+    let error = client
+        .create_stream_processor(GROUP, "ws", misplaced)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidPipeline { .. }), "{error:?}");
+    assert_eq!(rule.num_calls(), 0, "no rule was asked");
+
+    client
+        .create_stream_processor(GROUP, "ws", processor_request("p"))
+        .await
+        .unwrap();
+    let sent = &rule.requests()[0].body;
+    let pipeline = sent.pipeline.as_deref().unwrap_or_default();
+    assert!(matches!(&pipeline[0], StreamsPipelineStage::Source(s) if s.connection_name.as_deref() == Some("events")));
+    assert_eq!(pipeline[1].key(), Some("$emit"));
+}
+
 #[tokio::test]
 async fn a_call_no_rule_answers_fails_naming_the_operation_and_the_rules_tried() {
     let events = mock!(Client::get_stream_connection)
@@ -228,13 +250,13 @@ async fn sequences_answer_in_order_and_retries_ask_again() {
         .build();
     let client = mock_client!([&rule]);
     let first = client.get_stream_processor(GROUP, "ws", "p").await.unwrap();
-    assert_eq!(first.state, "CREATED");
+    assert_eq!(first.state, StreamsProcessorState::Created);
     assert_eq!(rule.num_calls(), 2, "the 503 and its retry");
     let states = [
         client.get_stream_processor(GROUP, "ws", "p").await.unwrap().state,
         client.get_stream_processor(GROUP, "ws", "p").await.unwrap().state,
     ];
-    assert_eq!(states, ["CREATED", "STARTED"]);
+    assert_eq!(states, [StreamsProcessorState::Created, StreamsProcessorState::Started]);
     assert!(rule.is_exhausted());
     assert!(matches!(
         client.get_stream_processor(GROUP, "ws", "p").await.unwrap_err(),
@@ -262,7 +284,7 @@ async fn sequences_answer_in_order_and_retries_ask_again() {
     for _ in 0..3 {
         assert_eq!(
             client.get_stream_processor(GROUP, "ws", "p").await.unwrap().state,
-            "STARTED"
+            StreamsProcessorState::Started
         );
     }
     assert_eq!(flaky.num_calls(), 4);
@@ -419,8 +441,14 @@ async fn concurrent_calls_take_the_steps_one_at_a_time() {
         states.push(call.await.unwrap().unwrap().state);
     }
     // Each step answered exactly its count, however the calls interleaved on the threads.
-    assert_eq!(states.iter().filter(|s| *s == "CREATED").count(), 25);
-    assert_eq!(states.iter().filter(|s| *s == "STARTED").count(), 25);
+    assert_eq!(
+        states.iter().filter(|s| **s == StreamsProcessorState::Created).count(),
+        25
+    );
+    assert_eq!(
+        states.iter().filter(|s| **s == StreamsProcessorState::Started).count(),
+        25
+    );
     assert_eq!(rule.num_calls(), 50);
     assert!(rule.is_exhausted());
     let mut names: Vec<String> = rule.requests().into_iter().map(|r| r.processor_name).collect();
@@ -444,7 +472,7 @@ async fn a_matcher_may_ask_its_own_rule_without_a_deadlock() {
     let _ = own.set(once.clone());
     let client = mock_client!([&once]);
     let first = client.get_stream_processor(GROUP, "ws", "p").await.unwrap();
-    assert_eq!(first.state, "STARTED");
+    assert_eq!(first.state, StreamsProcessorState::Started);
     let second = client.get_stream_processor(GROUP, "ws", "p").await.unwrap_err();
     assert!(
         matches!(&second, Error::Mock { message, .. } if message.contains("did not match")),

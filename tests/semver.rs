@@ -73,6 +73,18 @@ const WITH_TRIANGLE: &[(&str, &str)] = &[
         "    Triangle:\n      type: object\n      properties:\n        base: {type: number}\n    Circle:\n",
     ),
 ];
+const STEP_MEMBERS: &str = "            $limit: {type: integer, format: int64}\n";
+/// The replacements that add a `$rotate` member to the key-tagged union `Step`.
+const WITH_ROTATE: &[(&str, &str)] = &[
+    (
+        STEP_MEMBERS,
+        "            $limit: {type: integer, format: int64}\n        - type: object\n          required: [$rotate]\n          properties:\n            $rotate: {$ref: '#/components/schemas/Rotate'}\n",
+    ),
+    (
+        "    Scale:\n",
+        "    Rotate:\n      type: object\n      properties:\n        degrees: {type: integer, format: int32}\n    Scale:\n",
+    ),
+];
 const LIST_PARAMS: &str = "        - {name: color, in: query, schema: {type: string}}\n";
 const DELETE: &str = "    delete:\n      operationId: deleteThing\n";
 const DELETE_VERSION: &str =
@@ -217,6 +229,22 @@ const CASES: &[Case] = &[
         run: false,
         breaking: true,
     },
+    Case {
+        name: "add_keyed_union_variant",
+        consumer: "behaviour",
+        old: &[],
+        new: WITH_ROTATE,
+        run: true,
+        breaking: false,
+    },
+    Case {
+        name: "remove_keyed_union_variant",
+        consumer: "uses_rotate",
+        old: WITH_ROTATE,
+        new: &[],
+        run: false,
+        breaking: true,
+    },
 ];
 
 /// The scratch workspace: `<target>/tmp/semver`.
@@ -309,6 +337,7 @@ fn consumer(case: &Case, side: &str, dir: &Path) {
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
          [[bin]]\nname = \"{name}\"\npath = \"main.rs\"\n\n[dependencies]\n\
          atlas-streams = {{ package = \"atlas-streams-{crate_}\", path = \"../{side}\" }}\n\
+         serde_json = \"1\"\n\
          tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\n",
     );
     let path = workspace_root().join(format!("tests/semver/{}.rs", case.consumer));

@@ -19,7 +19,7 @@ fn spec_output() {
 
 #[test]
 fn fixture_outputs() {
-    for name in ["union", "directions", "scalars", "names", "recursion"] {
+    for name in ["union", "directions", "scalars", "names", "recursion", "keyed"] {
         let dir = fresh_fixture_output(name);
         insta::assert_snapshot!(format!("fixture_{name}_models"), read(dir.join("src/models.rs")));
         insta::assert_snapshot!(

@@ -7,7 +7,9 @@ mod emulated;
 use std::future::IntoFuture;
 use std::time::{Duration, Instant};
 
-use atlas_streams::models::{StreamsConnection, StreamsConnectionState};
+use atlas_streams::models::{
+    StreamsConnection, StreamsConnectionState, StreamsProcessorState, StreamsProcessorStatsStatus,
+};
 use atlas_streams::WaitError;
 use emulated::{kafka, private_link, start_with, workspace, workspace_with_processor, Delays, GROUP};
 
@@ -77,11 +79,11 @@ async fn a_processor_is_waited_for_until_started_then_stopped() {
         .await
         .unwrap();
     took_a_transition(started);
-    assert_eq!(created.state, "CREATED");
+    assert_eq!(created.state, StreamsProcessorState::Created);
     client.start_stream_processor(GROUP, "ws", "p").await.unwrap();
     // While the start takes effect the processor shows its previous state.
     let before = client.get_stream_processor(GROUP, "ws", "p").await.unwrap();
-    assert_eq!(before.state, "CREATED");
+    assert_eq!(before.state, StreamsProcessorState::Created);
     let started = Instant::now();
     let running = client
         .wait_until_processor_started(GROUP, "ws", "p")
@@ -101,7 +103,7 @@ async fn a_processor_is_waited_for_until_started_then_stopped() {
         .await
         .unwrap();
     took_a_transition(started);
-    assert_eq!(stopped.state, "STOPPED");
+    assert_eq!(stopped.state, StreamsProcessorState::Stopped);
     // Already there: one call, no wait (a wait would take at least the waiter's own first
     // delay, 1 s, which this bound leaves out with room for a slow machine).
     let started = Instant::now();
@@ -165,7 +167,10 @@ async fn a_failure_ends_the_wait_with_the_failed_value() {
     assert_eq!(waiter.to_string(), "wait_until_processor_started");
     assert_eq!(state, "FAILED");
     let stats = value.stats.as_ref().unwrap();
-    assert_eq!(stats["errorMsg"], "source unreachable");
+    assert_eq!(value.state, StreamsProcessorState::Failed);
+    // The reason, in a property the spec does not document: kept in the stats' catch-all.
+    assert_eq!(stats.extra["errorMsg"], "source unreachable");
+    assert_eq!(stats.status, Some(StreamsProcessorStatsStatus::Error));
     assert_eq!(
         error.to_string(),
         "wait_until_processor_started: the resource is `FAILED`, a state that ends the wait as failed"

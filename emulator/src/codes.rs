@@ -79,3 +79,11 @@ pub const CANNOT_MODIFY: &str = "STREAM_CANNOT_MODIFY_ATTRIBUTE";
 /// GUESS: accept/reject of a VPC peering connection that is no longer pending, or whose
 /// challenge values do not match.
 pub const VPC_PEERING_INVALID_STATE: &str = "VPC_PEERING_CONNECTION_INVALID_STATE";
+
+/// GUESS: a pipeline that breaks one of the order rules MongoDB's docs state (first stage
+/// `$source`, a sink last, window-only stages inside a window, ...), or a stage Atlas does not
+/// know; the detail names the place in the pipeline and the rule.
+pub const STREAM_PROCESSOR_INVALID_PIPELINE: &str = "STREAM_PROCESSOR_INVALID_PIPELINE";
+/// GUESS: a pipeline's `connectionName` that names no connection of the workspace (the docs of
+/// each stage say the name is one "from the connection registry").
+pub const STREAM_PROCESSOR_CONNECTION_NOT_FOUND: &str = "STREAM_PROCESSOR_CONNECTION_NOT_FOUND";

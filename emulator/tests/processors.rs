@@ -9,6 +9,10 @@ use atlas_streams_emulator::{Delays, Seed};
 use common::{complete, Api, Emulator, GROUP};
 use serde_json::{json, Value};
 
+async fn stats(api: &Api, path: &str) -> Value {
+    api.get(path, "getStreamProcessor").await.expect(200, None)["stats"].clone()
+}
+
 async fn state(api: &Api, workspace: &str, name: &str) -> String {
     let path = format!("/streams/{workspace}/processor/{name}");
     let got = api.get(&path, "getStreamProcessor").await.expect(200, None);
@@ -58,7 +62,7 @@ async fn processor_lifecycle() {
         .await;
     again.expect(409, Some("STREAM_PROCESSOR_INVALID_STATE_TRANSITION"));
     // Modify needs a processor that is not running (mongosh: it must be STOPPED).
-    let modify = json!({"pipeline": [{"$source": {"connectionName": "sample_stream_solar"}}, {"$emit": {"connectionName": "x"}}]});
+    let modify = json!({"pipeline": [{"$source": {"connectionName": "sample_stream_solar"}}, {"$emit": {"connectionName": "__testLog"}}]});
     api.patch(p, "updateStreamProcessor", &modify)
         .await
         .expect(409, Some("STREAM_PROCESSOR_INVALID_STATE_TRANSITION"));
@@ -69,13 +73,13 @@ async fn processor_lifecycle() {
 
     let modify = json!({"name": "solar2", "tier": "SP10", "failoverEnabled": true,
         "options": {"dlq": {"connectionName": "c", "db": "d", "coll": "dlq"}, "resumeFromCheckpoint": false},
-        "pipeline": [{"$source": {"connectionName": "sample_stream_solar"}}, {"$limit": 10}]});
+        "pipeline": [{"$source": {"connectionName": "sample_stream_solar"}}, {"$match": {"watts": {"$gt": 10}}}, {"$emit": {"connectionName": "__testLog"}}]});
     let modified = api.patch(p, "updateStreamProcessor", &modify).await.expect(200, None);
     complete("updateStreamProcessor", &modified);
     assert_eq!(modified["name"], "solar2");
     assert_eq!(modified["tier"], "SP10");
     assert_eq!(modified["options"]["dlq"]["coll"], "dlq");
-    assert_eq!(modified["pipeline"][1], json!({"$limit": 10}));
+    assert_eq!(modified["pipeline"][1], json!({"$match": {"watts": {"$gt": 10}}}));
     assert_eq!(modified["eligibleForFailover"], true);
     api.get(p, "getStreamProcessor")
         .await
@@ -228,10 +232,10 @@ async fn seed_data_is_created_through_the_same_checks() {
                 "name": "seeded", "dataProcessRegion": {"cloudProvider": "AWS", "region": "VIRGINIA_USA"},
                 "connections": [{"name": "events", "type": "Kafka", "bootstrapServers": "b:9092"}],
                 "processors": [
-                    {"name": "running", "pipeline": [{"$source": {"connectionName": "events"}}], "state": "STARTED"},
-                    {"name": "paused", "pipeline": [{"$source": {"connectionName": "events"}}], "state": "STOPPED"},
-                    {"name": "broken", "pipeline": [{"$source": {"connectionName": "events"}}], "state": "FAILED"},
-                    {"name": "fresh", "pipeline": [{"$source": {"connectionName": "events"}}]}
+                    {"name": "running", "pipeline": [{"$source": {"connectionName": "events"}}, {"$emit": {"connectionName": "events", "topic": "out"}}], "state": "STARTED"},
+                    {"name": "paused", "pipeline": [{"$source": {"connectionName": "events"}}, {"$emit": {"connectionName": "events", "topic": "out"}}], "state": "STOPPED"},
+                    {"name": "broken", "pipeline": [{"$source": {"connectionName": "events"}}, {"$emit": {"connectionName": "events", "topic": "out"}}], "state": "FAILED"},
+                    {"name": "fresh", "pipeline": [{"$source": {"connectionName": "events"}}, {"$emit": {"connectionName": "events", "topic": "out"}}]}
                 ]
             }],
             "privateLinkConnections": [{"provider": "AWS", "vendor": "MSK", "arn": "arn:aws:kafka:us-east-1:1:cluster/c"}],
@@ -294,4 +298,134 @@ async fn seed_data_is_created_through_the_same_checks() {
         "processors": [{"name": "p", "pipeline": [{"$match": {}}], "state": "DANCING"}]}]}}});
     let refused = emulator.seed(&Seed::from_json(&bad_state.to_string()).unwrap());
     assert!(refused.unwrap_err().to_string().contains("DANCING"));
+}
+
+/// Atlas' checks of a pipeline, on create and on modify: the stage order rules MongoDB's docs
+/// state, every `connectionName` from the workspace's registry, and well-formed stages.
+#[tokio::test]
+async fn pipelines_are_checked_as_atlas_does() {
+    let emulator = Emulator::start().await.unwrap();
+    let api = Api::new(&emulator);
+    api.workspace("ws").await;
+    api.kafka("ws", "events").await;
+    let create = |pipeline: Value| json!({"name": "p", "pipeline": pipeline});
+    let source = json!({"$source": {"connectionName": "events", "topic": "in"}});
+    let emit = json!({"$emit": {"connectionName": "events", "topic": "out"}});
+    let refusals = [
+        // A connection the registry does not have, wherever it is named.
+        (
+            json!([{"$source": {"connectionName": "nope", "topic": "in"}}, emit]),
+            "STREAM_PROCESSOR_CONNECTION_NOT_FOUND",
+            "nope",
+        ),
+        (
+            json!([source, {"$merge": {"into": {"connectionName": "gone", "db": "d", "coll": "c"}}}]),
+            "STREAM_PROCESSOR_CONNECTION_NOT_FOUND",
+            "gone",
+        ),
+        // `$source` second; a sink before the end; `$group` outside a window; no sink at all.
+        (
+            json!([{"$match": {"a": 1}}, source, emit]),
+            "STREAM_PROCESSOR_INVALID_PIPELINE",
+            "pipeline[1]",
+        ),
+        (
+            json!([source, emit, {"$match": {"a": 1}}]),
+            "STREAM_PROCESSOR_INVALID_PIPELINE",
+            "pipeline[1]",
+        ),
+        (
+            json!([source, {"$group": {"_id": null}}, emit]),
+            "STREAM_PROCESSOR_INVALID_PIPELINE",
+            "pipeline[1]",
+        ),
+        (
+            json!([source, {"$match": {"a": 1}}]),
+            "STREAM_PROCESSOR_INVALID_PIPELINE",
+            "pipeline[1]",
+        ),
+        // Malformed stages: an unknown one, two keys, a window without its interval.
+        (
+            json!([source, {"$emitt": {"connectionName": "events"}}]),
+            "STREAM_PROCESSOR_INVALID_PIPELINE",
+            "$emitt",
+        ),
+        (
+            json!([source, {"$match": {}, "$project": {}}, emit]),
+            "STREAM_PROCESSOR_INVALID_PIPELINE",
+            "pipeline[1]",
+        ),
+        (
+            json!([source, {"$tumblingWindow": {"pipeline": []}}, emit]),
+            "MISSING_ATTRIBUTE",
+            "pipeline[1].$tumblingWindow.interval",
+        ),
+    ];
+    for (pipeline, code, parameter) in refusals {
+        let refused = api
+            .post(
+                "/streams/ws/processor",
+                "createStreamProcessor",
+                &create(pipeline.clone()),
+            )
+            .await;
+        let body = refused.expect(400, Some(code));
+        let said = body["parameters"][0].as_str().unwrap_or_default();
+        assert!(said.contains(parameter), "{pipeline}: {body}");
+    }
+    // Nothing refused was created; a good pipeline is.
+    let listed = api
+        .get("/streams/ws/processors", "getStreamProcessors")
+        .await
+        .expect(200, None);
+    assert_eq!(listed["totalCount"], 0, "{listed}");
+    api.post(
+        "/streams/ws/processor",
+        "createStreamProcessor",
+        &create(json!([source, emit])),
+    )
+    .await
+    .expect(200, None);
+    // Modify checks the new pipeline the same way.
+    let modify = json!({"pipeline": [source, {"$emit": {"connectionName": "elsewhere", "topic": "out"}}]});
+    api.patch("/streams/ws/processor/p", "updateStreamProcessor", &modify)
+        .await
+        .expect(400, Some("STREAM_PROCESSOR_CONNECTION_NOT_FOUND"));
+}
+
+/// Stats grow while a processor runs and hold still when it stops (invented rates, see the
+/// emulator's processors module), with the worker status the docs list.
+#[tokio::test]
+async fn stats_grow_while_a_processor_runs() {
+    let emulator = Emulator::start().await.unwrap();
+    let api = Api::new(&emulator);
+    api.workspace("ws").await;
+    api.processor("ws", "p").await;
+    let p = "/streams/ws/processor/p";
+    let before = stats(&api, p).await;
+    assert_eq!(before["inputMessageCount"], 0);
+    assert!(
+        before.get("status").is_none(),
+        "a created processor has no worker: {before}"
+    );
+    api.post(&format!("{p}:start"), "startStreamProcessor", &json!({}))
+        .await
+        .expect(200, None);
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    let running = stats(&api, p).await;
+    assert_eq!(running["status"], "running");
+    let count = running["inputMessageCount"].as_u64().unwrap();
+    assert!(count > 0, "{running}");
+    assert!(running["inputMessageSize"].as_u64().unwrap() > 0);
+    api.post(&format!("{p}:stop"), "stopStreamProcessor", &json!({}))
+        .await
+        .expect(200, None);
+    let stopped = stats(&api, p).await["inputMessageCount"].as_u64().unwrap();
+    assert!(stopped >= count);
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    assert_eq!(
+        stats(&api, p).await["inputMessageCount"].as_u64().unwrap(),
+        stopped,
+        "a stopped processor reads nothing"
+    );
 }

@@ -30,11 +30,13 @@ use std::time::{Duration, Instant};
 
 use atlas_streams::models::{
     BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsDataProcessRegionCloudProvider,
-    StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest,
-    StreamsProcessorRequest, StreamsTenantRequest,
+    StreamsDataProcessRegionRequest, StreamsEmitStage, StreamsKafkaAuthenticationRequest,
+    StreamsKafkaConnectionRequest, StreamsProcessorRequest, StreamsSourceStage, StreamsTenantRequest,
+    StreamsTimeInterval, StreamsTumblingWindowStage,
 };
 use atlas_streams::{Client, ClientBuilder, Secret};
 use atlas_streams_emulator::{Delays, Emulator};
+use serde_json::json;
 
 /// What the example needs besides the client's own configuration.
 /// `Debug` shows no password: it is a `Secret`.
@@ -245,24 +247,32 @@ async fn steps(config: &Config, client: &Client, created: &mut Created) -> Resul
     let ready = polled!(config, client.wait_until_connection_ready(group, ws, "kafka")).await?;
     println!("connection kafka: {} after {}", state_of(&ready), seconds(since));
 
-    let pipeline = [
-        serde_json::json!({"$source": {"connectionName": "kafka", "topic": "events"}}),
-        serde_json::json!({"$match": {"severity": {"$gte": 3}}}),
-        serde_json::json!({"$emit": {"connectionName": "kafka", "topic": "alerts"}}),
+    // Kafka topic `trades` -> NYSE trades only -> average price per symbol per minute -> topic
+    // `averages`. Typed stages where the stage has fields of its own; the MQL of `$match` and
+    // `$group` is JSON, as in the docs (a known stage written as JSON is typed all the same).
+    let pipeline = vec![
+        StreamsSourceStage::new()
+            .connection_name("kafka")
+            .topic("trades")
+            .into(),
+        json!({"$match": {"exchange": "NYSE"}}).into(),
+        StreamsTumblingWindowStage::new(
+            StreamsTimeInterval::new(60, "second"),
+            vec![json!({"$group": {"_id": "$symbol", "avgPrice": {"$avg": "$price"}}}).into()],
+        )
+        .into(),
+        StreamsEmitStage::new("kafka").topic("averages").into(),
     ];
-    let processor = StreamsProcessorRequest::new().name(config.processor.as_str()).pipeline(
-        pipeline
-            .iter()
-            .filter_map(|stage| stage.as_object().cloned())
-            .collect::<Vec<_>>(),
-    );
+    let processor = StreamsProcessorRequest::new()
+        .name(config.processor.as_str())
+        .pipeline(pipeline);
     let name = config.processor.as_str();
     let since = Instant::now();
     client.create_stream_processor(group, ws, processor).await?;
     created.processor = true;
     let ready = polled!(config, client.wait_until_processor_created(group, ws, name)).await?;
     println!(
-        "processor {name} created (kafka/events -> $match -> kafka/alerts): {} after {}",
+        "processor {name} created (kafka/trades -> $match -> $tumblingWindow -> kafka/averages): {} after {}",
         ready.state,
         seconds(since)
     );

@@ -28,6 +28,7 @@ impl AcceptVpcPeeringConnection {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -110,6 +111,7 @@ impl CreateFailoverConnection {
         default_version: Some("2025-03-12"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -201,6 +203,7 @@ impl CreatePrivateLinkConnection {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -291,6 +294,7 @@ impl CreateStreamConnection {
         default_version: Some("2025-02-19"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -382,6 +386,12 @@ impl CreateStreamProcessor {
         default_version: Some("2024-05-30"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[
+            rt::__private::BodyCheck::StreamPipeline {
+                at: "/pipeline",
+                stage: models::StreamsPipelineStage::__misfit,
+            },
+        ],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -472,6 +482,7 @@ impl CreateStreamWorkspace {
         default_version: Some("2025-03-12"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -561,6 +572,7 @@ impl DeletePrivateLinkConnection {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -649,6 +661,7 @@ impl DeleteStreamConnection {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -739,6 +752,7 @@ impl DeleteStreamFailoverConnection {
         default_version: Some("2025-03-12"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -829,6 +843,7 @@ impl DeleteStreamProcessor {
         default_version: Some("2024-05-30"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -917,6 +932,7 @@ impl DeleteStreamWorkspace {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1003,6 +1019,7 @@ impl DeleteVpcPeeringConnection {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1084,6 +1101,7 @@ impl DownloadAuditLogs {
         default_version: Some("2023-02-01"),
         media_suffix: "gzip",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1186,6 +1204,7 @@ impl DownloadOperationalLogs {
         default_version: Some("2025-03-12"),
         media_suffix: "gzip",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1286,6 +1305,7 @@ impl GetAccountDetails {
         default_version: Some("2024-11-13"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1367,6 +1387,7 @@ impl GetPrivateLinkConnection {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1448,6 +1469,7 @@ impl GetStreamConnection {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1532,6 +1554,7 @@ impl GetStreamFailoverConnection {
         default_version: Some("2025-03-12"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1624,6 +1647,7 @@ impl GetStreamProcessor {
         default_version: Some("2024-05-30"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1717,6 +1741,7 @@ impl GetStreamProcessors {
         default_version: Some("2024-05-30"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1863,6 +1888,7 @@ impl GetStreamWorkspace {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -1953,6 +1979,7 @@ impl ListActivePeeringConnections {
         default_version: Some("2024-11-13"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -2088,6 +2115,7 @@ impl ListFailoverConnections {
         default_version: Some("2025-03-12"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -2219,6 +2247,7 @@ impl ListPrivateLinkConnections {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -2349,6 +2378,7 @@ impl ListStreamConnections {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -2479,6 +2509,7 @@ impl ListStreamWorkspaces {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -2609,6 +2640,7 @@ impl ListVpcPeeringConnections {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -2741,6 +2773,7 @@ impl RejectVpcPeeringConnection {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -2821,6 +2854,7 @@ impl StartStreamProcessor {
         default_version: Some("2024-08-05"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -2911,6 +2945,7 @@ impl StartStreamProcessorWith {
         default_version: Some("2025-03-12"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -3011,6 +3046,7 @@ impl StopStreamProcessor {
         default_version: Some("2024-05-30"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -3100,6 +3136,7 @@ impl UpdatePrivateLinkConnection {
         default_version: Some("2025-03-12"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -3192,6 +3229,7 @@ impl UpdateStreamConnection {
         default_version: Some("2024-08-05"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -3286,6 +3324,7 @@ impl UpdateStreamFailoverConnection {
         default_version: Some("2025-03-12"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -3380,6 +3419,12 @@ impl UpdateStreamProcessor {
         default_version: Some("2024-05-30"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[
+            rt::__private::BodyCheck::StreamPipeline {
+                at: "/pipeline",
+                stage: models::StreamsPipelineStage::__misfit,
+            },
+        ],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -3472,6 +3517,7 @@ impl UpdateStreamWorkspace {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {
@@ -3562,6 +3608,7 @@ impl WithStreamSampleConnections {
         default_version: Some("2024-08-05"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
     /// Flag that indicates whether Application wraps the response in an `envelope` JSON object. Some API clients cannot access the HTTP response headers or status code. To remediate this, set envelope=true in the query. Endpoints that return a list of results use the results object as an envelope. Application adds the status parameter to the response body.
     pub fn envelope(mut self, envelope: impl Into<bool>) -> Self {

@@ -41,11 +41,11 @@ pub use operations::*;
 ///
 /// ```
 /// use atlas_streams::mocks::MockError;
-/// use atlas_streams::models::{StreamsProcessorWithStats, StreamsProcessorWithStatsId};
+/// use atlas_streams::models::{StreamsProcessorState, StreamsProcessorWithStats, StreamsProcessorWithStatsId};
 /// use atlas_streams::{mock, mock_client, Client};
 ///
 /// /// The code under test: it takes an ordinary client.
-/// async fn state_of(client: &Client, name: &str) -> Result<Option<String>, atlas_streams::Error> {
+/// async fn state_of(client: &Client, name: &str) -> Result<Option<StreamsProcessorState>, atlas_streams::Error> {
 ///     match client.get_stream_processor("32b6e34b3d91647abb20e7b8", "ws", name).await {
 ///         Ok(processor) => Ok(Some(processor.state)),
 ///         Err(e) if e.is_not_found() => Ok(None),
@@ -67,7 +67,7 @@ pub use operations::*;
 ///     .then_error(|| MockError::new(404, "STREAM_PROCESSOR_NOT_FOUND"));
 /// let client = mock_client!([&running, &missing]);
 ///
-/// assert_eq!(state_of(&client, "ingest").await.unwrap().as_deref(), Some("STARTED"));
+/// assert_eq!(state_of(&client, "ingest").await.unwrap(), Some(StreamsProcessorState::Started));
 /// assert_eq!(state_of(&client, "other").await.unwrap(), None);
 /// assert_eq!((running.num_calls(), missing.num_calls()), (1, 1));
 /// assert_eq!(missing.requests()[0].processor_name, "other");

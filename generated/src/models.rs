@@ -870,6 +870,44 @@ pub type StreamWorkspaceTier = shared::Sp50Sp30Sp10EtcValues<
     shared::tags::StreamWorkspaceTier,
 >;
 
+/// An Atlas collection named by its connection, database and collection.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsAtlasCollection {
+    /// Name of an Atlas connection in the connection registry.
+    pub connection_name: String,
+    /// Database name.
+    pub db: String,
+    /// Collection name.
+    pub coll: String,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsAtlasCollection { connection_name("connectionName", required), db("db",
+    required), coll("coll", required) } extra, order key_order
+);
+
+impl StreamsAtlasCollection {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(
+        connection_name: impl Into<String>,
+        db: impl Into<String>,
+        coll: impl Into<String>,
+    ) -> Self {
+        Self {
+            connection_name: connection_name.into(),
+            db: db.into(),
+            coll: coll.into(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+}
+
 /// AWS configurations for AWS-based connection types.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1250,6 +1288,58 @@ for StreamsAzureBlobStorageConnectionRequest {
                 .as_ref()
                 .map(StreamsPublicPrivateLinkNetworkingRequest::from),
             extra: from.extra.clone(),
+        }
+    }
+}
+
+/// Like $lookup with the equality syntax, but caches query results for a time to live. let and pipeline are not supported.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsCachedLookupStage {
+    /// A duration given as a number of units.
+    pub ttl: StreamsTimeInterval,
+    /// Most memory, in bytes, the cache may use; older entries and then random ones are evicted above it. At most 12.5% of the processor's RAM; the page also gives a default of 10% although it marks the field Required.
+    pub max_mem_usage_bytes: i64,
+    /// An Atlas collection named by its connection, database and collection.
+    pub from: StreamsAtlasCollection,
+    /// Field of the incoming documents to match on.
+    pub local_field: String,
+    /// Field of the joined collection to match on.
+    pub foreign_field: String,
+    /// Name of the array field that receives the matches.
+    pub r#as: String,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsCachedLookupStage { ttl("ttl", required),
+    max_mem_usage_bytes("maxMemUsageBytes", required), from("from", required),
+    local_field("localField", required), foreign_field("foreignField", required),
+    r#as("as", required) } extra, order key_order
+);
+
+impl StreamsCachedLookupStage {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(
+        ttl: impl Into<StreamsTimeInterval>,
+        max_mem_usage_bytes: impl Into<i64>,
+        from: impl Into<StreamsAtlasCollection>,
+        local_field: impl Into<String>,
+        foreign_field: impl Into<String>,
+        r#as: impl Into<String>,
+    ) -> Self {
+        Self {
+            ttl: ttl.into(),
+            max_mem_usage_bytes: max_mem_usage_bytes.into(),
+            from: from.into(),
+            local_field: local_field.into(),
+            foreign_field: foreign_field.into(),
+            r#as: r#as.into(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
         }
     }
 }
@@ -1712,6 +1802,24 @@ impl From<&StreamsDataProcessRegion> for StreamsDataProcessRegionRequest {
     }
 }
 
+/// How dates are written to an external sink.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsDateFormat {
+    /// `default`
+    DefaultValue,
+    /// `ISO8601`
+    Iso8601,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsDateFormat, Unknown, [DefaultValue => "default", Iso8601 => "ISO8601"]
+);
+
 /// Dead letter queue for the stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -1792,6 +1900,536 @@ impl From<&StreamsDlq> for StreamsDlqRequest {
         }
     }
 }
+
+/// Settings that override defaults of the sink. Each field belongs to one or more sink forms.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsEmitConfig {
+    /// Kafka form. Acknowledgements the Kafka cluster must give; -1, 0, 1 or all. Defaults to all. Given as an integer or a string: a JSON value.
+    pub acks: Option<serde_json::Value>,
+    /// Kafka form. Compression of produced batches. Defaults to none.
+    pub compression_type: Option<StreamsEmitConfigCompressionType>,
+    /// How dates are written to an external sink.
+    pub date_format: Option<StreamsDateFormat>,
+    /// Kafka form. Expression yielding the message headers, either a document of name/value pairs or an array of {k, v} documents.
+    pub headers: Option<serde_json::Value>,
+    /// Kafka form. Message key, as a literal string or document, or an expression. Needs keyFormat. Given as a string or an object (an expression): a JSON value.
+    pub key: Option<serde_json::Value>,
+    /// Data type of a Kafka message key.
+    pub key_format: Option<StreamsKafkaKeyFormat>,
+    /// JSON flavour written to an external sink.
+    pub output_format: Option<StreamsJsonOutputFormat>,
+    /// Kafka form. Expression that must yield a boolean; when true a null (tombstone) is written instead of the document.
+    pub tombstone_when: Option<serde_json::Value>,
+    /// AWS S3 form. Thresholds that trigger a file write; whichever is reached first wins.
+    pub write_options: Option<StreamsS3WriteOptions>,
+    /// AWS S3 form. Separator between entries of a written file. Defaults to a newline.
+    pub delimiter: Option<String>,
+    /// AWS S3 form. Compression algorithm of written files.
+    pub compression: Option<StreamsEmitConfigCompression>,
+    /// AWS S3 form. gzip compression level from 1 to 9, higher is smaller. Defaults to 6; ignored for snappy. Given as an integer or a string: a JSON value.
+    pub compression_level: Option<serde_json::Value>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsEmitConfig { acks("acks", optional), compression_type("compression_type",
+    optional), date_format("dateFormat", optional), headers("headers", optional),
+    key("key", optional), key_format("keyFormat", optional),
+    output_format("outputFormat", optional), tombstone_when("tombstoneWhen", optional),
+    write_options("writeOptions", optional), delimiter("delimiter", optional),
+    compression("compression", optional), compression_level("compressionLevel", optional)
+    } extra, order key_order
+);
+
+impl StreamsEmitConfig {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `acks`.
+    pub fn acks(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.acks = Some(value.into());
+        self
+    }
+    /// Sets `compression_type`.
+    pub fn compression_type(
+        mut self,
+        value: impl Into<StreamsEmitConfigCompressionType>,
+    ) -> Self {
+        self.compression_type = Some(value.into());
+        self
+    }
+    /// Sets `date_format`.
+    pub fn date_format(mut self, value: impl Into<StreamsDateFormat>) -> Self {
+        self.date_format = Some(value.into());
+        self
+    }
+    /// Sets `headers`.
+    pub fn headers(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.headers = Some(value.into());
+        self
+    }
+    /// Sets `key`.
+    pub fn key(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+    /// Sets `key_format`.
+    pub fn key_format(mut self, value: impl Into<StreamsKafkaKeyFormat>) -> Self {
+        self.key_format = Some(value.into());
+        self
+    }
+    /// Sets `output_format`.
+    pub fn output_format(mut self, value: impl Into<StreamsJsonOutputFormat>) -> Self {
+        self.output_format = Some(value.into());
+        self
+    }
+    /// Sets `tombstone_when`.
+    pub fn tombstone_when(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.tombstone_when = Some(value.into());
+        self
+    }
+    /// Sets `write_options`.
+    pub fn write_options(mut self, value: impl Into<StreamsS3WriteOptions>) -> Self {
+        self.write_options = Some(value.into());
+        self
+    }
+    /// Sets `delimiter`.
+    pub fn delimiter(mut self, value: impl Into<String>) -> Self {
+        self.delimiter = Some(value.into());
+        self
+    }
+    /// Sets `compression`.
+    pub fn compression(
+        mut self,
+        value: impl Into<StreamsEmitConfigCompression>,
+    ) -> Self {
+        self.compression = Some(value.into());
+        self
+    }
+    /// Sets `compression_level`.
+    pub fn compression_level(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.compression_level = Some(value.into());
+        self
+    }
+}
+
+/// AWS S3 form. Compression algorithm of written files.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsEmitConfigCompression {
+    /// `gzip`
+    Gzip,
+    /// `snappy`
+    Snappy,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsEmitConfigCompression, Unknown, [Gzip => "gzip", Snappy => "snappy"]
+);
+
+/// Kafka form. Compression of produced batches. Defaults to none.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsEmitConfigCompressionType {
+    /// `none`
+    NoneValue,
+    /// `gzip`
+    Gzip,
+    /// `snappy`
+    Snappy,
+    /// `lz4`
+    Lz4,
+    /// `zstd`
+    Zstd,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsEmitConfigCompressionType, Unknown, [NoneValue => "none", Gzip => "gzip",
+    Snappy => "snappy", Lz4 => "lz4", Zstd => "zstd"]
+);
+
+/// Kafka form. Schema Registry used to write Avro-serialized messages.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsEmitSchemaRegistry {
+    /// Name of the Schema Registry connection.
+    pub connection_name: Option<String>,
+    /// Serialization schema for message values, or an expression that yields one.
+    pub value_schema: Option<StreamsEmitValueSchema>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsEmitSchemaRegistry { connection_name("connectionName", optional),
+    value_schema("valueSchema", optional) } extra, order key_order
+);
+
+impl StreamsEmitSchemaRegistry {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `connection_name`.
+    pub fn connection_name(mut self, value: impl Into<String>) -> Self {
+        self.connection_name = Some(value.into());
+        self
+    }
+    /// Sets `value_schema`.
+    pub fn value_schema(mut self, value: impl Into<StreamsEmitValueSchema>) -> Self {
+        self.value_schema = Some(value.into());
+        self
+    }
+}
+
+/// Writes every document to a Kafka topic, an Atlas time series collection, an AWS Kinesis stream or an AWS S3 bucket. One object covers every sink form.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsEmitStage {
+    /// Connection registry entry to write to.
+    pub connection_name: String,
+    /// Kafka form. Topic to write to, or an expression that yields a topic name per document (a field path such as $customerStatus is a string). Given as a string or an object (an expression): a JSON value.
+    pub topic: Option<serde_json::Value>,
+    /// Kafka form. Schema Registry used to write Avro-serialized messages.
+    pub schema_registry: Option<StreamsEmitSchemaRegistry>,
+    /// Time series form. Database of the target collection, or an expression that yields it. Given as a string or an object (an expression): a JSON value.
+    pub db: Option<serde_json::Value>,
+    /// Time series form. Target time series collection, or an expression that yields it. Given as a string or an object (an expression): a JSON value.
+    pub coll: Option<serde_json::Value>,
+    /// Time series form. Time series options used if the target collection has to be created.
+    pub timeseries: Option<StreamsTimeseriesOptions>,
+    /// AWS Kinesis form. Kinesis data stream to write to.
+    pub stream: Option<String>,
+    /// AWS Kinesis and S3 forms. AWS region of the stream or bucket.
+    pub region: Option<String>,
+    /// AWS Kinesis form. Partition key of each record, as a literal, a field path, or an expression (it must yield a string). Given as a string or an object (an expression): a JSON value.
+    pub partition_key: Option<serde_json::Value>,
+    /// AWS S3 form. Bucket to write to.
+    pub bucket: Option<String>,
+    /// AWS S3 form. Key prefix of the written objects, or an expression that yields it. Given as a string or an object (an expression): a JSON value.
+    pub path: Option<serde_json::Value>,
+    /// Settings that override defaults of the sink. Each field belongs to one or more sink forms.
+    pub config: Option<StreamsEmitConfig>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsEmitStage { connection_name("connectionName", required), topic("topic",
+    optional), schema_registry("schemaRegistry", optional), db("db", optional),
+    coll("coll", optional), timeseries("timeseries", optional), stream("stream",
+    optional), region("region", optional), partition_key("partitionKey", optional),
+    bucket("bucket", optional), path("path", optional), config("config", optional) }
+    extra, order key_order
+);
+
+impl StreamsEmitStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(connection_name: impl Into<String>) -> Self {
+        Self {
+            connection_name: connection_name.into(),
+            topic: Default::default(),
+            schema_registry: Default::default(),
+            db: Default::default(),
+            coll: Default::default(),
+            timeseries: Default::default(),
+            stream: Default::default(),
+            region: Default::default(),
+            partition_key: Default::default(),
+            bucket: Default::default(),
+            path: Default::default(),
+            config: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `topic`.
+    pub fn topic(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.topic = Some(value.into());
+        self
+    }
+    /// Sets `schema_registry`.
+    pub fn schema_registry(
+        mut self,
+        value: impl Into<StreamsEmitSchemaRegistry>,
+    ) -> Self {
+        self.schema_registry = Some(value.into());
+        self
+    }
+    /// Sets `db`.
+    pub fn db(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.db = Some(value.into());
+        self
+    }
+    /// Sets `coll`.
+    pub fn coll(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.coll = Some(value.into());
+        self
+    }
+    /// Sets `timeseries`.
+    pub fn timeseries(mut self, value: impl Into<StreamsTimeseriesOptions>) -> Self {
+        self.timeseries = Some(value.into());
+        self
+    }
+    /// Sets `stream`.
+    pub fn stream(mut self, value: impl Into<String>) -> Self {
+        self.stream = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `partition_key`.
+    pub fn partition_key(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.partition_key = Some(value.into());
+        self
+    }
+    /// Sets `bucket`.
+    pub fn bucket(mut self, value: impl Into<String>) -> Self {
+        self.bucket = Some(value.into());
+        self
+    }
+    /// Sets `path`.
+    pub fn path(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<StreamsEmitConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+}
+
+/// Serialization schema for message values, or an expression that yields one.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsEmitValueSchema {
+    /// Serialization type; only avro is supported.
+    pub r#type: Option<StreamsEmitValueSchemaType>,
+    /// Avro schema declaration.
+    pub schema: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Optional settings of the Schema Registry value schema.
+    pub options: Option<StreamsEmitValueSchemaOptions>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsEmitValueSchema { r#type("type", optional), schema("schema", optional),
+    options("options", optional) } extra, order key_order
+);
+
+impl StreamsEmitValueSchema {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<StreamsEmitValueSchemaType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+    /// Sets `schema`.
+    pub fn schema(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.schema = Some(value.into());
+        self
+    }
+    /// Sets `options`.
+    pub fn options(mut self, value: impl Into<StreamsEmitValueSchemaOptions>) -> Self {
+        self.options = Some(value.into());
+        self
+    }
+}
+
+/// Optional settings of the Schema Registry value schema.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsEmitValueSchemaOptions {
+    /// Whether unknown schemas are registered automatically; when false such documents go to the dead letter queue. Defaults to true.
+    pub auto_register_schemas: Option<bool>,
+    /// How the subject name of an auto-registered schema is formed. Defaults to TopicNameStrategy; only with autoRegisterSchemas true.
+    pub subject_name_strategy: Option<StreamsEmitValueSchemaOptionsSubjectNameStrategy>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsEmitValueSchemaOptions { auto_register_schemas("autoRegisterSchemas",
+    optional), subject_name_strategy("subjectNameStrategy", optional) } extra, order
+    key_order
+);
+
+impl StreamsEmitValueSchemaOptions {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `auto_register_schemas`.
+    pub fn auto_register_schemas(mut self, value: impl Into<bool>) -> Self {
+        self.auto_register_schemas = Some(value.into());
+        self
+    }
+    /// Sets `subject_name_strategy`.
+    pub fn subject_name_strategy(
+        mut self,
+        value: impl Into<StreamsEmitValueSchemaOptionsSubjectNameStrategy>,
+    ) -> Self {
+        self.subject_name_strategy = Some(value.into());
+        self
+    }
+}
+
+/// How the subject name of an auto-registered schema is formed. Defaults to TopicNameStrategy; only with autoRegisterSchemas true.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsEmitValueSchemaOptionsSubjectNameStrategy {
+    /// `TopicNameStrategy`
+    TopicNameStrategy,
+    /// `RecordNameStrategy`
+    RecordNameStrategy,
+    /// `TopicRecordNameStrategy`
+    TopicRecordNameStrategy,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsEmitValueSchemaOptionsSubjectNameStrategy, Unknown, [TopicNameStrategy =>
+    "TopicNameStrategy", RecordNameStrategy => "RecordNameStrategy",
+    TopicRecordNameStrategy => "TopicRecordNameStrategy"]
+);
+
+/// Serialization type; only avro is supported.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsEmitValueSchemaType {
+    /// `avro`
+    Avro,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(StreamsEmitValueSchemaType, Unknown, [Avro => "avro"]);
+
+/// Invokes an AWS Lambda function for each document, synchronously or asynchronously.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsExternalFunctionStage {
+    /// AWS Lambda connection in the connection registry.
+    pub connection_name: String,
+    /// Full ARN or name of the Lambda function.
+    pub function_name: String,
+    /// Whether the call waits for the function's result. Defaults to sync, which later stages need if they use the result.
+    pub execution: Option<StreamsExternalFunctionStageExecution>,
+    /// Field that receives the function's response (not set when the response is empty).
+    pub r#as: Option<String>,
+    /// What a stage does with a document whose external call failed.
+    pub on_error: Option<StreamsOnError>,
+    /// Inner pipeline that builds the request body; only $project, $addFields, $replaceRoot and $set are supported.
+    pub payload: Option<Vec<StreamsPipelineStage>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsExternalFunctionStage { connection_name("connectionName", required),
+    function_name("functionName", required), execution("execution", optional), r#as("as",
+    optional), on_error("onError", optional), payload("payload", optional) } extra, order
+    key_order
+);
+
+impl StreamsExternalFunctionStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(
+        connection_name: impl Into<String>,
+        function_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            connection_name: connection_name.into(),
+            function_name: function_name.into(),
+            execution: Default::default(),
+            r#as: Default::default(),
+            on_error: Default::default(),
+            payload: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `execution`.
+    pub fn execution(
+        mut self,
+        value: impl Into<StreamsExternalFunctionStageExecution>,
+    ) -> Self {
+        self.execution = Some(value.into());
+        self
+    }
+    /// Sets `as`.
+    pub fn r#as(mut self, value: impl Into<String>) -> Self {
+        self.r#as = Some(value.into());
+        self
+    }
+    /// Sets `on_error`.
+    pub fn on_error(mut self, value: impl Into<StreamsOnError>) -> Self {
+        self.on_error = Some(value.into());
+        self
+    }
+    /// Sets `payload`.
+    pub fn payload(mut self, value: impl Into<Vec<StreamsPipelineStage>>) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+}
+
+/// Whether the call waits for the function's result. Defaults to sync, which later stages need if they use the result.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsExternalFunctionStageExecution {
+    /// `sync`
+    Sync,
+    /// `async`
+    Async,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsExternalFunctionStageExecution, Unknown, [Sync => "sync", Async => "async"]
+);
 
 /// The `StreamsFailoverClusterConnection` schema of the spec.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2308,6 +2946,147 @@ impl From<&StreamsGcpPubSubConnection> for StreamsGcpPubSubConnectionRequest {
     }
 }
 
+/// Groups documents by _id and computes accumulator fields; in a stream processor only inside a window.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsGroupStage {
+    /// Group key expression (a field path, a document of expressions, null, or any other value).
+    pub id: serde_json::Value,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(StreamsGroupStage { id("_id", required) } extra, order key_order);
+
+impl StreamsGroupStage {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(id: impl Into<serde_json::Value>) -> Self {
+        Self {
+            id: id.into(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+}
+
+/// Runs its pipeline over windows of a fixed length that open at a fixed hop; windows overlap when the hop is shorter than the interval.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsHoppingWindowStage {
+    /// Clock that places documents into windows.
+    pub boundary: Option<StreamsWindowBoundary>,
+    /// A duration given as a number of units.
+    pub interval: StreamsTimeInterval,
+    /// A duration given as a number of units.
+    pub hop_size: StreamsTimeInterval,
+    /// Pipeline applied to the documents of each window.
+    pub pipeline: Vec<StreamsPipelineStage>,
+    /// Shift of the window boundaries relative to UTC.
+    pub offset: Option<StreamsWindowOffset>,
+    /// A duration document, or the integer 0 to turn the setting off. Given as a `StreamsTimeInterval` object or an integer: a JSON value.
+    pub idle_timeout: Option<serde_json::Value>,
+    /// A duration document, or the integer 0 to turn the setting off. Given as a `StreamsTimeInterval` object or an integer: a JSON value.
+    pub allowed_lateness: Option<serde_json::Value>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsHoppingWindowStage { boundary("boundary", optional), interval("interval",
+    required), hop_size("hopSize", required), pipeline("pipeline", required),
+    offset("offset", optional), idle_timeout("idleTimeout", optional),
+    allowed_lateness("allowedLateness", optional) } extra, order key_order
+);
+
+impl StreamsHoppingWindowStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(
+        interval: impl Into<StreamsTimeInterval>,
+        hop_size: impl Into<StreamsTimeInterval>,
+        pipeline: impl Into<Vec<StreamsPipelineStage>>,
+    ) -> Self {
+        Self {
+            boundary: Default::default(),
+            interval: interval.into(),
+            hop_size: hop_size.into(),
+            pipeline: pipeline.into(),
+            offset: Default::default(),
+            idle_timeout: Default::default(),
+            allowed_lateness: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `boundary`.
+    pub fn boundary(mut self, value: impl Into<StreamsWindowBoundary>) -> Self {
+        self.boundary = Some(value.into());
+        self
+    }
+    /// Sets `offset`.
+    pub fn offset(mut self, value: impl Into<StreamsWindowOffset>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    /// Sets `idle_timeout`.
+    pub fn idle_timeout(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.idle_timeout = Some(value.into());
+        self
+    }
+    /// Sets `allowed_lateness`.
+    pub fn allowed_lateness(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.allowed_lateness = Some(value.into());
+        self
+    }
+}
+
+/// Settings that override defaults of $https.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsHttpsConfig {
+    /// Seconds after which a connection with no response times out. Defaults to 30.
+    pub connection_timeout_sec: Option<i64>,
+    /// Seconds after which a request that cannot connect times out. Defaults to 60.
+    pub request_timeout_sec: Option<i64>,
+    /// When true, string values of the response that hold JSON are parsed into documents. Defaults to false.
+    pub parse_json_strings: Option<bool>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsHttpsConfig { connection_timeout_sec("connectionTimeoutSec", optional),
+    request_timeout_sec("requestTimeoutSec", optional),
+    parse_json_strings("parseJsonStrings", optional) } extra, order key_order
+);
+
+impl StreamsHttpsConfig {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `connection_timeout_sec`.
+    pub fn connection_timeout_sec(mut self, value: impl Into<i64>) -> Self {
+        self.connection_timeout_sec = Some(value.into());
+        self
+    }
+    /// Sets `request_timeout_sec`.
+    pub fn request_timeout_sec(mut self, value: impl Into<i64>) -> Self {
+        self.request_timeout_sec = Some(value.into());
+        self
+    }
+    /// Sets `parse_json_strings`.
+    pub fn parse_json_strings(mut self, value: impl Into<bool>) -> Self {
+        self.parse_json_strings = Some(value.into());
+        self
+    }
+}
+
 /// The configuration for HTTPS connections.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2406,6 +3185,415 @@ impl From<&StreamsHttpsConnection> for StreamsHttpsConnectionRequest {
         }
     }
 }
+
+/// Sends one HTTPS request per document to the endpoint of an HTTPS connection and stores the response in the document.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsHttpsStage {
+    /// HTTPS connection in the connection registry to call.
+    pub connection_name: String,
+    /// Path appended to the connection's URL; an expression must evaluate to a string. Given as a string or an object (an expression): a JSON value.
+    pub path: Option<serde_json::Value>,
+    /// Query parameters; each value is a literal or an expression that yields a number, string or boolean.
+    pub parameters: Option<serde_json::Map<String, serde_json::Value>>,
+    /// HTTP method. Defaults to GET.
+    pub method: Option<StreamsHttpsStageMethod>,
+    /// Request headers; each value is a literal or an expression that yields a string.
+    pub headers: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Field that receives the response. The page calls it conditional (needed when the stage acts as a source, optional when it is the last stage).
+    pub r#as: Option<String>,
+    /// What a stage does with a document whose external call failed.
+    pub on_error: Option<StreamsOnError>,
+    /// Inner pipeline that builds the request body; only $project, $addFields, $replaceRoot and $set are supported. The whole document is sent when it is omitted.
+    pub payload: Option<Vec<StreamsPipelineStage>>,
+    /// Settings that override defaults of $https.
+    pub config: Option<StreamsHttpsConfig>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsHttpsStage { connection_name("connectionName", required), path("path",
+    optional), parameters("parameters", optional), method("method", optional),
+    headers("headers", optional), r#as("as", optional), on_error("onError", optional),
+    payload("payload", optional), config("config", optional) } extra, order key_order
+);
+
+impl StreamsHttpsStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(connection_name: impl Into<String>) -> Self {
+        Self {
+            connection_name: connection_name.into(),
+            path: Default::default(),
+            parameters: Default::default(),
+            method: Default::default(),
+            headers: Default::default(),
+            r#as: Default::default(),
+            on_error: Default::default(),
+            payload: Default::default(),
+            config: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `path`.
+    pub fn path(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.path = Some(value.into());
+        self
+    }
+    /// Sets `parameters`.
+    pub fn parameters(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.parameters = Some(value.into());
+        self
+    }
+    /// Sets `method`.
+    pub fn method(mut self, value: impl Into<StreamsHttpsStageMethod>) -> Self {
+        self.method = Some(value.into());
+        self
+    }
+    /// Sets `headers`.
+    pub fn headers(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.headers = Some(value.into());
+        self
+    }
+    /// Sets `as`.
+    pub fn r#as(mut self, value: impl Into<String>) -> Self {
+        self.r#as = Some(value.into());
+        self
+    }
+    /// Sets `on_error`.
+    pub fn on_error(mut self, value: impl Into<StreamsOnError>) -> Self {
+        self.on_error = Some(value.into());
+        self
+    }
+    /// Sets `payload`.
+    pub fn payload(mut self, value: impl Into<Vec<StreamsPipelineStage>>) -> Self {
+        self.payload = Some(value.into());
+        self
+    }
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<StreamsHttpsConfig>) -> Self {
+        self.config = Some(value.into());
+        self
+    }
+}
+
+/// HTTP method. Defaults to GET.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsHttpsStageMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsHttpsStageMethod, Unknown, [Get => "GET", Post => "POST", Put => "PUT", Patch
+    => "PATCH", Delete => "DELETE"]
+);
+
+/// Iceberg catalog used for the table.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsIcebergCatalog {
+    /// Catalog kind.
+    pub r#type: Option<StreamsIcebergCatalogType>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(StreamsIcebergCatalog { r#type("type", optional) } extra, order key_order);
+
+impl StreamsIcebergCatalog {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, value: impl Into<StreamsIcebergCatalogType>) -> Self {
+        self.r#type = Some(value.into());
+        self
+    }
+}
+
+/// Catalog kind.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsIcebergCatalogType {
+    /// `hadoop`
+    Hadoop,
+    /// `glue`
+    Glue,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsIcebergCatalogType, Unknown, [Hadoop => "hadoop", Glue => "glue"]
+);
+
+/// How object and array fields become columns.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsIcebergSchemaInference {
+    /// json writes them as JSON strings, nested as struct and list columns. Defaults to json.
+    pub mode: Option<StreamsIcebergSchemaInferenceMode>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsIcebergSchemaInference { mode("mode", optional) } extra, order key_order
+);
+
+impl StreamsIcebergSchemaInference {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<StreamsIcebergSchemaInferenceMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+}
+
+/// json writes them as JSON strings, nested as struct and list columns. Defaults to json.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsIcebergSchemaInferenceMode {
+    /// `json`
+    Json,
+    /// `nested`
+    Nested,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsIcebergSchemaInferenceMode, Unknown, [Json => "json", Nested => "nested"]
+);
+
+/// Writes every document to an Apache Iceberg table in an AWS S3 bucket, inferring the table schema.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsIcebergStage {
+    /// AWS S3 connection in the connection registry.
+    pub connection_name: String,
+    /// S3 bucket that holds the Iceberg database.
+    pub bucket: String,
+    /// Iceberg database that holds the table. The docs' field table marks it required; their examples leave it out.
+    pub database_name: Option<String>,
+    /// Target table, or an expression that yields it per document. Given as a string or an object (an expression): a JSON value.
+    pub table_name: serde_json::Value,
+    /// Key prefix of the Iceberg database in the bucket.
+    pub path: String,
+    /// AWS region of the bucket; needed when the processor does not run on AWS.
+    pub region: Option<String>,
+    /// cdc applies the operation type from the document's stream metadata, insert appends every document as a row. Defaults to cdc.
+    pub mode: Option<StreamsIcebergStageMode>,
+    /// Row key column in cdc mode. Defaults to _id.
+    pub id_field_name: Option<String>,
+    /// Partition transform per column, the first one on idFieldName; a transform is identity, year, month, day, hour, or a {truncate} or {bucket} document.
+    pub partitioned_by: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Iceberg catalog used for the table.
+    pub catalog: Option<StreamsIcebergCatalog>,
+    /// How object and array fields become columns.
+    pub schema_inference: Option<StreamsIcebergSchemaInference>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsIcebergStage { connection_name("connectionName", required), bucket("bucket",
+    required), database_name("databaseName", optional), table_name("tableName",
+    required), path("path", required), region("region", optional), mode("mode",
+    optional), id_field_name("idFieldName", optional), partitioned_by("partitionedBy",
+    optional), catalog("catalog", optional), schema_inference("schemaInference",
+    optional) } extra, order key_order
+);
+
+impl StreamsIcebergStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(
+        connection_name: impl Into<String>,
+        bucket: impl Into<String>,
+        table_name: impl Into<serde_json::Value>,
+        path: impl Into<String>,
+    ) -> Self {
+        Self {
+            connection_name: connection_name.into(),
+            bucket: bucket.into(),
+            database_name: Default::default(),
+            table_name: table_name.into(),
+            path: path.into(),
+            region: Default::default(),
+            mode: Default::default(),
+            id_field_name: Default::default(),
+            partitioned_by: Default::default(),
+            catalog: Default::default(),
+            schema_inference: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `database_name`.
+    pub fn database_name(mut self, value: impl Into<String>) -> Self {
+        self.database_name = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `mode`.
+    pub fn mode(mut self, value: impl Into<StreamsIcebergStageMode>) -> Self {
+        self.mode = Some(value.into());
+        self
+    }
+    /// Sets `id_field_name`.
+    pub fn id_field_name(mut self, value: impl Into<String>) -> Self {
+        self.id_field_name = Some(value.into());
+        self
+    }
+    /// Sets `partitioned_by`.
+    pub fn partitioned_by(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.partitioned_by = Some(value.into());
+        self
+    }
+    /// Sets `catalog`.
+    pub fn catalog(mut self, value: impl Into<StreamsIcebergCatalog>) -> Self {
+        self.catalog = Some(value.into());
+        self
+    }
+    /// Sets `schema_inference`.
+    pub fn schema_inference(
+        mut self,
+        value: impl Into<StreamsIcebergSchemaInference>,
+    ) -> Self {
+        self.schema_inference = Some(value.into());
+        self
+    }
+}
+
+/// cdc applies the operation type from the document's stream metadata, insert appends every document as a row. Defaults to cdc.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsIcebergStageMode {
+    /// `cdc`
+    Cdc,
+    /// `insert`
+    Insert,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(StreamsIcebergStageMode, Unknown, [Cdc => "cdc", Insert => "insert"]);
+
+/// Progress of an initialSync, for one collection (in targetStats) or summed over all (on the source operator).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsInitialSyncProgress {
+    /// Estimated number of documents to copy.
+    pub estimated_docs: Option<i64>,
+    /// Documents copied so far.
+    pub copied_docs: Option<i64>,
+    /// Sync state of one collection; not present on the summed form.
+    pub status: Option<StreamsInitialSyncProgressStatus>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+rt::object!(
+    StreamsInitialSyncProgress { estimated_docs("estimatedDocs", optional),
+    copied_docs("copiedDocs", optional), status("status", optional) } extra
+);
+
+impl StreamsInitialSyncProgress {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// Sync state of one collection; not present on the summed form.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsInitialSyncProgressStatus {
+    /// `pending`
+    Pending,
+    /// `in_progress`
+    InProgress,
+    /// `completed`
+    Completed,
+    /// `failed`
+    Failed,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsInitialSyncProgressStatus, Unknown, [Pending => "pending", InProgress =>
+    "in_progress", Completed => "completed", Failed => "failed"]
+);
+
+/// JSON flavour written to an external sink.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsJsonOutputFormat {
+    /// `basicJson`
+    BasicJson,
+    /// `canonicalJson`
+    CanonicalJson,
+    /// `relaxedJson`
+    RelaxedJson,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsJsonOutputFormat, Unknown, [BasicJson => "basicJson", CanonicalJson =>
+    "canonicalJson", RelaxedJson => "relaxedJson"]
+);
 
 /// User credentials required to connect to a Kafka Cluster. Includes the authentication type, as well as the parameters for that authentication mode.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -2748,6 +3936,31 @@ impl From<&StreamsKafkaConnection> for StreamsKafkaConnectionRequest {
     }
 }
 
+/// Data type of a Kafka message key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsKafkaKeyFormat {
+    /// `binData`
+    BinData,
+    /// `string`
+    StringValue,
+    /// `json`
+    Json,
+    /// `int`
+    Int,
+    /// `long`
+    Long,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsKafkaKeyFormat, Unknown, [BinData => "binData", StringValue => "string", Json
+    => "json", Int => "int", Long => "long"]
+);
+
 /// Networking configuration for Streams connections.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2901,6 +4114,38 @@ impl From<&StreamsKafkaNetworking> for StreamsKafkaNetworkingRequest {
     }
 }
 
+/// Offsets of one partition of a Kafka source topic.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsKafkaPartitionStats {
+    /// Partition number.
+    pub partition: Option<i64>,
+    /// Offset the processor is at (last processed offset plus 1).
+    pub current_offset: Option<i64>,
+    /// Offset last committed to the broker and recorded in the checkpoint.
+    pub checkpoint_offset: Option<i64>,
+    /// Whether the partition is idle. Defaults to false.
+    pub is_idle: Option<bool>,
+    /// Lag between the current offset and the broker's latest offset. Named by the monitoring page as an optional metric; its position in the document is not documented.
+    pub partition_offset_lag: Option<i64>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+rt::object!(
+    StreamsKafkaPartitionStats { partition("partition", optional),
+    current_offset("currentOffset", optional), checkpoint_offset("checkpointOffset",
+    optional), is_idle("isIdle", optional), partition_offset_lag("partitionOffsetLag",
+    optional) } extra
+);
+
+impl StreamsKafkaPartitionStats {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Properties for the secure transport connection to Kafka. For SSL, this can include the trusted certificate to use.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2972,6 +4217,210 @@ impl From<&StreamsKafkaSecurity> for StreamsKafkaSecurityRequest {
     }
 }
 
+/// Left outer join of each document with an Atlas collection of the connection registry.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsLookupStage {
+    /// Collection to join. Not needed when a pipeline is given. Given as a `StreamsAtlasCollection` object or a string: a JSON value.
+    pub from: Option<serde_json::Value>,
+    /// Field of the incoming documents to match on (equality and concise correlated syntaxes).
+    pub local_field: Option<String>,
+    /// Field of the joined collection to match on (equality and concise correlated syntaxes).
+    pub foreign_field: Option<String>,
+    /// Variables, each an expression, made available to the pipeline.
+    pub r#let: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Pipeline run on the joined collection.
+    pub pipeline: Option<Vec<StreamsPipelineStage>>,
+    /// Name of the array field that receives the matches; an existing field of that name is overwritten.
+    pub r#as: String,
+    /// Most requests sent to the joined cluster at once, 1 to 16. Defaults to 1.
+    pub parallelism: Option<i64>,
+    /// Expression whose value sends documents to parallel threads; documents with equal values share a thread. Round-robin when omitted. Given as a string or an object (an expression): a JSON value.
+    pub partition_by: Option<serde_json::Value>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsLookupStage { from("from", optional), local_field("localField", optional),
+    foreign_field("foreignField", optional), r#let("let", optional), pipeline("pipeline",
+    optional), r#as("as", required), parallelism("parallelism", optional),
+    partition_by("partitionBy", optional) } extra, order key_order
+);
+
+impl StreamsLookupStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(r#as: impl Into<String>) -> Self {
+        Self {
+            from: Default::default(),
+            local_field: Default::default(),
+            foreign_field: Default::default(),
+            r#let: Default::default(),
+            pipeline: Default::default(),
+            r#as: r#as.into(),
+            parallelism: Default::default(),
+            partition_by: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `from`.
+    pub fn with_from(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+    /// Sets `local_field`.
+    pub fn local_field(mut self, value: impl Into<String>) -> Self {
+        self.local_field = Some(value.into());
+        self
+    }
+    /// Sets `foreign_field`.
+    pub fn foreign_field(mut self, value: impl Into<String>) -> Self {
+        self.foreign_field = Some(value.into());
+        self
+    }
+    /// Sets `let`.
+    pub fn r#let(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.r#let = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    pub fn pipeline(mut self, value: impl Into<Vec<StreamsPipelineStage>>) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `parallelism`.
+    pub fn parallelism(mut self, value: impl Into<i64>) -> Self {
+        self.parallelism = Some(value.into());
+        self
+    }
+    /// Sets `partition_by`.
+    pub fn partition_by(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.partition_by = Some(value.into());
+        self
+    }
+}
+
+/// Target collection of $merge, through an Atlas connection; db and coll may be expressions.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsMergeInto {
+    /// Atlas connection in the connection registry to write through.
+    pub connection_name: Option<String>,
+    /// Target database, or an expression that yields it per document. Given as a string or an object (an expression): a JSON value.
+    pub db: Option<serde_json::Value>,
+    /// Target collection, or an expression that yields it per document. Given as a string or an object (an expression): a JSON value.
+    pub coll: Option<serde_json::Value>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsMergeInto { connection_name("connectionName", optional), db("db", optional),
+    coll("coll", optional) } extra, order key_order
+);
+
+impl StreamsMergeInto {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `connection_name`.
+    pub fn connection_name(mut self, value: impl Into<String>) -> Self {
+        self.connection_name = Some(value.into());
+        self
+    }
+    /// Sets `db`.
+    pub fn db(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.db = Some(value.into());
+        self
+    }
+    /// Sets `coll`.
+    pub fn coll(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.coll = Some(value.into());
+        self
+    }
+}
+
+/// Writes every document into an Atlas collection, inserting, merging, replacing or deleting.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsMergeStage {
+    /// Target collection of $merge, through an Atlas connection; db and coll may be expressions.
+    pub into: StreamsMergeInto,
+    /// Field or fields that identify the matching document in the target; _id when omitted. Given as a string or a list of strings: a JSON value.
+    pub on: Option<serde_json::Value>,
+    /// Variables, each an expression, available to a whenMatched pipeline.
+    pub r#let: Option<serde_json::Map<String, serde_json::Value>>,
+    /// What to do when a matching document exists. Given as one of the strings `replace`, `keepExisting`, `merge`, `delete`, `fail`, a list of `StreamsPipelineStage` or an object (an expression): a JSON value.
+    pub when_matched: Option<serde_json::Value>,
+    /// What to do when no matching document exists. Given as one of the strings `insert`, `discard`, `fail` or an object (an expression): a JSON value.
+    pub when_not_matched: Option<serde_json::Value>,
+    /// Number of threads that share the writes, 1 to 16. Must stay 1 when into.db or into.coll is an expression.
+    pub parallelism: Option<i64>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsMergeStage { into("into", required), on("on", optional), r#let("let",
+    optional), when_matched("whenMatched", optional), when_not_matched("whenNotMatched",
+    optional), parallelism("parallelism", optional) } extra, order key_order
+);
+
+impl StreamsMergeStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(into: impl Into<StreamsMergeInto>) -> Self {
+        Self {
+            into: into.into(),
+            on: Default::default(),
+            r#let: Default::default(),
+            when_matched: Default::default(),
+            when_not_matched: Default::default(),
+            parallelism: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `on`.
+    pub fn on(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.on = Some(value.into());
+        self
+    }
+    /// Sets `let`.
+    pub fn r#let(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.r#let = Some(value.into());
+        self
+    }
+    /// Sets `when_matched`.
+    pub fn when_matched(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.when_matched = Some(value.into());
+        self
+    }
+    /// Sets `when_not_matched`.
+    pub fn when_not_matched(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.when_not_matched = Some(value.into());
+        self
+    }
+    /// Sets `parallelism`.
+    pub fn parallelism(mut self, value: impl Into<i64>) -> Self {
+        self.parallelism = Some(value.into());
+        self
+    }
+}
+
 /// A request to modify an existing stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -2983,7 +4432,7 @@ pub struct StreamsModifyStreamProcessor {
     /// Additional options for modifying a stream processor.
     pub options: Option<StreamsModifyStreamProcessorOptions>,
     /// New pipeline for the stream processor.
-    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub pipeline: Option<Vec<StreamsPipelineStage>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<StreamWorkspaceTier>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
@@ -3020,10 +4469,7 @@ impl StreamsModifyStreamProcessor {
         self
     }
     /// Sets `pipeline`.
-    pub fn pipeline(
-        mut self,
-        value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
-    ) -> Self {
+    pub fn pipeline(mut self, value: impl Into<Vec<StreamsPipelineStage>>) -> Self {
         self.pipeline = Some(value.into());
         self
     }
@@ -3088,6 +4534,135 @@ impl StreamsModifyStreamProcessorOptions {
     }
 }
 
+/// What a stage does with a document whose external call failed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsOnError {
+    /// `dlq`
+    Dlq,
+    /// `ignore`
+    Ignore,
+    /// `fail`
+    Fail,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsOnError, Unknown, [Dlq => "dlq", Ignore => "ignore", Fail => "fail"]
+);
+
+/// Statistics of one pipeline stage (operator).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsOperatorStats {
+    /// Operator name, such as KafkaConsumerOperator or MergeOperator.
+    pub name: Option<String>,
+    /// Documents that entered the operator.
+    pub input_message_count: Option<i64>,
+    /// Bytes (divided by scaleFactor) that entered the operator.
+    pub input_message_size: Option<f64>,
+    /// Documents the operator passed on.
+    pub output_message_count: Option<i64>,
+    /// Bytes (divided by scaleFactor) the operator passed on.
+    pub output_message_size: Option<f64>,
+    /// Documents the operator sent to the dead letter queue.
+    pub dlq_message_count: Option<i64>,
+    /// Bytes the operator sent to the dead letter queue.
+    pub dlq_message_size: Option<f64>,
+    /// Latency over the most recent 30-second measurement window; only with the verbose option.
+    pub latency: Option<StreamsProcessorLatencyStats>,
+    /// Bytes of state the operator holds.
+    pub state_size: Option<f64>,
+    /// Highest memory use of the operator, in bytes or kilobytes.
+    pub max_memory_usage: Option<f64>,
+    /// Total execution time of the operator in milliseconds (replaced executionTimeSecs on 14 January 2025).
+    pub execution_time_millis: Option<i64>,
+    /// Total execution time of the operator in seconds (older name, still in the stats table).
+    pub execution_time_secs: Option<i64>,
+    /// Time spent in the operator, in milliseconds. Present in API answers; not described by the docs.
+    pub time_spent_millis: Option<i64>,
+    /// Start time of the earliest open window of a window operator. The JSON form is not documented.
+    pub min_open_window_start_time: Option<serde_json::Value>,
+    /// Start time of the latest open window of a window operator. The JSON form is not documented.
+    pub max_open_window_start_time: Option<serde_json::Value>,
+    /// Per-target statistics of some source and sink operators, at most 100 targets.
+    pub target_stats: Option<Vec<StreamsOperatorTargetStats>>,
+    /// Progress of an initialSync, for one collection (in targetStats) or summed over all (on the source operator).
+    pub initial_sync: Option<StreamsInitialSyncProgress>,
+    /// Statistics of $throttle stages (processor-level sums, or one stage in operatorStats).
+    pub throttle: Option<StreamsThrottleStats>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+rt::object!(
+    StreamsOperatorStats { name("name", optional),
+    input_message_count("inputMessageCount", optional),
+    input_message_size("inputMessageSize", optional),
+    output_message_count("outputMessageCount", optional),
+    output_message_size("outputMessageSize", optional),
+    dlq_message_count("dlqMessageCount", optional), dlq_message_size("dlqMessageSize",
+    optional), latency("latency", optional), state_size("stateSize", optional),
+    max_memory_usage("maxMemoryUsage", optional),
+    execution_time_millis("executionTimeMillis", optional),
+    execution_time_secs("executionTimeSecs", optional),
+    time_spent_millis("timeSpentMillis", optional),
+    min_open_window_start_time("minOpenWindowStartTime", optional),
+    max_open_window_start_time("maxOpenWindowStartTime", optional),
+    target_stats("targetStats", optional), initial_sync("initialSync", optional),
+    throttle("throttle", optional) } extra
+);
+
+impl StreamsOperatorStats {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// Traffic of one input or output target of an operator (a collection or a Kafka topic).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsOperatorTargetStats {
+    /// Database of a MongoDB target.
+    pub db: Option<String>,
+    /// Collection of a MongoDB target.
+    pub coll: Option<String>,
+    /// Topic of a Kafka target.
+    pub topic: Option<String>,
+    /// Documents read from the target (source operators).
+    pub input_message_count: Option<i64>,
+    /// Bytes read from the target (source operators).
+    pub input_message_size: Option<f64>,
+    /// Documents written to the target (sink operators).
+    pub output_message_count: Option<i64>,
+    /// Bytes written to the target (sink operators).
+    pub output_message_size: Option<f64>,
+    /// Progress of an initialSync, for one collection (in targetStats) or summed over all (on the source operator).
+    pub initial_sync: Option<StreamsInitialSyncProgress>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+rt::object!(
+    StreamsOperatorTargetStats { db("db", optional), coll("coll", optional),
+    topic("topic", optional), input_message_count("inputMessageCount", optional),
+    input_message_size("inputMessageSize", optional),
+    output_message_count("outputMessageCount", optional),
+    output_message_size("outputMessageSize", optional), initial_sync("initialSync",
+    optional) } extra
+);
+
+impl StreamsOperatorTargetStats {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// Optional configuration for the stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3140,6 +4715,180 @@ impl From<&StreamsOptions> for StreamsOptionsRequest {
             dlq: from.dlq.as_ref().map(StreamsDlqRequest::from),
             extra: from.extra.clone(),
         }
+    }
+}
+
+/// One stage of a stream processing pipeline: an object with a single key that names the stage.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum StreamsPipelineStage {
+    /// `$source`: Where a stream processor reads its documents from. One object covers every source form (Kafka, Atlas change stream, AWS Kinesis, document array).
+    Source(StreamsSourceStage),
+    /// `$validate`: Checks each document against a schema and discards it, or sends it to the dead letter queue, when it does not match.
+    Validate(StreamsValidateStage),
+    /// `$https`: Sends one HTTPS request per document to the endpoint of an HTTPS connection and stores the response in the document.
+    Https(StreamsHttpsStage),
+    /// `$lookup`: Left outer join of each document with an Atlas collection of the connection registry.
+    Lookup(StreamsLookupStage),
+    /// `$cachedLookup`: Like $lookup with the equality syntax, but caches query results for a time to live. let and pipeline are not supported.
+    CachedLookup(StreamsCachedLookupStage),
+    /// `$hoppingWindow`: Runs its pipeline over windows of a fixed length that open at a fixed hop; windows overlap when the hop is shorter than the interval.
+    HoppingWindow(StreamsHoppingWindowStage),
+    /// `$tumblingWindow`: Runs its pipeline over consecutive, non-overlapping windows of a fixed length.
+    TumblingWindow(StreamsTumblingWindowStage),
+    /// `$sessionWindow`: Runs its pipeline over sessions of activity; documents of the same partition whose timestamps are closer than the gap share a session.
+    SessionWindow(StreamsSessionWindowStage),
+    /// `$emit`: Writes every document to a Kafka topic, an Atlas time series collection, an AWS Kinesis stream or an AWS S3 bucket. One object covers every sink form.
+    Emit(StreamsEmitStage),
+    /// `$merge`: Writes every document into an Atlas collection, inserting, merging, replacing or deleting.
+    Merge(StreamsMergeStage),
+    /// `$externalFunction`: Invokes an AWS Lambda function for each document, synchronously or asynchronously.
+    ExternalFunction(StreamsExternalFunctionStage),
+    /// `$setStreamMeta`: Sets stream metadata fields of each document without changing its body. Each key must start with stream. and each value is an expression.
+    SetStreamMeta(serde_json::Map<String, serde_json::Value>),
+    /// `$throttle`: Caps the rate at which documents pass to later stages. At least one of the two limits must be set.
+    Throttle(StreamsThrottleStage),
+    /// `$vectorSearch`: For each document, runs an Atlas Vector Search query against a collection and stores the results in a field.
+    VectorSearch(StreamsVectorSearchStage),
+    /// `$iceberg`: Writes every document to an Apache Iceberg table in an AWS S3 bucket, inferring the table schema.
+    Iceberg(StreamsIcebergStage),
+    /// `$match`: Query filter; only matching documents pass on.
+    Match(serde_json::Map<String, serde_json::Value>),
+    /// `$project`: Projection that includes, excludes or computes fields.
+    Project(serde_json::Map<String, serde_json::Value>),
+    /// `$addFields`: New or replaced fields, each name mapped to an expression.
+    AddFields(serde_json::Map<String, serde_json::Value>),
+    /// `$set`: Alias of $addFields; new or replaced fields, each name mapped to an expression.
+    Set(serde_json::Map<String, serde_json::Value>),
+    /// `$unset`: Field or fields to remove. Given as a string or a list of strings: a JSON value.
+    Unset(serde_json::Value),
+    /// `$replaceRoot`: Replaces each document with the document an expression yields.
+    ReplaceRoot(StreamsReplaceRootStage),
+    /// `$replaceWith`: Expression yielding the replacement document (a field path string or an expression document); the short form of $replaceRoot.
+    ReplaceWith(serde_json::Value),
+    /// `$redact`: Expression that yields $$DESCEND, $$PRUNE or $$KEEP for each (sub)document. Given as an object (an expression) or a string: a JSON value.
+    Redact(serde_json::Value),
+    /// `$unwind`: Emits one document per element of an array field. Given as a string or an object of options (`path`, `includeArrayIndex`, `preserveNullAndEmptyArrays`): a JSON value.
+    Unwind(serde_json::Value),
+    /// `$group`: Groups documents by _id and computes accumulator fields; in a stream processor only inside a window.
+    Group(StreamsGroupStage),
+    /// `$sort`: Sort keys, each field mapped to 1, -1 or a $meta document; only inside a window.
+    Sort(serde_json::Map<String, serde_json::Value>),
+    /// `$count`: Name of the field that receives the number of documents; only inside a window.
+    Count(String),
+    /// `$limit`: Most documents passed on (a positive 64-bit integer); only inside a window.
+    Limit(i64),
+    /// A value this version of the client does not type: an object with another key (a newer stage, or a misspelled one), with several keys or none, or whose value does not fit its key's type, or no object at all. Kept whole, in its order and with exact numbers, so it re-serializes unchanged.
+    ///
+    /// A later version of the client may type it as a variant of its own, so tell values apart by [`key()`](Self::key) rather than by matching this variant.
+    Unknown(serde_json::Value),
+}
+
+rt::keyed_union!(
+    StreamsPipelineStage, Unknown, [Source = "$source", Validate = "$validate", Https =
+    "$https", Lookup = "$lookup", CachedLookup = "$cachedLookup", HoppingWindow =
+    "$hoppingWindow", TumblingWindow = "$tumblingWindow", SessionWindow =
+    "$sessionWindow", Emit = "$emit", Merge = "$merge", ExternalFunction =
+    "$externalFunction", SetStreamMeta = "$setStreamMeta", Throttle = "$throttle",
+    VectorSearch = "$vectorSearch", Iceberg = "$iceberg", Match = "$match", Project =
+    "$project", AddFields = "$addFields", Set = "$set", Unset = "$unset", ReplaceRoot =
+    "$replaceRoot", ReplaceWith = "$replaceWith", Redact = "$redact", Unwind = "$unwind",
+    Group = "$group", Sort = "$sort", Count = "$count", Limit = "$limit"]
+);
+
+impl From<StreamsSourceStage> for StreamsPipelineStage {
+    fn from(value: StreamsSourceStage) -> Self {
+        StreamsPipelineStage::Source(value)
+    }
+}
+
+impl From<StreamsValidateStage> for StreamsPipelineStage {
+    fn from(value: StreamsValidateStage) -> Self {
+        StreamsPipelineStage::Validate(value)
+    }
+}
+
+impl From<StreamsHttpsStage> for StreamsPipelineStage {
+    fn from(value: StreamsHttpsStage) -> Self {
+        StreamsPipelineStage::Https(value)
+    }
+}
+
+impl From<StreamsLookupStage> for StreamsPipelineStage {
+    fn from(value: StreamsLookupStage) -> Self {
+        StreamsPipelineStage::Lookup(value)
+    }
+}
+
+impl From<StreamsCachedLookupStage> for StreamsPipelineStage {
+    fn from(value: StreamsCachedLookupStage) -> Self {
+        StreamsPipelineStage::CachedLookup(value)
+    }
+}
+
+impl From<StreamsHoppingWindowStage> for StreamsPipelineStage {
+    fn from(value: StreamsHoppingWindowStage) -> Self {
+        StreamsPipelineStage::HoppingWindow(value)
+    }
+}
+
+impl From<StreamsTumblingWindowStage> for StreamsPipelineStage {
+    fn from(value: StreamsTumblingWindowStage) -> Self {
+        StreamsPipelineStage::TumblingWindow(value)
+    }
+}
+
+impl From<StreamsSessionWindowStage> for StreamsPipelineStage {
+    fn from(value: StreamsSessionWindowStage) -> Self {
+        StreamsPipelineStage::SessionWindow(value)
+    }
+}
+
+impl From<StreamsEmitStage> for StreamsPipelineStage {
+    fn from(value: StreamsEmitStage) -> Self {
+        StreamsPipelineStage::Emit(value)
+    }
+}
+
+impl From<StreamsMergeStage> for StreamsPipelineStage {
+    fn from(value: StreamsMergeStage) -> Self {
+        StreamsPipelineStage::Merge(value)
+    }
+}
+
+impl From<StreamsExternalFunctionStage> for StreamsPipelineStage {
+    fn from(value: StreamsExternalFunctionStage) -> Self {
+        StreamsPipelineStage::ExternalFunction(value)
+    }
+}
+
+impl From<StreamsThrottleStage> for StreamsPipelineStage {
+    fn from(value: StreamsThrottleStage) -> Self {
+        StreamsPipelineStage::Throttle(value)
+    }
+}
+
+impl From<StreamsVectorSearchStage> for StreamsPipelineStage {
+    fn from(value: StreamsVectorSearchStage) -> Self {
+        StreamsPipelineStage::VectorSearch(value)
+    }
+}
+
+impl From<StreamsIcebergStage> for StreamsPipelineStage {
+    fn from(value: StreamsIcebergStage) -> Self {
+        StreamsPipelineStage::Iceberg(value)
+    }
+}
+
+impl From<StreamsReplaceRootStage> for StreamsPipelineStage {
+    fn from(value: StreamsReplaceRootStage) -> Self {
+        StreamsPipelineStage::ReplaceRoot(value)
+    }
+}
+
+impl From<StreamsGroupStage> for StreamsPipelineStage {
+    fn from(value: StreamsGroupStage) -> Self {
+        StreamsPipelineStage::Group(value)
     }
 }
 
@@ -3481,7 +5230,7 @@ pub struct StreamsProcessor {
     /// Optional configuration for the stream processor.
     pub options: Option<StreamsOptions>,
     /// Stream aggregation pipeline you want to apply to your streaming data.
-    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub pipeline: Option<Vec<StreamsPipelineStage>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<StreamWorkspaceTier>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
@@ -3504,6 +5253,41 @@ impl StreamsProcessor {
 /// Unique 24-hexadecimal character string that identifies the stream processor.
 pub type StreamsProcessorId = rt::Validated<formats::StreamsProcessorId>;
 
+/// Latency over the most recent 30-second measurement window; only with the verbose option.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsProcessorLatencyStats {
+    /// Estimated median latency; includes the window interval when the pipeline has a window.
+    pub p50: Option<i64>,
+    /// Estimated 99th percentile latency; includes the window interval when the pipeline has a window.
+    pub p99: Option<i64>,
+    /// Wall time the measurement window began. The JSON form of this datetime is not documented.
+    pub start: Option<serde_json::Value>,
+    /// Wall time the measurement window ended. The JSON form of this datetime is not documented.
+    pub end: Option<serde_json::Value>,
+    /// Unit of the latency values; always microseconds.
+    pub unit: Option<String>,
+    /// Documents processed in the measurement window.
+    pub count: Option<i64>,
+    /// Sum of all latency measurements of the window, in microseconds.
+    pub sum: Option<i64>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+rt::object!(
+    StreamsProcessorLatencyStats { p50("p50", optional), p99("p99", optional),
+    start("start", optional), end("end", optional), unit("unit", optional),
+    count("count", optional), sum("sum", optional) } extra
+);
+
+impl StreamsProcessorLatencyStats {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
 /// An atlas stream processor.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3515,7 +5299,7 @@ pub struct StreamsProcessorRequest {
     /// Optional configuration for the stream processor.
     pub options: Option<StreamsOptionsRequest>,
     /// Stream aggregation pipeline you want to apply to your streaming data.
-    pub pipeline: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub pipeline: Option<Vec<StreamsPipelineStage>>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<StreamWorkspaceTier>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
@@ -3549,10 +5333,7 @@ impl StreamsProcessorRequest {
         self
     }
     /// Sets `pipeline`.
-    pub fn pipeline(
-        mut self,
-        value: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
-    ) -> Self {
+    pub fn pipeline(mut self, value: impl Into<Vec<StreamsPipelineStage>>) -> Self {
         self.pipeline = Some(value.into());
         self
     }
@@ -3576,6 +5357,147 @@ impl From<&StreamsProcessor> for StreamsProcessorRequest {
         }
     }
 }
+
+/// Lifecycle state of a stream processor as the Atlas control plane reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsProcessorState {
+    /// `CREATED`
+    Created,
+    /// `STARTED`
+    Started,
+    /// `STOPPED`
+    Stopped,
+    /// `FAILED`
+    Failed,
+    /// `INIT`
+    Init,
+    /// `CREATING`
+    Creating,
+    /// `DROPPED`
+    Dropped,
+    /// `STOPPING`
+    Stopping,
+    /// `PROVISIONING`
+    Provisioning,
+    /// `RUNNING`
+    Running,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsProcessorState, Unknown, [Created => "CREATED", Started => "STARTED", Stopped
+    => "STOPPED", Failed => "FAILED", Init => "INIT", Creating => "CREATING", Dropped =>
+    "DROPPED", Stopping => "STOPPING", Provisioning => "PROVISIONING", Running =>
+    "RUNNING"]
+);
+
+/// Runtime statistics of a stream processor (the stats object of the Admin API answer, the stats document of sp.processor.stats()).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsProcessorStats {
+    /// Name of the stream processor.
+    pub name: Option<String>,
+    /// ID of the stream processor.
+    pub processor_id: Option<String>,
+    /// Execution state of the processor on its worker (lower case; distinct from the control-plane state).
+    pub status: Option<StreamsProcessorStatsStatus>,
+    /// Divisor applied to the size statistics; 1 for bytes, 1024 for kilobytes.
+    pub scale_factor: Option<i64>,
+    /// Documents that have passed the $source stage.
+    pub input_message_count: Option<i64>,
+    /// Bytes (divided by scaleFactor) that have passed the $source stage.
+    pub input_message_size: Option<f64>,
+    /// Documents that have passed the whole pipeline.
+    pub output_message_count: Option<i64>,
+    /// Bytes (divided by scaleFactor) that have passed the whole pipeline.
+    pub output_message_size: Option<f64>,
+    /// Documents sent to the dead letter queue.
+    pub dlq_message_count: Option<i64>,
+    /// Bytes (divided by scaleFactor) sent to the dead letter queue.
+    pub dlq_message_size: Option<f64>,
+    /// Bytes used by windows to hold processor state; may not exceed 80% of the processor's RAM.
+    pub state_size: Option<f64>,
+    /// Memory currently tracked for the processor, in bytes. Present in API answers; not described by the docs.
+    pub memory_tracker_bytes: Option<f64>,
+    /// Time of the current watermark. The table says integer, mongosh prints a date; the JSON form is not documented.
+    pub watermark: Option<serde_json::Value>,
+    /// Seconds between the event time of the latest change stream resume token and the latest oplog event (change stream sources).
+    pub change_stream_time_difference_secs: Option<i64>,
+    /// Latest change stream resume token (change stream sources).
+    pub change_stream_state: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Latency over the most recent 30-second measurement window; only with the verbose option.
+    pub latency: Option<StreamsProcessorLatencyStats>,
+    /// Per-stage statistics, in pipeline order; only with the verbose option.
+    pub operator_stats: Option<Vec<StreamsOperatorStats>>,
+    /// Start time of the earliest open window (window pipelines, verbose only). The JSON form is not documented.
+    pub min_open_window_start_time: Option<serde_json::Value>,
+    /// Start time of the latest open window (window pipelines, verbose only). The JSON form is not documented.
+    pub max_open_window_start_time: Option<serde_json::Value>,
+    /// Offsets per partition of the Kafka source topic (Kafka sources, verbose only).
+    pub kafka_partitions: Option<Vec<StreamsKafkaPartitionStats>>,
+    /// Sum of the lags of all Kafka partitions. Named by the monitoring page as an optional sp.processor.stats() metric; its position in the document is not documented.
+    pub kafka_total_offset_lag: Option<i64>,
+    /// Statistics of $throttle stages (processor-level sums, or one stage in operatorStats).
+    pub throttle: Option<StreamsThrottleStats>,
+    /// Command status, 1 on success; appears in API answers and mongosh output.
+    pub ok: Option<f64>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+rt::object!(
+    StreamsProcessorStats { name("name", optional), processor_id("processorId",
+    optional), status("status", optional), scale_factor("scaleFactor", optional),
+    input_message_count("inputMessageCount", optional),
+    input_message_size("inputMessageSize", optional),
+    output_message_count("outputMessageCount", optional),
+    output_message_size("outputMessageSize", optional),
+    dlq_message_count("dlqMessageCount", optional), dlq_message_size("dlqMessageSize",
+    optional), state_size("stateSize", optional),
+    memory_tracker_bytes("memoryTrackerBytes", optional), watermark("watermark",
+    optional), change_stream_time_difference_secs("changeStreamTimeDifferenceSecs",
+    optional), change_stream_state("changeStreamState", optional), latency("latency",
+    optional), operator_stats("operatorStats", optional),
+    min_open_window_start_time("minOpenWindowStartTime", optional),
+    max_open_window_start_time("maxOpenWindowStartTime", optional),
+    kafka_partitions("kafkaPartitions", optional),
+    kafka_total_offset_lag("kafkaTotalOffsetLag", optional), throttle("throttle",
+    optional), ok("ok", optional) } extra
+);
+
+impl StreamsProcessorStats {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// Execution state of the processor on its worker (lower case; distinct from the control-plane state).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsProcessorStatsStatus {
+    /// `starting`
+    Starting,
+    /// `running`
+    Running,
+    /// `error`
+    Error,
+    /// `stopping`
+    Stopping,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsProcessorStatsStatus, Unknown, [Starting => "starting", Running => "running",
+    Error => "error", Stopping => "stopping"]
+);
 
 /// Desired status change to apply to a tenant's stream processors.
 #[derive(Clone, Debug, PartialEq)]
@@ -3666,13 +5588,13 @@ pub struct StreamsProcessorWithStats {
     /// Optional configuration for the stream processor.
     pub options: Option<StreamsOptions>,
     /// Stream aggregation pipeline you want to apply to your streaming data.
-    pub pipeline: Vec<serde_json::Map<String, serde_json::Value>>,
-    /// The state of the stream processor. Commonly occurring states are 'CREATED', 'STARTED', 'STOPPED' and 'FAILED'.
-    pub state: String,
-    /// The stats associated with the stream processor.
-    pub stats: Option<serde_json::Map<String, serde_json::Value>>,
+    pub pipeline: Vec<StreamsPipelineStage>,
     /// Selected tier for the Stream Workspace. Configures Memory / VCPU allowances.
     pub tier: Option<StreamWorkspaceTier>,
+    /// Lifecycle state of a stream processor as the Atlas control plane reports it.
+    pub state: StreamsProcessorState,
+    /// Runtime statistics of a stream processor (the stats object of the Admin API answer, the stats document of sp.processor.stats()).
+    pub stats: Option<StreamsProcessorStats>,
     /// Properties this version of the client does not know; kept so they survive a round trip.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -3681,8 +5603,8 @@ rt::object!(
     StreamsProcessorWithStats { id("_id", required),
     eligible_for_failover("eligibleForFailover", optional),
     failover_enabled("failoverEnabled", optional), links("links", optional), name("name",
-    required), options("options", optional), pipeline("pipeline", required),
-    state("state", required), stats("stats", optional), tier("tier", optional) } extra
+    required), options("options", optional), pipeline("pipeline", required), tier("tier",
+    optional), state("state", required), stats("stats", optional) } extra
 );
 
 impl StreamsProcessorWithStats {
@@ -3690,8 +5612,8 @@ impl StreamsProcessorWithStats {
     pub fn new(
         id: impl Into<StreamsProcessorWithStatsId>,
         name: impl Into<String>,
-        pipeline: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
-        state: impl Into<String>,
+        pipeline: impl Into<Vec<StreamsPipelineStage>>,
+        state: impl Into<StreamsProcessorState>,
     ) -> Self {
         Self {
             id: id.into(),
@@ -3701,9 +5623,9 @@ impl StreamsProcessorWithStats {
             name: name.into(),
             options: Default::default(),
             pipeline: pipeline.into(),
+            tier: Default::default(),
             state: state.into(),
             stats: Default::default(),
-            tier: Default::default(),
             extra: serde_json::Map::new(),
         }
     }
@@ -3853,6 +5775,33 @@ for StreamsPublicPrivateLinkNetworkingRequest {
     }
 }
 
+/// Replaces each document with the document an expression yields.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsReplaceRootStage {
+    /// Expression yielding the replacement document (a field path string or an expression document).
+    pub new_root: serde_json::Value,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsReplaceRootStage { new_root("newRoot", required) } extra, order key_order
+);
+
+impl StreamsReplaceRootStage {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(new_root: impl Into<serde_json::Value>) -> Self {
+        Self {
+            new_root: new_root.into(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+}
+
 /// The configuration for S3 connections.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[non_exhaustive]
@@ -3952,6 +5901,49 @@ impl From<&StreamsS3Connection> for StreamsS3ConnectionRequest {
                 .map(StreamsKafkaNetworkingRequest::from),
             extra: from.extra.clone(),
         }
+    }
+}
+
+/// AWS S3 form. Thresholds that trigger a file write; whichever is reached first wins.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsS3WriteOptions {
+    /// Number of documents per file.
+    pub count: Option<i64>,
+    /// Least number of bytes (of the ingested BSON) gathered before a file is written.
+    pub bytes: Option<i64>,
+    /// A duration given as a number of units.
+    pub interval: Option<StreamsTimeInterval>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsS3WriteOptions { count("count", optional), bytes("bytes", optional),
+    interval("interval", optional) } extra, order key_order
+);
+
+impl StreamsS3WriteOptions {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `count`.
+    pub fn count(mut self, value: impl Into<i64>) -> Self {
+        self.count = Some(value.into());
+        self
+    }
+    /// Sets `bytes`.
+    pub fn bytes(mut self, value: impl Into<i64>) -> Self {
+        self.bytes = Some(value.into());
+        self
+    }
+    /// Sets `interval`.
+    pub fn interval(mut self, value: impl Into<StreamsTimeInterval>) -> Self {
+        self.interval = Some(value.into());
+        self
     }
 }
 
@@ -4227,6 +6219,575 @@ for StreamsSchemaRegistryConnectionRequest {
             schema_registry_urls: from.schema_registry_urls.clone(),
             extra: from.extra.clone(),
         })
+    }
+}
+
+/// Routes the query to a particular search node.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsSearchNodePreference {
+    /// Non-empty routing key.
+    pub key: Option<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(StreamsSearchNodePreference { key("key", optional) } extra, order key_order);
+
+impl StreamsSearchNodePreference {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `key`.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+}
+
+/// Runs its pipeline over sessions of activity; documents of the same partition whose timestamps are closer than the gap share a session.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsSessionWindowStage {
+    /// Expression that assigns each document its partition; single-field or simple expressions only. Given as a string or an object (an expression): a JSON value.
+    pub partition_by: serde_json::Value,
+    /// A duration given as a number of units.
+    pub gap: StreamsTimeInterval,
+    /// Clock that places documents into windows.
+    pub boundary: Option<StreamsWindowBoundary>,
+    /// Pipeline applied to the documents of each session.
+    pub pipeline: Vec<StreamsPipelineStage>,
+    /// A duration document, or the integer 0 to turn the setting off. Given as a `StreamsTimeInterval` object or an integer: a JSON value.
+    pub allowed_lateness: Option<serde_json::Value>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsSessionWindowStage { partition_by("partitionBy", required), gap("gap",
+    required), boundary("boundary", optional), pipeline("pipeline", required),
+    allowed_lateness("allowedLateness", optional) } extra, order key_order
+);
+
+impl StreamsSessionWindowStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(
+        partition_by: impl Into<serde_json::Value>,
+        gap: impl Into<StreamsTimeInterval>,
+        pipeline: impl Into<Vec<StreamsPipelineStage>>,
+    ) -> Self {
+        Self {
+            partition_by: partition_by.into(),
+            gap: gap.into(),
+            boundary: Default::default(),
+            pipeline: pipeline.into(),
+            allowed_lateness: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `boundary`.
+    pub fn boundary(mut self, value: impl Into<StreamsWindowBoundary>) -> Self {
+        self.boundary = Some(value.into());
+        self
+    }
+    /// Sets `allowed_lateness`.
+    pub fn allowed_lateness(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.allowed_lateness = Some(value.into());
+        self
+    }
+}
+
+/// Settings that override defaults of the source. Each field belongs to one source form.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsSourceConfig {
+    /// Kafka form. Where ingestion starts in the topic; end, latest and largest mean the newest event, earliest, beginning and smallest the oldest. Defaults to latest.
+    pub auto_offset_reset: Option<StreamsSourceConfigAutoOffsetReset>,
+    /// Kafka form. Consumer group ID; a generated ID of the form asp-\<processorId>-consumer is used when it is omitted (for persistent processors).
+    pub group_id: Option<String>,
+    /// Kafka form. true commits offsets whenever data passes to the next stage, false commits them at checkpoints. Only valid together with group_id.
+    pub enable_auto_commit: Option<bool>,
+    /// Data type of a Kafka message key.
+    pub key_format: Option<StreamsKafkaKeyFormat>,
+    /// Kafka form. What to do with a message whose key does not deserialize; dlq sends it to the dead letter queue, passThrough passes it on without the key.
+    pub key_format_error: Option<StreamsSourceConfigKeyFormatError>,
+    /// Change stream forms. Resume token of the change event after which reading starts. Not used together with startAtOperationTime.
+    pub start_after: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Change stream forms. Operation time after which reading starts, as an Extended JSON $date or $timestamp document. Not used together with startAfter.
+    pub start_at_operation_time: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Change stream forms. Whether update events carry the full document. Defaults to updateLookup.
+    pub full_document: Option<StreamsSourceConfigFullDocument>,
+    /// Change stream forms. When true, only the fullDocument content is passed on instead of the whole change event.
+    pub full_document_only: Option<bool>,
+    /// Change stream forms. Whether events carry the document as it was before the change. Defaults to off.
+    pub full_document_before_change: Option<StreamsSourceConfigFullDocumentBeforeChange>,
+    /// Change stream forms. Pipeline that filters or reshapes the change stream at its origin; it must keep wallTime and clusterTime intact.
+    pub pipeline: Option<Vec<StreamsPipelineStage>>,
+    /// Change stream forms. Longest wait, in milliseconds, for new changes before an empty batch is returned. Defaults to 1000.
+    pub max_await_time_ms: Option<i64>,
+    /// AWS Kinesis form. ARN of a Kinesis consumer; when set, enhanced fan-out is used.
+    pub consumer_arn: Option<String>,
+    /// AWS Kinesis form. Where ingestion starts in each shard. Defaults to LATEST.
+    pub initial_position: Option<StreamsSourceConfigInitialPosition>,
+    /// AWS Kinesis form. Seconds between checks of the stream's data rate for resharding (prototype position; see the top-level field of the same name).
+    pub reshard_detection_interval_secs: Option<i64>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsSourceConfig { auto_offset_reset("auto_offset_reset", optional),
+    group_id("group_id", optional), enable_auto_commit("enable_auto_commit", optional),
+    key_format("keyFormat", optional), key_format_error("keyFormatError", optional),
+    start_after("startAfter", optional), start_at_operation_time("startAtOperationTime",
+    optional), full_document("fullDocument", optional),
+    full_document_only("fullDocumentOnly", optional),
+    full_document_before_change("fullDocumentBeforeChange", optional),
+    pipeline("pipeline", optional), max_await_time_ms("maxAwaitTimeMS", optional),
+    consumer_arn("consumerARN", optional), initial_position("initialPosition", optional),
+    reshard_detection_interval_secs("reshardDetectionIntervalSecs", optional) } extra,
+    order key_order
+);
+
+impl StreamsSourceConfig {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `auto_offset_reset`.
+    pub fn auto_offset_reset(
+        mut self,
+        value: impl Into<StreamsSourceConfigAutoOffsetReset>,
+    ) -> Self {
+        self.auto_offset_reset = Some(value.into());
+        self
+    }
+    /// Sets `group_id`.
+    pub fn group_id(mut self, value: impl Into<String>) -> Self {
+        self.group_id = Some(value.into());
+        self
+    }
+    /// Sets `enable_auto_commit`.
+    pub fn enable_auto_commit(mut self, value: impl Into<bool>) -> Self {
+        self.enable_auto_commit = Some(value.into());
+        self
+    }
+    /// Sets `key_format`.
+    pub fn key_format(mut self, value: impl Into<StreamsKafkaKeyFormat>) -> Self {
+        self.key_format = Some(value.into());
+        self
+    }
+    /// Sets `key_format_error`.
+    pub fn key_format_error(
+        mut self,
+        value: impl Into<StreamsSourceConfigKeyFormatError>,
+    ) -> Self {
+        self.key_format_error = Some(value.into());
+        self
+    }
+    /// Sets `start_after`.
+    pub fn start_after(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.start_after = Some(value.into());
+        self
+    }
+    /// Sets `start_at_operation_time`.
+    pub fn start_at_operation_time(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.start_at_operation_time = Some(value.into());
+        self
+    }
+    /// Sets `full_document`.
+    pub fn full_document(
+        mut self,
+        value: impl Into<StreamsSourceConfigFullDocument>,
+    ) -> Self {
+        self.full_document = Some(value.into());
+        self
+    }
+    /// Sets `full_document_only`.
+    pub fn full_document_only(mut self, value: impl Into<bool>) -> Self {
+        self.full_document_only = Some(value.into());
+        self
+    }
+    /// Sets `full_document_before_change`.
+    pub fn full_document_before_change(
+        mut self,
+        value: impl Into<StreamsSourceConfigFullDocumentBeforeChange>,
+    ) -> Self {
+        self.full_document_before_change = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    pub fn pipeline(mut self, value: impl Into<Vec<StreamsPipelineStage>>) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `max_await_time_ms`.
+    pub fn max_await_time_ms(mut self, value: impl Into<i64>) -> Self {
+        self.max_await_time_ms = Some(value.into());
+        self
+    }
+    /// Sets `consumer_arn`.
+    pub fn consumer_arn(mut self, value: impl Into<String>) -> Self {
+        self.consumer_arn = Some(value.into());
+        self
+    }
+    /// Sets `initial_position`.
+    pub fn initial_position(
+        mut self,
+        value: impl Into<StreamsSourceConfigInitialPosition>,
+    ) -> Self {
+        self.initial_position = Some(value.into());
+        self
+    }
+    /// Sets `reshard_detection_interval_secs`.
+    pub fn reshard_detection_interval_secs(mut self, value: impl Into<i64>) -> Self {
+        self.reshard_detection_interval_secs = Some(value.into());
+        self
+    }
+}
+
+/// Kafka form. Where ingestion starts in the topic; end, latest and largest mean the newest event, earliest, beginning and smallest the oldest. Defaults to latest.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsSourceConfigAutoOffsetReset {
+    /// `end`
+    End,
+    /// `latest`
+    Latest,
+    /// `largest`
+    Largest,
+    /// `earliest`
+    Earliest,
+    /// `beginning`
+    Beginning,
+    /// `smallest`
+    Smallest,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsSourceConfigAutoOffsetReset, Unknown, [End => "end", Latest => "latest",
+    Largest => "largest", Earliest => "earliest", Beginning => "beginning", Smallest =>
+    "smallest"]
+);
+
+/// Change stream forms. Whether update events carry the full document. Defaults to updateLookup.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsSourceConfigFullDocument {
+    /// `updateLookup`
+    UpdateLookup,
+    /// `required`
+    Required,
+    /// `whenAvailable`
+    WhenAvailable,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsSourceConfigFullDocument, Unknown, [UpdateLookup => "updateLookup", Required
+    => "required", WhenAvailable => "whenAvailable"]
+);
+
+/// Change stream forms. Whether events carry the document as it was before the change. Defaults to off.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsSourceConfigFullDocumentBeforeChange {
+    /// `off`
+    Off,
+    /// `required`
+    Required,
+    /// `whenAvailable`
+    WhenAvailable,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsSourceConfigFullDocumentBeforeChange, Unknown, [Off => "off", Required =>
+    "required", WhenAvailable => "whenAvailable"]
+);
+
+/// AWS Kinesis form. Where ingestion starts in each shard. Defaults to LATEST.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsSourceConfigInitialPosition {
+    /// `TRIM_HORIZON`
+    TrimHorizon,
+    /// `LATEST`
+    Latest,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsSourceConfigInitialPosition, Unknown, [TrimHorizon => "TRIM_HORIZON", Latest
+    => "LATEST"]
+);
+
+/// Kafka form. What to do with a message whose key does not deserialize; dlq sends it to the dead letter queue, passThrough passes it on without the key.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsSourceConfigKeyFormatError {
+    /// `dlq`
+    Dlq,
+    /// `passThrough`
+    PassThrough,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsSourceConfigKeyFormatError, Unknown, [Dlq => "dlq", PassThrough =>
+    "passThrough"]
+);
+
+/// Collection change stream form. Reads the documents already in the collections as insert events before following the change stream. Not usable together with a window stage.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsSourceInitialSync {
+    /// Turns initialSync on or off; must be given whenever initialSync is present.
+    pub enable: Option<bool>,
+    /// How many partitions are read at once across all listed collections; defaults to 1.
+    pub parallelism: Option<i64>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsSourceInitialSync { enable("enable", optional), parallelism("parallelism",
+    optional) } extra, order key_order
+);
+
+impl StreamsSourceInitialSync {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `enable`.
+    pub fn enable(mut self, value: impl Into<bool>) -> Self {
+        self.enable = Some(value.into());
+        self
+    }
+    /// Sets `parallelism`.
+    pub fn parallelism(mut self, value: impl Into<i64>) -> Self {
+        self.parallelism = Some(value.into());
+        self
+    }
+}
+
+/// Kafka form. Schema Registry used to read Avro-serialized messages.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsSourceSchemaRegistry {
+    /// Name of the Schema Registry connection used for Avro deserialization.
+    pub connection_name: Option<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsSourceSchemaRegistry { connection_name("connectionName", optional) } extra,
+    order key_order
+);
+
+impl StreamsSourceSchemaRegistry {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `connection_name`.
+    pub fn connection_name(mut self, value: impl Into<String>) -> Self {
+        self.connection_name = Some(value.into());
+        self
+    }
+}
+
+/// Where a stream processor reads its documents from. One object covers every source form (Kafka, Atlas change stream, AWS Kinesis, document array).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsSourceStage {
+    /// Connection registry entry to read from. Needed for every form except the document array.
+    pub connection_name: Option<String>,
+    /// Kafka form. One topic name, or an array of topic names. Given as a string or a list of strings: a JSON value.
+    pub topic: Option<serde_json::Value>,
+    /// Change stream forms. Database whose change stream (or whose collections' change streams) is read. Omit both db and coll to read the whole cluster.
+    pub db: Option<String>,
+    /// Collection change stream form. One collection name or an array of names, all in `db`. Omit it to read the whole database. Given as a string or a list of strings: a JSON value.
+    pub coll: Option<serde_json::Value>,
+    /// AWS Kinesis form. Name of the Kinesis data stream.
+    pub stream: Option<String>,
+    /// AWS Kinesis form. AWS region of the stream, needed when the connection sees streams of the same name in several regions.
+    pub region: Option<String>,
+    /// Document array form. The documents to stream, or an expression that yields them. Not used together with connectionName. Given as a list or an object (an expression): a JSON value.
+    pub documents: Option<serde_json::Value>,
+    /// A $toDate or $dateFromString expression over a message field that gives each message its authoritative timestamp. Without it the source's own message timestamp is used.
+    pub time_field: Option<serde_json::Map<String, serde_json::Value>>,
+    /// New name for a source-provided `_ts` field, so it does not clash with the timestamp field the stage adds. Shown by older page versions and by the Kinesis prototype; absent from the newest Kafka and change stream tables (see NOTES.md).
+    pub ts_field_name: Option<String>,
+    /// A duration given as a number of units.
+    pub partition_idle_timeout: Option<StreamsTimeInterval>,
+    /// A duration given as a number of units.
+    pub shard_idle_timeout: Option<StreamsTimeInterval>,
+    /// Kafka form. Schema Registry used to read Avro-serialized messages.
+    pub schema_registry: Option<StreamsSourceSchemaRegistry>,
+    /// Collection change stream form. Reads the documents already in the collections as insert events before following the change stream. Not usable together with a window stage.
+    pub initial_sync: Option<StreamsSourceInitialSync>,
+    /// Collection change stream form. Read preference for the initialSync reads; defaults to primary. Given as a string or an object (an expression): a JSON value.
+    pub read_preference: Option<serde_json::Value>,
+    /// Collection change stream form. Read preference tags for the initialSync reads. Given as a list or an object (an expression): a JSON value.
+    pub read_preference_tags: Option<serde_json::Value>,
+    /// AWS Kinesis form. Seconds between checks of the stream's data rate for resharding. The field table lists it here at top level while the prototype puts it inside config; both places are typed (see NOTES.md).
+    pub reshard_detection_interval_secs: Option<i64>,
+    /// Settings that override defaults of the source. Each field belongs to one source form.
+    pub config: Option<StreamsSourceConfig>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsSourceStage { connection_name("connectionName", optional), topic("topic",
+    optional), db("db", optional), coll("coll", optional), stream("stream", optional),
+    region("region", optional), documents("documents", optional), time_field("timeField",
+    optional), ts_field_name("tsFieldName", optional),
+    partition_idle_timeout("partitionIdleTimeout", optional),
+    shard_idle_timeout("shardIdleTimeout", optional), schema_registry("schemaRegistry",
+    optional), initial_sync("initialSync", optional), read_preference("readPreference",
+    optional), read_preference_tags("readPreferenceTags", optional),
+    reshard_detection_interval_secs("reshardDetectionIntervalSecs", optional),
+    config("config", optional) } extra, order key_order
+);
+
+impl StreamsSourceStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `connection_name`.
+    pub fn connection_name(mut self, value: impl Into<String>) -> Self {
+        self.connection_name = Some(value.into());
+        self
+    }
+    /// Sets `topic`.
+    pub fn topic(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.topic = Some(value.into());
+        self
+    }
+    /// Sets `db`.
+    pub fn db(mut self, value: impl Into<String>) -> Self {
+        self.db = Some(value.into());
+        self
+    }
+    /// Sets `coll`.
+    pub fn coll(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.coll = Some(value.into());
+        self
+    }
+    /// Sets `stream`.
+    pub fn stream(mut self, value: impl Into<String>) -> Self {
+        self.stream = Some(value.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, value: impl Into<String>) -> Self {
+        self.region = Some(value.into());
+        self
+    }
+    /// Sets `documents`.
+    pub fn documents(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.documents = Some(value.into());
+        self
+    }
+    /// Sets `time_field`.
+    pub fn time_field(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.time_field = Some(value.into());
+        self
+    }
+    /// Sets `ts_field_name`.
+    pub fn ts_field_name(mut self, value: impl Into<String>) -> Self {
+        self.ts_field_name = Some(value.into());
+        self
+    }
+    /// Sets `partition_idle_timeout`.
+    pub fn partition_idle_timeout(
+        mut self,
+        value: impl Into<StreamsTimeInterval>,
+    ) -> Self {
+        self.partition_idle_timeout = Some(value.into());
+        self
+    }
+    /// Sets `shard_idle_timeout`.
+    pub fn shard_idle_timeout(mut self, value: impl Into<StreamsTimeInterval>) -> Self {
+        self.shard_idle_timeout = Some(value.into());
+        self
+    }
+    /// Sets `schema_registry`.
+    pub fn schema_registry(
+        mut self,
+        value: impl Into<StreamsSourceSchemaRegistry>,
+    ) -> Self {
+        self.schema_registry = Some(value.into());
+        self
+    }
+    /// Sets `initial_sync`.
+    pub fn initial_sync(mut self, value: impl Into<StreamsSourceInitialSync>) -> Self {
+        self.initial_sync = Some(value.into());
+        self
+    }
+    /// Sets `read_preference`.
+    pub fn read_preference(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.read_preference = Some(value.into());
+        self
+    }
+    /// Sets `read_preference_tags`.
+    pub fn read_preference_tags(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.read_preference_tags = Some(value.into());
+        self
+    }
+    /// Sets `reshard_detection_interval_secs`.
+    pub fn reshard_detection_interval_secs(mut self, value: impl Into<i64>) -> Self {
+        self.reshard_detection_interval_secs = Some(value.into());
+        self
+    }
+    /// Sets `config`.
+    pub fn config(mut self, value: impl Into<StreamsSourceConfig>) -> Self {
+        self.config = Some(value.into());
+        self
     }
 }
 
@@ -4578,6 +7139,578 @@ impl From<&StreamsTenant> for StreamsTenantUpdateRequest {
 pub type StreamsTenantUpdateRequestCloudProvider = shared::AwsGcpAzureEtcValues<
     shared::tags::StreamsTenantUpdateRequestCloudProvider,
 >;
+
+/// Caps the rate at which documents pass to later stages. At least one of the two limits must be set.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsThrottleStage {
+    /// Most bytes per second passed on; a positive integer.
+    pub bytes_per_sec: Option<i64>,
+    /// Most documents per second passed on; a positive integer.
+    pub messages_per_sec: Option<i64>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsThrottleStage { bytes_per_sec("bytesPerSec", optional),
+    messages_per_sec("messagesPerSec", optional) } extra, order key_order
+);
+
+impl StreamsThrottleStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `bytes_per_sec`.
+    pub fn bytes_per_sec(mut self, value: impl Into<i64>) -> Self {
+        self.bytes_per_sec = Some(value.into());
+        self
+    }
+    /// Sets `messages_per_sec`.
+    pub fn messages_per_sec(mut self, value: impl Into<i64>) -> Self {
+        self.messages_per_sec = Some(value.into());
+        self
+    }
+}
+
+/// Statistics of $throttle stages (processor-level sums, or one stage in operatorStats).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsThrottleStats {
+    /// Total milliseconds spent holding documents back.
+    pub throttled_time_ms: Option<i64>,
+    /// Number of times documents were held back.
+    pub throttle_events: Option<i64>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+rt::object!(
+    StreamsThrottleStats { throttled_time_ms("throttledTimeMs", optional),
+    throttle_events("throttleEvents", optional) } extra
+);
+
+impl StreamsThrottleStats {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// A duration given as a number of units.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsTimeInterval {
+    /// Number of units; the docs ask for a positive, non-zero integer.
+    pub size: i64,
+    /// Unit of a duration.
+    pub unit: StreamsTimeUnit,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsTimeInterval { size("size", required), unit("unit", required) } extra, order
+    key_order
+);
+
+impl StreamsTimeInterval {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(size: impl Into<i64>, unit: impl Into<StreamsTimeUnit>) -> Self {
+        Self {
+            size: size.into(),
+            unit: unit.into(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+}
+
+/// Unit of a duration.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsTimeUnit {
+    /// `ms`
+    Ms,
+    /// `second`
+    Second,
+    /// `minute`
+    Minute,
+    /// `hour`
+    Hour,
+    /// `day`
+    Day,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsTimeUnit, Unknown, [Ms => "ms", Second => "second", Minute => "minute", Hour
+    => "hour", Day => "day"]
+);
+
+/// Time series form. Time series options used if the target collection has to be created.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsTimeseriesOptions {
+    /// Top-level field that holds each measurement's date.
+    pub time_field: String,
+    /// Top-level field that labels a series of measurements.
+    pub meta_field: Option<String>,
+    /// Expected interval between measurements; not used with the bucket settings.
+    pub granularity: Option<StreamsTimeseriesOptionsGranularity>,
+    /// Longest time span of one bucket, in seconds; equal to bucketRoundingSeconds.
+    pub bucket_max_span_seconds: Option<i64>,
+    /// Interval, in seconds, to which a new bucket's start time is rounded down; equal to bucketMaxSpanSeconds.
+    pub bucket_rounding_seconds: Option<i64>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsTimeseriesOptions { time_field("timeField", required), meta_field("metaField",
+    optional), granularity("granularity", optional),
+    bucket_max_span_seconds("bucketMaxSpanSeconds", optional),
+    bucket_rounding_seconds("bucketRoundingSeconds", optional) } extra, order key_order
+);
+
+impl StreamsTimeseriesOptions {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(time_field: impl Into<String>) -> Self {
+        Self {
+            time_field: time_field.into(),
+            meta_field: Default::default(),
+            granularity: Default::default(),
+            bucket_max_span_seconds: Default::default(),
+            bucket_rounding_seconds: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `meta_field`.
+    pub fn meta_field(mut self, value: impl Into<String>) -> Self {
+        self.meta_field = Some(value.into());
+        self
+    }
+    /// Sets `granularity`.
+    pub fn granularity(
+        mut self,
+        value: impl Into<StreamsTimeseriesOptionsGranularity>,
+    ) -> Self {
+        self.granularity = Some(value.into());
+        self
+    }
+    /// Sets `bucket_max_span_seconds`.
+    pub fn bucket_max_span_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.bucket_max_span_seconds = Some(value.into());
+        self
+    }
+    /// Sets `bucket_rounding_seconds`.
+    pub fn bucket_rounding_seconds(mut self, value: impl Into<i64>) -> Self {
+        self.bucket_rounding_seconds = Some(value.into());
+        self
+    }
+}
+
+/// Expected interval between measurements; not used with the bucket settings.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsTimeseriesOptionsGranularity {
+    /// `seconds`
+    Seconds,
+    /// `minutes`
+    Minutes,
+    /// `hours`
+    Hours,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsTimeseriesOptionsGranularity, Unknown, [Seconds => "seconds", Minutes =>
+    "minutes", Hours => "hours"]
+);
+
+/// Runs its pipeline over consecutive, non-overlapping windows of a fixed length.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsTumblingWindowStage {
+    /// Clock that places documents into windows.
+    pub boundary: Option<StreamsWindowBoundary>,
+    /// A duration given as a number of units.
+    pub interval: StreamsTimeInterval,
+    /// Pipeline applied to the documents of each window.
+    pub pipeline: Vec<StreamsPipelineStage>,
+    /// Shift of the window boundaries relative to UTC.
+    pub offset: Option<StreamsWindowOffset>,
+    /// A duration document, or the integer 0 to turn the setting off. Given as a `StreamsTimeInterval` object or an integer: a JSON value.
+    pub idle_timeout: Option<serde_json::Value>,
+    /// A duration document, or the integer 0 to turn the setting off. Given as a `StreamsTimeInterval` object or an integer: a JSON value.
+    pub allowed_lateness: Option<serde_json::Value>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsTumblingWindowStage { boundary("boundary", optional), interval("interval",
+    required), pipeline("pipeline", required), offset("offset", optional),
+    idle_timeout("idleTimeout", optional), allowed_lateness("allowedLateness", optional)
+    } extra, order key_order
+);
+
+impl StreamsTumblingWindowStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(
+        interval: impl Into<StreamsTimeInterval>,
+        pipeline: impl Into<Vec<StreamsPipelineStage>>,
+    ) -> Self {
+        Self {
+            boundary: Default::default(),
+            interval: interval.into(),
+            pipeline: pipeline.into(),
+            offset: Default::default(),
+            idle_timeout: Default::default(),
+            allowed_lateness: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `boundary`.
+    pub fn boundary(mut self, value: impl Into<StreamsWindowBoundary>) -> Self {
+        self.boundary = Some(value.into());
+        self
+    }
+    /// Sets `offset`.
+    pub fn offset(mut self, value: impl Into<StreamsWindowOffset>) -> Self {
+        self.offset = Some(value.into());
+        self
+    }
+    /// Sets `idle_timeout`.
+    pub fn idle_timeout(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.idle_timeout = Some(value.into());
+        self
+    }
+    /// Sets `allowed_lateness`.
+    pub fn allowed_lateness(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.allowed_lateness = Some(value.into());
+        self
+    }
+}
+
+/// Checks each document against a schema and discards it, or sends it to the dead letter queue, when it does not match.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsValidateStage {
+    /// Query-operator document (for example $jsonSchema, $expr, $and) that a valid document matches. $near, $nearSphere, $text and $where are not allowed; JSON Schema draft 4 or earlier only.
+    pub validator: serde_json::Map<String, serde_json::Value>,
+    /// What happens to a document that fails validation. Defaults to discard.
+    pub validation_action: Option<StreamsValidateStageValidationAction>,
+    /// Expression whose result is written to the attrs of the log entry of a failed document. Mentioned only indirectly by the page, so its type is left open.
+    pub log_attributes: Option<serde_json::Value>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsValidateStage { validator("validator", required),
+    validation_action("validationAction", optional), log_attributes("logAttributes",
+    optional) } extra, order key_order
+);
+
+impl StreamsValidateStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(
+        validator: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        Self {
+            validator: validator.into(),
+            validation_action: Default::default(),
+            log_attributes: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `validation_action`.
+    pub fn validation_action(
+        mut self,
+        value: impl Into<StreamsValidateStageValidationAction>,
+    ) -> Self {
+        self.validation_action = Some(value.into());
+        self
+    }
+    /// Sets `log_attributes`.
+    pub fn log_attributes(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.log_attributes = Some(value.into());
+        self
+    }
+}
+
+/// What happens to a document that fails validation. Defaults to discard.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsValidateStageValidationAction {
+    /// `discard`
+    Discard,
+    /// `dlq`
+    Dlq,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsValidateStageValidationAction, Unknown, [Discard => "discard", Dlq => "dlq"]
+);
+
+/// Text query for automatic embedding; not used together with queryVector.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsVectorSearchQuery {
+    /// Query text, literal or a field path.
+    pub text: Option<String>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(StreamsVectorSearchQuery { text("text", optional) } extra, order key_order);
+
+impl StreamsVectorSearchQuery {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `text`.
+    pub fn text(mut self, value: impl Into<String>) -> Self {
+        self.text = Some(value.into());
+        self
+    }
+}
+
+/// For each document, runs an Atlas Vector Search query against a collection and stores the results in a field.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsVectorSearchStage {
+    /// An Atlas collection named by its connection, database and collection.
+    pub from: StreamsAtlasCollection,
+    /// Field that receives the array of results (empty when nothing matches).
+    pub r#as: String,
+    /// Vector to search with, as numbers or a field path; not used together with query. Given as a list or a string: a JSON value.
+    pub query_vector: Option<serde_json::Value>,
+    /// Text query for automatic embedding; not used together with queryVector.
+    pub query: Option<StreamsVectorSearchQuery>,
+    /// Embedding model for query.text; the index's model when omitted. Only with query.
+    pub model: Option<String>,
+    /// Name of the Atlas Vector Search index.
+    pub index: String,
+    /// Field of the target collection that holds the embeddings.
+    pub path: String,
+    /// Number of candidates considered; required unless exact is true.
+    pub num_candidates: Option<i64>,
+    /// Most results returned; not more than numCandidates.
+    pub limit: i64,
+    /// Pre-filter applied before the vector search.
+    pub filter: Option<serde_json::Map<String, serde_json::Value>>,
+    /// true runs an exact (ENN) search, false an approximate (ANN) one. Defaults to false.
+    pub exact: Option<bool>,
+    /// Routes the query to a particular search node.
+    pub search_node_preference: Option<StreamsSearchNodePreference>,
+    /// Stages run on the search results before they are attached; passed to Atlas Vector Search as is.
+    pub pipeline: Option<Vec<StreamsPipelineStage>>,
+    /// Variables, each a literal, field path or expression, usable in pipeline as $$\<name>.
+    pub r#let: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsVectorSearchStage { from("from", required), r#as("as", required),
+    query_vector("queryVector", optional), query("query", optional), model("model",
+    optional), index("index", required), path("path", required),
+    num_candidates("numCandidates", optional), limit("limit", required), filter("filter",
+    optional), exact("exact", optional), search_node_preference("searchNodePreference",
+    optional), pipeline("pipeline", optional), r#let("let", optional) } extra, order
+    key_order
+);
+
+impl StreamsVectorSearchStage {
+    /// A value with the required properties set and every optional one absent; set those with the chained setters.
+    pub fn new(
+        from: impl Into<StreamsAtlasCollection>,
+        r#as: impl Into<String>,
+        index: impl Into<String>,
+        path: impl Into<String>,
+        limit: impl Into<i64>,
+    ) -> Self {
+        Self {
+            from: from.into(),
+            r#as: r#as.into(),
+            query_vector: Default::default(),
+            query: Default::default(),
+            model: Default::default(),
+            index: index.into(),
+            path: path.into(),
+            num_candidates: Default::default(),
+            limit: limit.into(),
+            filter: Default::default(),
+            exact: Default::default(),
+            search_node_preference: Default::default(),
+            pipeline: Default::default(),
+            r#let: Default::default(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+    /// Sets `query_vector`.
+    pub fn query_vector(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.query_vector = Some(value.into());
+        self
+    }
+    /// Sets `query`.
+    pub fn query(mut self, value: impl Into<StreamsVectorSearchQuery>) -> Self {
+        self.query = Some(value.into());
+        self
+    }
+    /// Sets `model`.
+    pub fn model(mut self, value: impl Into<String>) -> Self {
+        self.model = Some(value.into());
+        self
+    }
+    /// Sets `num_candidates`.
+    pub fn num_candidates(mut self, value: impl Into<i64>) -> Self {
+        self.num_candidates = Some(value.into());
+        self
+    }
+    /// Sets `filter`.
+    pub fn filter(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+    /// Sets `exact`.
+    pub fn exact(mut self, value: impl Into<bool>) -> Self {
+        self.exact = Some(value.into());
+        self
+    }
+    /// Sets `search_node_preference`.
+    pub fn search_node_preference(
+        mut self,
+        value: impl Into<StreamsSearchNodePreference>,
+    ) -> Self {
+        self.search_node_preference = Some(value.into());
+        self
+    }
+    /// Sets `pipeline`.
+    pub fn pipeline(mut self, value: impl Into<Vec<StreamsPipelineStage>>) -> Self {
+        self.pipeline = Some(value.into());
+        self
+    }
+    /// Sets `let`.
+    pub fn r#let(
+        mut self,
+        value: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.r#let = Some(value.into());
+        self
+    }
+}
+
+/// Clock that places documents into windows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsWindowBoundary {
+    /// `eventTime`
+    EventTime,
+    /// `processingTime`
+    ProcessingTime,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsWindowBoundary, Unknown, [EventTime => "eventTime", ProcessingTime =>
+    "processingTime"]
+);
+
+/// Shift of the window boundaries relative to UTC.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct StreamsWindowOffset {
+    /// Number of units the boundaries are shifted by; the docs ask for a positive, non-zero integer.
+    pub offset_from_utc: i64,
+    /// Unit of the offset (no day unit here).
+    pub unit: StreamsWindowOffsetUnit,
+    /// Properties this version of the client does not know; kept so they survive a round trip.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+    /// The order its properties came in, so that it is written back in it (not part of its value).
+    key_order: rt::__private::KeyOrder,
+}
+
+rt::object!(
+    StreamsWindowOffset { offset_from_utc("offsetFromUtc", required), unit("unit",
+    required) } extra, order key_order
+);
+
+impl StreamsWindowOffset {
+    /// A value with the required properties set and every optional one absent.
+    pub fn new(
+        offset_from_utc: impl Into<i64>,
+        unit: impl Into<StreamsWindowOffsetUnit>,
+    ) -> Self {
+        Self {
+            offset_from_utc: offset_from_utc.into(),
+            unit: unit.into(),
+            extra: serde_json::Map::new(),
+            key_order: Default::default(),
+        }
+    }
+}
+
+/// Unit of the offset (no day unit here).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamsWindowOffsetUnit {
+    /// `ms`
+    Ms,
+    /// `second`
+    Second,
+    /// `minute`
+    Minute,
+    /// `hour`
+    Hour,
+    /// A value this version of the client does not know, kept verbatim.
+    ///
+    /// A later version of the client may know it and decode it as a variant of its own, so compare values with `as_str()` rather than by matching this variant.
+    Unknown(String),
+}
+
+rt::string_enum!(
+    StreamsWindowOffsetUnit, Unknown, [Ms => "ms", Second => "second", Minute =>
+    "minute", Hour => "hour"]
+);
 
 /// Reserved. Will be used by `TRANSIT_GATEWAY` connection type.
 pub type TgwRouteId = rt::Validated<formats::TgwRouteId>;

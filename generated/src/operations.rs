@@ -10,10 +10,11 @@ pub use crate::runtime::{
     WaitError, reqwest,
 };
 
-/// What an [`Error`](crate::Error) carries: Atlas' error body, which timeout struck, why a response did not convert to a request, why a value is invalid.
+/// What an [`Error`](crate::Error) carries: Atlas' error body, which timeout struck, why a response did not convert to a request, why a value is invalid, which rule a pipeline breaks.
 pub mod error {
     pub use crate::runtime::{
-        ApiError, ConversionError, InvalidValue, MissingReason, TimeoutKind,
+        ApiError, ConversionError, InvalidValue, MissingReason, PipelineError,
+        PipelineRule, TimeoutKind,
     };
 }
 

@@ -48,6 +48,10 @@ pub enum TypeKind {
     StringEnum(StringEnum),
     /// A string constrained by a `pattern`: a validated newtype.
     Pattern(PatternNewtype),
+    /// A `oneOf` marked `x-key-tagged: true` whose members each require one distinct property
+    /// (`{"$source": {...}}`, a pipeline stage): one variant per member, keyed by that property,
+    /// plus a catch-all.
+    KeyedUnion(KeyedUnion),
 }
 
 /// An object schema lowered to a struct.
@@ -63,6 +67,15 @@ pub struct StructDef {
     pub extra_field: String,
     /// Every field is optional, so the struct derives `Default` (equal to `new()`).
     pub default: bool,
+    /// The spec lets a value have properties of its own choosing besides the fields
+    /// (`additionalProperties` set, and not `false`), such as `$group`'s accumulators. Every
+    /// struct keeps unknown properties it reads (a newer server may send them); this says
+    /// whether a caller may send them too (the emulator refuses them otherwise, as Atlas does).
+    pub open: bool,
+    /// The private field in which the struct keeps the order its properties came in, to write
+    /// them back in it: set for the structs inside a key-tagged union's value (a pipeline stage,
+    /// whose order MongoDB compares), `None` for the others.
+    pub order_field: Option<String>,
 }
 
 /// One struct field.
@@ -109,6 +122,33 @@ pub struct TaggedUnion {
     pub variants: Vec<Variant>,
     /// Name of the catch-all variant that keeps an unknown object verbatim.
     pub unknown_variant: String,
+}
+
+/// A key-tagged union: an object with exactly one property, whose name says what its value is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyedUnion {
+    /// One variant per member, in spec order.
+    pub variants: Vec<KeyedVariant>,
+    /// Name of the catch-all variant that keeps any other object verbatim.
+    pub unknown_variant: String,
+}
+
+/// One variant of a key-tagged union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyedVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// The property that names it, e.g. `$source`.
+    pub key: String,
+    /// The type of the property's value.
+    pub ty: TypeRef,
+    /// Stored behind a `Box` to break a recursive type.
+    pub boxed: bool,
+    /// The union implements `From<ty>`, wrapping a value in this variant (only for a named
+    /// type no other variant carries).
+    pub wraps: bool,
+    /// Doc comment (the member's or its value's description).
+    pub doc: Option<String>,
 }
 
 /// One variant of a tagged union.
@@ -288,8 +328,24 @@ pub struct Operation {
     pub errors: Vec<(String, String)>,
     /// How to walk all pages, for a paginated list.
     pub pagination: Option<Pagination>,
+    /// What the runtime checks in the request body before anything is sent.
+    pub body_checks: Vec<BodyCheck>,
     /// JSON pointer of the operation in the spec.
     pub origin: String,
+}
+
+/// A check of the request body made before anything is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BodyCheck {
+    /// The body's property at this JSON pointer (`/pipeline`) is a stream processing pipeline:
+    /// the runtime checks its stages against the documented rules (`x-stream-pipeline`), and
+    /// each against its type, the key-tagged union `stage`.
+    StreamPipeline {
+        /// Where the pipeline is in the body (a JSON pointer).
+        at: String,
+        /// The name of the stages' type.
+        stage: String,
+    },
 }
 
 /// Where a parameter goes.

@@ -401,18 +401,29 @@ fn describe(generated: &Generated) -> String {
     use atlas_streams_generator::ir::TypeKind;
     let api = &generated.api;
     let count = |f: fn(&TypeKind) -> bool| api.types.iter().filter(|t| f(&t.kind)).count();
+    // `3 structs`, `1 struct`: every count with its noun in the right number.
+    let many = |n: usize, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    let kinds = [
+        many(count(|k| matches!(k, TypeKind::Struct(_))), "struct"),
+        many(count(|k| matches!(k, TypeKind::TaggedUnion(_))), "tagged union"),
+        many(count(|k| matches!(k, TypeKind::KeyedUnion(_))), "key-tagged union"),
+        many(count(|k| matches!(k, TypeKind::StringEnum(_))), "enum"),
+        many(count(|k| matches!(k, TypeKind::Pattern(_))), "validated newtype"),
+    ];
     let waiters = match api.waiters.len() {
         0 => String::new(),
-        1 => ", 1 waiter".to_owned(),
-        n => format!(", {n} waiters"),
+        n => format!(", {}", many(n, "waiter")),
     };
     format!(
-        "{} operations, {} types ({} structs, {} tagged unions, {} enums, {} validated newtypes){waiters}",
-        api.operations.len(),
-        api.types.len(),
-        count(|k| matches!(k, TypeKind::Struct(_))),
-        count(|k| matches!(k, TypeKind::TaggedUnion(_))),
-        count(|k| matches!(k, TypeKind::StringEnum(_))),
-        count(|k| matches!(k, TypeKind::Pattern(_))),
+        "{}, {} ({}){waiters}",
+        many(api.operations.len(), "operation"),
+        many(api.types.len(), "type"),
+        kinds.join(", ")
     )
 }

@@ -164,8 +164,16 @@ pub mod root {
         },
         Exports {
             module: Some("error"),
-            doc: "What an [`Error`](crate::Error) carries: Atlas' error body, which timeout struck, why a response did not convert to a request, why a value is invalid.",
-            items: &["ApiError", "ConversionError", "InvalidValue", "MissingReason", "TimeoutKind"],
+            doc: "What an [`Error`](crate::Error) carries: Atlas' error body, which timeout struck, why a response did not convert to a request, why a value is invalid, which rule a pipeline breaks.",
+            items: &[
+                "ApiError",
+                "ConversionError",
+                "InvalidValue",
+                "MissingReason",
+                "PipelineError",
+                "PipelineRule",
+                "TimeoutKind",
+            ],
         },
         Exports {
             module: Some("primitives"),

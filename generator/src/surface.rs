@@ -127,6 +127,26 @@ impl Surface {
                         }
                     }
                 }
+                TypeKind::KeyedUnion(u) => {
+                    facts.insert(
+                        format!("type {name}"),
+                        format!(
+                            "union keyed by its one property (non-exhaustive, other values in `{}`)",
+                            u.unknown_variant
+                        ),
+                    );
+                    for v in &u.variants {
+                        let held = RustType::of(&v.ty);
+                        let held = if v.boxed { held.boxed() } else { held };
+                        facts.insert(
+                            format!("variant {name}::{}", v.name),
+                            format!("`{}` ({})", v.key, held.api_text()),
+                        );
+                        if v.wraps {
+                            facts.insert(format!("conversion {name} from {}", rust_type(&v.ty)), "From".into());
+                        }
+                    }
+                }
                 TypeKind::StringEnum(e) => {
                     // Whether it shares its implementation with others is no fact: each is a type
                     // of its own either way, with the same variants and methods.
@@ -183,10 +203,12 @@ impl Surface {
 
 /// The facts of a struct: its kind, fields, constructor and setters.
 fn struct_facts(facts: &mut BTreeMap<String, String>, name: &str, s: &StructDef) {
-    let kind = if s.default {
-        "struct (non-exhaustive, Default)"
-    } else {
-        "struct (non-exhaustive)"
+    // Keeping the order properties came in is behaviour: the same value is written otherwise.
+    let kind = match (s.default, s.order_field.is_some()) {
+        (true, false) => "struct (non-exhaustive, Default)",
+        (false, false) => "struct (non-exhaustive)",
+        (true, true) => "struct (non-exhaustive, Default, keeps key order)",
+        (false, true) => "struct (non-exhaustive, keeps key order)",
     };
     facts.insert(format!("type {name}"), kind.into());
     // The field that keeps unknown properties is named after the others (`extra`, or another

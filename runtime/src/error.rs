@@ -132,6 +132,14 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+    /// A stream processing pipeline breaks a documented rule; nothing was sent.
+    #[error("{operation}: invalid pipeline: {error}")]
+    InvalidPipeline {
+        /// The operation.
+        operation: &'static str,
+        /// What is wrong, where, and the rule (with the page of MongoDB's docs that states it).
+        error: Box<crate::streams::PipelineError>,
+    },
     /// A streamed body broke off or could not be decompressed.
     #[error("{operation}: download failed: {}", short(.message, SHORT))]
     Download {
@@ -281,6 +289,11 @@ impl fmt::Debug for Error {
                 .debug_struct("Redirected")
                 .field("operation", operation)
                 .field("origin", &DebugBody(origin))
+                .finish(),
+            Error::InvalidPipeline { operation, error } => f
+                .debug_struct("InvalidPipeline")
+                .field("operation", operation)
+                .field("error", error)
                 .finish(),
             Error::InvalidArgument {
                 operation,

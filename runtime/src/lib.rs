@@ -58,7 +58,8 @@
 //!
 //! The serde helpers of the generated models stand apart from all of that: `macros` (the
 //! `object!`, `string_enum!` and `tagged_union!` impls) use `objects`, which uses `union` and
-//! `nullable`; none of them uses the request pipeline, nor it them.
+//! `nullable`; `keyed` has the `keyed_union!` impls of the key-tagged unions (a pipeline's
+//! stages); none of them uses the request pipeline, nor it them.
 
 #![warn(missing_docs)]
 
@@ -71,6 +72,8 @@ mod convert;
 mod download;
 mod env;
 mod error;
+#[doc(hidden)]
+pub mod keyed;
 mod macros;
 #[cfg(feature = "test-util")]
 pub mod mock;
@@ -85,6 +88,7 @@ mod request;
 mod response;
 mod retry;
 mod secret;
+mod streams;
 mod timeouts;
 #[cfg(feature = "test-util")]
 mod transport;
@@ -94,7 +98,9 @@ mod wait;
 
 // The serde macros every generated model calls (`rt::object!`, ...): hidden, like `__private`.
 #[doc(hidden)]
-pub use crate::{__object as object, __string_enum as string_enum, __tagged_union as tagged_union};
+pub use crate::{
+    __keyed_union as keyed_union, __object as object, __string_enum as string_enum, __tagged_union as tagged_union,
+};
 pub use builder::{same_origin_redirects, ClientBuilder, DEFAULT_BASE_URL};
 pub use bytes::Bytes;
 pub use call::BoxFuture;
@@ -113,6 +119,7 @@ pub use reqwest;
 pub use response::{RateLimit, Response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use streams::{PipelineError, PipelineRule};
 pub use timeouts::{Limits, TimeoutKind, Timeouts};
 #[cfg(feature = "test-util")]
 pub use transport::{Transport, TransportFuture};
@@ -138,10 +145,12 @@ pub mod __private {
         send_download, send_empty, send_empty_with_response, send_json, send_json_with_response, Prepared,
     };
     pub use crate::convert::{convert_extra, nullable_from_option, present};
+    pub use crate::objects::KeyOrder;
     pub use crate::paginate::{paged_items, paginate, Page, Paged};
     pub use crate::pattern::Pattern;
     pub use crate::pipeline::Core;
-    pub use crate::request::{validate, Method, Operation, Request};
+    pub use crate::request::{validate, BodyCheck, Method, Operation, Request};
     pub use crate::response::RawResponse;
+    pub use crate::streams::{check_pipeline, StageCheck};
     pub use crate::wait::{wait, Acceptor, WaitSettings};
 }

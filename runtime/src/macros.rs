@@ -152,9 +152,53 @@ macro_rules! __string_enum {
 /// error handling are generic functions in this crate's `objects`, checked once for all structs.
 /// (Checking these impls was most of the cost of checking the crate of a large spec: every
 /// `?` and `match` spelled out here is repeated for each of a thousand structs.)
+///
+/// `(Type { ... } extras, order key_order)` also keeps the order the properties came in (in its
+/// `KeyOrder` field) and writes them back in it (see [`KeyOrder`](crate::objects::KeyOrder)).
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __object {
+    ($name:ident { $($field:ident($wire:literal, $presence:ident)),* $(,)? } $extra:ident, order $order:ident) => {
+        #[allow(deprecated)]
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                #[allow(unused_mut)]
+                let mut map = $crate::objects::write_map(serializer)?;
+                for key in self.$order.keys() {
+                    match key {
+                        $( $wire => $crate::__object_put!($presence, map, self.$field, $wire), )*
+                        other => map.extra(other, &self.$extra),
+                    }
+                }
+                $( if !self.$order.contains($wire) { $crate::__object_put!($presence, map, self.$field, $wire); } )*
+                map.end_after(&self.$order, &self.$extra)
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                $crate::objects::deserialize(deserializer)
+            }
+        }
+        #[allow(deprecated)]
+        impl $crate::objects::Object for $name {
+            const NAME: &'static str = stringify!($name);
+            fn read<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> ::core::result::Result<Self, A::Error> {
+                $( let mut $field = $crate::__object_slot!($presence); )*
+                let mut $extra = ::serde_json::Map::new();
+                let mut $order = $crate::objects::KeyOrder::default();
+                while let Some(key) = $crate::objects::next_key(&mut map)? {
+                    $order.push(key.as_str());
+                    let step = match key.as_str() {
+                        $( $wire => $crate::__object_read!($presence, map, $field), )*
+                        _ => $crate::objects::read_extra(&mut map, key, &mut $extra),
+                    };
+                    step?;
+                }
+                $( $crate::__object_check!($presence, $field, $wire); )*
+                Ok($name { $( $field: $crate::__object_done!($presence, $field), )* $extra, $order })
+            }
+        }
+    };
     ($name:ident { $($field:ident($wire:literal, $presence:ident)),* $(,)? } $extra:ident) => {
         #[allow(deprecated)]
         impl ::serde::Serialize for $name {

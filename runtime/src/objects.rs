@@ -138,6 +138,76 @@ impl<M: SerializeMap> MapWriter<M> {
     }
 }
 
+/// The order a struct's properties came in, kept so that it is written back in that order (the
+/// structs of a stream processing stage: MongoDB compares stages as BSON documents, in which
+/// order counts).
+///
+/// It is no part of the value: two structs that differ only in it are equal. A struct built in
+/// code has none, and is written in its fields' order, its extras last; properties that the
+/// order does not name (set after decoding) follow the ones it names, in that same order.
+#[derive(Clone, Default)]
+pub struct KeyOrder(Vec<Box<str>>);
+
+impl KeyOrder {
+    /// Records the next property read (a repeated one once, where it first came).
+    pub fn push(&mut self, key: &str) {
+        if !self.contains(key) {
+            self.0.push(key.into());
+        }
+    }
+
+    /// Whether the order names `key`.
+    pub fn contains(&self, key: &str) -> bool {
+        self.0.iter().any(|k| &**k == key)
+    }
+
+    /// The properties in the order they came.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|k| &**k)
+    }
+
+    /// Whether no order was recorded (a struct built in code).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl PartialEq for KeyOrder {
+    /// Always: the order is how a value was written, not what it is.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for KeyOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.keys()).finish()
+    }
+}
+
+impl<M: SerializeMap> MapWriter<M> {
+    /// An extra property by name, written where the order names it (if the struct has it).
+    pub fn extra(&mut self, key: &str, extra: &Map<String, Value>) {
+        if let Some(value) = extra.get(key) {
+            self.required(key, value);
+        }
+    }
+
+    /// Writes the extras the order does not name, then closes the map.
+    pub fn end_after(self, order: &KeyOrder, extra: &Map<String, Value>) -> Result<M::Ok, M::Error> {
+        let mut this = self;
+        for (key, value) in extra {
+            if !order.contains(key) {
+                this.required(key, value);
+            }
+        }
+        match this.error {
+            Some(e) => Err(e),
+            None => this.map.end(),
+        }
+    }
+}
+
 /// `Deserialize::deserialize` of every generated string enum: any string, the values it does
 /// not know kept by its `From<&str>` (one generic function rather than a closure per enum).
 pub fn deserialize_enum<'de, D: Deserializer<'de>, T: for<'a> From<&'a str>>(deserializer: D) -> Result<T, D::Error> {

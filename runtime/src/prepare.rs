@@ -265,6 +265,7 @@ mod tests {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: true,
+        body_checks: &[],
     };
 
     /// The URL made from the pre-parsed base is the one a full parse of base + path gives.

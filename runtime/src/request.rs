@@ -25,7 +25,40 @@ pub struct Operation {
     pub media_suffix: &'static str,
     /// Whether sending the request twice has the same effect as once.
     pub idempotent: bool,
+    /// What is checked in the request body before it is sent.
+    pub body_checks: &'static [BodyCheck],
 }
+
+/// A check of the request body made before anything is sent (generated from the spec).
+#[derive(Clone, Copy, Debug)]
+pub enum BodyCheck {
+    /// The body's property at this JSON pointer (`/pipeline`) is a stream processing pipeline,
+    /// checked against Atlas' documented rules ([`PipelineRule`](crate::PipelineRule)), each
+    /// stage against its type (`stage`, the generated union's check).
+    StreamPipeline {
+        /// Where the pipeline is in the body.
+        at: &'static str,
+        /// Why a stage does not fit its type.
+        stage: crate::streams::StageCheck,
+    },
+}
+
+/// Two checks are the same when they check the same place with the same function.
+impl PartialEq for BodyCheck {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                BodyCheck::StreamPipeline { at, stage },
+                BodyCheck::StreamPipeline {
+                    at: other_at,
+                    stage: other_stage,
+                },
+            ) => at == other_at && std::ptr::fn_addr_eq(*stage, *other_stage),
+        }
+    }
+}
+
+impl Eq for BodyCheck {}
 
 /// HTTP methods.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,8 +133,30 @@ impl Request {
 
     /// Sets a JSON body.
     pub fn json_body<T: Serialize>(&mut self, operation: &Operation, body: &T) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::invalid_argument(operation.name, "body", format!("cannot be encoded as JSON: {e}")))?;
+        let encoding = |e: serde_json::Error| {
+            Error::invalid_argument(operation.name, "body", format!("cannot be encoded as JSON: {e}"))
+        };
+        let bytes = if operation.body_checks.is_empty() {
+            serde_json::to_vec(body).map_err(encoding)?
+        } else {
+            // Checked as the JSON it is sent as (the same bytes: key order kept).
+            let value = serde_json::to_value(body).map_err(encoding)?;
+            for check in operation.body_checks {
+                match check {
+                    BodyCheck::StreamPipeline { at, stage } => {
+                        if let Some(pipeline) = value.pointer(at) {
+                            crate::streams::check_pipeline(pipeline, at, *stage).map_err(|error| {
+                                Error::InvalidPipeline {
+                                    operation: operation.name,
+                                    error: Box::new(error),
+                                }
+                            })?;
+                        }
+                    }
+                }
+            }
+            serde_json::to_vec(&value).map_err(encoding)?
+        };
         self.body = Some(bytes);
         Ok(())
     }

@@ -8,8 +8,9 @@ pub use atlas_streams_emulator::{Delays, Emulator};
 
 use atlas_streams::models::{
     BaseStreamsRegion, StreamConfigRequest, StreamWorkspaceTier, StreamsDataProcessRegionCloudProvider,
-    StreamsDataProcessRegionRequest, StreamsKafkaAuthenticationRequest, StreamsKafkaConnectionRequest,
-    StreamsPrivateLinkConnectionCreateRequest, StreamsProcessorRequest, StreamsTenantRequest,
+    StreamsDataProcessRegionRequest, StreamsEmitStage, StreamsKafkaAuthenticationRequest,
+    StreamsKafkaConnectionRequest, StreamsPrivateLinkConnectionCreateRequest, StreamsProcessorRequest,
+    StreamsSourceStage, StreamsTenantRequest,
 };
 use atlas_streams::Client;
 
@@ -81,9 +82,8 @@ pub async fn workspace_with_processor(client: &Client) {
 
 /// A processor reading from `source` and writing to `sink`.
 pub fn processor(name: &str, source: &str, sink: &str) -> StreamsProcessorRequest {
-    let stage = |json: serde_json::Value| json.as_object().cloned().expect("an object");
     StreamsProcessorRequest::new().name(name).pipeline(vec![
-        stage(serde_json::json!({"$source": {"connectionName": source, "topic": "in"}})),
-        stage(serde_json::json!({"$emit": {"connectionName": sink, "topic": "out"}})),
+        StreamsSourceStage::new().connection_name(source).topic("in").into(),
+        StreamsEmitStage::new(sink).topic("out").into(),
     ])
 }

@@ -1,8 +1,9 @@
 //! A consumer of the crate generated from `base.yaml` whose output shows what a caller
 //! observes: it runs two operations against a local server and prints the `Accept` header each
 //! sent, then prints the values of a decoded response the way the docs ask callers to read
-//! them: enums by `as_str()`, unions by `tag()`. The server answers with values the old spec
-//! does not know (`GREEN`, `STRIPED`, a `triangle`), which a newer crate may know.
+//! them: enums by `as_str()`, unions by `tag()`, key-tagged unions by `key()`. The server answers
+//! with values the old spec does not know (`GREEN`, `STRIPED`, a `triangle`, a `$rotate` step),
+//! which a newer crate may know; whichever, the steps re-encode as they came.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -11,7 +12,7 @@ use std::sync::mpsc;
 use atlas_streams::models::{CircleFill, Color, Shape, SquareFill, ThingRequest};
 use atlas_streams::Client;
 
-const THING: &str = r#"{"id": "1", "name": "box", "color": "GREEN", "shape": {"kind": "triangle", "base": 3}, "extra": {"fill": "STRIPED"}}"#;
+const THING: &str = r#"{"id": "1", "name": "box", "color": "GREEN", "shape": {"kind": "triangle", "base": 3}, "extra": {"fill": "STRIPED"}, "steps": [{"$scale": {"factor": 2}}, {"$rotate": {"degrees": 90}}]}"#;
 
 /// Answers each request on its own connection; sends each request's `Accept` header back.
 fn serve(listener: TcpListener, accepts: mpsc::Sender<String>) {
@@ -67,4 +68,7 @@ async fn main() {
     println!("circle fill: {}", CircleFill::from("STRIPED").as_str());
     println!("square fill: {}", SquareFill::from("STRIPED").as_str());
     println!("red is red: {}", Color::from("RED") == Color::Red);
+    let steps = thing.steps.as_deref().unwrap_or_default();
+    println!("steps: {:?}", steps.iter().map(|s| s.key()).collect::<Vec<_>>());
+    println!("steps re-encoded: {}", serde_json::to_string(steps).unwrap());
 }

@@ -5,7 +5,7 @@
 //! `#[non_exhaustive]` asks for), and calls every operation with its arguments and setters.
 //! Checked, not run: it breaks exactly when the API it uses does.
 
-use atlas_streams::models::{Circle, CircleFill, Color, Shape, Square, SquareFill, Thing, ThingRequest};
+use atlas_streams::models::{Circle, CircleFill, Color, Scale, Shape, Square, SquareFill, Step, Thing, ThingRequest};
 use atlas_streams::{Client, ClientBuilder, Error};
 
 fn describe(shape: &Shape) -> String {
@@ -13,6 +13,14 @@ fn describe(shape: &Shape) -> String {
         Shape::Circle(circle) => format!("circle {:?} {:?}", circle.radius, circle.fill),
         Shape::Square(square) => format!("square {:?} {:?}", square.side, square.fill),
         other => format!("a shape this client does not know: {:?}", other.tag()),
+    }
+}
+
+fn step_name(step: &Step) -> String {
+    match step {
+        Step::Scale(scale) => format!("scale by {}", scale.factor),
+        Step::Limit(limit) => format!("limit {limit}"),
+        other => format!("a step this client does not type: {:?}", other.key()),
     }
 }
 
@@ -44,13 +52,17 @@ impl Fill for SquareFill {
 async fn calls(client: &Client) -> Result<(), Error> {
     let circle = Circle::new().radius(1.5).fill(CircleFill::Solid);
     let square = Square::new().side(2.0).fill(SquareFill::Hollow);
-    let request = ThingRequest::new("box").size(3).color(Color::Blue).shape(circle);
+    let steps: Vec<Step> = vec![Scale::new(2.0).into(), Step::Limit(3), serde_json::json!({"$limit": 4}).into()];
+    let request = ThingRequest::new("box").size(3).color(Color::Blue).shape(circle).steps(steps);
     let created: Thing = client.create_thing(request).version("2024-01-01").await?;
     let again = ThingRequest::from(&created).shape(square);
     client.create_thing(again).await?;
     let listed: Vec<Thing> = client.list_things().color("RED").await?;
     for thing in &listed {
         println!("{} {:?}", thing.name, thing.shape.as_ref().map(describe));
+        for step in thing.steps.iter().flatten() {
+            println!("{}", step_name(step));
+        }
     }
     client.delete_thing("box").await?;
     Ok(())

@@ -323,6 +323,16 @@ fn body_error(first: &Violation, all: &[Violation]) -> ApiError {
             format!("Received JSON for the {field} attribute does not match expected format."),
             field.to_owned(),
         ),
+        BodyProblem::UnknownKey { value } => (
+            codes::STREAM_PROCESSOR_INVALID_PIPELINE,
+            format!("Invalid pipeline at {field}: unknown stage {value}."),
+            value.clone(),
+        ),
+        BodyProblem::OneKey => (
+            codes::STREAM_PROCESSOR_INVALID_PIPELINE,
+            format!("Invalid pipeline at {field}: a stage is an object with exactly one key, the stage's name."),
+            field.to_owned(),
+        ),
         BodyProblem::Enum { value } | BodyProblem::UnknownTag { value } => (
             codes::INVALID_ENUM_VALUE,
             format!("An invalid enumeration value {value} was specified."),

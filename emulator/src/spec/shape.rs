@@ -12,6 +12,13 @@ use serde_json::{Map, Value};
 
 use super::Spec;
 
+/// Properties the emulator sends although the type does not have them, as Atlas sends
+/// properties its spec does not document: what a client must keep (the generated structs keep
+/// them in their catch-all map).
+// GUESS: a failed processor's stats carry the reason as `errorMsg`, as the documents of
+// mongosh's `sp.listStreamProcessors()` do; no page shows a failed processor's API answer.
+const UNDOCUMENTED: &[(&str, &str)] = &[("StreamsProcessorStats", "errorMsg")];
+
 /// `value` with only what the response type `ty` has, in the type's property order.
 pub fn shape(spec: &Spec, ty: &TypeRef, value: &Value) -> Value {
     match (ty, value) {
@@ -31,7 +38,15 @@ fn named(spec: &Spec, name: &str, value: &Value) -> Value {
         return value.clone();
     };
     match &def.kind {
-        TypeKind::Struct(s) => Value::Object(fields(spec, s, object, Map::new())),
+        TypeKind::Struct(s) => {
+            let mut out = fields(spec, s, object, Map::new());
+            for (ty, property) in UNDOCUMENTED {
+                if let (true, Some(v)) = (*ty == name, object.get(*property)) {
+                    out.insert((*property).to_owned(), v.clone());
+                }
+            }
+            Value::Object(out)
+        }
         TypeKind::TaggedUnion(u) => {
             let tag = object.get(&u.tag).and_then(Value::as_str);
             let variant = u.variants.iter().find(|v| Some(v.tag_value.as_str()) == tag);
@@ -45,7 +60,9 @@ fn named(spec: &Spec, name: &str, value: &Value) -> Value {
                 _ => value.clone(),
             }
         }
-        TypeKind::StringEnum(_) | TypeKind::Pattern(_) => value.clone(),
+        // A pipeline stage comes back as it was sent: Atlas stores the pipeline as given, and
+        // a stage has no writeOnly property to hide.
+        TypeKind::KeyedUnion(_) | TypeKind::StringEnum(_) | TypeKind::Pattern(_) => value.clone(),
     }
 }
 

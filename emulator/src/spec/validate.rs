@@ -36,6 +36,13 @@ pub enum Problem {
         /// The value sent.
         value: String,
     },
+    /// A key-tagged value (a pipeline stage) whose one key names no known variant.
+    UnknownKey {
+        /// The key sent.
+        value: String,
+    },
+    /// A key-tagged value (a pipeline stage) that is not an object with exactly one key.
+    OneKey,
     /// A string that does not match the property's pattern.
     Pattern {
         /// The pattern.
@@ -61,6 +68,8 @@ impl Violation {
             Problem::Type { expected } => format!("The value must be {expected}."),
             Problem::Enum { value } => format!("`{value}` is not one of the allowed values."),
             Problem::UnknownTag { value } => format!("`{value}` is not a known type."),
+            Problem::UnknownKey { value } => format!("`{value}` is not a known stage."),
+            Problem::OneKey => "The value must be an object with exactly one key, the stage's name.".into(),
             Problem::Pattern { pattern } => format!("The value must match `{pattern}`."),
         }
     }
@@ -161,7 +170,16 @@ impl Walker<'_> {
                     );
                 }
             }
-            (TypeKind::Struct(_) | TypeKind::TaggedUnion(_), _) => {
+            (TypeKind::KeyedUnion(u), Value::Object(object)) => match object.iter().next() {
+                Some((key, inner)) if object.len() == 1 => match u.variants.iter().find(|v| v.key == *key) {
+                    Some(variant) => self.value(&variant.ty, inner, &join(at, key)),
+                    // GUESS: Atlas refuses a stage it does not know when the processor is
+                    // created, with a 400 (no page documents the code).
+                    None => self.report(&join(at, key), Problem::UnknownKey { value: key.clone() }),
+                },
+                _ => self.report(at, Problem::OneKey),
+            },
+            (TypeKind::Struct(_) | TypeKind::TaggedUnion(_) | TypeKind::KeyedUnion(_), _) => {
                 self.report(at, Problem::Type { expected: "an object" })
             }
             (TypeKind::StringEnum(_) | TypeKind::Pattern(_), _) => {
@@ -175,6 +193,8 @@ impl Walker<'_> {
         for field in &def.fields {
             let place = join(at, &field.wire_name);
             match (object.get(&field.wire_name), field.presence) {
+                // Any JSON value includes `null` (`$group: {_id: null}` groups every document).
+                (Some(Value::Null), Presence::Required) if field.ty == TypeRef::Json => {}
                 (None | Some(Value::Null), Presence::Required) => self.report(&place, Problem::Missing),
                 (None, Presence::RequiredNullable) => self.report(&place, Problem::Missing),
                 (None, _) => {}
@@ -184,7 +204,9 @@ impl Walker<'_> {
                 (Some(v), _) => self.value(&field.ty, v, &place),
             }
         }
-        for key in object.keys() {
+        // Properties besides the fields: refused, as Atlas refuses an attribute it does not
+        // know, unless the spec lets the value have its own (`$group`'s accumulators).
+        for key in object.keys().filter(|_| !def.open) {
             if Some(key.as_str()) != tag && !def.fields.iter().any(|f| f.wire_name == *key) {
                 self.report(&join(at, key), Problem::Unknown);
             }

@@ -17,6 +17,7 @@ mod failover;
 mod ids;
 mod logs;
 mod peering;
+mod pipelines;
 mod private_link;
 mod processors;
 mod workspaces;

@@ -14,10 +14,14 @@
 //! as the Terraform provider's waiters expect (they poll from `CREATED`/`STOPPED` to `STARTED`
 //! and from `STARTED` to `STOPPED`, with no intermediate state).
 
+use std::time::{Duration, Instant};
+
 use serde_json::{json, Map, Value};
 
 use super::workspaces::{self, Workspace};
-use super::{conflict, ids, invalid, missing, not_found, self_link, Call, Delays, Group, Outcome, Timed};
+use super::{
+    conflict, ids, invalid, later, missing, not_found, pipelines, self_link, Call, Delays, Group, Outcome, Timed,
+};
 use crate::codes;
 use crate::error::ApiError;
 
@@ -53,7 +57,54 @@ pub(crate) struct Processor {
     pub state: Timed<ProcState>,
     /// Why it failed, after a failure was injected.
     pub error: Option<String>,
+    /// How long it has been running, for its stats.
+    pub ran: RunClock,
 }
+
+/// The time a processor has spent in `STARTED`, over all its runs.
+#[derive(Debug, Default)]
+pub(crate) struct RunClock {
+    /// Run time of the runs before the last start.
+    before: Duration,
+    /// When the last run began (may be ahead: a start takes effect after its delay).
+    since: Option<Instant>,
+    /// When the last run ends (ahead while a stop is pending).
+    until: Option<Instant>,
+}
+
+impl RunClock {
+    /// A run begins at `at`.
+    fn start(&mut self, at: Instant) {
+        self.before = self.elapsed();
+        self.since = Some(at);
+        self.until = None;
+    }
+
+    /// The current run ends at `at`.
+    fn stop(&mut self, at: Instant) {
+        if self.since.is_some() && self.until.is_none() {
+            self.until = Some(at);
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        let now = Instant::now();
+        let current = self.since.map_or(Duration::ZERO, |since| {
+            self.until
+                .map_or(now, |until| until.min(now))
+                .saturating_duration_since(since)
+        });
+        self.before + current
+    }
+}
+
+/// Invented: the documents per second an emulated processor reads while it runs, and the size
+/// of each. Nothing flows through an emulated processor; its stats grow with its run time so
+/// that a caller polling them sees them move as they would in Atlas. Every document read is
+/// counted as written (the emulator does not run the pipeline) and none goes to the DLQ.
+const DOCUMENTS_PER_SECOND: u64 = 100;
+/// Invented, see [`DOCUMENTS_PER_SECOND`].
+const DOCUMENT_BYTES: u64 = 256;
 
 impl Processor {
     fn view(&mut self, group: &str, workspace: &str, base_url: &str) -> Value {
@@ -63,26 +114,7 @@ impl Processor {
         out.insert("name".into(), Value::from(self.name.clone()));
         out.extend(self.doc.clone());
         out.insert("state".into(), Value::from(state.as_str()));
-        // GUESS: the stats a processor reports, named as `sp.processor.stats()` names them.
-        // Nothing flows through an emulated processor, so every count stays zero.
-        let mut stats = json!({
-            "name": self.name,
-            "processorId": self.id,
-            "status": state.as_str().to_ascii_lowercase(),
-            "inputMessageCount": 0,
-            "inputMessageSize": 0,
-            "outputMessageCount": 0,
-            "outputMessageSize": 0,
-            "dlqMessageCount": 0,
-            "dlqMessageSize": 0,
-            "stateSize": 0,
-            "ok": 1,
-        });
-        if let (Some(error), Some(stats)) = (&self.error, stats.as_object_mut()) {
-            stats.insert("errorMsg".into(), Value::from(error.clone()));
-            stats.insert("ok".into(), Value::from(0));
-        }
-        out.insert("stats".into(), stats);
+        out.insert("stats".into(), self.stats(state));
         // GUESS: eligible for failover exactly when failover is enabled.
         let failover = self
             .doc
@@ -98,6 +130,43 @@ impl Processor {
             ),
         );
         Value::Object(out)
+    }
+
+    /// The statistics `sp.processor.stats()` documents, with counts derived from run time.
+    fn stats(&self, state: ProcState) -> Value {
+        let count = (self.ran.elapsed().as_millis() as u64).saturating_mul(DOCUMENTS_PER_SECOND) / 1000;
+        let bytes = count.saturating_mul(DOCUMENT_BYTES);
+        let mut stats = json!({
+            "name": self.name,
+            "processorId": self.id,
+            "scaleFactor": 1,
+            "inputMessageCount": count,
+            "inputMessageSize": bytes,
+            "outputMessageCount": count,
+            "outputMessageSize": bytes,
+            "dlqMessageCount": 0,
+            "dlqMessageSize": 0,
+            "stateSize": 0,
+            "ok": 1,
+        });
+        let object = stats.as_object_mut().expect("a JSON object");
+        // The worker's status, as the docs of `sp.processor.stats()` list them; a processor that
+        // is not running has none.
+        let status = match (state, self.state.pending()) {
+            (_, Some(ProcState::Started)) => Some("starting"),
+            (ProcState::Started, Some(ProcState::Stopped)) => Some("stopping"),
+            (ProcState::Started, _) => Some("running"),
+            (ProcState::Failed, _) => Some("error"),
+            _ => None,
+        };
+        if let Some(status) = status {
+            object.insert("status".into(), Value::from(status));
+        }
+        if let Some(error) = &self.error {
+            object.insert("errorMsg".into(), Value::from(error.clone()));
+            object.insert("ok".into(), Value::from(0));
+        }
+        stats
     }
 
     /// Whether it can start now: `STOPPED` (mongosh), `CREATED` (Terraform), or `FAILED`.
@@ -176,6 +245,9 @@ pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Res
     if workspace.processors.iter().any(|p| p.name == name) {
         return Err(duplicate(workspace, &name));
     }
+    if let Some(pipeline) = doc.get("pipeline") {
+        pipelines::check(pipeline, workspace.connections.iter().map(|c| c.name.as_str()))?;
+    }
     let state = Timed::moving(ProcState::Creating, ProcState::Created, delays.processor_create);
     workspace.processors.push(Processor {
         id: ids::object_id(),
@@ -183,6 +255,7 @@ pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Res
         doc,
         state,
         error: None,
+        ran: RunClock::default(),
     });
     let index = workspace.processors.len() - 1;
     Ok(Outcome::Json(answer(workspace, index, call)))
@@ -192,6 +265,7 @@ pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Res
 pub(crate) fn update(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
     let body = call.object();
     let (workspace, index) = find(group, call)?;
+    let connections: Vec<String> = workspace.connections.iter().map(|c| c.name.clone()).collect();
     let new_name = body.get("name").and_then(Value::as_str).map(str::to_owned);
     if let Some(new_name) = &new_name {
         if *new_name != workspace.processors[index].name && workspace.processors.iter().any(|p| p.name == *new_name) {
@@ -208,6 +282,9 @@ pub(crate) fn update(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiE
         )
     {
         return Err(wrong_state(processor, "modify"));
+    }
+    if let Some(pipeline) = body.get("pipeline") {
+        pipelines::check(pipeline, connections.iter().map(String::as_str))?;
     }
     for field in ["pipeline", "tier", "failoverEnabled"] {
         if let Some(value) = body.get(field) {
@@ -278,6 +355,7 @@ pub(crate) fn start(
     }
     processor.error = None;
     processor.state.go(None, ProcState::Started, delays.processor_start);
+    processor.ran.start(later(delays.processor_start));
     Ok(Outcome::Empty)
 }
 
@@ -288,6 +366,7 @@ pub(crate) fn stop(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Resul
         return Err(wrong_state(processor, "stop"));
     }
     processor.state.go(None, ProcState::Stopped, delays.processor_stop);
+    processor.ran.stop(later(delays.processor_stop));
     Ok(Outcome::Empty)
 }
 
@@ -297,6 +376,7 @@ pub(crate) fn start_all(processors: &mut [Processor], delays: &Delays) {
         if processor.can_start() {
             processor.error = None;
             processor.state.go(None, ProcState::Started, delays.processor_start);
+            processor.ran.start(later(delays.processor_start));
         }
     }
 }
@@ -306,6 +386,7 @@ pub(crate) fn stop_all(processors: &mut [Processor], delays: &Delays) {
     for processor in processors.iter_mut().filter(|p| p.state.pending().is_none()) {
         if processor.state.current() == ProcState::Started {
             processor.state.go(None, ProcState::Stopped, delays.processor_stop);
+            processor.ran.stop(later(delays.processor_stop));
         }
     }
 }
@@ -316,6 +397,7 @@ pub(crate) fn fail(group: &mut Group, workspace: &str, name: &str, message: &str
         w.processors.iter_mut().find(|p| p.name == name)
     })?;
     processor.state.set(ProcState::Failed);
+    processor.ran.stop(Instant::now());
     processor.error = Some(message.to_owned());
     Ok(())
 }

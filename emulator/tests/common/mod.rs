@@ -147,6 +147,7 @@ impl Api {
         let body = serde_json::json!({
             "name": name,
             "dataProcessRegion": {"cloudProvider": "AWS", "region": "VIRGINIA_USA"},
+            "sampleConnections": {"solar": true},
         });
         self.post("/streams", "createStreamWorkspace", &body)
             .await

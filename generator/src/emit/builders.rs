@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust::{ident, Docs, Item};
-use crate::ir::{Api, Integer, Method, Operation, Param, ParamLocation, Presence, ResponseKind, TypeRef};
+use crate::ir::{Api, BodyCheck, Integer, Method, Operation, Param, ParamLocation, Presence, ResponseKind, TypeRef};
 use crate::members::{builder as member, client as client_member};
 use crate::rust_type::{RustType, Scope};
 
@@ -233,6 +233,12 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
     };
     let media_suffix = &op.response.media_suffix;
     let idempotent = op.method.is_idempotent();
+    let body_checks = op.body_checks.iter().map(|check| match check {
+        BodyCheck::StreamPipeline { at, stage } => {
+            let stage = RustType::model(stage).tokens(Scope::Operations);
+            quote! { rt::__private::BodyCheck::StreamPipeline { at: #at, stage: #stage::__misfit } }
+        }
+    });
     let version_doc = match &op.default_version {
         Some(v) => format!(
             " Sends API version `version` instead of the default `{v}` (documented: {}). Must look like `YYYY-MM-DD`.",
@@ -293,6 +299,7 @@ fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {
                 default_version: #default_version,
                 media_suffix: #media_suffix,
                 idempotent: #idempotent,
+                body_checks: &[#(#body_checks),*],
             };
             #(#setters)*
             #[doc = #version_doc]

@@ -6,7 +6,9 @@ use quote::quote;
 
 use super::conversions::conversion;
 use super::rust::{ident, Docs, Item};
-use crate::ir::{Api, Field, Presence, SharedEnum, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind};
+use crate::ir::{
+    Api, Field, KeyedUnion, KeyedVariant, Presence, SharedEnum, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind,
+};
 use crate::members::model as member;
 use crate::rust_type::{RustType, Scope};
 
@@ -58,6 +60,7 @@ fn type_def(def: &TypeDef, docs: &mut Docs) -> TokenStream {
     let body = match &def.kind {
         TypeKind::Struct(s) => struct_def(&name, s, docs),
         TypeKind::TaggedUnion(u) => union_def(&name, u, docs),
+        TypeKind::KeyedUnion(u) => keyed_union_def(&name, u, docs),
         TypeKind::StringEnum(StringEnum {
             shared: Some(shared), ..
         }) => {
@@ -98,6 +101,19 @@ fn struct_def(name: &Ident, s: &StructDef, docs: &mut Docs) -> TokenStream {
     });
     let extra = ident(&s.extra_field);
     let members = members(s, docs);
+    let (order_field, order) = match &s.order_field {
+        Some(order) => {
+            let order = ident(order);
+            (
+                Some(quote! {
+                    /// The order its properties came in, so that it is written back in it (not part of its value).
+                    #order: rt::__private::KeyOrder,
+                }),
+                Some(quote! { , order #order }),
+            )
+        }
+        None => (None, None),
+    };
     quote! {
         #[derive(Clone, Debug, #default PartialEq)]
         #[non_exhaustive]
@@ -105,8 +121,9 @@ fn struct_def(name: &Ident, s: &StructDef, docs: &mut Docs) -> TokenStream {
             #(#fields)*
             /// Properties this version of the client does not know; kept so they survive a round trip.
             pub #extra: serde_json::Map<String, serde_json::Value>,
+            #order_field
         }
-        rt::object!(#name { #(#wire_map),* } #extra);
+        rt::object!(#name { #(#wire_map),* } #extra #order);
         impl #name {
             #members
         }
@@ -146,10 +163,14 @@ fn members(s: &StructDef, docs: &mut Docs) -> TokenStream {
         " A value with the required properties set and every optional one absent."
     };
     let setters = s.fields.iter().filter_map(|f| setter(f, docs, allow.as_ref()));
+    let order = s.order_field.as_deref().map(|o| {
+        let o = ident(o);
+        quote! { #o: Default::default(), }
+    });
     let value = if s.default {
         quote! { Self::default() }
     } else {
-        quote! { Self { #(#inits,)* #extra: serde_json::Map::new() } }
+        quote! { Self { #(#inits,)* #extra: serde_json::Map::new(), #order } }
     };
     quote! {
         #[doc = #new_doc]
@@ -251,6 +272,69 @@ fn union_def(name: &Ident, u: &TaggedUnion, docs: &mut Docs) -> TokenStream {
             #unknown(serde_json::Map<String, serde_json::Value>),
         }
         rt::tagged_union!(#name, #tag, #unknown, [#(#pairs),*]);
+        #(#wraps)*
+    }
+}
+
+/// A key-tagged union: a variant per key, holding its value, and a catch-all that keeps any
+/// other object as it came. Its impls (the key, serde, `From` a JSON object) come from one
+/// runtime macro.
+fn keyed_union_def(name: &Ident, u: &KeyedUnion, docs: &mut Docs) -> TokenStream {
+    let unknown = ident(&u.unknown_variant);
+    let variant_type = |v: &KeyedVariant| {
+        let ty = RustType::of(&v.ty);
+        let ty = if v.boxed { ty.boxed() } else { ty };
+        ty.tokens(Scope::Models)
+    };
+    let variants: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let variant = ident(&v.name);
+            let ty = variant_type(v);
+            let text = match &v.doc {
+                Some(doc) => format!("`{}`: {doc}", v.key),
+                None => format!("`{}`.", v.key),
+            };
+            let variant_docs = docs.doc(Some(&text));
+            quote! { #variant_docs #variant(#ty), }
+        })
+        .collect();
+    let unknown_doc = docs.doc(Some(
+        "A value this version of the client does not type: an object with another key (a newer stage, or a misspelled one), with several keys or none, or whose value does not fit its key's type, or no object at all. Kept whole, in its order and with exact numbers, so it re-serializes unchanged.\n\nA later version of the client may type it as a variant of its own, so tell values apart by [`key()`](Self::key) rather than by matching this variant.",
+    ));
+    // The macro reads each variant's type from the enum (through its constructor), so the
+    // invocation is one short `Variant = "key"` per variant.
+    let pairs = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let key = &v.key;
+        quote! { #variant = #key }
+    });
+    let wraps = u.variants.iter().filter(|v| v.wraps).map(|v| {
+        let variant = ident(&v.name);
+        let ty = RustType::of(&v.ty).tokens(Scope::Models);
+        let value = if v.boxed {
+            quote! { Box::new(value) }
+        } else {
+            quote! { value }
+        };
+        quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    #name::#variant(#value)
+                }
+            }
+        }
+    });
+    quote! {
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            #unknown_doc
+            #unknown(serde_json::Value),
+        }
+        rt::keyed_union!(#name, #unknown, [#(#pairs),*]);
         #(#wraps)*
     }
 }

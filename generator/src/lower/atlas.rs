@@ -13,6 +13,11 @@ pub(super) const VENDOR_MEDIA_PREFIX: &str = "application/vnd.atlas.";
 /// The operation extension holding the short name an operation's method is named after.
 pub(super) const OPERATION_ID_OVERRIDE: &str = "x-xgen-operation-id-override";
 
+/// The property extension (`x-stream-pipeline: true`) that says a request body's property is a
+/// stream processing pipeline: a list of key-tagged stages, which the runtime checks against
+/// Atlas' documented rules before anything is sent (the rules are the runtime's `streams`).
+pub(in crate::lower) const STREAM_PIPELINE: &str = "x-stream-pipeline";
+
 /// The query parameter of a list's 1-based page number.
 pub(super) const PAGE_PARAM: &str = "pageNum";
 

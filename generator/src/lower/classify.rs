@@ -1,5 +1,5 @@
-//! What a schema becomes in Rust: a struct, a tagged union, a string enum, a validated
-//! newtype, or no named type at all.
+//! What a schema becomes in Rust: a struct, a tagged union, a key-tagged union, a string enum,
+//! a validated newtype, or no named type at all.
 
 use openapiv3::Schema;
 use rustc_hash::FxHashMap as HashMap;
@@ -14,6 +14,8 @@ pub(super) enum Class {
     Struct,
     /// A tagged union (discriminator).
     Union,
+    /// A key-tagged union (`x-key-tagged`, see `keyed`).
+    KeyedUnion,
     /// A string enum, possibly merged from a `oneOf` of string enums.
     Enum,
     /// A validated string newtype.
@@ -41,7 +43,9 @@ impl<'a> Context<'a> {
         }
         self.classes.0.insert(pointer.to_owned(), Class::Inline);
         let view = View::new(schema);
-        let class = if view.data.discriminator.is_some()
+        let class = if super::keyed::is_marked(schema) && !view.one_of.is_empty() {
+            Class::KeyedUnion
+        } else if view.data.discriminator.is_some()
             && (!view.one_of.is_empty() || !view.any_of.is_empty() || view.has_mapping())
         {
             Class::Union
@@ -89,7 +93,7 @@ impl<'a> Context<'a> {
                     let v = View::new(s);
                     !v.properties.is_empty()
                         || v.data.discriminator.is_some()
-                        || matches!(self.classify(&p, s), Class::Struct | Class::Union)
+                        || matches!(self.classify(&p, s), Class::Struct | Class::Union | Class::KeyedUnion)
                         || (v.typ == Some("object") && v.all_of.is_empty())
                 }
                 None => false,

@@ -31,6 +31,7 @@ pub fn box_recursive_fields(types: &mut [TypeDef]) -> Vec<Diagnostic> {
         match &mut types[ty].kind {
             TypeKind::Struct(s) => s.fields[edge].boxed = true,
             TypeKind::TaggedUnion(u) => u.variants[edge].boxed = true,
+            TypeKind::KeyedUnion(u) => u.variants[edge].boxed = true,
             TypeKind::StringEnum(_) | TypeKind::Pattern(_) => {}
         }
     }
@@ -85,6 +86,15 @@ fn edges(def: &TypeDef) -> Vec<(usize, &str)> {
             })
             .collect(),
         TypeKind::TaggedUnion(u) => u.variants.iter().enumerate().map(|(i, v)| (i, v.ty.as_str())).collect(),
+        TypeKind::KeyedUnion(u) => u
+            .variants
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| match &v.ty {
+                TypeRef::Named(name) => Some((i, name.as_str())),
+                _ => None,
+            })
+            .collect(),
         TypeKind::StringEnum(_) | TypeKind::Pattern(_) => Vec::new(),
     }
 }

@@ -215,6 +215,14 @@ impl<'a> Walk<'_, 'a> {
                     }
                 }
             }
+            // A key-tagged union's members are only wrappers: the values they hold get types.
+            Class::KeyedUnion => {
+                let (members, _) = self.cx.keyed_members(pointer, schema);
+                for member in members {
+                    let hint = format!("{base}{}", variant_ident(&mut self.cx.idents, &member.key));
+                    self.visit(member.value, &member.value_pointer, &[hint], dir);
+                }
+            }
             // A oneOf of enums is merged into one enum; its members are not generated alone.
             Class::Enum | Class::Pattern | Class::Inline => {}
         }
@@ -261,4 +269,11 @@ fn pointer_name(idents: &mut Idents, pointer: &str) -> Option<String> {
         }
     }
     Some(name)
+}
+
+/// The Rust spelling of a key-tagged union's key (`$addFields` -> `AddFields`): the key without
+/// the `$` of a stage name, in `UpperCamelCase`.
+pub(super) fn variant_ident(idents: &mut Idents, key: &str) -> String {
+    let bare = key.trim_start_matches('$');
+    idents.type_name(if bare.is_empty() { key } else { bare })
 }

@@ -24,13 +24,38 @@ pub fn clean(description: Option<&str>) -> Option<String> {
             if !in_fence && is_list_item(line) && !previous.is_empty() && !is_list_item(previous.trim_start()) {
                 out.push(String::new());
             }
-            out.push(nest_dashes(line));
+            let line = nest_dashes(line);
+            out.push(if in_fence { line } else { escape_tags(&line) });
         }
     }
     if in_fence {
         out.push("```".to_owned());
     }
     Some(out.join("\n"))
+}
+
+/// `<` that would open an HTML tag (`as $$<name>`), outside code spans, escaped: rustdoc
+/// would read the placeholder as an unclosed tag and drop it from the text. An autolink
+/// (`<https://...>`) is left as it is.
+fn escape_tags(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '`' => in_code = !in_code,
+            '<' if !in_code => {
+                let after = &line[i + 1..];
+                let tag = after.starts_with(|n: char| n.is_ascii_alphabetic() || n == '/' || n == '!');
+                let autolink = after.starts_with("http://") || after.starts_with("https://");
+                if tag && !autolink {
+                    out.push('\\');
+                }
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// `-- item` (a nested item written with more dashes, as the Atlas spec does) becomes an
@@ -55,6 +80,16 @@ fn is_list_item(line: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_like_placeholders_are_escaped_outside_code() {
+        assert_eq!(clean(Some("usable as $$<name>.")).unwrap(), "usable as $$\\<name>.");
+        assert_eq!(
+            clean(Some("`a <b>` and <https://x.y> and 1 < 2")).unwrap(),
+            "`a <b>` and <https://x.y> and 1 < 2"
+        );
+        assert_eq!(clean(Some("```\n<name>\n```")).unwrap(), "```text\n<name>\n```");
+    }
 
     #[test]
     fn fences_become_text_and_indentation_goes() {

@@ -14,7 +14,8 @@
 //!    operation into an `Operation` (by those names, and those types' fields for pagination);
 //!    `waiters::convert`: each operation's `x-waiters` into `Waiter`s, checked against those
 //!    operations and types;
-//! 5. `cycles::box_recursive_fields`: recursive types get a `Box`;
+//! 5. `cycles::box_recursive_fields`: recursive types get a `Box`; `order::mark`: the structs
+//!    inside a key-tagged union (pipeline stages) keep the order their properties came in;
 //! 6. `conversions::attach`: each request type gets its conversions from response types (the
 //!    two forms of one schema; a PATCH/PUT body and the GET of the same path);
 //! 7. `check::document`: the whole document, used or not, gets the checks conversion makes,
@@ -35,8 +36,10 @@ mod cycles;
 mod discover;
 mod doc;
 mod idents;
+mod keyed;
 mod naming;
 mod operations;
+mod order;
 mod parts;
 mod pointer;
 mod props;
@@ -97,6 +100,7 @@ pub fn lower(api: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
     for d in infinite {
         cx.report(d);
     }
+    order::mark(&mut types);
     conversions::attach(&mut cx, &discovery, &names, &mut types, &operations);
     check::document(&mut cx, &sites);
     let diagnostics = cx.into_diagnostics();

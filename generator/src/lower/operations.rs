@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use openapiv3::ParameterSchemaOrContent;
+use openapiv3::{ParameterSchemaOrContent, Schema};
 use rustc_hash::FxHashMap as HashMap;
 
-use super::atlas::{pagination, OPERATION_ID_OVERRIDE};
+use super::atlas::{pagination, OPERATION_ID_OVERRIDE, STREAM_PIPELINE};
 use super::check::binary_request_body;
 use super::classify::Class;
 use super::context::Context;
@@ -14,11 +14,11 @@ use super::idents::Namer;
 use super::naming::Names;
 use super::sites::{is_binary, media, media_suffix, template_names, OpSite};
 use super::types::TypeRefs;
-use super::view::RefOr;
+use super::view::{RefOr, View};
 use super::Dir;
 use crate::diag::Diagnostic;
 use crate::ir::{
-    Body, Field, Operation, Param, ParamLocation, ResponseKind, SuccessResponse, TypeDef, TypeKind, TypeRef,
+    Body, BodyCheck, Field, Operation, Param, ParamLocation, ResponseKind, SuccessResponse, TypeDef, TypeKind, TypeRef,
 };
 use crate::load::rules;
 use crate::{members, suggest};
@@ -88,6 +88,7 @@ fn convert_one<'a>(
         _ => &[],
     };
     let pagination = pagination(&params, &response.kind, fields);
+    let body_checks = body_checks(cx, type_refs, site);
     let op = site.op;
     Operation {
         method_name: method_name(cx, &name),
@@ -106,8 +107,46 @@ fn convert_one<'a>(
         versions,
         errors,
         pagination,
+        body_checks,
         origin: site.pointer.clone(),
     }
+}
+
+/// What the runtime checks in the request body before sending it: each property of the body
+/// marked `x-stream-pipeline: true` (whether the mark fits is judged by `check`).
+fn body_checks<'a>(cx: &mut Context<'a>, type_refs: &mut TypeRefs<'_>, site: &OpSite<'a>) -> Vec<BodyCheck> {
+    let Some((body, pointer)) = site.request_body(cx) else {
+        return Vec::new();
+    };
+    let Some((_, Some(schema), media_pointer)) = media(&body.content, &pointer).chosen else {
+        return Vec::new();
+    };
+    let Some((body_pointer, body_schema)) = cx.resolve(schema, &format!("{media_pointer}/schema")) else {
+        return Vec::new();
+    };
+    if cx.classify(&body_pointer, body_schema) != Class::Struct {
+        return Vec::new();
+    }
+    let marked = |s: &Schema| s.schema_data.extensions.get(STREAM_PIPELINE) == Some(&serde_json::Value::Bool(true));
+    let mut checks = Vec::new();
+    for prop in cx.struct_props(&body_pointer, body_schema) {
+        // The mark may be on the property or on the schema it refers to.
+        let Some((list_pointer, list)) = cx.resolve(prop.schema, &prop.pointer) else {
+            continue;
+        };
+        if !(matches!(prop.schema, RefOr::Item(s) if marked(s)) || marked(list)) {
+            continue;
+        }
+        // The stages' type (a key-tagged union, or `check` reports the mark): the runtime asks
+        // it whether each stage fits.
+        let items = View::new(list).items;
+        let stage = items.map(|items| type_refs.type_ref(cx, items, &format!("{list_pointer}/items"), Dir::Request));
+        if let Some(TypeRef::Named(stage)) = stage {
+            let at = format!("/{}", crate::locate::escape_segment(&prop.wire));
+            checks.push(BodyCheck::StreamPipeline { at, stage });
+        }
+    }
+    checks
 }
 
 /// The operation's path, query and header parameters, in spec order.

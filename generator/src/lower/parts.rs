@@ -95,6 +95,11 @@ impl<'a> Context<'a> {
                 }
                 return found;
             }
+            Class::KeyedUnion => {
+                for member in self.keyed_members(pointer, schema).0 {
+                    refs.push((member.value, member.value_pointer));
+                }
+            }
             Class::Enum | Class::Pattern => {}
             Class::Inline => refs.extend(view.inline_children(pointer)),
         }

@@ -16,7 +16,8 @@ use super::view::{Extra, RefOr, View};
 use super::Dir;
 use crate::diag::Diagnostic;
 use crate::ir::{
-    EnumValue, Field, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef, TypeKind, TypeRef, Variant,
+    EnumValue, Field, KeyedUnion, KeyedVariant, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef,
+    TypeKind, TypeRef, Variant,
 };
 use crate::members::model as member;
 
@@ -54,6 +55,7 @@ pub(super) fn convert<'a>(cx: &mut Context<'a>, discovery: &Discovery<'a>, names
                 TypeKind::Struct(converter.convert_struct(&key.pointer, schema, key.dir, setters))
             }
             Class::Union => TypeKind::TaggedUnion(converter.convert_union(&key.pointer, schema, dir)),
+            Class::KeyedUnion => TypeKind::KeyedUnion(converter.convert_keyed(&key.pointer, schema, dir)),
             Class::Enum => {
                 // Inline enums sharing a title are one type holding the values of all of them.
                 let titled = names.titled(name);
@@ -142,6 +144,15 @@ impl<'a> Converter<'_, 'a, '_> {
                 setter: None,
             });
         }
+        let view = View::new(schema);
+        let open = match view.additional {
+            Some(Extra::Schema(values)) => {
+                self.extra_values_are_json(pointer, values, dir);
+                true
+            }
+            Some(Extra::Any) => true,
+            Some(Extra::None) | None => false,
+        };
         let extra_field = if namer.is_taken(member::EXTRA) {
             namer.claim(member::EXTRA_FALLBACK)
         } else {
@@ -154,6 +165,27 @@ impl<'a> Converter<'_, 'a, '_> {
             default: fields.iter().all(|f| f.presence != Presence::Required),
             fields,
             extra_field,
+            open,
+            // Decided for all structs at once, from where they are used (`order::mark`).
+            order_field: None,
+        }
+    }
+
+    /// A struct keeps the properties besides its fields as JSON values: exact when the spec's
+    /// `additionalProperties` is free-form, a loss of typing (reported) when it is a typed schema.
+    fn extra_values_are_json(&mut self, pointer: &str, values: RefOr<'a>, dir: Option<Dir>) {
+        let at = format!("{pointer}/additionalProperties");
+        let ty = self.types.type_ref(self.cx, values, &at, dir.unwrap_or(Dir::Response));
+        if !matches!(ty, TypeRef::Json | TypeRef::JsonObject) {
+            let what = match &ty {
+                TypeRef::Named(name) => format!("`{name}`"),
+                _ => "a typed schema".to_owned(),
+            };
+            self.cx.report(Diagnostic::warning(
+                at,
+                format!("an object with properties and `additionalProperties` of {what}: the other properties are kept as JSON values, not as that type"),
+                "describe the values with a free-form schema (`additionalProperties: {}`) to say so, or list them as properties",
+            ));
         }
     }
 
@@ -207,6 +239,54 @@ impl<'a> Converter<'_, 'a, '_> {
             tag,
             variants,
             unknown_variant,
+        }
+    }
+
+    /// A key-tagged union: one variant per member that fits the rules (the others are reported
+    /// by `check`), each holding its key's value.
+    fn convert_keyed(&mut self, pointer: &str, schema: &'a Schema, dir: Dir) -> KeyedUnion {
+        if self.cx.has_parts(pointer, schema) {
+            // Its request and response forms would need conversions between them, which
+            // nothing generates for key-tagged unions yet: refused rather than half done.
+            self.cx.report(Diagnostic::new(
+                pointer,
+                "unsupported construct: a key-tagged union whose values differ between requests and responses (a `readOnly` or `writeOnly` property inside them)",
+                "keep readOnly and writeOnly properties out of the members' values (a pipeline stage is the same both ways)",
+            ));
+        }
+        let (members, _) = self.cx.keyed_members(pointer, schema);
+        let mut namer = variant_namer();
+        let mut variants: Vec<KeyedVariant> = Vec::new();
+        for member in members {
+            let ty = self.types.type_ref(self.cx, member.value, &member.value_pointer, dir);
+            let value_doc = self
+                .cx
+                .resolve(member.value, &member.value_pointer)
+                .and_then(|(_, s)| s.schema_data.description.as_deref());
+            let ident = super::discover::variant_ident(&mut self.cx.idents, &member.key);
+            variants.push(KeyedVariant {
+                name: variant_name(&mut namer, ident),
+                doc: doc::clean(member.doc.or(value_doc)),
+                key: member.key,
+                ty,
+                boxed: false,
+                wraps: false,
+            });
+        }
+        // `From<value>` where that says which variant: a named type no other variant carries.
+        let union_name = self
+            .types
+            .names
+            .get(&self.cx.form_key(pointer, schema, dir))
+            .unwrap_or_default();
+        for i in 0..variants.len() {
+            let ty = &variants[i].ty;
+            variants[i].wraps = matches!(ty, TypeRef::Named(n) if n != union_name)
+                && variants.iter().filter(|v| v.ty == *ty).count() == 1;
+        }
+        KeyedUnion {
+            variants,
+            unknown_variant: UNKNOWN.to_owned(),
         }
     }
 

@@ -176,6 +176,7 @@ mod tests {
         default_version: Some("2023-02-01"),
         media_suffix: "json",
         idempotent: false,
+        body_checks: &[],
     };
 
     fn request(url: &str) -> reqwest::Request {

@@ -150,7 +150,7 @@ fn sendable<'a>(cx: &mut Context<'a>, r: RefOr<'a>, pointer: &str, in_path: bool
     let view = View::new(s);
     match cx.classify(&p, s) {
         Class::Enum | Class::Pattern => return Ok(false),
-        Class::Struct | Class::Union => return Err("an object"),
+        Class::Struct | Class::Union | Class::KeyedUnion => return Err("an object"),
         Class::Inline => {}
     }
     let members: Vec<RefOr<'a>> = view.members().collect();

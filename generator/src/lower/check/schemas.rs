@@ -119,20 +119,34 @@ impl<'c, 'a> Schemas<'c, 'a> {
         self.pattern(pointer, &view, class);
         self.format(pointer, &view);
         self.nullable_members(pointer, &view);
+        self.stream_pipeline(pointer, &view);
+        // A mark that cannot key anything (no `oneOf`, not a boolean) is reported however the
+        // schema is classified.
+        for problem in self.cx.keyed_members(pointer, schema).1 {
+            self.cx.report(problem);
+        }
         match class {
             Class::Union => self.union(pointer, &view),
             Class::Struct => self.object(pointer, schema, &view),
             Class::Inline if view.members().count() > 1 => {
                 let key = view.members_key();
+                let help = if crate::lower::keyed::has_the_shape(self.cx, pointer, schema) {
+                    "each member is an object requiring one property of its own: mark the `oneOf` `x-key-tagged: true` to make it a key-tagged union (a variant per member, keyed by that property)"
+                } else {
+                    "add a `discriminator` (a property whose value names the alternative) so each becomes a variant, or list only string enums"
+                };
                 self.cx.report(Diagnostic::warning(
                     format!("{pointer}/{key}"),
-                    format!("`{key}` without a `discriminator` becomes `serde_json::Value`: the alternatives are not typed"),
-                    "add a `discriminator` (a property whose value names the alternative) so each becomes a variant, or list only string enums",
+                    format!(
+                        "`{key}` without a `discriminator` becomes `serde_json::Value`: the alternatives are not typed"
+                    ),
+                    help,
                 ));
             }
             _ => {}
         }
-        if view.data.discriminator.is_some() && class != Class::Union {
+        // (A key-tagged mark beside a discriminator is an error of its own, reported above.)
+        if view.data.discriminator.is_some() && !matches!(class, Class::Union | Class::KeyedUnion) {
             self.cx.report(rules::warning(
                 "OAS-4.7.25-composite-only",
                 format!("{pointer}/discriminator"),
@@ -259,6 +273,33 @@ impl<'c, 'a> Schemas<'c, 'a> {
                 }
             }
         }
+    }
+
+    /// `x-stream-pipeline` marks a list of key-tagged stages (its items a key-tagged union):
+    /// the runtime reads the marked property of a request body as stages.
+    fn stream_pipeline(&mut self, pointer: &str, view: &View<'a>) {
+        use crate::lower::atlas::STREAM_PIPELINE;
+        let Some(mark) = view.data.extensions.get(STREAM_PIPELINE) else {
+            return;
+        };
+        let stages = view
+            .items
+            .and_then(|items| self.cx.resolve(items, &format!("{pointer}/items")));
+        let keyed = stages.is_some_and(|(p, s)| self.cx.classify(&p, s) == Class::KeyedUnion);
+        let problem = match (mark, view.typ) {
+            (serde_json::Value::Bool(true), Some("array")) if keyed => return,
+            (serde_json::Value::Bool(false), _) => return,
+            (serde_json::Value::Bool(true), Some("array")) => {
+                "its `items` are no key-tagged union (`x-key-tagged: true`)"
+            }
+            (serde_json::Value::Bool(true), _) => "it is not a list (`type: array`)",
+            _ => "its value is not a boolean",
+        };
+        self.cx.report(Diagnostic::new(
+            format!("{pointer}/{STREAM_PIPELINE}"),
+            format!("`{STREAM_PIPELINE}` marks a property that cannot be a stream processing pipeline: {problem}"),
+            "mark a list whose items are the key-tagged union of the stages (`type: array, items: {$ref: ...}`), or remove the mark",
+        ));
     }
 
     /// A discriminated union: every variant an object with the tag, in the alternatives,
@@ -403,7 +444,7 @@ impl<'c, 'a> Schemas<'c, 'a> {
             return TYPES.into_iter().find(|t| *t == typ);
         }
         match self.cx.classify(&p, s) {
-            Class::Struct | Class::Union => Some("object"),
+            Class::Struct | Class::Union | Class::KeyedUnion => Some("object"),
             Class::Enum | Class::Pattern => Some("string"),
             Class::Inline => None,
         }
