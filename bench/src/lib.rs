@@ -15,6 +15,7 @@
 //! built) and `--runs N`, and prints Markdown tables. Nothing here asserts on time.
 
 pub mod args;
+pub mod checkout;
 pub mod connections;
 pub mod measure;
 pub mod peak_memory;
