@@ -247,22 +247,11 @@ fn union_def(name: &Ident, u: &TaggedUnion, docs: &mut Docs) -> TokenStream {
         let value = &v.tag_value;
         quote! { #variant(#ty) = #value }
     });
-    let wraps = u.variants.iter().filter(|v| v.wraps).map(|v| {
-        let variant = ident(&v.name);
-        let ty = RustType::model(&v.ty).tokens(Scope::Models);
-        let value = if v.boxed {
-            quote! { Box::new(value) }
-        } else {
-            quote! { value }
-        };
-        quote! {
-            impl From<#ty> for #name {
-                fn from(value: #ty) -> Self {
-                    #name::#variant(#value)
-                }
-            }
-        }
-    });
+    let wraps = u
+        .variants
+        .iter()
+        .filter(|v| v.wraps)
+        .map(|v| from_variant(name, &v.name, RustType::model(&v.ty).tokens(Scope::Models), v.boxed));
     quote! {
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -310,22 +299,11 @@ fn keyed_union_def(name: &Ident, u: &KeyedUnion, docs: &mut Docs) -> TokenStream
         let key = &v.key;
         quote! { #variant = #key }
     });
-    let wraps = u.variants.iter().filter(|v| v.wraps).map(|v| {
-        let variant = ident(&v.name);
-        let ty = RustType::of(&v.ty).tokens(Scope::Models);
-        let value = if v.boxed {
-            quote! { Box::new(value) }
-        } else {
-            quote! { value }
-        };
-        quote! {
-            impl From<#ty> for #name {
-                fn from(value: #ty) -> Self {
-                    #name::#variant(#value)
-                }
-            }
-        }
-    });
+    let wraps = u
+        .variants
+        .iter()
+        .filter(|v| v.wraps)
+        .map(|v| from_variant(name, &v.name, RustType::of(&v.ty).tokens(Scope::Models), v.boxed));
     quote! {
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
@@ -336,6 +314,24 @@ fn keyed_union_def(name: &Ident, u: &KeyedUnion, docs: &mut Docs) -> TokenStream
         }
         rt::keyed_union!(#name, #unknown, [#(#pairs),*]);
         #(#wraps)*
+    }
+}
+
+/// `impl From<Variant's type> for Union`: a union (tagged or key-tagged) takes any of its
+/// variants' values as it is.
+fn from_variant(name: &Ident, variant: &str, ty: TokenStream, boxed: bool) -> TokenStream {
+    let variant = ident(variant);
+    let value = if boxed {
+        quote! { Box::new(value) }
+    } else {
+        quote! { value }
+    };
+    quote! {
+        impl From<#ty> for #name {
+            fn from(value: #ty) -> Self {
+                #name::#variant(#value)
+            }
+        }
     }
 }
 
