@@ -23,8 +23,8 @@
 //! ```sh
 //! cargo run --release -p atlas-streams-bench --bin compile-cost            # full
 //! cargo run -p atlas-streams-bench --bin compile-cost -- --quick # CI smoke run
-//! git worktree add /tmp/before <commit>
-//! cargo run --release -p atlas-streams-bench --bin compile-cost -- --against /tmp/before --commands check
+//! git worktree add ../before <commit>
+//! cargo run --release -p atlas-streams-bench --bin compile-cost -- --against ../before --commands check
 //! ```
 
 use std::path::{Path, PathBuf};
