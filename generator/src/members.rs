@@ -89,6 +89,9 @@ pub mod model {
     pub const EXTRA: &str = "extra";
     /// That field's name when a property takes `extra`.
     pub const EXTRA_FALLBACK: &str = "unknown_fields";
+    /// The private field in which a struct inside a key-tagged union keeps the order its
+    /// properties came in (with `_` appended until no field or the extras have the name).
+    pub const KEY_ORDER: &str = "key_order";
     /// Put before a field's name to make its setter's name when the field's own name is one
     /// of [`RESERVED`] (`with_new` for a property `new`).
     pub const SETTER_PREFIX: &str = "with_";

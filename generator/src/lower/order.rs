@@ -8,9 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::ir::{TypeDef, TypeKind, TypeRef};
-
-/// The order field's name, unless a property takes it.
-const ORDER_FIELD: &str = "key_order";
+use crate::members::model::KEY_ORDER;
 
 /// Gives every struct reachable from a key-tagged union's variants its order field.
 pub(super) fn mark(types: &mut [TypeDef]) {
@@ -48,7 +46,7 @@ pub(super) fn mark(types: &mut [TypeDef]) {
         if let TypeKind::Struct(s) = &mut types[i].kind {
             // A name no field or the extras took (a property `keyOrder` would have).
             let taken = |name: &str| s.extra_field == name || s.fields.iter().any(|f| f.name == name);
-            let name = std::iter::successors(Some(ORDER_FIELD.to_owned()), |n| Some(format!("{n}_")))
+            let name = std::iter::successors(Some(KEY_ORDER.to_owned()), |n| Some(format!("{n}_")))
                 .find(|n| !taken(n))
                 .unwrap_or_default();
             s.order_field = Some(name);
