@@ -12,7 +12,7 @@ use std::time::Duration;
 use http::HeaderValue;
 
 use crate::auth::{Auth, Sent};
-use crate::body::{headers_within, read_error_body, ReadBounds};
+use crate::body::{headers_within, read_error_body, Alarm, ReadBounds};
 use crate::error::Error;
 use crate::prepare::ReadyRequest;
 use crate::request::Operation;
@@ -106,6 +106,7 @@ pub(crate) async fn try_attempt(
     channel: &Channel<'_>,
     request: &ReadyRequest<'_>,
     attempt: u32,
+    alarm: &mut Alarm,
 ) -> Result<Outcome, Error> {
     let operation = request.operation.name;
     let sent = match channel
@@ -148,7 +149,7 @@ pub(crate) async fn try_attempt(
     }
     let sending = channel.http.execute(http_request);
     Ok(
-        match headers_within(operation, channel.response_timeout, sending).await {
+        match headers_within(operation, channel.response_timeout, alarm, sending).await {
             Ok(response) => {
                 check_origin(operation, request.url(), response.url())?;
                 Outcome::Answered(response, sent)
@@ -201,6 +202,7 @@ pub(crate) fn classify<'a>(
     judge: &'a Judge<'_>,
     operation: &'static Operation,
     tries: Tries,
+    alarm: &'a mut Alarm,
 ) -> impl Future<Output = Decision> + Send + 'a {
     // An `async move` block rather than an `async fn`, which would hold the outcome (a whole
     // response) twice in every call's future.
@@ -226,6 +228,7 @@ pub(crate) fn classify<'a>(
                     response,
                     judge.read,
                     judge.error_body_limit,
+                    alarm,
                 ))
                 .await;
                 tracing::debug!(target: LOG_TARGET, status, "received an error status");

@@ -5,27 +5,105 @@
 //! Why not reqwest's own `timeout`: it covers the whole body, so a log download that flows
 //! steadily for longer than the timeout was cut off. Waiting for each chunk instead lets a body
 //! of any length through while bytes keep coming, and still ends one that stalls.
+//!
+//! All these waits share one timer, an [`Alarm`], so that bounding them costs what reqwest's
+//! one timer per request costs: see [`Alarm`] for how.
 
-use std::future::Future;
+use std::future::{poll_fn, Future};
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use futures_util::FutureExt;
-use tokio::time::Instant;
+use tokio::time::{Instant, Sleep};
 
 use crate::error::Error;
 use crate::timeouts::TimeoutKind;
+
+/// The one timer of a call's waits (for response headers, then for each chunk of the body).
+///
+/// A timer costs little to create but something to arm: tokio registers it with its timer
+/// wheel (under a lock) when it is first polled, and takes it out again when it is dropped.
+/// A `tokio::time::timeout` per wait arms a timer for the headers and another for every body
+/// chunk that is not in yet, where a bare reqwest call with its whole-request timeout arms one.
+/// An alarm is armed once, the first time a wait is not over at once, and then only moved
+/// *later* in the rare case it rings before the wait it serves is over: it is first set for
+/// the earliest a wait of this call can end (the read idle timeout, when it is shorter than
+/// the wait at hand), so a later wait, which ends no sooner, finds it set early enough. A
+/// ring that comes early is checked against the wait's own limit and the alarm set again.
+#[derive(Debug, Default)]
+pub(crate) struct Alarm {
+    /// The timer, once a wait needed one (boxed: it is pinned, and a call's future stays small).
+    sleep: Option<Pin<Box<Sleep>>>,
+    /// The read idle timeout: no wait of the call ends sooner after it starts.
+    shortest: Option<Duration>,
+}
+
+/// A wait ran past its limit.
+pub(crate) struct Rang;
+
+impl Alarm {
+    /// An alarm for a call whose body waits last at most `read_idle` each.
+    pub(crate) fn new(read_idle: Option<Duration>) -> Alarm {
+        Alarm {
+            sleep: None,
+            shortest: read_idle,
+        }
+    }
+
+    /// Waits for `future` until `until`.
+    pub(crate) async fn wait<F: Future>(&mut self, until: Instant, future: F) -> Result<F::Output, Rang> {
+        let mut future = std::pin::pin!(future);
+        poll_fn(|cx| {
+            if let Poll::Ready(output) = future.as_mut().poll(cx) {
+                return Poll::Ready(Ok(output));
+            }
+            let sleep = self.set_for(until);
+            loop {
+                if sleep.as_mut().poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                if Instant::now() >= until {
+                    return Poll::Ready(Err(Rang));
+                }
+                // Rang early, as it was set for an earlier wait: on to this one's limit.
+                sleep.as_mut().reset(until);
+            }
+        })
+        .await
+    }
+
+    /// The timer, set to ring no later than `until`.
+    fn set_for(&mut self, until: Instant) -> &mut Pin<Box<Sleep>> {
+        match &mut self.sleep {
+            Some(sleep) => {
+                if sleep.deadline() > until {
+                    sleep.as_mut().reset(until);
+                }
+            }
+            None => {
+                let earliest = self.shortest.and_then(|shortest| Instant::now().checked_add(shortest));
+                let at = earliest.map_or(until, |earliest| earliest.min(until));
+                self.sleep = Some(Box::pin(tokio::time::sleep_until(at)));
+            }
+        }
+        self.sleep.as_mut().expect("set above")
+    }
+}
 
 /// Waits for `send` (a request's response headers) at most `timeout`; longer is
 /// [`Error::Timeout`] with [`TimeoutKind::Response`]. Errors of `send` are transport errors.
 pub(crate) async fn headers_within(
     operation: &'static str,
     timeout: Option<Duration>,
+    alarm: &mut Alarm,
     send: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
 ) -> Result<reqwest::Response, Error> {
-    let response = match timeout {
+    // A timeout too long to represent as an instant is none.
+    let until = timeout.and_then(|timeout| Some((Instant::now().checked_add(timeout)?, timeout)));
+    let response = match until {
         None => send.await,
-        Some(timeout) => tokio::time::timeout(timeout, send).await.map_err(|_| Error::Timeout {
+        Some((until, timeout)) => alarm.wait(until, send).await.map_err(|Rang| Error::Timeout {
             operation,
             kind: TimeoutKind::Response(timeout),
         })?,
@@ -70,6 +148,7 @@ impl ReadBounds {
         &self,
         operation: &'static str,
         response: &mut reqwest::Response,
+        alarm: &mut Alarm,
     ) -> Result<Option<Bytes>, Error> {
         // A deadline passes even for a body whose every chunk is ready at once.
         if let Some(deadline) = self.deadline.filter(|d| Instant::now() >= d.at) {
@@ -78,26 +157,22 @@ impl ReadBounds {
                 kind: TimeoutKind::Deadline(deadline.after),
             });
         }
-        let mut chunk = std::pin::pin!(response.chunk());
-        // A small body is usually in already: no timer for a ready chunk.
-        if let Some(ready) = chunk.as_mut().now_or_never() {
-            return ready.map_err(|e| Error::transport(operation, e));
-        }
         let now = Instant::now();
         let idle = self
             .idle
             .and_then(|idle| Some((now.checked_add(idle)?, TimeoutKind::ReadIdle(idle))));
         let deadline = self.deadline.map(|d| (d.at, TimeoutKind::Deadline(d.after)));
-        // Whichever limit comes first is the one that applies to this wait.
+        // Whichever limit comes first is the one that applies to this wait. (A chunk that is
+        // in already is taken without touching the alarm.)
         let limit = match (idle, deadline) {
             (Some(i), Some(d)) => Some(if d.0 <= i.0 { d } else { i }),
             (i, d) => i.or(d),
         };
         let chunk = match limit {
-            None => chunk.await,
-            Some((at, kind)) => match tokio::time::timeout_at(at, chunk).await {
+            None => response.chunk().await,
+            Some((at, kind)) => match alarm.wait(at, response.chunk()).await {
                 Ok(chunk) => chunk,
-                Err(_) => return Err(Error::Timeout { operation, kind }),
+                Err(Rang) => return Err(Error::Timeout { operation, kind }),
             },
         };
         chunk.map_err(|e| Error::transport(operation, e))
@@ -118,12 +193,13 @@ pub(crate) enum ReadError {
 /// (A function returning an `async move` block rather than an `async fn`: an `async fn` keeps
 /// its arguments twice in its future, and this one is inside every call's future.)
 #[allow(clippy::manual_async_fn)]
-pub(crate) fn read_limited(
+pub(crate) fn read_limited<'a>(
     operation: &'static str,
     mut response: reqwest::Response,
     bounds: ReadBounds,
     limit: usize,
-) -> impl Future<Output = Result<Bytes, ReadError>> + Send {
+    alarm: &'a mut Alarm,
+) -> impl Future<Output = Result<Bytes, ReadError>> + Send + 'a {
     async move {
         // A body announced larger than the limit is refused before a byte of it is read.
         if response.content_length().is_some_and(|length| length > limit as u64) {
@@ -131,7 +207,7 @@ pub(crate) fn read_limited(
         }
         let mut body = BytesMut::with_capacity(response.content_length().map_or(0, |n| n as usize));
         while let Some(chunk) = bounds
-            .next_chunk(operation, &mut response)
+            .next_chunk(operation, &mut response, alarm)
             .await
             .map_err(ReadError::Failed)?
         {
@@ -153,10 +229,11 @@ pub(crate) async fn read_error_body(
     mut response: reqwest::Response,
     bounds: ReadBounds,
     limit: usize,
+    alarm: &mut Alarm,
 ) -> (Bytes, Option<usize>) {
     let mut body = BytesMut::new();
     loop {
-        match bounds.next_chunk(operation, &mut response).await {
+        match bounds.next_chunk(operation, &mut response, alarm).await {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > limit {
                     body.extend_from_slice(&chunk[..limit - body.len()]);
@@ -168,5 +245,50 @@ pub(crate) async fn read_error_body(
             // The status says what happened; a broken-off explanation of it is still one.
             Err(_) => return (body.freeze(), None),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::{pending, ready};
+
+    use super::*;
+
+    fn after(ms: u64) -> Instant {
+        Instant::now() + Duration::from_millis(ms)
+    }
+
+    #[tokio::test]
+    async fn a_ready_future_never_arms_the_alarm() {
+        let mut alarm = Alarm::new(Some(Duration::from_millis(10)));
+        assert!(alarm.wait(after(10), ready(())).await.is_ok());
+        assert!(alarm.sleep.is_none());
+    }
+
+    #[tokio::test]
+    async fn an_alarm_set_for_the_idle_timeout_rings_early_and_lets_a_longer_wait_finish() {
+        // Set for 50 ms (the idle timeout) by a wait that may last 2 s, which takes 200 ms.
+        let mut alarm = Alarm::new(Some(Duration::from_millis(50)));
+        let waited = alarm.wait(after(2_000), tokio::time::sleep(Duration::from_millis(200)));
+        assert!(waited.await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_wait_ends_at_its_limit_not_before() {
+        let mut alarm = Alarm::new(None);
+        let started = Instant::now();
+        assert!(alarm.wait(after(100), pending::<()>()).await.is_err());
+        assert!(started.elapsed() >= Duration::from_millis(100));
+    }
+
+    #[tokio::test]
+    async fn a_later_wait_with_an_earlier_limit_moves_the_alarm_earlier() {
+        let mut alarm = Alarm::new(None);
+        // The first wait arms the alarm for 10 s and is over in 20 ms.
+        let first = alarm.wait(after(10_000), tokio::time::sleep(Duration::from_millis(20)));
+        assert!(first.await.is_ok());
+        let started = Instant::now();
+        assert!(alarm.wait(after(100), pending::<()>()).await.is_err());
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 }

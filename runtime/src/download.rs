@@ -13,7 +13,7 @@ use flate2::write::MultiGzDecoder;
 use futures_util::StreamExt;
 use futures_util::{stream, Stream};
 
-use crate::body::ReadBounds;
+use crate::body::{Alarm, ReadBounds};
 use crate::error::Error;
 use crate::response::RateLimit;
 
@@ -26,15 +26,18 @@ pub struct Download {
     operation: &'static str,
     response: reqwest::Response,
     read: ReadBounds,
+    /// The call's timer, which the waits for body bytes go on using.
+    alarm: Alarm,
 }
 
 impl Download {
-    /// The body of `response`, to be read within `read`.
-    pub(crate) fn new(operation: &'static str, response: reqwest::Response, read: ReadBounds) -> Self {
+    /// The body of `response`, to be read within `read`, with the call's timer `alarm`.
+    pub(crate) fn new(operation: &'static str, response: reqwest::Response, read: ReadBounds, alarm: Alarm) -> Self {
         Download {
             operation,
             response,
             read,
+            alarm,
         }
     }
 
@@ -58,12 +61,15 @@ impl Download {
     /// stream with [`Error::Timeout`].
     pub fn into_stream(self) -> ByteStream {
         let (operation, read) = (self.operation, self.read);
-        Box::pin(stream::try_unfold(self.response, move |mut response| async move {
-            Ok(read
-                .next_chunk(operation, &mut response)
-                .await?
-                .map(|chunk| (chunk, response)))
-        }))
+        Box::pin(stream::try_unfold(
+            (self.response, self.alarm),
+            move |(mut response, mut alarm)| async move {
+                Ok(read
+                    .next_chunk(operation, &mut response, &mut alarm)
+                    .await?
+                    .map(|chunk| (chunk, (response, alarm))))
+            },
+        ))
     }
 
     /// The body gunzipped on the fly, chunk by chunk (concatenated gzip members included).
@@ -107,7 +113,11 @@ impl Download {
     /// streams).
     pub async fn bytes(mut self) -> Result<Bytes, Error> {
         let mut body = BytesMut::new();
-        while let Some(chunk) = self.read.next_chunk(self.operation, &mut self.response).await? {
+        while let Some(chunk) = self
+            .read
+            .next_chunk(self.operation, &mut self.response, &mut self.alarm)
+            .await?
+        {
             body.extend_from_slice(&chunk);
         }
         Ok(body.freeze())

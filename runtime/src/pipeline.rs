@@ -16,7 +16,7 @@ use tracing::Instrument;
 
 use crate::attempt::{classify, retry_or_fail, try_attempt, Channel, Decision, Judge, Next, Tries, LOG_TARGET};
 use crate::auth::Auth;
-use crate::body::{read_limited, Deadline, ReadBounds, ReadError};
+use crate::body::{read_limited, Alarm, Deadline, ReadBounds, ReadError};
 use crate::download::Download;
 use crate::error::Error;
 use crate::prepare::{prepare, Base, MediaTypeCache};
@@ -86,8 +86,12 @@ trait Finish {
     /// What the call returns.
     type Output;
 
-    /// Makes the call's result of its success response.
-    fn finish(&self, response: reqwest::Response) -> impl Future<Output = Result<Self::Output, Unfinished>> + Send;
+    /// Makes the call's result of its success response; `alarm` is the call's timer.
+    fn finish<'a>(
+        &'a self,
+        response: reqwest::Response,
+        alarm: &'a mut Alarm,
+    ) -> impl Future<Output = Result<Self::Output, Unfinished>> + Send + 'a;
 }
 
 /// Reads a JSON body whole, within the call's body limit.
@@ -102,11 +106,15 @@ impl Finish for ReadJson {
     type Output = RawResponse;
 
     // Futures combined rather than an `async fn`, which would hold the response twice.
-    fn finish(&self, mut response: reqwest::Response) -> impl Future<Output = Result<RawResponse, Unfinished>> + Send {
+    fn finish<'a>(
+        &'a self,
+        mut response: reqwest::Response,
+        alarm: &'a mut Alarm,
+    ) -> impl Future<Output = Result<RawResponse, Unfinished>> + Send + 'a {
         let (operation, limit, enveloped) = (self.operation, self.limit, self.enveloped);
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        read_limited(operation, response, self.read, limit).map(move |body| {
+        read_limited(operation, response, self.read, limit, alarm).map(move |body| {
             let body = body.map_err(|error| match error {
                 ReadError::TooLarge => Unfinished::Fail(Error::BodyTooLarge {
                     operation,
@@ -136,8 +144,14 @@ struct Stream {
 impl Finish for Stream {
     type Output = Download;
 
-    async fn finish(&self, response: reqwest::Response) -> Result<Download, Unfinished> {
-        Ok(Download::new(self.operation, response, self.read))
+    async fn finish<'a>(&'a self, response: reqwest::Response, alarm: &'a mut Alarm) -> Result<Download, Unfinished> {
+        // The download's waits go on with the call's timer.
+        Ok(Download::new(
+            self.operation,
+            response,
+            self.read,
+            std::mem::take(alarm),
+        ))
     }
 }
 
@@ -269,11 +283,12 @@ impl Core {
             read: self.read_bounds(deadline),
         };
         let mut tries = Tries::default();
+        let mut alarm = Alarm::new(self.timeouts.read_idle);
         loop {
             tries.attempt += 1;
-            let outcome = try_attempt(&channel, &request, tries.attempt).await?;
-            let next = match classify(outcome, &judge, operation, tries).await {
-                Decision::Done(response) => match finish.finish(response).await {
+            let outcome = try_attempt(&channel, &request, tries.attempt, &mut alarm).await?;
+            let next = match classify(outcome, &judge, operation, tries, &mut alarm).await {
+                Decision::Done(response) => match finish.finish(response, &mut alarm).await {
                     Ok(value) => return Ok(value),
                     Err(Unfinished::Fail(error)) => Next::Fail(error),
                     Err(Unfinished::Lost(error)) => {

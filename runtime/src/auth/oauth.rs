@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use http::HeaderValue;
 use serde::Deserialize;
 
-use crate::body::{headers_within, read_limited, ReadBounds, ReadError};
+use crate::body::{headers_within, read_limited, Alarm, ReadBounds, ReadError};
 use crate::error::Error;
 use crate::secret::Secret;
 use crate::timeouts::{fmt_bytes, Timeouts};
@@ -144,13 +144,15 @@ impl ServiceAccount {
             .header(http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body("grant_type=client_credentials")
             .send();
-        let response = headers_within(operation, self.timeouts.response, send).await?;
+        // The token request's own timer (it is sent on its own, before the call's attempt).
+        let mut alarm = Alarm::new(self.timeouts.read_idle);
+        let response = headers_within(operation, self.timeouts.response, &mut alarm, send).await?;
         let status = response.status().as_u16();
         let bounds = ReadBounds {
             idle: self.timeouts.read_idle,
             deadline: None,
         };
-        let body = match read_limited(operation, response, bounds, TOKEN_BODY_LIMIT).await {
+        let body = match read_limited(operation, response, bounds, TOKEN_BODY_LIMIT, &mut alarm).await {
             Ok(body) => body,
             Err(ReadError::Failed(error)) => return Err(error),
             Err(ReadError::TooLarge) => {
