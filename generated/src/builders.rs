@@ -62,9 +62,7 @@ impl AcceptVpcPeeringConnection {
                     .as_str(),
             );
         request.path_param("id", &self.id);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -151,12 +149,8 @@ impl CreateFailoverConnection {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -241,12 +235,8 @@ impl CreatePrivateLinkConnection {
                 rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
                     .as_str(),
             );
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -333,12 +323,8 @@ impl CreateStreamConnection {
                     .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -430,12 +416,8 @@ impl CreateStreamProcessor {
                     .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -520,12 +502,8 @@ impl CreateStreamWorkspace {
                 rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
                     .as_str(),
             );
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -611,12 +589,8 @@ impl DeletePrivateLinkConnection {
                     .as_str(),
             );
         request.path_param("connectionId", &self.connection_id);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -701,12 +675,8 @@ impl DeleteStreamConnection {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -793,12 +763,8 @@ impl DeleteStreamFailoverConnection {
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
         request.path_param("failoverConnectionId", &self.failover_connection_id);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -883,12 +849,8 @@ impl DeleteStreamProcessor {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -971,12 +933,8 @@ impl DeleteStreamWorkspace {
                     .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -1053,9 +1011,7 @@ impl DeleteVpcPeeringConnection {
                     .as_str(),
             );
         request.path_param("id", &self.id);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -1150,18 +1106,10 @@ impl DownloadAuditLogs {
                     .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.end_date.as_ref() {
-            request.query("endDate", value);
-        }
-        if let Some(value) = self.start_date.as_ref() {
-            request.query("startDate", value);
-        }
-        if let Some(value) = self.sp_name.as_ref() {
-            request.query("spName", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("endDate", self.end_date.as_ref());
+        request.query_if_set("startDate", self.start_date.as_ref());
+        request.query_if_set("spName", self.sp_name.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and returns the body as a stream, as it arrives (nothing is
@@ -1253,18 +1201,10 @@ impl DownloadOperationalLogs {
                     .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.end_date.as_ref() {
-            request.query("endDate", value);
-        }
-        if let Some(value) = self.start_date.as_ref() {
-            request.query("startDate", value);
-        }
-        if let Some(value) = self.sp_name.as_ref() {
-            request.query("spName", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("endDate", self.end_date.as_ref());
+        request.query_if_set("startDate", self.start_date.as_ref());
+        request.query_if_set("spName", self.sp_name.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and returns the body as a stream, as it arrives (nothing is
@@ -1340,9 +1280,7 @@ impl GetAccountDetails {
             );
         request.query("cloudProvider", &self.cloud_provider);
         request.query("regionName", &self.region_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -1421,9 +1359,7 @@ impl GetPrivateLinkConnection {
                     .as_str(),
             );
         request.path_param("connectionId", &self.connection_id);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -1504,9 +1440,7 @@ impl GetStreamConnection {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -1595,12 +1529,8 @@ impl GetStreamFailoverConnection {
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
         request.path_param("failoverConnectionId", &self.failover_connection_id);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -1687,12 +1617,8 @@ impl GetStreamProcessor {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -1795,21 +1721,11 @@ impl GetStreamProcessors {
                     .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
-        if let Some(value) = self.items_per_page.as_ref() {
-            request.query("itemsPerPage", value);
-        }
-        if let Some(value) = self.page_num.as_ref() {
-            request.query("pageNum", value);
-        }
-        if let Some(value) = self.include_count.as_ref() {
-            request.query("includeCount", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
+        request.query_if_set("itemsPerPage", self.items_per_page.as_ref());
+        request.query_if_set("pageNum", self.page_num.as_ref());
+        request.query_if_set("includeCount", self.include_count.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -1927,12 +1843,8 @@ impl GetStreamWorkspace {
                     .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.include_connections.as_ref() {
-            request.query("includeConnections", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("includeConnections", self.include_connections.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -2027,18 +1939,10 @@ impl ListActivePeeringConnections {
                 rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
                     .as_str(),
             );
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.items_per_page.as_ref() {
-            request.query("itemsPerPage", value);
-        }
-        if let Some(value) = self.page_num.as_ref() {
-            request.query("pageNum", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("itemsPerPage", self.items_per_page.as_ref());
+        request.query_if_set("pageNum", self.page_num.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -2165,18 +2069,10 @@ impl ListFailoverConnections {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
-        if let Some(value) = self.items_per_page.as_ref() {
-            request.query("itemsPerPage", value);
-        }
-        if let Some(value) = self.page_num.as_ref() {
-            request.query("pageNum", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
+        request.query_if_set("itemsPerPage", self.items_per_page.as_ref());
+        request.query_if_set("pageNum", self.page_num.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -2295,18 +2191,10 @@ impl ListPrivateLinkConnections {
                 rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
                     .as_str(),
             );
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.items_per_page.as_ref() {
-            request.query("itemsPerPage", value);
-        }
-        if let Some(value) = self.page_num.as_ref() {
-            request.query("pageNum", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("itemsPerPage", self.items_per_page.as_ref());
+        request.query_if_set("pageNum", self.page_num.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -2427,18 +2315,10 @@ impl ListStreamConnections {
                     .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.items_per_page.as_ref() {
-            request.query("itemsPerPage", value);
-        }
-        if let Some(value) = self.page_num.as_ref() {
-            request.query("pageNum", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("itemsPerPage", self.items_per_page.as_ref());
+        request.query_if_set("pageNum", self.page_num.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -2557,18 +2437,10 @@ impl ListStreamWorkspaces {
                 rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
                     .as_str(),
             );
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.items_per_page.as_ref() {
-            request.query("itemsPerPage", value);
-        }
-        if let Some(value) = self.page_num.as_ref() {
-            request.query("pageNum", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("itemsPerPage", self.items_per_page.as_ref());
+        request.query_if_set("pageNum", self.page_num.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -2689,18 +2561,10 @@ impl ListVpcPeeringConnections {
                     .as_str(),
             );
         request.query("requesterAccountId", &self.requester_account_id);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.items_per_page.as_ref() {
-            request.query("itemsPerPage", value);
-        }
-        if let Some(value) = self.page_num.as_ref() {
-            request.query("pageNum", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("itemsPerPage", self.items_per_page.as_ref());
+        request.query_if_set("pageNum", self.page_num.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -2807,9 +2671,7 @@ impl RejectVpcPeeringConnection {
                     .as_str(),
             );
         request.path_param("id", &self.id);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -2894,12 +2756,8 @@ impl StartStreamProcessor {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -2993,12 +2851,8 @@ impl StartStreamProcessorWith {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         if let Some(body) = &self.body {
             request.json_body(op, body)?;
         }
@@ -3086,12 +2940,8 @@ impl StopStreamProcessor {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         Ok((self.core, request))
     }
     /// Sends the request and decodes the success value.
@@ -3175,12 +3025,8 @@ impl UpdatePrivateLinkConnection {
                     .as_str(),
             );
         request.path_param("connectionId", &self.connection_id);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -3269,12 +3115,8 @@ impl UpdateStreamConnection {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -3365,12 +3207,8 @@ impl UpdateStreamFailoverConnection {
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("connectionName", &self.connection_name);
         request.path_param("failoverConnectionId", &self.failover_connection_id);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -3464,12 +3302,8 @@ impl UpdateStreamProcessor {
             );
         request.path_param("tenantName", &self.tenant_name);
         request.path_param("processorName", &self.processor_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -3556,12 +3390,8 @@ impl UpdateStreamWorkspace {
                     .as_str(),
             );
         request.path_param("tenantName", &self.tenant_name);
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }
@@ -3646,12 +3476,8 @@ impl WithStreamSampleConnections {
                 rt::__private::validate::<models::GroupId>(op, "groupId", self.group_id)?
                     .as_str(),
             );
-        if let Some(value) = self.envelope.as_ref() {
-            request.query("envelope", value);
-        }
-        if let Some(value) = self.pretty.as_ref() {
-            request.query("pretty", value);
-        }
+        request.query_if_set("envelope", self.envelope.as_ref());
+        request.query_if_set("pretty", self.pretty.as_ref());
         request.json_body(op, &self.body)?;
         Ok((self.core, request))
     }

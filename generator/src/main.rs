@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use atlas_streams_generator::emit::SURFACE_FILE;
 use atlas_streams_generator::surface::{self, Impact, Surface};
-use atlas_streams_generator::{curate, generate, output, update, GenerateError, Generated};
+use atlas_streams_generator::{curate, generate_with, output, update, GenerateError, Generated, Options};
 use clap::{Parser, Subcommand};
 
 /// A generation run allocates and frees a great many small strings, maps and token trees
@@ -85,6 +85,10 @@ enum Command {
         /// Fail (exit 1, writing nothing) when the spec has warnings.
         #[arg(long)]
         deny_warnings: bool,
+        /// Leave out the typed mocks (`src/mocks.rs`, compiled only with the crate's
+        /// `test-util` feature), for a crate whose users mock nothing: it generates faster.
+        #[arg(long)]
+        no_mocks: bool,
     },
     /// List what changes in the generated Rust API between two specs; exit 1 if anything
     /// breaks callers, 2 if they cannot be compared.
@@ -150,6 +154,9 @@ enum Command {
         /// Fail (exit 1) when the spec has warnings.
         #[arg(long)]
         deny_warnings: bool,
+        /// The crate was generated with `--no-mocks`.
+        #[arg(long)]
+        no_mocks: bool,
     },
 }
 
@@ -168,12 +175,14 @@ fn main() -> ExitCode {
             spec,
             out,
             deny_warnings,
-        } => run_generate(spec, out, *deny_warnings),
+            no_mocks,
+        } => run_generate(spec, out, *deny_warnings, &options(*no_mocks)),
         Command::Check {
             spec,
             out,
             deny_warnings,
-        } => run_check(spec, out, *deny_warnings),
+            no_mocks,
+        } => run_check(spec, out, *deny_warnings, &options(*no_mocks)),
         Command::Diff {
             old,
             new,
@@ -220,6 +229,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The generation options the flags ask for.
+fn options(no_mocks: bool) -> Options {
+    let mut options = Options::default();
+    options.mocks = !no_mocks;
+    options
+}
+
 /// A spec to generate from: a file (or a directory holding one), or a curated directory whose
 /// overlay applied to its upstream spec makes the spec (`curate`).
 enum Source {
@@ -241,12 +257,12 @@ impl Source {
         })
     }
 
-    fn generate(&self) -> Result<Generated, GenerateError> {
+    fn generate(&self, options: &Options) -> Result<Generated, GenerateError> {
         match self {
-            Source::Plain(path) => generate(path),
+            Source::Plain(path) => generate_with(path, options),
             Source::Curated(curated) => {
                 let (layout, curated) = &**curated;
-                atlas_streams_generator::generate_from_str(&layout.output, &curated.text)
+                atlas_streams_generator::generate_from_str_with(&layout.output, &curated.text, options)
             }
         }
     }
@@ -254,8 +270,12 @@ impl Source {
 
 /// Generates from `spec`, printing its warnings (to stderr); `Err(status::no())` when they are
 /// denied.
-fn generate_warned(spec: &Source, deny_warnings: bool) -> Result<Result<Generated, ExitCode>, GenerateError> {
-    let generated = spec.generate()?;
+fn generate_warned(
+    spec: &Source,
+    deny_warnings: bool,
+    options: &Options,
+) -> Result<Result<Generated, ExitCode>, GenerateError> {
+    let generated = spec.generate(options)?;
     if !generated.warnings.is_empty() {
         tell!("{}", generated.warnings);
         if deny_warnings {
@@ -266,9 +286,9 @@ fn generate_warned(spec: &Source, deny_warnings: bool) -> Result<Result<Generate
     Ok(Ok(generated))
 }
 
-fn run_generate(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
+fn run_generate(spec: &Path, out: &Path, deny_warnings: bool, options: &Options) -> Result<ExitCode, GenerateError> {
     let source = Source::of(spec)?;
-    let generated = match generate_warned(&source, deny_warnings)? {
+    let generated = match generate_warned(&source, deny_warnings, options)? {
         Ok(generated) => generated,
         Err(code) => return Ok(code),
     };
@@ -318,9 +338,9 @@ fn run_generate(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode
     Ok(status::yes())
 }
 
-fn run_check(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
+fn run_check(spec: &Path, out: &Path, deny_warnings: bool, options: &Options) -> Result<ExitCode, GenerateError> {
     let source = Source::of(spec)?;
-    let generated = match generate_warned(&source, deny_warnings)? {
+    let generated = match generate_warned(&source, deny_warnings, options)? {
         Ok(generated) => generated,
         Err(code) => return Ok(code),
     };
@@ -362,8 +382,8 @@ fn run_check(spec: &Path, out: &Path, deny_warnings: bool) -> Result<ExitCode, G
 
 fn run_diff(old: &Path, new: &Path, deny_warnings: bool) -> Result<ExitCode, GenerateError> {
     let (before, after) = match (
-        generate_warned(&Source::of(old)?, deny_warnings)?,
-        generate_warned(&Source::of(new)?, deny_warnings)?,
+        generate_warned(&Source::of(old)?, deny_warnings, &Options::default())?,
+        generate_warned(&Source::of(new)?, deny_warnings, &Options::default())?,
     ) {
         (Ok(before), Ok(after)) => (Surface::of(&before.api), Surface::of(&after.api)),
         // Warnings denied: no verdict on such a spec, so not the "breaking" status either.

@@ -131,6 +131,35 @@ impl Request {
         self.headers.push((name, value.to_string()));
     }
 
+    /// Adds a query parameter if it is set. (One call in each generated builder rather than an
+    /// `if let` per optional parameter: less code to compile, and to generate.)
+    pub fn query_if_set(&mut self, name: &'static str, value: Option<&(impl Display + ?Sized)>) {
+        if let Some(value) = value {
+            self.query(name, value);
+        }
+    }
+
+    /// Adds a header parameter if it is set.
+    pub fn header_if_set(&mut self, name: &'static str, value: Option<&(impl Display + ?Sized)>) {
+        if let Some(value) = value {
+            self.header(name, value);
+        }
+    }
+
+    /// Adds a query parameter once for each value of a list, if the list is set.
+    pub fn query_each<T: Display>(&mut self, name: &'static str, values: Option<&Vec<T>>) {
+        for value in values.into_iter().flatten() {
+            self.query(name, value);
+        }
+    }
+
+    /// Adds a header parameter once for each value of a list, if the list is set.
+    pub fn header_each<T: Display>(&mut self, name: &'static str, values: Option<&Vec<T>>) {
+        for value in values.into_iter().flatten() {
+            self.header(name, value);
+        }
+    }
+
     /// Sets a JSON body.
     pub fn json_body<T: Serialize>(&mut self, operation: &Operation, body: &T) -> Result<(), Error> {
         let encoding = |e: serde_json::Error| {

@@ -167,8 +167,8 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
             (true, _) if param.location == ParamLocation::Path => {
                 quote! { request.#add(#wire, &self.#field.to_string()); }
             }
-            (true, _) => list_or_value(&add, wire, &param.ty, quote! { Some(&self.#field) }),
-            (false, _) => list_or_value(&add, wire, &param.ty, quote! { self.#field.as_ref() }),
+            (true, _) => list_or_value(param.location, wire, &param.ty, quote! { Some(&self.#field) }),
+            (false, _) => list_or_value(param.location, wire, &param.ty, quote! { self.#field.as_ref() }),
         };
         steps.push(step);
     }
@@ -187,21 +187,16 @@ fn request_steps(op: &Operation) -> Vec<TokenStream> {
     steps
 }
 
-fn list_or_value(add: &TokenStream, wire: &str, ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::List(_) => quote! {
-            if let Some(values) = #value {
-                for value in values {
-                    request.#add(#wire, value);
-                }
-            }
-        },
-        _ => quote! {
-            if let Some(value) = #value {
-                request.#add(#wire, value);
-            }
-        },
-    }
+/// A query or header parameter that may be absent (`value` is an `Option<&T>`), or a list of
+/// them: one call of the runtime's `query_if_set`, `header_each` and so on.
+fn list_or_value(location: ParamLocation, wire: &str, ty: &TypeRef, value: TokenStream) -> TokenStream {
+    let call = match (location, ty) {
+        (ParamLocation::Header, TypeRef::List(_)) => quote! { header_each },
+        (ParamLocation::Header, _) => quote! { header_if_set },
+        (_, TypeRef::List(_)) => quote! { query_each },
+        (_, _) => quote! { query_if_set },
+    };
+    quote! { request.#call(#wire, #value); }
 }
 
 fn builder(op: &Operation, docs: &mut Docs) -> TokenStream {

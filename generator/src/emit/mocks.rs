@@ -19,6 +19,18 @@ pub fn count(api: &Api) -> usize {
     api.operations.len() + 1
 }
 
+/// The only item of a `mocks.rs` generated without mocks: `lib.rs` compiles the file only with
+/// the `test-util` feature, and a crate generated without them must say so there rather than
+/// fail on missing names.
+pub fn left_out() -> Item {
+    Item {
+        name: "mocks left out".to_owned(),
+        tokens: quote! {
+            compile_error!("this crate was generated without its typed mocks (`generate --no-mocks`): regenerate it without that flag to use the `test-util` feature");
+        },
+    }
+}
+
 /// Item `index` of `mocks.rs`.
 pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
     match index {

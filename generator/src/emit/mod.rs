@@ -88,12 +88,24 @@ pub struct RustFile {
 pub struct Crate<'a> {
     api: &'a Api,
     source_name: &'a str,
+    mocks: bool,
 }
 
 impl<'a> Crate<'a> {
-    /// The crate generated from `api`; `source_name` (the spec's file name) goes into headers.
+    /// The crate generated from `api`, mocks included; `source_name` (the spec's file name)
+    /// goes into headers.
     pub fn new(api: &'a Api, source_name: &'a str) -> Self {
-        Crate { api, source_name }
+        Crate {
+            api,
+            source_name,
+            mocks: true,
+        }
+    }
+
+    /// The same crate, with the typed mocks in `mocks.rs` or (`false`) with a `mocks.rs` that
+    /// only says they were left out, as a compile error for whoever turns on `test-util`.
+    pub fn with_mocks(self, mocks: bool) -> Self {
+        Crate { mocks, ..self }
     }
 
     /// The `@generated` header of every Rust file.
@@ -114,6 +126,7 @@ impl<'a> Crate<'a> {
             Module::Operations => operations::count(self.api),
             Module::Builders => builders::count(self.api),
             Module::Waiters => waiters::count(self.api),
+            Module::Mocks if !self.mocks => 1,
             Module::Mocks => mocks::count(self.api),
         }
     }
@@ -126,6 +139,7 @@ impl<'a> Crate<'a> {
             Module::Operations => operations::item(self.api, index, &mut docs),
             Module::Builders => builders::item(self.api, index, &mut docs),
             Module::Waiters => waiters::item(self.api, index, &mut docs),
+            Module::Mocks if !self.mocks => mocks::left_out(),
             Module::Mocks => mocks::item(self.api, index, &mut docs),
         };
         docs.finish(item)
