@@ -1,6 +1,8 @@
 //! Pattern-constrained strings: the checker, and the one generic type every generated
 //! validated string (`GroupId`, ...) is.
 
+mod plain;
+
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -28,7 +30,18 @@ pub struct InvalidValue {
 pub struct Pattern {
     type_name: &'static str,
     source: &'static str,
-    regex: OnceLock<Option<Regex>>,
+    matcher: OnceLock<Matcher>,
+}
+
+/// How a pattern is matched.
+#[derive(Debug)]
+enum Matcher {
+    /// Without a regex engine (most ids: see `plain`).
+    Plain(plain::Plain),
+    /// By regex-lite.
+    Regex(Regex),
+    /// Not at all: regex-lite cannot compile it.
+    Broken,
 }
 
 impl Pattern {
@@ -37,7 +50,7 @@ impl Pattern {
         Pattern {
             type_name,
             source,
-            regex: OnceLock::new(),
+            matcher: OnceLock::new(),
         }
     }
 
@@ -45,10 +58,15 @@ impl Pattern {
     pub fn matches(&self, value: &str) -> bool {
         // The generator only emits patterns regex-lite compiles; if one ever did not, accepting
         // every value is better than rejecting every value.
-        self.regex
-            .get_or_init(|| Regex::new(self.source).ok())
-            .as_ref()
-            .is_none_or(|r| r.is_match(value))
+        let matcher = self.matcher.get_or_init(|| match plain::Plain::parse(self.source) {
+            Some(plain) => Matcher::Plain(plain),
+            None => Regex::new(self.source).map_or(Matcher::Broken, Matcher::Regex),
+        });
+        match matcher {
+            Matcher::Plain(plain) => plain.matches(value),
+            Matcher::Regex(regex) => regex.is_match(value),
+            Matcher::Broken => true,
+        }
     }
 
     /// Returns `value` if it matches.
