@@ -3,9 +3,10 @@
 
 use serde_json::{Map, Value};
 
+use super::common::{conflict, find_mut, invalid, missing, self_link, Call, Delays, Outcome, Timed};
 use super::failover::Failover;
 use super::workspaces;
-use super::{conflict, find_mut, ids, invalid, missing, self_link, Call, Delays, Group, Outcome, Timed};
+use super::{ids, Group};
 use crate::codes;
 use crate::error::ApiError;
 

@@ -3,8 +3,9 @@
 
 use serde_json::{Map, Value};
 
+use super::common::{find_mut, invalid, self_link, Call, Delays, Outcome, Timed};
 use super::connections::{self, ConnState};
-use super::{find_mut, ids, invalid, self_link, Call, Delays, Group, Outcome, Timed};
+use super::{ids, Group};
 use crate::codes;
 use crate::error::ApiError;
 

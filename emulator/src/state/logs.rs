@@ -6,8 +6,9 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use serde_json::json;
 
+use super::common::{invalid, not_found, Call, Outcome};
 use super::workspaces;
-use super::{invalid, not_found, Call, Group, Outcome};
+use super::Group;
 use crate::codes;
 use crate::error::ApiError;
 

@@ -7,7 +7,8 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{find_mut, ids, invalid, self_link, Call, Delays, Group, Outcome, Timed};
+use super::common::{find_mut, invalid, self_link, Call, Delays, Outcome, Timed};
+use super::{ids, Group};
 use crate::codes;
 use crate::error::ApiError;
 

@@ -5,7 +5,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{conflict, find_mut, ids, invalid, missing, self_link, Call, Delays, Group, Outcome, Timed};
+use super::common::{conflict, find_mut, invalid, missing, self_link, Call, Delays, Outcome, Timed};
+use super::{ids, Group};
 use crate::codes;
 use crate::error::ApiError;
 

@@ -18,10 +18,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
 
+use super::common::{conflict, invalid, missing, not_found, self_link, Call, Delays, Outcome, Timed};
 use super::workspaces::{self, Workspace};
-use super::{
-    conflict, ids, invalid, later, missing, not_found, pipelines, self_link, Call, Delays, Group, Outcome, Timed,
-};
+use super::{ids, pipelines, Group};
+use crate::clock::later;
 use crate::codes;
 use crate::error::ApiError;
 

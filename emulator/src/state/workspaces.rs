@@ -2,9 +2,10 @@
 
 use serde_json::{json, Map, Value};
 
+use super::common::{conflict, find_mut, invalid, missing, self_link, Call, Delays, Outcome};
 use super::connections::{self, Connection};
 use super::processors::{self, Processor};
-use super::{conflict, find_mut, ids, invalid, missing, self_link, Call, Delays, Group, Outcome};
+use super::{ids, Group};
 use crate::codes;
 use crate::error::ApiError;
 
