@@ -7,8 +7,7 @@ use flate2::Compression;
 use serde_json::json;
 
 use super::common::{invalid, not_found, Call, Outcome};
-use super::workspaces;
-use super::Group;
+use super::model::{of_path, Group};
 use crate::codes;
 use crate::error::ApiError;
 
@@ -23,7 +22,7 @@ pub(crate) enum Kind {
 const DEFAULT_PERIOD_SECONDS: i64 = 30 * 24 * 3600;
 
 pub(crate) fn download(group: &mut Group, call: &Call<'_>, kind: Kind) -> Result<Outcome, ApiError> {
-    let workspace = workspaces::of_path(group, call)?;
+    let workspace = of_path(group, call)?;
     let now = chrono::Utc::now().timestamp();
     let end = call.params.int("endDate").unwrap_or(now);
     let start = call

@@ -7,9 +7,14 @@
 //! MongoDB docs page, the spec's own descriptions, or a `// GUESS:` where nothing public says.
 //!
 //! Transitions that take time in Atlas (a processor starting, a Private Link becoming ready)
-//! are [`Timed`]: a value with an optional pending change and the instant it lands. Nothing runs
-//! in the background; a state is settled whenever it is read, so a paused test sees exactly
-//! the configured delays.
+//! are [`Timed`](common::Timed): a value with an optional pending change and the instant it
+//! lands. Nothing runs in the background; a state is settled whenever it is read, so a paused
+//! test sees exactly the configured delays.
+//!
+//! Layers, each reading only from those below it (`tests/import_loops.rs`): this module
+//! dispatches to the rules of each resource (`workspaces`, `connections`, ...); the rules read
+//! the resources' types, views and lookups from `model`, and the calls, outcomes, delays and
+//! errors from `common`.
 
 mod account;
 mod common;
@@ -17,6 +22,7 @@ mod connections;
 mod failover;
 mod ids;
 mod logs;
+mod model;
 mod peering;
 mod pipelines;
 mod private_link;
@@ -28,15 +34,9 @@ use std::collections::HashMap;
 use crate::error::ApiError;
 
 pub use common::{Call, Delays, Outcome};
-pub use peering::PeeringSeed;
+pub use model::PeeringSeed;
 
-/// One project's resources.
-#[derive(Debug, Default)]
-pub(crate) struct Group {
-    pub workspaces: Vec<workspaces::Workspace>,
-    pub private_links: Vec<private_link::PrivateLink>,
-    pub peerings: Vec<peering::Peering>,
-}
+use model::Group;
 
 /// Every project the emulator has seen. A project exists as soon as a request names it: Atlas
 /// projects are outside the Streams API, so any well-formed group id is a project.

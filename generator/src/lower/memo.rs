@@ -29,12 +29,12 @@ pub(super) enum Class {
 }
 
 /// The class of every schema classified so far, by pointer (the memo of
-/// [`Context::classify`]).
+/// [`Context::classify`](super::context::Context::classify)).
 #[derive(Debug, Default)]
 pub(super) struct Classes(pub(super) HashMap<String, Class>);
 
 /// Whether each schema analysed so far has readOnly or writeOnly parts (the memo of
-/// [`Context::has_parts`]).
+/// [`Context::has_parts`](super::context::Context::has_parts)).
 #[derive(Debug, Default)]
 pub(super) struct Parts(pub(super) HashMap<String, bool>);
 
@@ -56,7 +56,7 @@ pub(super) struct Prop<'a> {
 }
 
 /// What property questions need: the unions each schema is a variant of (fixed when the
-/// context is made), and the memo of [`Context::all_props`].
+/// context is made), and the memo of [`Context::all_props`](super::context::Context::all_props).
 #[derive(Debug)]
 pub(super) struct Props<'a> {
     /// Unions a schema is a variant of: (union pointer, tag property), by the variant's pointer.
