@@ -6,9 +6,11 @@
 //! `use super::types;`, `crate::diag::Diagnostic::new(..)`). A path is resolved through the
 //! module tree (`mod x;` → `x.rs` or `x/mod.rs`, inline `mod tests { .. }` blocks) and through
 //! re-exports (`pub use` in a `mod.rs`, any `use` a child reaches with `super::`) to the file
-//! that *defines* the named item: a `mod` declaration and a re-export are not imports by
-//! themselves, so a `mod.rs` that declares and re-exports its children imports nothing from
-//! them, while one that calls `child::f()` does. The item is the path's first segment that is
+//! that *defines* the named item: a `mod` declaration and a re-export (`pub use`, of any
+//! visibility) are not imports by themselves, so a `mod.rs` that declares and re-exports its
+//! children imports nothing from them, while one that calls `child::f()` (or uses the name it
+//! re-exports) does. A private `use` is an import, whether the file's code uses it or a child
+//! reaches it through `super::`. The item is the path's first segment that is
 //! not a module (`super::ir::Type::Struct` names `Type` of `ir.rs`). Methods called on values
 //! (`x.f()`) are not paths, and make no edge; neither do names from other crates.
 //!
@@ -322,9 +324,9 @@ impl Graph {
         Some(Target::Module(current))
     }
 
-    /// What `name` is in `module`: a child module, an item defined there, or what a `use`
-    /// there names; else the module's own file (a name it has from elsewhere, such as an
-    /// enum's variant brought in by a glob).
+    /// What `name` is in `module`: a child module, an item defined there, what a `use` there
+    /// names, or what one of its globs reaches; else nothing (a name of another crate, or one
+    /// this reading does not follow, such as an enum's variant brought in by a glob).
     fn lookup(&self, module: ModId, name: &str, depth: usize) -> Option<Target> {
         if depth > MAX_DEPTH {
             return None;
