@@ -42,9 +42,11 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod clock;
 pub mod codes;
 mod error;
 mod http;
+mod random;
 mod seed;
 mod spec;
 mod state;

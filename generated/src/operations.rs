@@ -22,7 +22,7 @@ pub mod error {
 pub mod primitives {
     pub use crate::runtime::{
         BoxFuture, ByteStream, Bytes, Date, DateTime, Format, ItemStream, RateLimit,
-        TryStreamExt, Validated, WaitFuture,
+        TryStreamExt, Validated, WaitFuture, Waiter,
     };
 }
 

@@ -2,53 +2,11 @@
 // Do not edit by hand: change the spec and run `cargo run -p atlas-streams-generator -- generate`.
 
 use std::time::Duration;
-use super::models;
 use super::operations::Client;
 use crate::runtime as rt;
 
 /// Waiter of [`Client::wait_until_connection_ready`]: set its delays or deadline, then `.await` it.
-#[derive(Clone, Debug)]
-#[must_use = "a waiter does nothing until it is awaited"]
-pub struct WaitUntilConnectionReady {
-    request: super::builders::GetStreamConnection,
-    settings: rt::__private::WaitSettings,
-}
-
-impl WaitUntilConnectionReady {
-    /// What the waiter reads and which values end the wait.
-    const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
-        waiter: "wait_until_connection_ready",
-        property: "state",
-        success: &["READY"],
-        failure: &["FAILED", "DELETING"],
-    };
-    /// How long the whole wait may take (default 20 min).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.settings.deadline = deadline;
-        self
-    }
-    /// The first wait between two calls, and the shortest (default 2 s).
-    pub fn min_delay(mut self, delay: Duration) -> Self {
-        self.settings.min_delay = delay;
-        self
-    }
-    /// The longest wait between two calls (default 30 s); the waits double up to it, with jitter.
-    pub fn max_delay(mut self, delay: Duration) -> Self {
-        self.settings.max_delay = delay;
-        self
-    }
-}
-
-impl std::future::IntoFuture for WaitUntilConnectionReady {
-    type Output = Result<
-        models::StreamsConnection,
-        rt::WaitError<models::StreamsConnection>,
-    >;
-    type IntoFuture = rt::WaitFuture<models::StreamsConnection>;
-    fn into_future(self) -> Self::IntoFuture {
-        rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
-    }
-}
+pub type WaitUntilConnectionReady = rt::Waiter<super::builders::GetStreamConnection>;
 
 impl Client {
     /// Waits until a stream connection is ready to use, e.g. after it was created or changed.
@@ -64,60 +22,29 @@ impl Client {
         tenant_name: impl Into<String>,
         connection_name: impl Into<String>,
     ) -> WaitUntilConnectionReady {
-        WaitUntilConnectionReady {
-            request: self.get_stream_connection(group_id, tenant_name, connection_name),
-            settings: rt::__private::WaitSettings::new(
+        /// What the waiter reads and which values end the wait.
+        const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
+            waiter: "wait_until_connection_ready",
+            property: "state",
+            success: &["READY"],
+            failure: &["FAILED", "DELETING"],
+        };
+        rt::__private::waiter(
+            self.get_stream_connection(group_id, tenant_name, connection_name),
+            &ACCEPTOR,
+            rt::__private::WaitSettings::new(
                 Duration::from_millis(2000),
                 Duration::from_millis(30000),
                 Duration::from_millis(1200000),
             ),
-        }
+        )
     }
 }
 
 /// Waiter of [`Client::wait_until_private_link_ready`]: set its delays or deadline, then `.await` it.
-#[derive(Clone, Debug)]
-#[must_use = "a waiter does nothing until it is awaited"]
-pub struct WaitUntilPrivateLinkReady {
-    request: super::builders::GetPrivateLinkConnection,
-    settings: rt::__private::WaitSettings,
-}
-
-impl WaitUntilPrivateLinkReady {
-    /// What the waiter reads and which values end the wait.
-    const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
-        waiter: "wait_until_private_link_ready",
-        property: "state",
-        success: &["DONE"],
-        failure: &["FAILED", "DELETING"],
-    };
-    /// How long the whole wait may take (default 60 min).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.settings.deadline = deadline;
-        self
-    }
-    /// The first wait between two calls, and the shortest (default 5 s).
-    pub fn min_delay(mut self, delay: Duration) -> Self {
-        self.settings.min_delay = delay;
-        self
-    }
-    /// The longest wait between two calls (default 1 min); the waits double up to it, with jitter.
-    pub fn max_delay(mut self, delay: Duration) -> Self {
-        self.settings.max_delay = delay;
-        self
-    }
-}
-
-impl std::future::IntoFuture for WaitUntilPrivateLinkReady {
-    type Output = Result<
-        models::StreamsPrivateLinkConnection,
-        rt::WaitError<models::StreamsPrivateLinkConnection>,
-    >;
-    type IntoFuture = rt::WaitFuture<models::StreamsPrivateLinkConnection>;
-    fn into_future(self) -> Self::IntoFuture {
-        rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
-    }
-}
+pub type WaitUntilPrivateLinkReady = rt::Waiter<
+    super::builders::GetPrivateLinkConnection,
+>;
 
 impl Client {
     /// Waits until a Private Link connection is provisioned, e.g. after it was created.
@@ -132,60 +59,27 @@ impl Client {
         group_id: impl AsRef<str>,
         connection_id: impl Into<String>,
     ) -> WaitUntilPrivateLinkReady {
-        WaitUntilPrivateLinkReady {
-            request: self.get_private_link_connection(group_id, connection_id),
-            settings: rt::__private::WaitSettings::new(
+        /// What the waiter reads and which values end the wait.
+        const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
+            waiter: "wait_until_private_link_ready",
+            property: "state",
+            success: &["DONE"],
+            failure: &["FAILED", "DELETING"],
+        };
+        rt::__private::waiter(
+            self.get_private_link_connection(group_id, connection_id),
+            &ACCEPTOR,
+            rt::__private::WaitSettings::new(
                 Duration::from_millis(5000),
                 Duration::from_millis(60000),
                 Duration::from_millis(3600000),
             ),
-        }
+        )
     }
 }
 
 /// Waiter of [`Client::wait_until_processor_created`]: set its delays or deadline, then `.await` it.
-#[derive(Clone, Debug)]
-#[must_use = "a waiter does nothing until it is awaited"]
-pub struct WaitUntilProcessorCreated {
-    request: super::builders::GetStreamProcessor,
-    settings: rt::__private::WaitSettings,
-}
-
-impl WaitUntilProcessorCreated {
-    /// What the waiter reads and which values end the wait.
-    const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
-        waiter: "wait_until_processor_created",
-        property: "state",
-        success: &["CREATED"],
-        failure: &["FAILED"],
-    };
-    /// How long the whole wait may take (default 5 min).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.settings.deadline = deadline;
-        self
-    }
-    /// The first wait between two calls, and the shortest (default 1 s).
-    pub fn min_delay(mut self, delay: Duration) -> Self {
-        self.settings.min_delay = delay;
-        self
-    }
-    /// The longest wait between two calls (default 10 s); the waits double up to it, with jitter.
-    pub fn max_delay(mut self, delay: Duration) -> Self {
-        self.settings.max_delay = delay;
-        self
-    }
-}
-
-impl std::future::IntoFuture for WaitUntilProcessorCreated {
-    type Output = Result<
-        models::StreamsProcessorWithStats,
-        rt::WaitError<models::StreamsProcessorWithStats>,
-    >;
-    type IntoFuture = rt::WaitFuture<models::StreamsProcessorWithStats>;
-    fn into_future(self) -> Self::IntoFuture {
-        rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
-    }
-}
+pub type WaitUntilProcessorCreated = rt::Waiter<super::builders::GetStreamProcessor>;
 
 impl Client {
     /// Waits until a new stream processor can be started (it is CREATING for a while after it was created).
@@ -201,60 +95,27 @@ impl Client {
         tenant_name: impl Into<String>,
         processor_name: impl Into<String>,
     ) -> WaitUntilProcessorCreated {
-        WaitUntilProcessorCreated {
-            request: self.get_stream_processor(group_id, tenant_name, processor_name),
-            settings: rt::__private::WaitSettings::new(
+        /// What the waiter reads and which values end the wait.
+        const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
+            waiter: "wait_until_processor_created",
+            property: "state",
+            success: &["CREATED"],
+            failure: &["FAILED"],
+        };
+        rt::__private::waiter(
+            self.get_stream_processor(group_id, tenant_name, processor_name),
+            &ACCEPTOR,
+            rt::__private::WaitSettings::new(
                 Duration::from_millis(1000),
                 Duration::from_millis(10000),
                 Duration::from_millis(300000),
             ),
-        }
+        )
     }
 }
 
 /// Waiter of [`Client::wait_until_processor_started`]: set its delays or deadline, then `.await` it.
-#[derive(Clone, Debug)]
-#[must_use = "a waiter does nothing until it is awaited"]
-pub struct WaitUntilProcessorStarted {
-    request: super::builders::GetStreamProcessor,
-    settings: rt::__private::WaitSettings,
-}
-
-impl WaitUntilProcessorStarted {
-    /// What the waiter reads and which values end the wait.
-    const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
-        waiter: "wait_until_processor_started",
-        property: "state",
-        success: &["STARTED"],
-        failure: &["FAILED"],
-    };
-    /// How long the whole wait may take (default 5 min).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.settings.deadline = deadline;
-        self
-    }
-    /// The first wait between two calls, and the shortest (default 1 s).
-    pub fn min_delay(mut self, delay: Duration) -> Self {
-        self.settings.min_delay = delay;
-        self
-    }
-    /// The longest wait between two calls (default 10 s); the waits double up to it, with jitter.
-    pub fn max_delay(mut self, delay: Duration) -> Self {
-        self.settings.max_delay = delay;
-        self
-    }
-}
-
-impl std::future::IntoFuture for WaitUntilProcessorStarted {
-    type Output = Result<
-        models::StreamsProcessorWithStats,
-        rt::WaitError<models::StreamsProcessorWithStats>,
-    >;
-    type IntoFuture = rt::WaitFuture<models::StreamsProcessorWithStats>;
-    fn into_future(self) -> Self::IntoFuture {
-        rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
-    }
-}
+pub type WaitUntilProcessorStarted = rt::Waiter<super::builders::GetStreamProcessor>;
 
 impl Client {
     /// Waits until a stream processor runs, e.g. after it was started.
@@ -270,60 +131,27 @@ impl Client {
         tenant_name: impl Into<String>,
         processor_name: impl Into<String>,
     ) -> WaitUntilProcessorStarted {
-        WaitUntilProcessorStarted {
-            request: self.get_stream_processor(group_id, tenant_name, processor_name),
-            settings: rt::__private::WaitSettings::new(
+        /// What the waiter reads and which values end the wait.
+        const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
+            waiter: "wait_until_processor_started",
+            property: "state",
+            success: &["STARTED"],
+            failure: &["FAILED"],
+        };
+        rt::__private::waiter(
+            self.get_stream_processor(group_id, tenant_name, processor_name),
+            &ACCEPTOR,
+            rt::__private::WaitSettings::new(
                 Duration::from_millis(1000),
                 Duration::from_millis(10000),
                 Duration::from_millis(300000),
             ),
-        }
+        )
     }
 }
 
 /// Waiter of [`Client::wait_until_processor_stopped`]: set its delays or deadline, then `.await` it.
-#[derive(Clone, Debug)]
-#[must_use = "a waiter does nothing until it is awaited"]
-pub struct WaitUntilProcessorStopped {
-    request: super::builders::GetStreamProcessor,
-    settings: rt::__private::WaitSettings,
-}
-
-impl WaitUntilProcessorStopped {
-    /// What the waiter reads and which values end the wait.
-    const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
-        waiter: "wait_until_processor_stopped",
-        property: "state",
-        success: &["STOPPED"],
-        failure: &["FAILED"],
-    };
-    /// How long the whole wait may take (default 5 min).
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.settings.deadline = deadline;
-        self
-    }
-    /// The first wait between two calls, and the shortest (default 1 s).
-    pub fn min_delay(mut self, delay: Duration) -> Self {
-        self.settings.min_delay = delay;
-        self
-    }
-    /// The longest wait between two calls (default 10 s); the waits double up to it, with jitter.
-    pub fn max_delay(mut self, delay: Duration) -> Self {
-        self.settings.max_delay = delay;
-        self
-    }
-}
-
-impl std::future::IntoFuture for WaitUntilProcessorStopped {
-    type Output = Result<
-        models::StreamsProcessorWithStats,
-        rt::WaitError<models::StreamsProcessorWithStats>,
-    >;
-    type IntoFuture = rt::WaitFuture<models::StreamsProcessorWithStats>;
-    fn into_future(self) -> Self::IntoFuture {
-        rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
-    }
-}
+pub type WaitUntilProcessorStopped = rt::Waiter<super::builders::GetStreamProcessor>;
 
 impl Client {
     /// Waits until a stream processor is stopped, e.g. after it was stopped.
@@ -339,13 +167,21 @@ impl Client {
         tenant_name: impl Into<String>,
         processor_name: impl Into<String>,
     ) -> WaitUntilProcessorStopped {
-        WaitUntilProcessorStopped {
-            request: self.get_stream_processor(group_id, tenant_name, processor_name),
-            settings: rt::__private::WaitSettings::new(
+        /// What the waiter reads and which values end the wait.
+        const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
+            waiter: "wait_until_processor_stopped",
+            property: "state",
+            success: &["STOPPED"],
+            failure: &["FAILED"],
+        };
+        rt::__private::waiter(
+            self.get_stream_processor(group_id, tenant_name, processor_name),
+            &ACCEPTOR,
+            rt::__private::WaitSettings::new(
                 Duration::from_millis(1000),
                 Duration::from_millis(10000),
                 Duration::from_millis(300000),
             ),
-        }
+        )
     }
 }

@@ -193,6 +193,7 @@ pub mod root {
                 "TryStreamExt",
                 "Validated",
                 "WaitFuture",
+                "Waiter",
             ],
         },
         Exports {

@@ -147,15 +147,17 @@ fn waiters_are_lowered_with_their_defaults_and_rendered_as_client_methods() {
     let waiters_rs = file(&generated, "src/waiters.rs");
     assert!(waiters_rs.contains("pub fn wait_until_processor_started(\n        &self,\n        name: impl Into<String>,\n    ) -> WaitUntilProcessorStarted"), "{waiters_rs}");
     assert!(
-        waiters_rs.contains("request: self.get_processor(name),"),
+        waiters_rs.contains("rt::__private::waiter(\n            self.get_processor(name),"),
         "{waiters_rs}"
     );
     assert!(waiters_rs.contains("Duration::from_millis(500),"), "{waiters_rs}");
     assert!(waiters_rs.contains("e.g. after `start_processor`."), "{waiters_rs}");
+    // The setters and `IntoFuture` are the runtime's `Waiter`, written once: a waiter is an alias.
     assert!(
-        waiters_rs.contains("rt::WaitFuture<models::Connection>"),
+        waiters_rs.contains("pub type WaitUntilConnectionReady = rt::Waiter<super::builders::GetConnection>;"),
         "{waiters_rs}"
     );
+    assert!(!waiters_rs.contains("IntoFuture"), "{waiters_rs}");
     let api = file(&generated, "api.txt");
     assert!(
         api.contains(

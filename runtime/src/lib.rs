@@ -18,8 +18,8 @@
 //!   Terraform provider (`ClientBuilder::from_env`).
 //! - `paginate` — every item of a paginated list as one stream, a page fetched at a time.
 //! - `wait` — the loop behind the generated waiters: a GET again and again, with backoff and a
-//!   deadline, until the resource's state is one waited for ([`WaitError`],
-//!   [`wait`](__private::wait)).
+//!   deadline, until the resource's state is one waited for ([`Waiter`], the type of every
+//!   generated waiter, whose `.await` runs [`wait`](__private::wait); [`WaitError`]).
 //! - `call` — the `send_*` functions a generated request builder's `.await` runs: a [`Prepared`](__private::Prepared)
 //!   request in, the operation's result out.
 //! - `pipeline` — [`Core`](__private::Core): a client's shared state and per-call settings, a call's `tracing`
@@ -123,7 +123,7 @@ pub use streams::{PipelineError, PipelineRule};
 pub use timeouts::{Limits, TimeoutKind, Timeouts};
 #[cfg(feature = "test-util")]
 pub use transport::{Transport, TransportFuture};
-pub use wait::{WaitError, WaitFuture};
+pub use wait::{WaitError, WaitFuture, Waiter};
 
 /// An RFC 3339 date-time in UTC.
 pub type DateTime = chrono::DateTime<chrono::Utc>;
@@ -152,5 +152,5 @@ pub mod __private {
     pub use crate::request::{validate, BodyCheck, Method, Operation, Request};
     pub use crate::response::RawResponse;
     pub use crate::streams::{check_pipeline, StageCheck};
-    pub use crate::wait::{wait, Acceptor, WaitSettings};
+    pub use crate::wait::{wait, waiter, Acceptor, WaitSettings};
 }

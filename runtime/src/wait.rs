@@ -189,6 +189,66 @@ impl<T> From<Error> for WaitError<T> {
 /// The future a waiter turns into.
 pub type WaitFuture<T> = Pin<Box<dyn Future<Output = Result<T, WaitError<T>>> + Send + 'static>>;
 
+/// A wait until a resource reaches a state: what a generated `wait_until_*` method returns.
+/// Change its delays or deadline if need be, then `.await` it.
+///
+/// `R` is the request builder of the GET it repeats (sent again, a clone per call); awaiting
+/// it gives that GET's answer once the state is one waited for, else a [`WaitError`]. Its
+/// defaults, what it reads and the states that end it are the waiter's (see the method).
+#[derive(Clone, Debug)]
+#[must_use = "a waiter does nothing until it is awaited"]
+pub struct Waiter<R> {
+    request: R,
+    acceptor: &'static Acceptor,
+    settings: WaitSettings,
+}
+
+impl<R> Waiter<R> {
+    /// How long the whole wait may take, calls included (the waiter's method says its default).
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.settings.deadline = deadline;
+        self
+    }
+
+    /// The first wait between two calls, and the shortest (the waiter's method says its
+    /// default).
+    pub fn min_delay(mut self, delay: Duration) -> Self {
+        self.settings.min_delay = delay;
+        self
+    }
+
+    /// The longest wait between two calls; the waits double up to it, with jitter (the
+    /// waiter's method says its default).
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.settings.max_delay = delay;
+        self
+    }
+}
+
+impl<R, T> IntoFuture for Waiter<R>
+where
+    R: IntoFuture<Output = Result<T, Error>> + Clone + Send + 'static,
+    R::IntoFuture: Send,
+    T: Serialize + Send + 'static,
+{
+    type Output = Result<T, WaitError<T>>;
+    type IntoFuture = WaitFuture<T>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        wait(self.request, self.acceptor, self.settings)
+    }
+}
+
+/// The [`Waiter`] a generated `wait_until_*` method returns: `request` repeated until
+/// `acceptor` says so, with the waiter's default `settings`.
+pub fn waiter<R>(request: R, acceptor: &'static Acceptor, settings: WaitSettings) -> Waiter<R> {
+    Waiter {
+        request,
+        acceptor,
+        settings,
+    }
+}
+
 /// Sends `request` (a clone of it per call) until its answer's `acceptor.property` is a success
 /// or failure value, or `settings.deadline` passes.
 ///
@@ -351,6 +411,25 @@ mod tests {
                 .contains("timed out after 100ms (last state `PENDING`)"),
             "{error}"
         );
+    }
+
+    #[tokio::test]
+    async fn a_waiter_awaits_with_its_settings() {
+        let (request, calls) = scripted(&["PENDING", "READY"]);
+        let waiter = waiter(request, &ACCEPTOR, settings(5_000))
+            .min_delay(Duration::from_millis(1))
+            .max_delay(Duration::from_millis(2))
+            .deadline(Duration::from_secs(5));
+        assert_eq!(
+            waiter.settings,
+            WaitSettings::new(
+                Duration::from_millis(1),
+                Duration::from_millis(2),
+                Duration::from_secs(5)
+            )
+        );
+        assert_eq!(waiter.await.unwrap()["state"], "READY");
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
     #[test]

@@ -51,7 +51,7 @@ impl Algorithm {
             Algorithm::Md5 => Md5::digest(data.as_bytes()).to_vec(),
             Algorithm::Sha256 => Sha256::digest(data.as_bytes()).to_vec(),
         };
-        super::hex(&bytes)
+        crate::random::hex(&bytes)
     }
 }
 
@@ -92,7 +92,7 @@ impl Verifier {
 
     /// `WWW-Authenticate` values for a fresh nonce, one per algorithm.
     pub fn challenges(&self, stale: bool) -> Vec<String> {
-        let nonce = super::random_hex(16);
+        let nonce = crate::random::random_hex(16);
         let mut nonces = self.nonces.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         nonces.retain(|_, n| now.duration_since(n.issued) < self.nonce_ttl);

@@ -70,12 +70,12 @@ impl Issuer {
             Some(_) => return error(400, "unsupported_grant_type", "Only client_credentials is supported."),
             None => return error(400, "invalid_request", "grant_type is required."),
         }
-        let token = format!("mdb_at_{}", super::random_hex(32));
+        let token = format!("mdb_at_{}", crate::random::random_hex(32));
         let now = Instant::now();
         let mut tokens = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
         tokens.retain(|_, expires| *expires > now);
         if tokens.len() < MAX_TOKENS {
-            tokens.insert(token.clone(), crate::state::later(self.ttl));
+            tokens.insert(token.clone(), crate::clock::later(self.ttl));
         }
         TokenAnswer {
             status: 200,

@@ -13,7 +13,8 @@ use axum::http::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{respond, InjectedFailure, Shared, MAX_BODY};
+use super::respond;
+use super::shared::{InjectedFailure, Shared, MAX_BODY};
 use crate::codes;
 use crate::error::ApiError;
 use crate::state::PeeringSeed;

@@ -15,7 +15,7 @@ pub mod route;
 pub mod shape;
 pub mod validate;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use atlas_streams_generator::ir::{self, Api, TypeDef};
@@ -54,6 +54,17 @@ pub struct OpSpec {
     pub versions: Vec<String>,
     /// How the list is paged, for a paginated list.
     pub pagination: Option<ir::Pagination>,
+}
+
+/// What [`Spec::route`] found.
+#[derive(Debug)]
+pub enum Match<'a> {
+    /// The operation and its decoded path parameters.
+    Op(&'a OpSpec, BTreeMap<String, String>),
+    /// The path exists with other methods.
+    WrongMethod,
+    /// No such path.
+    Nothing,
 }
 
 /// The lowered spec, derived once per process.
@@ -137,11 +148,11 @@ impl Spec {
     }
 
     /// The operation a request reaches, with its path parameters (percent-decoded).
-    pub fn route(&self, method: &str, path: &str) -> route::Match<'_> {
+    pub fn route(&self, method: &str, path: &str) -> Match<'_> {
         match self.routes.find(method, path) {
-            route::Found::Op(index, params) => route::Match::Op(&self.ops[index], params),
-            route::Found::WrongMethod => route::Match::WrongMethod,
-            route::Found::Nothing => route::Match::Nothing,
+            route::Found::Op(index, params) => Match::Op(&self.ops[index], params),
+            route::Found::WrongMethod => Match::WrongMethod,
+            route::Found::Nothing => Match::Nothing,
         }
     }
 

@@ -128,17 +128,6 @@ pub enum Found {
     Nothing,
 }
 
-/// What [`super::Spec::route`] found.
-#[derive(Debug)]
-pub enum Match<'a> {
-    /// The operation and its decoded path parameters.
-    Op(&'a super::OpSpec, BTreeMap<String, String>),
-    /// The path exists with other methods.
-    WrongMethod,
-    /// No such path.
-    Nothing,
-}
-
 /// Every operation's template, with precomputed ranks.
 #[derive(Debug)]
 pub struct RouteTable {

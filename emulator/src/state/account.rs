@@ -3,7 +3,8 @@
 
 use serde_json::json;
 
-use super::{ids, invalid, Call, Outcome};
+use super::common::{invalid, Call, Outcome};
+use super::ids;
 use crate::codes;
 use crate::error::ApiError;
 

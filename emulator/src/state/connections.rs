@@ -3,92 +3,15 @@
 
 use serde_json::{Map, Value};
 
-use super::failover::Failover;
-use super::workspaces;
-use super::{conflict, find_mut, ids, invalid, missing, self_link, Call, Delays, Group, Outcome, Timed};
+use super::common::{conflict, find_mut, invalid, missing, Call, Delays, Outcome, Timed};
+use super::ids;
+use super::model::{hook_target, list_in, of_path, ConnState, Connection, Group, SECRETS};
 use crate::codes;
 use crate::error::ApiError;
 
-/// A connection's `state` (the spec's `StreamsConnectionState`, minus `DELETING`: deletes are
-/// immediate here).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ConnState {
-    Pending,
-    Ready,
-    Failed,
-}
-
-impl ConnState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConnState::Pending => "PENDING",
-            ConnState::Ready => "READY",
-            ConnState::Failed => "FAILED",
-        }
-    }
-}
-
-/// The writeOnly secrets a connection body may carry, as `(object, property)`. GET never
-/// returns them, so a GET → change → PATCH round trip sends none back; a PATCH that leaves one
-/// out keeps the stored value.
-// GUESS: that Atlas keeps an omitted secret on PATCH; otherwise every read-modify-write would
-// erase the credentials, which its Terraform provider does not guard against.
-const SECRETS: [(&str, &str); 5] = [
-    ("authentication", "password"),
-    ("authentication", "clientSecret"),
-    ("authentication", "sslKey"),
-    ("authentication", "sslKeyPassword"),
-    ("schemaRegistryAuthentication", "password"),
-];
-
-/// One connection.
-#[derive(Debug)]
-pub(crate) struct Connection {
-    pub id: String,
-    pub name: String,
-    /// The body as sent (secrets included; the answer is shaped to drop them).
-    pub doc: Map<String, Value>,
-    pub state: Timed<ConnState>,
-    pub failovers: Vec<Failover>,
-}
-
-impl Connection {
-    pub fn kind(&self) -> &str {
-        self.doc.get("type").and_then(Value::as_str).unwrap_or("")
-    }
-
-    pub fn view(&mut self, group: &str, workspace: &str, base_url: &str) -> Value {
-        let mut out = self.doc.clone();
-        out.insert("id".into(), Value::from(self.id.clone()));
-        out.insert("name".into(), Value::from(self.name.clone()));
-        out.insert("state".into(), Value::from(self.state.current().as_str()));
-        out.insert(
-            "links".into(),
-            self_link(
-                base_url,
-                &["groups", group, "streams", workspace, "connections", &self.name],
-            ),
-        );
-        Value::Object(out)
-    }
-}
-
-/// A ready Sample connection (the sample sources Atlas adds to a workspace).
-pub(crate) fn sample(name: &str) -> Connection {
-    let mut doc = Map::new();
-    doc.insert("type".into(), Value::from("Sample"));
-    Connection {
-        id: ids::object_id(),
-        name: name.to_owned(),
-        doc,
-        state: Timed::at(ConnState::Ready),
-        failovers: Vec::new(),
-    }
-}
-
 /// The workspace and connection named by the path.
 pub(crate) fn find<'a>(group: &'a mut Group, call: &Call<'_>) -> Result<(&'a mut Connection, String), ApiError> {
-    let workspace = workspaces::of_path(group, call)?;
+    let workspace = of_path(group, call)?;
     let workspace_name = workspace.name.clone();
     let connection = find_mut(
         &mut workspace.connections,
@@ -101,7 +24,7 @@ pub(crate) fn find<'a>(group: &'a mut Group, call: &Call<'_>) -> Result<(&'a mut
 }
 
 pub(crate) fn list(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
-    workspaces::list_in(group, call, |w| &mut w.connections, Connection::view)
+    list_in(group, call, |w| &mut w.connections, Connection::view)
 }
 
 pub(crate) fn get(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
@@ -111,7 +34,7 @@ pub(crate) fn get(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiErro
 
 pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Result<Outcome, ApiError> {
     let mut doc = call.object();
-    let workspace = workspaces::of_path(group, call)?;
+    let workspace = of_path(group, call)?;
     // GUESS: the name is required (it is the connection's key in every other path).
     // GUESS: a Sample connection can be created like any other, as the seed pages' request
     // examples show; MongoDB engineers said it cannot (mongodbatlas-cloudformation-resources
@@ -218,7 +141,7 @@ pub(crate) fn delete(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiE
     // GUESS: a connection a processor still names can be deleted (the processor fails when it
     // next runs, which the emulator does not model).
     let name = connection.name.clone();
-    let workspace = workspaces::of_path(group, call)?;
+    let workspace = of_path(group, call)?;
     workspace.connections.retain(|c| c.name != name);
     // Reference README: "DELETE of a connection answers 202 with body {}".
     Ok(Outcome::Empty)
@@ -226,7 +149,7 @@ pub(crate) fn delete(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiE
 
 /// Test hook: the connection fails at once.
 pub(crate) fn fail(group: &mut Group, workspace: &str, name: &str) -> Result<(), crate::Error> {
-    let connection = workspaces::hook_target(group, workspace, name, "stream connection", |w| {
+    let connection = hook_target(group, workspace, name, "stream connection", |w| {
         w.connections.iter_mut().find(|c| c.name == name)
     })?;
     connection.state.set(ConnState::Failed);

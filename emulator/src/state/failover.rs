@@ -3,51 +3,12 @@
 
 use serde_json::{Map, Value};
 
-use super::connections::{self, ConnState};
-use super::{find_mut, ids, invalid, self_link, Call, Delays, Group, Outcome, Timed};
+use super::common::{find_mut, invalid, Call, Delays, Outcome, Timed};
+use super::connections;
+use super::ids;
+use super::model::{ConnState, Failover, Group, Path};
 use crate::codes;
 use crate::error::ApiError;
-
-/// One failover connection.
-#[derive(Debug)]
-pub(crate) struct Failover {
-    pub id: String,
-    pub doc: Map<String, Value>,
-    pub state: Timed<ConnState>,
-}
-
-impl Failover {
-    fn view(&mut self, path: &Path) -> Value {
-        let mut out = self.doc.clone();
-        out.insert("id".into(), Value::from(self.id.clone()));
-        out.insert("state".into(), Value::from(self.state.current().as_str()));
-        out.insert(
-            "links".into(),
-            self_link(
-                &path.base_url,
-                &[
-                    "groups",
-                    &path.group,
-                    "streams",
-                    &path.workspace,
-                    "connections",
-                    &path.connection,
-                    "failoverConnections",
-                    &self.id,
-                ],
-            ),
-        );
-        Value::Object(out)
-    }
-}
-
-/// Where a failover connection's links point.
-struct Path {
-    base_url: String,
-    group: String,
-    workspace: String,
-    connection: String,
-}
 
 /// The parent connection's failovers, its type, and the link base.
 fn parent<'a>(group: &'a mut Group, call: &Call<'_>) -> Result<(&'a mut Vec<Failover>, String, Path), ApiError> {

@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub fn object_id() -> String {
     static PROCESS: OnceLock<String> = OnceLock::new();
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let process = PROCESS.get_or_init(|| crate::auth::random_hex(5));
+    let process = PROCESS.get_or_init(|| crate::random::random_hex(5));
     let seconds = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as u32)
@@ -20,7 +20,7 @@ pub fn object_id() -> String {
 
 /// A short random lower-case suffix, as Atlas appends to generated host names.
 pub fn suffix() -> String {
-    crate::auth::random_hex(3)
+    crate::random::random_hex(3)
 }
 
 /// A stable pseudo-random stream derived from `seed` (FNV-1a, then xorshift).

@@ -6,8 +6,8 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use serde_json::json;
 
-use super::workspaces;
-use super::{invalid, not_found, Call, Group, Outcome};
+use super::common::{invalid, not_found, Call, Outcome};
+use super::model::{of_path, Group};
 use crate::codes;
 use crate::error::ApiError;
 
@@ -22,7 +22,7 @@ pub(crate) enum Kind {
 const DEFAULT_PERIOD_SECONDS: i64 = 30 * 24 * 3600;
 
 pub(crate) fn download(group: &mut Group, call: &Call<'_>, kind: Kind) -> Result<Outcome, ApiError> {
-    let workspace = workspaces::of_path(group, call)?;
+    let workspace = of_path(group, call)?;
     let now = chrono::Utc::now().timestamp();
     let end = call.params.int("endDate").unwrap_or(now);
     let start = call

@@ -4,92 +4,13 @@
 //! Atlas has no operation that *creates* one (the request starts on the AWS side), so they are
 //! added by seed data or [`crate::Emulator::add_vpc_peering`].
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-use super::{find_mut, ids, invalid, self_link, Call, Delays, Group, Outcome, Timed};
+use super::common::{find_mut, invalid, Call, Delays, Outcome, Timed};
+use super::ids;
+use super::model::{Group, PeerState, Peering, PeeringSeed};
 use crate::codes;
 use crate::error::ApiError;
-
-/// An incoming peering request, as seed data describes it.
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PeeringSeed {
-    /// The peering connection's name (AWS's `pcx-…` id when absent).
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The AWS account that asks to peer.
-    pub requester_account_id: String,
-    /// The VPC that asks to peer.
-    pub requester_vpc_id: String,
-    /// The requesting VPC's CIDR block.
-    #[serde(default)]
-    pub requester_cidr: Option<String>,
-}
-
-/// Where a peering request is, mapped to the spec's `localStatus` and AWS's status codes for
-/// `cloudStatus` (AWS documents `pending-acceptance`, `active`, `rejected`, `deleted`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PeerState {
-    Pending,
-    Accepting,
-    Active,
-    Rejecting,
-    Rejected,
-    Deleting,
-    Gone,
-}
-
-impl PeerState {
-    // GUESS: how Atlas' `localStatus` values pair with the AWS side during each step.
-    fn statuses(self) -> (&'static str, &'static str) {
-        match self {
-            PeerState::Pending => ("NONE", "pending-acceptance"),
-            PeerState::Accepting => ("ACCEPT_REQUESTED", "pending-acceptance"),
-            PeerState::Active => ("ACTIVE", "active"),
-            PeerState::Rejecting => ("REJECT_REQUESTED", "pending-acceptance"),
-            PeerState::Rejected => ("NONE", "rejected"),
-            PeerState::Deleting => ("DELETE_REQUESTED", "deleting"),
-            PeerState::Gone => ("NONE", "deleted"),
-        }
-    }
-}
-
-/// One peering request.
-#[derive(Debug)]
-pub(crate) struct Peering {
-    pub id: String,
-    pub group: String,
-    pub seed: PeeringSeed,
-    pub state: Timed<PeerState>,
-    pub expires: chrono::DateTime<chrono::Utc>,
-}
-
-impl Peering {
-    fn view(&mut self, base_url: &str) -> Value {
-        let (local, cloud) = self.state.current().statuses();
-        let name = self
-            .seed
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("pcx-{}", ids::stable_hex(&self.id, 17)));
-        json!({
-            "_id": self.id,
-            "name": name,
-            "groupId": self.group,
-            "accepterAccountId": ids::digits(&self.group, 12),
-            "accepterCidr": "192.168.248.0/21",
-            "accepterVpcId": format!("vpc-{}", ids::stable_hex(&self.group, 17)),
-            "requesterAccountId": self.seed.requester_account_id,
-            "requesterCidr": self.seed.requester_cidr,
-            "requesterVpcId": self.seed.requester_vpc_id,
-            "cloudStatus": cloud,
-            "localStatus": local,
-            "expirationTime": self.expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            "links": self_link(base_url, &["groups", &self.group, "streams", "vpcPeeringConnections", &self.id]),
-        })
-    }
-}
 
 /// Adds a pending request; AWS lets one wait a week for an answer.
 pub(crate) fn add(group: &mut Group, group_id: &str, seed: PeeringSeed) -> String {

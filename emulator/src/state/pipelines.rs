@@ -13,7 +13,7 @@
 
 use serde_json::Value;
 
-use super::invalid;
+use super::common::invalid;
 use crate::codes;
 use crate::error::ApiError;
 

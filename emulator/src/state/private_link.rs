@@ -5,84 +5,11 @@
 
 use serde_json::{Map, Value};
 
-use super::{conflict, find_mut, ids, invalid, missing, self_link, Call, Delays, Group, Outcome, Timed};
+use super::common::{conflict, find_mut, invalid, missing, Call, Delays, Outcome, Timed};
+use super::ids;
+use super::model::{Group, PlState, PrivateLink};
 use crate::codes;
 use crate::error::ApiError;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum PlState {
-    Working,
-    Done,
-    Failed,
-    Deleting,
-    Gone,
-}
-
-impl PlState {
-    fn as_str(self) -> &'static str {
-        match self {
-            PlState::Working => "WORKING",
-            PlState::Done => "DONE",
-            PlState::Failed => "FAILED",
-            PlState::Deleting => "DELETING",
-            PlState::Gone => "DELETED",
-        }
-    }
-}
-
-/// One Private Link connection.
-#[derive(Debug)]
-pub(crate) struct PrivateLink {
-    pub id: String,
-    pub doc: Map<String, Value>,
-    pub state: Timed<PlState>,
-    pub error: Option<String>,
-}
-
-impl PrivateLink {
-    fn view(&mut self, group: &str, base_url: &str) -> Value {
-        let mut out = Map::new();
-        out.insert("_id".into(), Value::from(self.id.clone()));
-        out.extend(self.doc.clone());
-        let state = self.state.current();
-        out.insert("state".into(), Value::from(state.as_str()));
-        if let Some(error) = &self.error {
-            out.insert("errorMessage".into(), Value::from(error.clone()));
-        }
-        // GUESS: endpoint ids in each cloud's format, filled once the endpoint exists.
-        if matches!(state, PlState::Done | PlState::Deleting) {
-            let provider = self.doc.get("provider").and_then(Value::as_str).unwrap_or("");
-            let (id, name) = match provider {
-                "AWS" => (format!("vpce-{}", ids::stable_hex(&self.id, 17)), None),
-                "AZURE" => (
-                    format!(
-                        "/subscriptions/{}/privateEndpoints/pe-{}",
-                        ids::stable_hex(&self.id, 8),
-                        &self.id
-                    ),
-                    Some(format!("pe-{}", self.id)),
-                ),
-                _ => (
-                    format!("psc-{}", ids::stable_hex(&self.id, 12)),
-                    Some(format!("psc-{}", self.id)),
-                ),
-            };
-            out.insert("interfaceEndpointId".into(), Value::from(id));
-            if let Some(name) = name {
-                out.insert("interfaceEndpointName".into(), Value::from(name));
-            }
-            out.insert("providerAccountId".into(), Value::from(ids::digits(&self.id, 12)));
-        }
-        out.insert(
-            "links".into(),
-            self_link(
-                base_url,
-                &["groups", group, "streams", "privateLinkConnections", &self.id],
-            ),
-        );
-        Value::Object(out)
-    }
-}
 
 /// Drops the connections whose deletion has finished.
 fn settle(group: &mut Group) {

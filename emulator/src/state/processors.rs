@@ -14,175 +14,20 @@
 //! as the Terraform provider's waiters expect (they poll from `CREATED`/`STOPPED` to `STARTED`
 //! and from `STARTED` to `STOPPED`, with no intermediate state).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
-use super::workspaces::{self, Workspace};
-use super::{
-    conflict, ids, invalid, later, missing, not_found, pipelines, self_link, Call, Delays, Group, Outcome, Timed,
-};
+use super::common::{conflict, invalid, missing, not_found, Call, Delays, Outcome, Timed};
+use super::model::{hook_target, list_in, of_path, Group, ProcState, Processor, RunClock, Workspace};
+use super::{ids, pipelines};
+use crate::clock::later;
 use crate::codes;
 use crate::error::ApiError;
 
-/// A processor's `state`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ProcState {
-    Creating,
-    Created,
-    Started,
-    Stopped,
-    Failed,
-}
-
-impl ProcState {
-    fn as_str(self) -> &'static str {
-        match self {
-            ProcState::Creating => "CREATING",
-            ProcState::Created => "CREATED",
-            ProcState::Started => "STARTED",
-            ProcState::Stopped => "STOPPED",
-            ProcState::Failed => "FAILED",
-        }
-    }
-}
-
-/// One processor.
-#[derive(Debug)]
-pub(crate) struct Processor {
-    pub id: String,
-    pub name: String,
-    /// `pipeline`, `options`, `tier`, `failoverEnabled` as last set.
-    pub doc: Map<String, Value>,
-    pub state: Timed<ProcState>,
-    /// Why it failed, after a failure was injected.
-    pub error: Option<String>,
-    /// How long it has been running, for its stats.
-    pub ran: RunClock,
-}
-
-/// The time a processor has spent in `STARTED`, over all its runs.
-#[derive(Debug, Default)]
-pub(crate) struct RunClock {
-    /// Run time of the runs before the last start.
-    before: Duration,
-    /// When the last run began (may be ahead: a start takes effect after its delay).
-    since: Option<Instant>,
-    /// When the last run ends (ahead while a stop is pending).
-    until: Option<Instant>,
-}
-
-impl RunClock {
-    /// A run begins at `at`.
-    fn start(&mut self, at: Instant) {
-        self.before = self.elapsed();
-        self.since = Some(at);
-        self.until = None;
-    }
-
-    /// The current run ends at `at`.
-    fn stop(&mut self, at: Instant) {
-        if self.since.is_some() && self.until.is_none() {
-            self.until = Some(at);
-        }
-    }
-
-    fn elapsed(&self) -> Duration {
-        let now = Instant::now();
-        let current = self.since.map_or(Duration::ZERO, |since| {
-            self.until
-                .map_or(now, |until| until.min(now))
-                .saturating_duration_since(since)
-        });
-        self.before + current
-    }
-}
-
-/// Invented: the documents per second an emulated processor reads while it runs, and the size
-/// of each. Nothing flows through an emulated processor; its stats grow with its run time so
-/// that a caller polling them sees them move as they would in Atlas. Every document read is
-/// counted as written (the emulator does not run the pipeline) and none goes to the DLQ.
-const DOCUMENTS_PER_SECOND: u64 = 100;
-/// Invented, see [`DOCUMENTS_PER_SECOND`].
-const DOCUMENT_BYTES: u64 = 256;
-
-impl Processor {
-    fn view(&mut self, group: &str, workspace: &str, base_url: &str) -> Value {
-        let state = self.state.current();
-        let mut out = Map::new();
-        out.insert("_id".into(), Value::from(self.id.clone()));
-        out.insert("name".into(), Value::from(self.name.clone()));
-        out.extend(self.doc.clone());
-        out.insert("state".into(), Value::from(state.as_str()));
-        out.insert("stats".into(), self.stats(state));
-        // GUESS: eligible for failover exactly when failover is enabled.
-        let failover = self
-            .doc
-            .get("failoverEnabled")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        out.insert("eligibleForFailover".into(), Value::from(failover));
-        out.insert(
-            "links".into(),
-            self_link(
-                base_url,
-                &["groups", group, "streams", workspace, "processor", &self.name],
-            ),
-        );
-        Value::Object(out)
-    }
-
-    /// The statistics `sp.processor.stats()` documents, with counts derived from run time.
-    fn stats(&self, state: ProcState) -> Value {
-        let count = (self.ran.elapsed().as_millis() as u64).saturating_mul(DOCUMENTS_PER_SECOND) / 1000;
-        let bytes = count.saturating_mul(DOCUMENT_BYTES);
-        let mut stats = json!({
-            "name": self.name,
-            "processorId": self.id,
-            "scaleFactor": 1,
-            "inputMessageCount": count,
-            "inputMessageSize": bytes,
-            "outputMessageCount": count,
-            "outputMessageSize": bytes,
-            "dlqMessageCount": 0,
-            "dlqMessageSize": 0,
-            "stateSize": 0,
-            "ok": 1,
-        });
-        let object = stats.as_object_mut().expect("a JSON object");
-        // The worker's status, as the docs of `sp.processor.stats()` list them; a processor that
-        // is not running has none.
-        let status = match (state, self.state.pending()) {
-            (_, Some(ProcState::Started)) => Some("starting"),
-            (ProcState::Started, Some(ProcState::Stopped)) => Some("stopping"),
-            (ProcState::Started, _) => Some("running"),
-            (ProcState::Failed, _) => Some("error"),
-            _ => None,
-        };
-        if let Some(status) = status {
-            object.insert("status".into(), Value::from(status));
-        }
-        if let Some(error) = &self.error {
-            object.insert("errorMsg".into(), Value::from(error.clone()));
-            object.insert("ok".into(), Value::from(0));
-        }
-        stats
-    }
-
-    /// Whether it can start now: `STOPPED` (mongosh), `CREATED` (Terraform), or `FAILED`.
-    // GUESS: a failed processor can be started again, as the Atlas UI offers.
-    fn can_start(&mut self) -> bool {
-        self.state.pending().is_none()
-            && matches!(
-                self.state.current(),
-                ProcState::Created | ProcState::Stopped | ProcState::Failed
-            )
-    }
-}
-
 /// The workspace named by the path, and the index of the processor named by it.
 fn find<'a>(group: &'a mut Group, call: &Call<'_>) -> Result<(&'a mut Workspace, usize), ApiError> {
-    let workspace = workspaces::of_path(group, call)?;
+    let workspace = of_path(group, call)?;
     let name = call.params.path("processorName");
     let index = workspace
         .processors
@@ -218,7 +63,7 @@ fn duplicate(workspace: &Workspace, name: &str) -> ApiError {
 }
 
 pub(crate) fn list(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
-    workspaces::list_in(group, call, |w| &mut w.processors, Processor::view)
+    list_in(group, call, |w| &mut w.processors, Processor::view)
 }
 
 pub(crate) fn get(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
@@ -228,7 +73,7 @@ pub(crate) fn get(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiErro
 
 pub(crate) fn create(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Result<Outcome, ApiError> {
     let mut doc = call.object();
-    let workspace = workspaces::of_path(group, call)?;
+    let workspace = of_path(group, call)?;
     let name = match doc.remove("name") {
         Some(Value::String(name)) if !name.is_empty() => name,
         _ => return Err(missing("name")),
@@ -370,30 +215,9 @@ pub(crate) fn stop(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Resul
     Ok(Outcome::Empty)
 }
 
-/// Starts every processor that can start (a workspace's `processorStatus: STARTED`).
-pub(crate) fn start_all(processors: &mut [Processor], delays: &Delays) {
-    for processor in processors.iter_mut().filter(|p| p.state.pending().is_none()) {
-        if processor.can_start() {
-            processor.error = None;
-            processor.state.go(None, ProcState::Started, delays.processor_start);
-            processor.ran.start(later(delays.processor_start));
-        }
-    }
-}
-
-/// Stops every started processor (a workspace's `processorStatus: STOPPED`).
-pub(crate) fn stop_all(processors: &mut [Processor], delays: &Delays) {
-    for processor in processors.iter_mut().filter(|p| p.state.pending().is_none()) {
-        if processor.state.current() == ProcState::Started {
-            processor.state.go(None, ProcState::Stopped, delays.processor_stop);
-            processor.ran.stop(later(delays.processor_stop));
-        }
-    }
-}
-
 /// Test hook: the processor fails at once, with `message` in its stats.
 pub(crate) fn fail(group: &mut Group, workspace: &str, name: &str, message: &str) -> Result<(), crate::Error> {
-    let processor = workspaces::hook_target(group, workspace, name, "stream processor", |w| {
+    let processor = hook_target(group, workspace, name, "stream processor", |w| {
         w.processors.iter_mut().find(|p| p.name == name)
     })?;
     processor.state.set(ProcState::Failed);

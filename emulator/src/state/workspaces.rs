@@ -2,121 +2,15 @@
 
 use serde_json::{json, Map, Value};
 
-use super::connections::{self, Connection};
-use super::processors::{self, Processor};
-use super::{conflict, find_mut, ids, invalid, missing, self_link, Call, Delays, Group, Outcome};
+use super::common::{conflict, invalid, missing, Call, Delays, Outcome};
+use super::ids;
+use super::model::{find_workspace, of_path, sample, start_all, stop_all, Group, Workspace};
 use crate::codes;
 use crate::error::ApiError;
 
 /// The sample source `sampleConnections.solar` adds (named in the spec's description of
 /// `StreamsSampleConnections.solar`).
 pub const SOLAR_SAMPLE: &str = "sample_stream_solar";
-
-/// One workspace and everything in it.
-#[derive(Debug)]
-pub(crate) struct Workspace {
-    pub id: String,
-    pub name: String,
-    /// `dataProcessRegion`, `failoverRegions`, `sampleConnections`, `streamConfig` as last set.
-    pub doc: Map<String, Value>,
-    pub hostnames: Vec<String>,
-    pub connections: Vec<Connection>,
-    pub processors: Vec<Processor>,
-}
-
-impl Workspace {
-    /// The workspace as the API shows it; `connections` only when asked for.
-    pub fn view(&mut self, group: &str, base_url: &str, with_connections: bool) -> Value {
-        let mut out = Map::new();
-        out.insert("_id".into(), Value::from(self.id.clone()));
-        out.insert("name".into(), Value::from(self.name.clone()));
-        out.insert("groupId".into(), Value::from(group));
-        out.extend(self.doc.clone());
-        out.insert("hostnames".into(), json!(self.hostnames));
-        if with_connections {
-            let name = self.name.clone();
-            let list: Vec<Value> = self
-                .connections
-                .iter_mut()
-                .map(|c| c.view(group, &name, base_url))
-                .collect();
-            out.insert("connections".into(), Value::Array(list));
-        }
-        out.insert(
-            "links".into(),
-            self_link(base_url, &["groups", group, "streams", &self.name]),
-        );
-        Value::Object(out)
-    }
-
-    /// The primary region and the failover regions, as region names.
-    pub fn regions(&self) -> Vec<String> {
-        let primary = self.doc.get("dataProcessRegion").and_then(|r| r.get("region")).cloned();
-        let failover = self
-            .doc
-            .get("failoverRegions")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(|r| r.get("region").cloned());
-        primary
-            .into_iter()
-            .chain(failover)
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect()
-    }
-}
-
-/// The workspace named `name`.
-pub(crate) fn find<'a>(group: &'a mut Group, name: &str) -> Result<&'a mut Workspace, ApiError> {
-    find_mut(
-        &mut group.workspaces,
-        name,
-        |w| &w.name,
-        codes::STREAM_TENANT_NOT_FOUND,
-        "Stream workspace",
-    )
-}
-
-/// The workspace named by the `tenantName` path parameter.
-pub(crate) fn of_path<'a>(group: &'a mut Group, call: &Call<'_>) -> Result<&'a mut Workspace, ApiError> {
-    find(group, call.params.path("tenantName"))
-}
-
-/// Every item of one of the workspace's collections (`items`), each as `view` shows it with
-/// the group id, the workspace's name and the base URL.
-pub(crate) fn list_in<T>(
-    group: &mut Group,
-    call: &Call<'_>,
-    items: impl FnOnce(&mut Workspace) -> &mut Vec<T>,
-    view: impl Fn(&mut T, &str, &str, &str) -> Value,
-) -> Result<Outcome, ApiError> {
-    let workspace = of_path(group, call)?;
-    let name = workspace.name.clone();
-    let items = items(workspace)
-        .iter_mut()
-        .map(|item| view(item, call.group(), &name, call.base_url));
-    Ok(Outcome::List(items.collect()))
-}
-
-/// A test hook's target: the item of workspace `workspace` that `pick` finds by `name`.
-pub(crate) fn hook_target<'a, T: 'a>(
-    group: &'a mut Group,
-    workspace: &str,
-    name: &str,
-    kind: &'static str,
-    pick: impl FnOnce(&'a mut Workspace) -> Option<&'a mut T>,
-) -> Result<&'a mut T, crate::Error> {
-    group
-        .workspaces
-        .iter_mut()
-        .find(|w| w.name == workspace)
-        .and_then(pick)
-        .ok_or_else(|| crate::Error::NotFound {
-            kind,
-            name: format!("{workspace}/{name}"),
-        })
-}
 
 pub(crate) fn list(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
     let items = group
@@ -192,7 +86,7 @@ pub(crate) fn create(group: &mut Group, call: &Call<'_>, samples: bool) -> Resul
         .unwrap_or(false);
     // GUESS: "with sample connections" adds the one sample source the spec names.
     if solar || samples {
-        workspace.connections.push(connections::sample(SOLAR_SAMPLE));
+        workspace.connections.push(sample(SOLAR_SAMPLE));
     }
     let answer = workspace.view(call.group(), call.base_url, true);
     group.workspaces.push(workspace);
@@ -259,8 +153,8 @@ pub(crate) fn update(group: &mut Group, call: &Call<'_>, delays: &Delays) -> Res
 fn bulk_status(workspace: &mut Workspace, status: &Value, delays: &Delays) -> Result<(), ApiError> {
     let region = status.get("region").and_then(Value::as_str);
     match status.get("status").and_then(Value::as_str) {
-        Some("STARTED") => processors::start_all(&mut workspace.processors, delays),
-        Some("STOPPED") => processors::stop_all(&mut workspace.processors, delays),
+        Some("STARTED") => start_all(&mut workspace.processors, delays),
+        Some("STOPPED") => stop_all(&mut workspace.processors, delays),
         Some("FAILED_OVER") => {
             // The spec: `region` is "Required when `status` is `FAILED_OVER`".
             let Some(region) = region else {
@@ -275,7 +169,7 @@ fn bulk_status(workspace: &mut Workspace, status: &Value, delays: &Delays) -> Re
             }
             // GUESS: a failover restarts every started processor in the new region; the
             // emulator has no per-processor region to show for it.
-            processors::start_all(&mut workspace.processors, delays);
+            start_all(&mut workspace.processors, delays);
         }
         _ => {}
     }
@@ -284,7 +178,7 @@ fn bulk_status(workspace: &mut Workspace, status: &Value, delays: &Delays) -> Re
 
 pub(crate) fn delete(group: &mut Group, call: &Call<'_>) -> Result<Outcome, ApiError> {
     let name = call.params.path("tenantName");
-    find(group, name)?;
+    find_workspace(group, name)?;
     // MongoDB's API guidelines (IPA-102): deleting a parent deletes its children, so the
     // workspace's connections and processors go with it.
     // GUESS: at once, with no `DELETING` phase (the workspace schema has no state to show one).

@@ -1,9 +1,9 @@
 //! `waiters.rs`: one client method per waiter of the spec (`x-waiters`), and its builder.
 //!
-//! A waiter method takes the arguments of the GET it repeats and returns a builder holding that
-//! GET's request builder; `.await` hands both to the one generic loop of the runtime
-//! (`rt::__private::wait`), so per waiter there is only data: what to read, which values end the wait,
-//! how long to wait.
+//! A waiter method takes the arguments of the GET it repeats and returns the runtime's generic
+//! `rt::Waiter` holding that GET's request builder (its setters and `.await` are the runtime's,
+//! written once), under a type alias named after the waiter; so per waiter there is only data:
+//! what to read, which values end the wait, how long to wait.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -12,7 +12,6 @@ use super::operations::method_args;
 use super::rust::{ident, Docs, Item};
 use crate::ir::{Api, Operation, Waiter};
 use crate::members::client as client_member;
-use crate::rust_type::{RustType, Scope};
 
 /// How many items `waiters.rs` has: the imports and one per waiter (none without waiters).
 pub fn count(api: &Api) -> usize {
@@ -31,7 +30,6 @@ pub fn item(api: &Api, index: usize, docs: &mut Docs) -> Item {
             tokens: quote! {
                 use std::time::Duration;
 
-                use super::models;
                 use super::operations::Client;
                 use crate::runtime as rt;
             },
@@ -54,7 +52,6 @@ fn one(waiter: &Waiter, op: &Operation, docs: &mut Docs) -> TokenStream {
     let method = ident(&waiter.method_name);
     let get = ident(&op.method_name);
     let get_builder = ident(&op.builder_name);
-    let output = RustType::model(&waiter.answer).tokens(Scope::Operations);
     let args = method_args(op);
     let params = args.iter().map(|(name, ty)| quote! { #name: #ty });
     let names = args.iter().map(|(name, _)| name);
@@ -63,73 +60,35 @@ fn one(waiter: &Waiter, op: &Operation, docs: &mut Docs) -> TokenStream {
     let [min, max, deadline] =
         [waiter.min_delay_ms, waiter.max_delay_ms, waiter.deadline_ms].map(proc_macro2::Literal::u64_unsuffixed);
     let method_docs = docs.doc(Some(&method_doc(waiter, op)));
-    let struct_doc = format!(
+    let alias_doc = format!(
         " Waiter of [`{}::{}`]: set its delays or deadline, then `.await` it.",
         client_member::TYPE,
         waiter_name
     );
-    let deadline_doc = format!(
-        " How long the whole wait may take (default {}).",
-        seconds(waiter.deadline_ms)
-    );
-    let min_doc = format!(
-        " The first wait between two calls, and the shortest (default {}).",
-        seconds(waiter.min_delay_ms)
-    );
-    let max_doc = format!(
-        " The longest wait between two calls (default {}); the waits double up to it, with jitter.",
-        seconds(waiter.max_delay_ms)
-    );
+    // Only data per waiter: the setters, `IntoFuture` and the loop are the runtime's
+    // `Waiter`, once for all waiters (the alias keeps a name per waiter for callers to write).
     quote! {
-        #[doc = #struct_doc]
-        #[derive(Clone, Debug)]
-        #[must_use = "a waiter does nothing until it is awaited"]
-        pub struct #builder {
-            request: super::builders::#get_builder,
-            settings: rt::__private::WaitSettings,
-        }
-        impl #builder {
-            /// What the waiter reads and which values end the wait.
-            const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
-                waiter: #waiter_name,
-                property: #property,
-                success: &[#(#success),*],
-                failure: &[#(#failure),*],
-            };
-            #[doc = #deadline_doc]
-            pub fn deadline(mut self, deadline: Duration) -> Self {
-                self.settings.deadline = deadline;
-                self
-            }
-            #[doc = #min_doc]
-            pub fn min_delay(mut self, delay: Duration) -> Self {
-                self.settings.min_delay = delay;
-                self
-            }
-            #[doc = #max_doc]
-            pub fn max_delay(mut self, delay: Duration) -> Self {
-                self.settings.max_delay = delay;
-                self
-            }
-        }
-        impl std::future::IntoFuture for #builder {
-            type Output = Result<#output, rt::WaitError<#output>>;
-            type IntoFuture = rt::WaitFuture<#output>;
-            fn into_future(self) -> Self::IntoFuture {
-                rt::__private::wait(self.request, &Self::ACCEPTOR, self.settings)
-            }
-        }
+        #[doc = #alias_doc]
+        pub type #builder = rt::Waiter<super::builders::#get_builder>;
         impl Client {
             #method_docs
             pub fn #method(&self, #(#params),*) -> #builder {
-                #builder {
-                    request: self.#get(#(#names),*),
-                    settings: rt::__private::WaitSettings::new(
+                /// What the waiter reads and which values end the wait.
+                const ACCEPTOR: rt::__private::Acceptor = rt::__private::Acceptor {
+                    waiter: #waiter_name,
+                    property: #property,
+                    success: &[#(#success),*],
+                    failure: &[#(#failure),*],
+                };
+                rt::__private::waiter(
+                    self.#get(#(#names),*),
+                    &ACCEPTOR,
+                    rt::__private::WaitSettings::new(
                         Duration::from_millis(#min),
                         Duration::from_millis(#max),
                         Duration::from_millis(#deadline),
                     ),
-                }
+                )
             }
         }
     }

@@ -9,7 +9,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use super::shape::{join, key_text, what};
+use super::tree::{join, key_text, what};
 use crate::diag::Diagnostic;
 
 const MERGE: &str = "<<";

@@ -15,6 +15,7 @@ mod musts;
 pub mod rules;
 mod shape;
 mod text;
+mod tree;
 mod unused;
 
 use std::path::{Path, PathBuf};

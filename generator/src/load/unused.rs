@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_yaml::Value;
 
-use super::shape::{join, key_text};
+use super::tree::{join, key_text};
 use crate::diag::Diagnostic;
 
 /// The sections of `components` whose entries are reported when unused.

@@ -4,6 +4,7 @@
 //! Atlas client: versioned vendor media types, short operation names, and page-by-page lists.
 //! (The page size, `itemsPerPage`, needs no convention: it is an ordinary optional parameter.)
 
+use super::media::normalize_media_type;
 use crate::ir::{Field, Integer, PageTotal, Pagination, Param, ParamLocation, ResponseKind, TypeRef};
 
 /// Every request and response body is a versioned vendor media type,
@@ -30,7 +31,7 @@ pub(super) const TOTAL_FIELD: &str = "totalCount";
 /// The API version of a vendor media type: `application/vnd.atlas.2023-02-01+json` ->
 /// `2023-02-01`. Only versions of the vendor type the runtime sends count.
 pub(super) fn media_version(media_type: &str) -> Option<String> {
-    let media_type = super::sites::normalize_media_type(media_type);
+    let media_type = normalize_media_type(media_type);
     let rest = media_type.strip_prefix(VENDOR_MEDIA_PREFIX)?;
     let version = rest.split('+').next()?;
     let is_date = version.len() == 10

@@ -2,32 +2,10 @@
 //! a validated newtype, or no named type at all.
 
 use openapiv3::Schema;
-use rustc_hash::FxHashMap as HashMap;
 
 use super::context::Context;
+use super::memo::Class;
 use super::view::View;
-
-/// What a schema becomes in Rust.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Class {
-    /// A struct (object with properties, or allOf inheritance).
-    Struct,
-    /// A tagged union (discriminator).
-    Union,
-    /// A key-tagged union (`x-key-tagged`, see `keyed`).
-    KeyedUnion,
-    /// A string enum, possibly merged from a `oneOf` of string enums.
-    Enum,
-    /// A validated string newtype.
-    Pattern,
-    /// No named type: a primitive, list, map, free-form value, or an alias of another schema.
-    Inline,
-}
-
-/// The class of every schema classified so far, by pointer (the memo of
-/// [`Context::classify`]).
-#[derive(Debug, Default)]
-pub(super) struct Classes(HashMap<String, Class>);
 
 impl<'a> Context<'a> {
     /// Decides what the schema at `pointer` becomes.

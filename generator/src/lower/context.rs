@@ -9,11 +9,9 @@ use std::collections::BTreeSet;
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
-use super::classify::Classes;
 use super::idents::Idents;
-use super::parts::Parts;
+use super::memo::{Classes, Parts, Props};
 use super::pointer::{unescape, SCHEMAS};
-use super::props::Props;
 use super::view::RefOr;
 use crate::diag::Diagnostic;
 use crate::locate::escape_segment;

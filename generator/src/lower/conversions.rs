@@ -24,8 +24,8 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::context::Context;
 use super::discover::Discovery;
+use super::forms::{Dir, FormKey};
 use super::naming::Names;
-use super::{Dir, FormKey};
 use crate::ir::{
     Conversion, ConversionPlan, FieldConversion, FieldSource, Method, MissingReason, Operation, Presence, ResponseKind,
     StructConversion, StructDef, TaggedUnion, TypeDef, TypeKind, TypeRef, UnionConversion, ValueConversion,
@@ -160,7 +160,7 @@ fn flagged<'a>(
     cx: &mut Context<'a>,
     discovery: &Discovery<'a>,
     pointer: &str,
-    flag: fn(&super::props::Prop<'_>) -> bool,
+    flag: fn(&super::memo::Prop<'_>) -> bool,
 ) -> BTreeSet<String> {
     let Some(found) = discovery.schemas.get(pointer) else {
         return BTreeSet::new();

@@ -8,14 +8,14 @@ use crate::ir::Method;
 use openapiv3::{ParameterSchemaOrContent, Schema};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::classify::Class;
 use super::context::Context;
+use super::forms::{Dir, FormKey};
 use super::idents::Idents;
+use super::memo::Class;
+use super::memo::Prop;
 use super::pointer::{component_name, mapping_site, unescape, SCHEMAS};
-use super::props::Prop;
 use super::sites::{media, OpSite};
 use super::view::{Extra, RefOr, View};
-use super::{Dir, FormKey};
 
 /// What discovery found: every Rust type to generate, and what naming and conversion need to
 /// know about the schema behind each.

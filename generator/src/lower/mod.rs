@@ -24,8 +24,11 @@
 //!
 //! The passes share a `context::Context`: the spec, the `$ref` resolver, memos of the pure
 //! questions about a schema (`classify` what it becomes, `props` its properties after
-//! inheritance, `parts` whether its directions differ) and the diagnostics. `atlas` names
-//! the Atlas API conventions the passes rely on; `idents` spells identifiers.
+//! inheritance, `parts` whether its directions differ; the memo types are in `memo`) and the
+//! diagnostics. `atlas` names the Atlas API conventions the passes rely on; `idents` spells
+//! identifiers. What several passes share sits beside them, below each (`tests/import_loops.rs`
+//! keeps files free of import loops): `forms` (`Dir`, `FormKey`), `media` (media types),
+//! `problems` (the diagnostics both `types` and `check` give).
 
 mod atlas;
 mod check;
@@ -35,13 +38,17 @@ mod conversions;
 mod cycles;
 mod discover;
 mod doc;
+mod forms;
 mod idents;
 mod keyed;
+mod media;
+mod memo;
 mod naming;
 mod operations;
 mod order;
 mod parts;
 mod pointer;
+mod problems;
 mod props;
 mod share;
 mod sites;
@@ -58,23 +65,7 @@ use discover::Discovery;
 use naming::Names;
 use sites::OpSite;
 
-/// The direction a value travels in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Dir {
-    /// Sent by the client (request bodies, parameters): readOnly properties are left out.
-    Request,
-    /// Sent by the server (success bodies): writeOnly properties are left out.
-    Response,
-}
-
-/// One Rust type to be generated: a schema, in one direction when the directions differ.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FormKey {
-    /// JSON pointer of the schema.
-    pub pointer: String,
-    /// `None` for schemas that look the same in both directions.
-    pub dir: Option<Dir>,
-}
+pub use forms::{Dir, FormKey};
 
 /// A lowered spec: the IR, and what is legal but lossy or suspicious in the spec.
 #[derive(Clone, Debug)]

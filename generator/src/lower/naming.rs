@@ -23,12 +23,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::classify::Class;
 use super::discover::{Discovery, Found};
+use super::forms::{Dir, FormKey};
 use super::idents::{Idents, Namer};
+use super::memo::Class;
 use super::pointer::component_name;
 use super::view::View;
-use super::{Dir, FormKey};
 use crate::ir::Method;
 
 /// The Rust name of every form.

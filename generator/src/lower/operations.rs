@@ -7,15 +7,16 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::atlas::{pagination, OPERATION_ID_OVERRIDE, STREAM_PIPELINE};
 use super::check::binary_request_body;
-use super::classify::Class;
 use super::context::Context;
 use super::doc;
+use super::forms::Dir;
 use super::idents::Namer;
+use super::media::{is_binary, media_suffix};
+use super::memo::Class;
 use super::naming::Names;
-use super::sites::{is_binary, media, media_suffix, template_names, OpSite};
+use super::sites::{media, template_names, OpSite};
 use super::types::TypeRefs;
 use super::view::{RefOr, View};
-use super::Dir;
 use crate::diag::Diagnostic;
 use crate::ir::{
     Body, BodyCheck, Field, Operation, Param, ParamLocation, ResponseKind, SuccessResponse, TypeDef, TypeKind, TypeRef,

@@ -2,18 +2,13 @@
 //! responses, and so becomes two Rust types (its forms) instead of one.
 
 use openapiv3::Schema;
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashSet as HashSet;
 
-use super::classify::Class;
 use super::context::Context;
+use super::forms::{Dir, FormKey};
+use super::memo::Class;
 use super::pointer::mapping_site;
 use super::view::{Extra, RefOr, View};
-use super::{Dir, FormKey};
-
-/// Whether each schema analysed so far has readOnly or writeOnly parts (the memo of
-/// [`Context::has_parts`]).
-#[derive(Debug, Default)]
-pub(super) struct Parts(HashMap<String, bool>);
 
 impl<'a> Context<'a> {
     /// The form of a schema used in direction `dir`: one per direction when its directions

@@ -3,68 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{OpenAPI, ReferenceOr, Schema};
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use openapiv3::Schema;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::context::Context;
-use super::pointer::SCHEMAS;
+use super::memo::Prop;
 use super::view::{RefOr, View};
 use crate::locate::escape_segment;
-
-/// One property of a struct, after inheritance.
-#[derive(Clone, Debug)]
-pub(super) struct Prop<'a> {
-    /// Name on the wire.
-    pub wire: String,
-    /// Its schema.
-    pub schema: RefOr<'a>,
-    /// Pointer of the property node (the inline schema, or where the `$ref` sits).
-    pub pointer: String,
-    /// Listed in some `required`.
-    pub required: bool,
-    /// `readOnly: true` on the property.
-    pub read_only: bool,
-    /// `writeOnly: true` on the property.
-    pub write_only: bool,
-}
-
-/// What property questions need: the unions each schema is a variant of (fixed when the
-/// context is made), and the memo of [`Context::all_props`].
-#[derive(Debug)]
-pub(super) struct Props<'a> {
-    /// Unions a schema is a variant of: (union pointer, tag property), by the variant's pointer.
-    variant_of: HashMap<String, Vec<(String, String)>>,
-    /// The properties of each struct schema after inheritance, by pointer.
-    memo: HashMap<String, Vec<Prop<'a>>>,
-}
-
-impl Props<'_> {
-    /// Indexes which component schemas are variants of which discriminated unions.
-    pub fn new(api: &OpenAPI) -> Self {
-        let mut variant_of: HashMap<String, Vec<(String, String)>> = HashMap::default();
-        for (name, schema) in api.components.iter().flat_map(|c| &c.schemas) {
-            let ReferenceOr::Item(schema) = schema else {
-                continue;
-            };
-            let Some(discriminator) = &schema.schema_data.discriminator else {
-                continue;
-            };
-            let pointer = format!("{SCHEMAS}{}", escape_segment(name));
-            for (_, target) in View::new(schema).variants() {
-                if let Some(target) = target.strip_prefix(SCHEMAS) {
-                    variant_of
-                        .entry(format!("{SCHEMAS}{target}"))
-                        .or_default()
-                        .push((pointer.clone(), discriminator.property_name.clone()));
-                }
-            }
-        }
-        Props {
-            variant_of,
-            memo: HashMap::default(),
-        }
-    }
-}
 
 impl<'a> Context<'a> {
     /// The properties of a struct after `allOf` inheritance, minus union tags.

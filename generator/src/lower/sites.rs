@@ -7,6 +7,7 @@ use openapiv3::{Components, MediaType, Parameter, PathItem, ReferenceOr, Request
 
 use super::atlas::{media_version, OPERATION_ID_OVERRIDE};
 use super::context::Context;
+use super::media::is_binary;
 use super::pointer::unescape;
 use super::view::RefOr;
 use crate::diag::Diagnostic;
@@ -315,33 +316,6 @@ pub(super) fn template_names(path: &str) -> Vec<String> {
         rest = &rest[start + end + 1..];
     }
     names
-}
-
-/// A media type as it is compared: without parameters (`; charset=utf-8`), spaces or case
-/// (RFC 9110 §8.3.1: type, subtype and suffix are case-insensitive).
-pub(super) fn normalize_media_type(media_type: &str) -> String {
-    media_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
-/// What a media type's `+suffix` (or subtype) says the body is: `json`, `gzip`, `csv`, ...
-pub(super) fn media_suffix(media_type: &str) -> String {
-    let media_type = normalize_media_type(media_type);
-    match media_type.rsplit_once('+') {
-        Some((_, suffix)) => suffix.to_owned(),
-        None => media_type.rsplit('/').next().unwrap_or("json").to_owned(),
-    }
-}
-
-/// Whether a media type is not JSON (a download, say). Parameters such as `charset` do not
-/// change what the body is.
-pub(super) fn is_binary(media_type: &str) -> bool {
-    let media_type = normalize_media_type(media_type);
-    !(media_type.ends_with("+json") || media_type.ends_with("/json"))
 }
 
 /// Picks the media type to generate from: the newest documented version (several versions of

@@ -4,16 +4,16 @@ use std::collections::HashSet;
 
 use openapiv3::Schema;
 
-use super::check::{not_an_object_type, unknown_type};
-use super::classify::Class;
 use super::context::Context;
 use super::discover::Discovery;
 use super::doc;
+use super::forms::Dir;
 use super::idents::Namer;
+use super::memo::Class;
 use super::naming::Names;
 use super::pointer::mapping_site;
+use super::problems::{not_an_object_type, unknown_type, variant_not_an_object, variant_without_tag};
 use super::view::{Extra, RefOr, View};
-use super::Dir;
 use crate::diag::Diagnostic;
 use crate::ir::{
     EnumValue, Field, KeyedUnion, KeyedVariant, PatternNewtype, Presence, StringEnum, StructDef, TaggedUnion, TypeDef,
@@ -489,24 +489,6 @@ impl<'n> TypeRefs<'n> {
             }
         }
     }
-}
-
-/// The diagnostic for a discriminator value that maps to a schema that is no object.
-pub(super) fn variant_not_an_object(site: &str, tag_value: &str, target: &str) -> Diagnostic {
-    Diagnostic::new(
-        site,
-        format!("unsupported construct: discriminator value `{tag_value}` maps to `{target}`, which is not an object schema"),
-        "map every discriminator value to an object schema (a tag can only be added to an object)",
-    )
-}
-
-/// The diagnostic for a variant that lacks the union's tag property.
-pub(super) fn variant_without_tag(site: &str, tag_value: &str, target: &str, tag: &str) -> Diagnostic {
-    Diagnostic::new(
-        site,
-        format!("`{target}` (the `{tag_value}` variant) has no `{tag}` property, the union's discriminator"),
-        format!("declare `{tag}` (a required string) in the union's own properties or in `{target}`"),
-    )
 }
 
 /// Names the setter of every optional field: the field's own name, unless it is one of the

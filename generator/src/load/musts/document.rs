@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_yaml::Value;
 
 use super::super::rules;
-use super::super::shape::{join, key_text};
-use super::METHODS;
+use super::super::tree::{join, key_text};
 use crate::diag::Diagnostic;
+
+/// The methods of a path item (OpenAPI 3.0 §4.7.9).
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// The rules that need the whole document: unique names across it, and references by name.
 pub(in crate::load) fn document(root: &Value) -> Vec<Diagnostic> {

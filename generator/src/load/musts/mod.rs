@@ -16,7 +16,7 @@ use serde_yaml::{Mapping, Value};
 
 use super::keys::Kind;
 use super::rules;
-use super::shape::{join, key_text, what};
+use super::tree::{join, key_text, what};
 use crate::diag::Diagnostic;
 pub(super) use document::document;
 use document::{operation_ids, points_to_operation};
@@ -26,8 +26,6 @@ pub const RESERVED_HEADERS: [&str; 3] = ["Accept", "Content-Type", "Authorizatio
 
 /// The methods whose request body has no meaning in HTTP (RFC 7231 §4.3).
 const BODYLESS_METHODS: [&str; 3] = ["get", "head", "delete"];
-
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// The rules of one object of `kind` at `pointer`.
 pub(super) fn object(root: &Value, kind: Kind, map: &Mapping, pointer: &str, out: &mut Vec<Diagnostic>) {

@@ -15,11 +15,11 @@ mod schemas;
 use openapiv3::{MediaType, ParameterSchemaOrContent, ReferenceOr, Response, SecurityScheme, StatusCode};
 
 use super::context::Context;
-use super::sites::{is_binary, media, resolve_response, OpSite};
+use super::media::is_binary;
+use super::sites::{media, resolve_response, OpSite};
 use super::view::RefOr;
 use crate::diag::Diagnostic;
 use crate::locate::escape_segment;
-pub(super) use schemas::{not_an_object_type, unknown_type};
 
 /// The diagnostic for a request body the client cannot send (only JSON bodies can be sent).
 pub(super) fn binary_request_body(media_type: &str, pointer: &str) -> Diagnostic {

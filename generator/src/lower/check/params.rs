@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathStyle, QueryStyle, ReferenceOr};
 
-use super::super::classify::Class;
 use super::super::context::Context;
+use super::super::memo::Class;
 use super::super::pointer::unescape;
 use super::super::sites::OpSite;
 use super::super::view::{RefOr, View};

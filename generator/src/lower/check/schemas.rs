@@ -8,43 +8,20 @@ use openapiv3::{Schema, SchemaKind, Type};
 use rustc_hash::FxHashSet as HashSet;
 use serde_json::Value;
 
-use super::super::classify::Class;
 use super::super::context::Context;
+use super::super::memo::Class;
 use super::super::pointer::mapping_site;
+use super::super::problems::{not_an_object_type, unknown_type, variant_not_an_object, variant_without_tag, TYPES};
 use super::super::view::{Extra, RefOr, View};
 use crate::diag::Diagnostic;
 use crate::load::rules;
 use crate::locate::escape_segment;
 use crate::suggest;
 
-/// The six types of OpenAPI 3.0.
-const TYPES: [&str; 6] = ["string", "integer", "number", "boolean", "array", "object"];
-
 /// Formats that change the Rust type; every other string format leaves a `String` (email,
 /// uuid, uri, byte, binary ... are still strings on the wire: no effect on the client).
 const INTEGER_FORMATS: [&str; 2] = ["int32", "int64"];
 const NUMBER_FORMATS: [&str; 2] = ["float", "double"];
-
-/// The diagnostic for a `type` that is not one of OpenAPI's six (on a schema that becomes no
-/// type of its own).
-pub(in crate::lower) fn unknown_type(pointer: &str, typ: &str) -> Diagnostic {
-    let hint = suggest::did_you_mean(typ, TYPES);
-    rules::error(
-        "JSV-5.21-type-values",
-        pointer,
-        format!("`type: {typ}` is not an OpenAPI 3.0 type"),
-        format!("{hint}use one of string, integer, number, boolean, array, object"),
-    )
-}
-
-/// The diagnostic for a schema with properties whose `type` is not `object`.
-pub(in crate::lower) fn not_an_object_type(pointer: &str, typ: &str) -> Diagnostic {
-    Diagnostic::new(
-        format!("{pointer}/type"),
-        format!("`type: {typ}` on a schema with properties: an object's type is `object`"),
-        "write `type: object` (or leave `type` out)",
-    )
-}
 
 /// Visits every schema under `root` (a `$ref` or an inline schema at `pointer`).
 pub(super) struct Schemas<'c, 'a> {
@@ -346,14 +323,11 @@ impl<'c, 'a> Schemas<'c, 'a> {
                 ));
             }
             if self.cx.classify(&p, s) != Class::Struct {
-                self.cx
-                    .report(super::super::types::variant_not_an_object(&site, &tag_value, &target));
+                self.cx.report(variant_not_an_object(&site, &tag_value, &target));
                 continue;
             }
             if !self.cx.all_props(&p, s).iter().any(|prop| prop.wire == *tag) {
-                self.cx.report(super::super::types::variant_without_tag(
-                    &site, &tag_value, &target, tag,
-                ));
+                self.cx.report(variant_without_tag(&site, &tag_value, &target, tag));
             }
         }
     }
