@@ -474,13 +474,14 @@ async fn a_slow_token_endpoint_times_out_like_a_slow_api() {
 /// fetch goes on, and the calls after it use the token it brought (one token request in all).
 #[tokio::test]
 async fn a_deadline_during_the_token_fetch_does_not_waste_the_fetch() {
-    let server = token_endpoint(|| token_answer("tok-slow", 3600).after(Duration::from_millis(400))).await;
+    // Times wide apart: fifty calls on a busy machine (CI's two cores) may take a while.
+    let server = token_endpoint(|| token_answer("tok-slow", 3600).after(Duration::from_millis(900))).await;
     let client = service_account_client(&server);
-    let hurried = client.with_timeouts(client.timeouts().deadline(Some(Duration::from_millis(150))));
+    let hurried = client.with_timeouts(client.timeouts().deadline(Some(Duration::from_millis(300))));
     let first = fifty_concurrent_calls(&hurried).await;
     assert_eq!(first.len(), 50, "every call's deadline came before the token");
     // The fetch the hurried calls started goes on and stores the token.
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
     let later = fifty_concurrent_calls(&hurried).await;
     assert!(later.is_empty(), "{} calls failed: {:?}", later.len(), later.first());
     let received = server.received();
