@@ -45,7 +45,7 @@ const PAGE_SIZE: usize = 500;
 /// Requests per block before switching to the other client.
 const BLOCK: usize = 50;
 /// Target: generated median latency / bare reqwest median latency.
-const REQUEST_TARGET: f64 = 1.05;
+const REQUEST_TARGET: f64 = 1.02;
 /// Target: typed decode time / `serde_json::Value` decode time.
 const DECODE_TARGET: f64 = 1.0;
 
