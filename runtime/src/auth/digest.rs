@@ -354,7 +354,7 @@ impl DigestAuth {
 fn cnonce() -> String {
     let mut bytes = [0u8; 16];
     // An OS without a random source gets a time-derived nonce rather than no request at all.
-    if getrandom::fill(&mut bytes).is_err() {
+    if getrandom::getrandom(&mut bytes).is_err() {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
