@@ -9,13 +9,16 @@
 //!   the same crate with empty generated files (the runtime a prebuilt dependency of both);
 //! - `runtime-bench`: a generated operation against the same request made with bare `reqwest`,
 //!   and typed decoding of a page of connections against decoding into `serde_json::Value`
-//!   (time, and the peak memory of a 200 MB page).
+//!   (time, and the peak memory of a 200 MB page);
+//! - `cold-build`: a user's cold `cargo build` of a program using the client against the same
+//!   call written with reqwest + tokio + serde + serde_json by hand (issue 18).
 //!
 //! Each binary takes `--quick` (a CI smoke run, well under a minute once dependencies are
 //! built) and `--runs N`, and prints Markdown tables. Nothing here asserts on time.
 
 pub mod args;
 pub mod checkout;
+pub mod cold;
 pub mod connections;
 pub mod measure;
 pub mod peak_memory;

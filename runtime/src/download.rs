@@ -73,7 +73,7 @@ impl Download {
     }
 
     /// The body gunzipped on the fly, chunk by chunk (concatenated gzip members included).
-    /// Needs the `gzip` feature (on by default).
+    /// Needs the `gzip` feature (opt-in: `features = ["gzip"]`).
     #[cfg(feature = "gzip")]
     pub fn into_decompressed_stream(self) -> ByteStream {
         let operation = self.operation;

@@ -37,16 +37,9 @@ pub struct ApiError {
 /// credential, and stay short (about 1 KB at most): text from the server (an error's `detail`,
 /// a decoding error quoting the body) is cut with a `… (N bytes more)` marker, while the whole
 /// body stays available ([`Error::body`]). `Debug` shortens bodies the same way.
-#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with an error status.
-    #[error(
-        "{operation}: the API answered {status}{}{}{}",
-        describe_api_error(.error.as_deref()),
-        describe_retry_after(*.retry_after),
-        describe_cut(*.body_cut_at)
-    )]
     Api {
         /// The operation, e.g. `createStreamConnection`.
         operation: &'static str,
@@ -64,16 +57,13 @@ pub enum Error {
         body_cut_at: Option<usize>,
     },
     /// The request could not be sent or the response not received.
-    #[error("{operation}: request failed: {source}")]
     Transport {
         /// The operation.
         operation: &'static str,
         /// The transport error.
-        #[source]
         source: reqwest::Error,
     },
     /// A time limit ran out ([`Timeouts`](crate::Timeouts)).
-    #[error("{operation}: timed out {kind}")]
     Timeout {
         /// The operation.
         operation: &'static str,
@@ -81,7 +71,6 @@ pub enum Error {
         kind: TimeoutKind,
     },
     /// A success response whose body does not decode into the expected type.
-    #[error("{operation}: cannot decode the {status} response: {}", short(&.source.to_string(), SHORT))]
     Decode {
         /// The operation.
         operation: &'static str,
@@ -90,16 +79,10 @@ pub enum Error {
         /// The raw body.
         body: String,
         /// The decoding error.
-        #[source]
         source: serde_json::Error,
     },
     /// A success body larger than the client's limit ([`Limits::body`](crate::Limits)); it was
     /// not read further.
-    #[error(
-        "{operation}: the {status} response body is larger than the limit of {}; raise it with \
-         `ClientBuilder::limits` or, for some calls, `Client::with_limits` (`Limits::body`)",
-        fmt_bytes(*.limit)
-    )]
     BodyTooLarge {
         /// The operation.
         operation: &'static str,
@@ -111,11 +94,6 @@ pub enum Error {
     /// A redirect led to another origin (scheme, host or port). The client's own HTTP client
     /// never follows one; a caller-supplied `reqwest::Client` may have, and its answer is
     /// refused.
-    #[error(
-        "{operation}: a redirect led to another origin ({}); refused, so that no credential \
-         follows it (give a caller-supplied reqwest::Client `same_origin_redirects()`)",
-        short(.origin, SHORT)
-    )]
     Redirected {
         /// The operation.
         operation: &'static str,
@@ -123,7 +101,6 @@ pub enum Error {
         origin: String,
     },
     /// An argument was rejected before anything was sent.
-    #[error("{operation}: invalid argument `{parameter}`: {}", short(.reason, SHORT))]
     InvalidArgument {
         /// The operation.
         operation: &'static str,
@@ -133,7 +110,6 @@ pub enum Error {
         reason: String,
     },
     /// A stream processing pipeline breaks a documented rule; nothing was sent.
-    #[error("{operation}: invalid pipeline: {error}")]
     InvalidPipeline {
         /// The operation.
         operation: &'static str,
@@ -141,7 +117,6 @@ pub enum Error {
         error: Box<crate::streams::PipelineError>,
     },
     /// A streamed body broke off or could not be decompressed.
-    #[error("{operation}: download failed: {}", short(.message, SHORT))]
     Download {
         /// The operation.
         operation: &'static str,
@@ -149,7 +124,6 @@ pub enum Error {
         message: String,
     },
     /// Credentials were refused or a token could not be obtained.
-    #[error("{operation}: authentication failed: {}", short(.message, SHORT))]
     Auth {
         /// The operation.
         operation: &'static str,
@@ -159,18 +133,97 @@ pub enum Error {
         message: String,
     },
     /// The client could not be built from its configuration.
-    #[error("invalid client configuration: {}", short(.0, CONFIG))]
     Config(String),
     /// A mock transport (feature `test-util`) had no answer for the request: no rule of the
     /// mock client answers it (the message names the operation and the rules tried).
     #[cfg(feature = "test-util")]
-    #[error("{operation}: {message}")]
     Mock {
         /// The operation.
         operation: &'static str,
         /// Why there is no answer.
         message: String,
     },
+}
+
+// Written out rather than derived with `thiserror`: its proc macro was the only reason a
+// client's build compiled `syn` 2 (with `tracing`'s `#[instrument]`, which the runtime does not
+// use either), several seconds of every user's cold build for two impls (issue 18).
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api {
+                operation,
+                status,
+                error,
+                retry_after,
+                body_cut_at,
+                ..
+            } => write!(
+                f,
+                "{operation}: the API answered {status}{}{}{}",
+                describe_api_error(error.as_deref()),
+                describe_retry_after(*retry_after),
+                describe_cut(*body_cut_at)
+            ),
+            Error::Transport { operation, source } => write!(f, "{operation}: request failed: {source}"),
+            Error::Timeout { operation, kind } => write!(f, "{operation}: timed out {kind}"),
+            Error::Decode {
+                operation,
+                status,
+                source,
+                ..
+            } => write!(
+                f,
+                "{operation}: cannot decode the {status} response: {}",
+                short(&source.to_string(), SHORT)
+            ),
+            Error::BodyTooLarge {
+                operation,
+                status,
+                limit,
+            } => write!(
+                f,
+                "{operation}: the {status} response body is larger than the limit of {}; raise it with \
+                 `ClientBuilder::limits` or, for some calls, `Client::with_limits` (`Limits::body`)",
+                fmt_bytes(*limit)
+            ),
+            Error::Redirected { operation, origin } => write!(
+                f,
+                "{operation}: a redirect led to another origin ({}); refused, so that no credential \
+                 follows it (give a caller-supplied reqwest::Client `same_origin_redirects()`)",
+                short(origin, SHORT)
+            ),
+            Error::InvalidArgument {
+                operation,
+                parameter,
+                reason,
+            } => write!(
+                f,
+                "{operation}: invalid argument `{parameter}`: {}",
+                short(reason, SHORT)
+            ),
+            Error::InvalidPipeline { operation, error } => write!(f, "{operation}: invalid pipeline: {error}"),
+            Error::Download { operation, message } => {
+                write!(f, "{operation}: download failed: {}", short(message, SHORT))
+            }
+            Error::Auth { operation, message, .. } => {
+                write!(f, "{operation}: authentication failed: {}", short(message, SHORT))
+            }
+            Error::Config(message) => write!(f, "invalid client configuration: {}", short(message, CONFIG)),
+            #[cfg(feature = "test-util")]
+            Error::Mock { operation, message } => write!(f, "{operation}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            Error::Decode { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 /// How much of a server's text (or a caller's value) a message quotes.

@@ -52,8 +52,9 @@
 //!
 //! `rustls` (default): TLS with rustls and the webpki roots. `native-tls`: the platform's TLS
 //! (OpenSSL on Linux); with both on, native-tls is used. With neither, only `http://` base URLs
-//! (or a caller-supplied `reqwest::Client`) work. `gzip` (default):
-//! `Download::into_decompressed_stream`. `test-util`: the [`mock`] module and
+//! (or a caller-supplied `reqwest::Client`) work. `gzip` (opt-in):
+//! `Download::into_decompressed_stream`. `http2` (opt-in): HTTP/2 when the server offers it
+//! (ALPN), else HTTP/1.1 with pooled connections. `test-util`: the [`mock`] module and
 //! `ClientBuilder::transport`, for tests; nothing of it is compiled without the feature.
 //!
 //! The serde helpers of the generated models stand apart from all of that: `macros` (the

@@ -14,8 +14,7 @@ use regex_lite::Regex;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A value that does not match the pattern of the type it was meant for.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{value}` is not a valid {type_name}: it must match `{pattern}`")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidValue {
     /// The type the value was meant for, e.g. `GroupId`.
     pub type_name: &'static str,
@@ -24,6 +23,19 @@ pub struct InvalidValue {
     /// The rejected value.
     pub value: String,
 }
+
+// Written out, not derived with `thiserror`: see `Error`'s `Display` impl (issue 18).
+impl fmt::Display for InvalidValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not a valid {}: it must match `{}`",
+            self.value, self.type_name, self.pattern
+        )
+    }
+}
+
+impl std::error::Error for InvalidValue {}
 
 /// A lazily compiled pattern for one newtype.
 #[derive(Debug)]

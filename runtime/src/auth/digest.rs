@@ -19,9 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::OwnedMutexGuard;
 
-use md5::Md5;
-use sha2::{Digest as _, Sha256};
-
+use super::hash;
 use crate::secret::Secret;
 
 /// The hash algorithms of RFC 7616 this client answers with.
@@ -59,8 +57,8 @@ impl Algorithm {
 
     fn hash(self, data: &str) -> String {
         let bytes = match self {
-            Algorithm::Md5 | Algorithm::Md5Sess => Md5::digest(data.as_bytes()).to_vec(),
-            Algorithm::Sha256 | Algorithm::Sha256Sess => Sha256::digest(data.as_bytes()).to_vec(),
+            Algorithm::Md5 | Algorithm::Md5Sess => hash::md5(data.as_bytes()).to_vec(),
+            Algorithm::Sha256 | Algorithm::Sha256Sess => hash::sha256(data.as_bytes()).to_vec(),
         };
         bytes.iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -354,7 +352,7 @@ impl DigestAuth {
 fn cnonce() -> String {
     let mut bytes = [0u8; 16];
     // An OS without a random source gets a time-derived nonce rather than no request at all.
-    if getrandom::fill(&mut bytes).is_err() {
+    if getrandom::getrandom(&mut bytes).is_err() {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());

@@ -2,6 +2,7 @@
 //! credentials) or an API key (HTTP Digest).
 
 mod digest;
+mod hash;
 mod oauth;
 
 use std::fmt;
