@@ -254,7 +254,7 @@ fn print_requests(rows: &[RequestRow], requests: usize) {
         "bare p90",
         "overhead (median)",
         "ratio (median)",
-        "target ≤ 1.05×",
+        "target ≤ 1.02×",
     ]);
     for row in rows {
         let (g, b) = (row.generated.median(), row.bare.median());
