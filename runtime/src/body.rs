@@ -73,21 +73,20 @@ impl Alarm {
         .await
     }
 
-    /// The timer, set to ring no later than `until`.
+    /// The timer, set to ring no later than `until` (created on first use, for the earliest a
+    /// wait of the call can end).
     fn set_for(&mut self, until: Instant) -> &mut Pin<Box<Sleep>> {
-        match &mut self.sleep {
-            Some(sleep) => {
-                if sleep.deadline() > until {
-                    sleep.as_mut().reset(until);
-                }
-            }
-            None => {
-                let earliest = self.shortest.and_then(|shortest| Instant::now().checked_add(shortest));
-                let at = earliest.map_or(until, |earliest| earliest.min(until));
-                self.sleep = Some(Box::pin(tokio::time::sleep_until(at)));
-            }
+        let shortest = self.shortest;
+        let sleep = self.sleep.get_or_insert_with(|| {
+            let earliest = shortest.and_then(|shortest| Instant::now().checked_add(shortest));
+            Box::pin(tokio::time::sleep_until(
+                earliest.map_or(until, |earliest| earliest.min(until)),
+            ))
+        });
+        if sleep.deadline() > until {
+            sleep.as_mut().reset(until);
         }
-        self.sleep.as_mut().expect("set above")
+        sleep
     }
 }
 

@@ -252,17 +252,9 @@ fn union_def(name: &Ident, u: &TaggedUnion, docs: &mut Docs) -> TokenStream {
         .iter()
         .filter(|v| v.wraps)
         .map(|v| from_variant(name, &v.name, RustType::model(&v.ty).tokens(Scope::Models), v.boxed));
-    quote! {
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            #unknown_doc
-            #unknown(serde_json::Map<String, serde_json::Value>),
-        }
-        rt::tagged_union!(#name, #tag, #unknown, [#(#pairs),*]);
-        #(#wraps)*
-    }
+    let unknown_ty = quote! { serde_json::Map<String, serde_json::Value> };
+    let impls = quote! { rt::tagged_union!(#name, #tag, #unknown, [#(#pairs),*]); };
+    union_enum(name, variants, unknown_doc, &unknown, unknown_ty, impls, wraps)
 }
 
 /// A key-tagged union: a variant per key, holding its value, and a catch-all that keeps any
@@ -304,15 +296,39 @@ fn keyed_union_def(name: &Ident, u: &KeyedUnion, docs: &mut Docs) -> TokenStream
         .iter()
         .filter(|v| v.wraps)
         .map(|v| from_variant(name, &v.name, RustType::of(&v.ty).tokens(Scope::Models), v.boxed));
+    let impls = quote! { rt::keyed_union!(#name, #unknown, [#(#pairs),*]); };
+    union_enum(
+        name,
+        variants,
+        unknown_doc,
+        &unknown,
+        quote! { serde_json::Value },
+        impls,
+        wraps,
+    )
+}
+
+/// The enum of a union (tagged or key-tagged): its variants, then the documented catch-all
+/// holding `unknown_ty`; then `impls` (the runtime macro's call) and the `From` impls.
+fn union_enum(
+    name: &Ident,
+    variants: impl IntoIterator<Item = TokenStream>,
+    unknown_doc: TokenStream,
+    unknown: &Ident,
+    unknown_ty: TokenStream,
+    impls: TokenStream,
+    wraps: impl IntoIterator<Item = TokenStream>,
+) -> TokenStream {
+    let (variants, wraps) = (variants.into_iter(), wraps.into_iter());
     quote! {
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             #unknown_doc
-            #unknown(serde_json::Value),
+            #unknown(#unknown_ty),
         }
-        rt::keyed_union!(#name, #unknown, [#(#pairs),*]);
+        #impls
         #(#wraps)*
     }
 }

@@ -230,9 +230,10 @@ impl<'a> Converter<'_, 'a, '_> {
             .names
             .get(&self.cx.form_key(pointer, schema, dir))
             .unwrap_or_default();
-        for i in 0..variants.len() {
-            let ty = &variants[i].ty;
-            variants[i].wraps = ty != union_name && variants.iter().filter(|v| v.ty == *ty).count() == 1;
+        let types: Vec<&String> = variants.iter().map(|v| &v.ty).collect();
+        let wraps = sole_carriers(&types, |ty| ty != union_name);
+        for (variant, wraps) in variants.iter_mut().zip(wraps) {
+            variant.wraps = wraps;
         }
         let unknown_variant = UNKNOWN.to_owned();
         TaggedUnion {
@@ -279,10 +280,10 @@ impl<'a> Converter<'_, 'a, '_> {
             .names
             .get(&self.cx.form_key(pointer, schema, dir))
             .unwrap_or_default();
-        for i in 0..variants.len() {
-            let ty = &variants[i].ty;
-            variants[i].wraps = matches!(ty, TypeRef::Named(n) if n != union_name)
-                && variants.iter().filter(|v| v.ty == *ty).count() == 1;
+        let types: Vec<&TypeRef> = variants.iter().map(|v| &v.ty).collect();
+        let wraps = sole_carriers(&types, |ty| matches!(ty, TypeRef::Named(n) if n != union_name));
+        for (variant, wraps) in variants.iter_mut().zip(wraps) {
+            variant.wraps = wraps;
         }
         KeyedUnion {
             variants,
@@ -515,6 +516,15 @@ fn name_setters(fields: &mut [Field]) {
 /// had it from the start or adds it later: adding it never renames the catch-all under a
 /// caller's `match`.
 const UNKNOWN: &str = "Unknown";
+
+/// For each of a union's variant types, whether a `From` of it may wrap a value in that variant:
+/// the type is `eligible` (not the union itself, say) and no other variant carries it.
+fn sole_carriers<T: PartialEq>(types: &[&T], eligible: impl Fn(&T) -> bool) -> Vec<bool> {
+    types
+        .iter()
+        .map(|ty| eligible(ty) && types.iter().filter(|other| *other == ty).count() == 1)
+        .collect()
+}
 
 /// A namer for the variants of one enum or union, the catch-all's name taken.
 fn variant_namer() -> Namer {
