@@ -6,21 +6,20 @@
 //! event. This only happens when there is something to report, so a clean run pays nothing.
 //! A run with warnings to locate indexes only their pointers and ancestors
 //! ([`PointerIndex::build_for`]): the whole index of a 4 MB spec costs more than parsing it.
+//! And before the parser, [`Outline`] reads the text as indented lines, which places every
+//! pointer of a block-style spec for a fraction of a parse; the parser answers when it cannot.
+
+mod outline;
+mod position;
+
+pub use outline::Outline;
+pub use position::Position;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
-
-/// A 1-based line and column in a source file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Position {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column.
-    pub column: usize,
-}
 
 /// JSON pointer (`#/a/b/0`) to the position of the node's key (or of the item, in a list).
 #[derive(Debug, Default)]
@@ -37,8 +36,15 @@ impl PointerIndex {
     }
 
     /// Indexes only what locating `pointers` needs: each of them and its ancestors. Repeated
-    /// keys are not looked for.
+    /// keys are not looked for. The [`Outline`] places them when it can place every one;
+    /// otherwise the YAML parser does ([`PointerIndex::scan_for`]).
     pub fn build_for<'a>(source: &str, pointers: impl IntoIterator<Item = &'a str>) -> Self {
+        let pointers: Vec<&str> = pointers.into_iter().collect();
+        Self::outline_for(source, &pointers).unwrap_or_else(|| Self::scan_for(source, pointers))
+    }
+
+    /// [`PointerIndex::build_for`] by the YAML parser alone.
+    pub fn scan_for<'a>(source: &str, pointers: impl IntoIterator<Item = &'a str>) -> Self {
         Self::scan(
             source,
             Builder {
@@ -46,6 +52,36 @@ impl PointerIndex {
                 ..Builder::default()
             },
         )
+    }
+
+    /// What the parser's targeted index would hold for `pointers` (each one and its ancestors),
+    /// read by the outline; `None` when it cannot place one of them.
+    fn outline_for(source: &str, pointers: &[&str]) -> Option<Self> {
+        let mut outline = Outline::new(source);
+        let mut positions = HashMap::new();
+        // Pointers that are not `#/...` are not indexed by the parser either.
+        for pointer in pointers.iter().filter(|p| p.starts_with('#')) {
+            let mut prefix: &str = pointer;
+            loop {
+                if !positions.contains_key(prefix) {
+                    positions.insert(prefix.to_owned(), outline.position(prefix)?);
+                }
+                match prefix.rfind('/') {
+                    Some(cut) => prefix = &prefix[..cut],
+                    None => break,
+                }
+            }
+        }
+        Some(PointerIndex {
+            positions,
+            duplicate: None,
+            first_alias: None,
+        })
+    }
+
+    /// Every pointer the index holds, with its position (in no particular order).
+    pub fn positions(&self) -> impl Iterator<Item = (&str, Position)> {
+        self.positions.iter().map(|(pointer, at)| (pointer.as_str(), *at))
     }
 
     fn scan(source: &str, mut builder: Builder) -> Self {
@@ -336,5 +372,50 @@ mod tests {
             whole.locate("#/paths/~1a~1{id}/get/parameters/0")
         );
         assert_ne!(targeted.locate(unasked), whole.locate(unasked));
+    }
+
+    // The outline (`outline.rs`) against the parser.
+
+    /// Every node of `source` that the outline places is where the parser's index places it.
+    fn agrees_with_the_parser(source: &str) -> (usize, usize) {
+        let whole = PointerIndex::build(source);
+        let mut outline = Outline::new(source);
+        let mut placed = 0;
+        for (pointer, position) in whole.positions() {
+            if let Some(found) = outline.position(pointer) {
+                assert_eq!(found, position, "{pointer}");
+                placed += 1;
+            }
+        }
+        (placed, whole.positions().count())
+    }
+
+    #[test]
+    fn places_keys_items_and_the_root_as_the_parser_does() {
+        let source = "openapi: 3.0.1\npaths:\n  /a/{id}:accept:\n    get:\n      parameters:\n        - name: id\n          in: path\n        -   $ref: '#/p'\n        - plain\n        - 'quoted'\n      responses:\n        '200':\n          description: ok # a comment\n        \"404\": # a comment\n          description: |\n            not: a key\n          x-it's: 'it''s'\n  ? /a/very/long/path/{id}\n  :   get:\n        summary: s\n      put:\n        summary: t\n  ? /b\n  :\n    get: {}\ncomponents:\n\n  # a comment\n  schemas:\n    A~B:\n      enum:\n        - x\n    C:\n      allOf:\n        - type: object\n          properties:\n            n:\n              type: string\n";
+        let (placed, all) = agrees_with_the_parser(source);
+        assert_eq!(placed, all, "every node of this plain block document is placed");
+    }
+
+    #[test]
+    fn is_not_sure_of_what_it_does_not_read() {
+        let source = "top:\n  a:\n  - - x\n  - y\nb: &anchor\n  c: 1\nd: {e: 1}\nf: [1, 2]\ng:\n  h: 1\n  h: 2\nn:\n  \"i\\\"j\":\n    k: 1\nl: !tag\n  m: 1\n";
+        let (placed, _) = agrees_with_the_parser(source);
+        assert!(placed > 0);
+        let mut outline = Outline::new(source);
+        for pointer in [
+            "#/top/a/0",
+            "#/b/c",
+            "#/d/e",
+            "#/f/1",
+            "#/g/h",
+            "#/n/i\"j/k",
+            "#/l/m",
+            "#/nope",
+        ] {
+            assert_eq!(outline.position(pointer), None, "{pointer}");
+        }
+        assert_eq!(outline.position("#/top/a"), Some(Position { line: 2, column: 3 }));
+        assert_eq!(outline.position("#/b"), Some(Position { line: 5, column: 1 }));
     }
 }
