@@ -35,7 +35,7 @@ pub mod suggest;
 pub mod surface;
 pub mod update;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use error::GenerateError;
 pub use file::GeneratedFile;
@@ -54,7 +54,7 @@ pub struct Generated {
 }
 
 /// What a generation run produces beyond the client itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Options {
     /// The typed mocks of `mocks.rs`, which the client crate compiles only with its `test-util`
@@ -62,11 +62,18 @@ pub struct Options {
     /// were left out: a crate of a large spec whose users mock nothing generates faster
     /// (they are about an eighth of its lines).
     pub mocks: bool,
+    /// A file that keeps the formatted text of every item between runs, so that a regeneration
+    /// formats only the items whose tokens changed (see [`format::cache`]); off by default. The
+    /// output is the same with it or without it.
+    pub format_cache: Option<PathBuf>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { mocks: true }
+        Options {
+            mocks: true,
+            format_cache: None,
+        }
     }
 }
 
@@ -138,6 +145,14 @@ fn generate_loaded(loaded: &load::Loaded, options: &Options) -> Result<Generated
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let krate = emit::Crate::new(&api, &source_name).with_mocks(options.mocks);
-    let files = format::format_crate(&krate)?;
+    let files = match &options.format_cache {
+        None => format::format_crate(&krate)?,
+        Some(path) => {
+            let cache = format::FormatCache::load(path);
+            let (files, formatted) = format::format_crate_with(&krate, Some(&cache))?;
+            cache.save(path, formatted);
+            files
+        }
+    };
     Ok(Generated { api, files, warnings })
 }

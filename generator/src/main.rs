@@ -89,6 +89,8 @@ enum Command {
         /// `test-util` feature), for a crate whose users mock nothing: it generates faster.
         #[arg(long)]
         no_mocks: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// List what changes in the generated Rust API between two specs; exit 1 if anything
     /// breaks callers, 2 if they cannot be compared.
@@ -157,7 +159,44 @@ enum Command {
         /// The crate was generated with `--no-mocks`.
         #[arg(long)]
         no_mocks: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
+}
+
+/// Where formatted items are kept between runs (see `format::cache` in the library).
+#[derive(clap::Args)]
+struct CacheArgs {
+    /// Keep the formatted text of every item in this file, so that the next run formats only
+    /// the items that changed [default: `atlas-streams-generator/format-cache` in the Cargo
+    /// target directory the generator runs from; none when it runs from elsewhere]
+    #[arg(long, value_name = "FILE")]
+    format_cache: Option<PathBuf>,
+    /// Format every item, reading and writing no cache.
+    #[arg(long, conflicts_with = "format_cache")]
+    no_format_cache: bool,
+}
+
+impl CacheArgs {
+    /// The cache file to use, if any.
+    fn file(&self) -> Option<PathBuf> {
+        if self.no_format_cache {
+            return None;
+        }
+        self.format_cache.clone().or_else(default_format_cache)
+    }
+}
+
+/// `format-cache` beside the generator's own build, when it runs from a Cargo target directory
+/// (`cargo run -p atlas-streams-generator`: `target/<profile>/`, under a directory Cargo marks
+/// with `CACHEDIR.TAG`); an installed generator has no default.
+fn default_format_cache() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let target = exe.parent()?.parent()?;
+    target
+        .join("CACHEDIR.TAG")
+        .is_file()
+        .then(|| target.join("atlas-streams-generator").join("format-cache"))
 }
 
 fn main() -> ExitCode {
@@ -176,13 +215,15 @@ fn main() -> ExitCode {
             out,
             deny_warnings,
             no_mocks,
-        } => run_generate(spec, out, *deny_warnings, &options(*no_mocks)),
+            cache,
+        } => run_generate(spec, out, *deny_warnings, &options(*no_mocks, cache)),
         Command::Check {
             spec,
             out,
             deny_warnings,
             no_mocks,
-        } => run_check(spec, out, *deny_warnings, &options(*no_mocks)),
+            cache,
+        } => run_check(spec, out, *deny_warnings, &options(*no_mocks, cache)),
         Command::Diff {
             old,
             new,
@@ -230,9 +271,10 @@ fn main() -> ExitCode {
 }
 
 /// The generation options the flags ask for.
-fn options(no_mocks: bool) -> Options {
+fn options(no_mocks: bool, cache: &CacheArgs) -> Options {
     let mut options = Options::default();
     options.mocks = !no_mocks;
+    options.format_cache = cache.file();
     options
 }
 

@@ -4,9 +4,11 @@
 //! formats every item of the generated crate on every core (`parallel`) and assembles the
 //! files in item order.
 
+pub mod cache;
 mod parallel;
 
 use crate::emit::rust::DOC_MARKER_PREFIX;
+pub use cache::FormatCache;
 use std::path::PathBuf;
 
 pub use crate::emit::rust::doc_marker;
@@ -21,11 +23,16 @@ use crate::file::GeneratedFile;
 pub fn format_rendered(rendered: Rendered) -> Result<String, GenerateError> {
     let name = rendered.item.name.clone();
     let formatted = format_item(rendered.item)?;
-    if rendered.docs.is_empty() {
+    splice_docs(&name, formatted, &rendered.docs)
+}
+
+/// Puts the doc comments `docs` of the item `name` in place of their markers in `formatted`.
+fn splice_docs(name: &str, formatted: String, docs: &[String]) -> Result<String, GenerateError> {
+    if docs.is_empty() {
         return Ok(formatted);
     }
-    let mut spliced = vec![false; rendered.docs.len()];
-    let mut out = String::with_capacity(formatted.len() + rendered.docs.iter().map(|d| d.len() + 8).sum::<usize>());
+    let mut spliced = vec![false; docs.len()];
+    let mut out = String::with_capacity(formatted.len() + docs.iter().map(|d| d.len() + 8).sum::<usize>());
     for line in formatted.split_inclusive('\n') {
         let content = line.trim_start_matches(' ');
         let indent = &line[..line.len() - content.len()];
@@ -39,7 +46,7 @@ pub fn format_rendered(rendered: Rendered) -> Result<String, GenerateError> {
             continue;
         };
         spliced[index] = true;
-        for doc_line in rendered.docs[index].lines() {
+        for doc_line in docs[index].lines() {
             let doc_line = doc_line.trim_end_matches(' ');
             out.push_str(indent);
             out.push_str("///");
@@ -53,7 +60,7 @@ pub fn format_rendered(rendered: Rendered) -> Result<String, GenerateError> {
     match spliced.iter().position(|done| !done) {
         None => Ok(out),
         Some(index) => Err(GenerateError::Emit {
-            item: name,
+            item: name.to_owned(),
             message: format!("doc comment {index} of the item was not printed as a `///` line"),
         }),
     }
@@ -111,6 +118,16 @@ pub fn format_file(header: &str, items: Vec<Rendered>) -> Result<String, Generat
 /// starts with `operations.rs`, whose `Client` is the longest job. Each file is assembled in
 /// item order, so the output does not depend on scheduling.
 pub fn format_crate(krate: &Crate<'_>) -> Result<Vec<GeneratedFile>, GenerateError> {
+    format_crate_with(krate, None).map(|(files, _)| files)
+}
+
+/// [`format_crate`], taking the formatted text of an item from `cache` where its tokens are
+/// there (see [`cache`]); also returns every item's hash and formatted text (doc markers
+/// still in), for the cache of the next run.
+pub fn format_crate_with(
+    krate: &Crate<'_>,
+    cache: Option<&FormatCache>,
+) -> Result<(Vec<GeneratedFile>, cache::Entries), GenerateError> {
     // The queue: `api.txt` (a job like the others, so its few milliseconds overlap formatting),
     // then the items, in the order the workers take them.
     let jobs: Vec<Job> = std::iter::once(Job::Surface)
@@ -126,9 +143,25 @@ pub fn format_crate(krate: &Crate<'_>) -> Result<Vec<GeneratedFile>, GenerateErr
             .flat_map(|module| (0..krate.item_count(module)).map(move |index| Job::Item { module, index })),
         )
         .collect();
+    let formatted_items = std::sync::Mutex::new(Vec::new());
     let done = parallel::run(jobs.len(), |job| match jobs[job] {
         Job::Surface => Ok(krate.surface().contents),
-        Job::Item { module, index } => format_rendered(krate.render_item(module, index)),
+        Job::Item { module, index } => {
+            let rendered = krate.render_item(module, index);
+            let Some(cache) = cache else {
+                return format_rendered(rendered);
+            };
+            let key = cache::key_of(&rendered.item.tokens);
+            let name = rendered.item.name.clone();
+            let formatted = match cache.get(&key) {
+                Some(known) => known.to_owned(),
+                None => format_item(rendered.item)?,
+            };
+            if let Ok(mut items) = formatted_items.lock() {
+                items.push((key, formatted.clone()));
+            }
+            splice_docs(&name, formatted, &rendered.docs)
+        }
     })?;
     let mut surface = String::new();
     let mut per_module: [Vec<String>; Module::ALL.len()] = Default::default();
@@ -149,7 +182,8 @@ pub fn format_crate(krate: &Crate<'_>) -> Result<Vec<GeneratedFile>, GenerateErr
             contents: assemble(&header, &items),
         });
     }
-    Ok(files)
+    let formatted_items = formatted_items.into_inner().unwrap_or_default();
+    Ok((files, formatted_items))
 }
 
 /// One job of [`format_crate`]'s queue.
