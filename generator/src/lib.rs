@@ -84,7 +84,10 @@ pub fn generate(spec: &Path) -> Result<Generated, GenerateError> {
 
 /// [`generate`] with `options`.
 pub fn generate_with(spec: &Path, options: &Options) -> Result<Generated, GenerateError> {
-    stack::with_deep_stack(|| generate_loaded(&load::load(spec)?, options))
+    stack::with_deep_stack(|| {
+        let (loaded, lowered) = load::load_then(spec, lower::lower)?;
+        generate_loaded(&loaded, lowered, options)
+    })
 }
 
 /// Generates the client from spec text; `file` names the source in diagnostics and headers.
@@ -94,7 +97,10 @@ pub fn generate_from_str(file: &Path, source: &str) -> Result<Generated, Generat
 
 /// [`generate_from_str`] with `options`.
 pub fn generate_from_str_with(file: &Path, source: &str, options: &Options) -> Result<Generated, GenerateError> {
-    stack::with_deep_stack(|| generate_loaded(&load::parse(file.to_owned(), source.to_owned())?, options))
+    stack::with_deep_stack(|| {
+        let (loaded, lowered) = load::parse_then(file.to_owned(), source.to_owned(), lower::lower)?;
+        generate_loaded(&loaded, lowered, options)
+    })
 }
 
 /// Generates the client from the bytes of a spec file (which must be UTF-8: bytes that are not
@@ -117,9 +123,15 @@ pub struct Checked {
 /// or every error (with the warnings found beside them). For tools that need the IR without
 /// generating code, such as the emulator.
 pub fn check(loaded: &load::Loaded) -> Result<Checked, GenerateError> {
+    check_lowered(loaded, None)
+}
+
+/// [`check`], with the spec already lowered where loading did it beside its own checks
+/// (`load::parse_then`).
+fn check_lowered(loaded: &load::Loaded, lowered: Option<LowerResult>) -> Result<Checked, GenerateError> {
     let spec_report = |diagnostics| diag::Report::new(loaded.file.clone(), &loaded.source, diagnostics);
     let mut diagnostics = loaded.diagnostics.clone();
-    let lowered = lower::lower(&loaded.api);
+    let lowered = lowered.unwrap_or_else(|| lower::lower(&loaded.api));
     let (api, lowered_diagnostics) = match lowered {
         Ok(lowered) => (Some(lowered.api), lowered.warnings),
         Err(found) => (None, found),
@@ -136,8 +148,15 @@ pub fn check(loaded: &load::Loaded) -> Result<Checked, GenerateError> {
     }
 }
 
-fn generate_loaded(loaded: &load::Loaded, options: &Options) -> Result<Generated, GenerateError> {
-    let Checked { api, warnings } = check(loaded)?;
+/// What lowering returns.
+type LowerResult = Result<lower::Lowered, Vec<diag::Diagnostic>>;
+
+fn generate_loaded(
+    loaded: &load::Loaded,
+    lowered: Option<LowerResult>,
+    options: &Options,
+) -> Result<Generated, GenerateError> {
+    let Checked { api, warnings } = check_lowered(loaded, lowered)?;
     // Only the file name goes into headers, so output does not depend on where the spec lives.
     let source_name = loaded
         .file

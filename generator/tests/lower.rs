@@ -249,3 +249,52 @@ components:
     let text = format!("{errors:?}");
     assert!(text.contains("`lable`") && text.contains("label"), "{text}");
 }
+
+/// The whole-document check runs beside the other passes on a context of its own; what it
+/// finds again (here: a cycle of bare `$ref`s that an operation's response and an unused
+/// schema both lead into, at different places) is still reported once, where the passes
+/// before it found it.
+#[test]
+fn a_cycle_of_references_found_by_two_passes_is_reported_once() {
+    let spec = r##"
+openapi: 3.0.1
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/A'
+components:
+  schemas:
+    A:
+      $ref: '#/components/schemas/B'
+    B:
+      $ref: '#/components/schemas/A'
+    Unused:
+      type: object
+      properties:
+        x:
+          $ref: '#/components/schemas/B'
+"##;
+    let loaded = load::parse("cycle.yaml".into(), spec.to_owned()).expect("the spec loads");
+    let diagnostics = match lower::lower(&loaded.api) {
+        Ok(lowered) => lowered.warnings,
+        Err(diagnostics) => diagnostics,
+    };
+    let cycles: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.message.contains("cycle of references"))
+        .map(|d| d.pointer.as_str())
+        .collect();
+    assert_eq!(
+        cycles,
+        ["#/paths/~1a/get/responses/200/content/application~1json/schema/$ref"],
+        "{diagnostics:#?}"
+    );
+}

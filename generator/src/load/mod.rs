@@ -68,21 +68,42 @@ pub fn ignored_keys() -> Vec<(&'static str, &'static str, &'static str)> {
 
 /// Reads `path` (a YAML file, or a directory holding exactly one `.yaml`/`.yml` file).
 pub fn load(path: &Path) -> Result<Loaded, GenerateError> {
+    load_then(path, |_| ()).map(|(loaded, _)| loaded)
+}
+
+/// [`load`], then `next` on the document (see [`parse_then`]).
+pub fn load_then<R: Send>(
+    path: &Path,
+    next: impl FnOnce(&OpenAPI) -> R + Send,
+) -> Result<(Loaded, Option<R>), GenerateError> {
     let file = resolve_spec_file(path)?;
     let bytes = std::fs::read(&file).map_err(|source| GenerateError::Io {
         path: file.clone(),
         source,
     })?;
     let source = decode(&file, bytes)?;
-    parse(file, source)
+    parse_then(file, source, next)
 }
 
 /// Parses spec text; `file` is only used to name the source in diagnostics.
 pub fn parse(file: PathBuf, source: String) -> Result<Loaded, GenerateError> {
+    parse_then(file, source, |_| ()).map(|(loaded, _)| loaded)
+}
+
+/// [`parse`], also running `next` (the stage after loading) on the typed document as soon as it
+/// is read, where that is beside the rest of loading: a large spec's typed document is read on
+/// a thread of its own while this one reads and checks the YAML tree, which takes longer, and
+/// `next` runs on that thread in the meantime. `None` where `next` did not run (a small spec,
+/// one core, or a document read from the tree): the caller runs it on the loaded document.
+pub fn parse_then<R: Send>(
+    file: PathBuf,
+    source: String,
+    next: impl FnOnce(&OpenAPI) -> R + Send,
+) -> Result<(Loaded, Option<R>), GenerateError> {
     // YAML allows a byte-order mark before the document; it is not part of it.
     let text = source.strip_prefix('\u{feff}').unwrap_or(&source);
     let (checked, typed) = std::thread::scope(|scope| {
-        let typed = read_typed_beside(scope, text);
+        let typed = read_typed_beside(scope, text, next);
         let checked = tree_and_checks(text);
         (checked, typed.and_then(|reader| reader.join().ok()))
     });
@@ -92,17 +113,20 @@ pub fn parse(file: PathBuf, source: String) -> Result<Loaded, GenerateError> {
     };
     // The typed document read from the text is the one read from the tree (the text has no
     // merge key); where it could not be read, the tree's reading says why.
-    let api = match typed {
-        Some(Ok(api)) => Some(Ok(api)),
-        _ => without_panics(|| serde_yaml::from_value::<OpenAPI>(value)),
+    let (api, after) = match typed {
+        Some(Ok((api, after))) => (Some(Ok(api)), Some(after)),
+        _ => (without_panics(|| serde_yaml::from_value::<OpenAPI>(value)), None),
     };
     match api {
-        Some(Ok(api)) => Ok(Loaded {
-            file,
-            source,
-            api,
-            diagnostics,
-        }),
+        Some(Ok(api)) => Ok((
+            Loaded {
+                file,
+                source,
+                api,
+                diagnostics,
+            },
+            after,
+        )),
         // The shape check found why: its diagnostics say where.
         _ if diagnostics.iter().any(Diagnostic::is_error) => Err(report(file, &source, diagnostics)),
         _ => {
@@ -118,21 +142,28 @@ pub fn parse(file: PathBuf, source: String) -> Result<Loaded, GenerateError> {
 /// the 4 MB Admin spec); below it, starting a thread costs more than it saves.
 const READ_BESIDE_FROM: usize = 1 << 20;
 
-/// Starts reading the typed document straight from `text` on another thread, when the text is
-/// large, the machine has a second core, and the text has no merge key (which only the tree
-/// applies). `None`: the document is read from the tree instead.
-fn read_typed_beside<'scope>(
+/// Starts reading the typed document straight from `text` on another thread, then running
+/// `next` on it there, when the text is large, the machine has a second core, and the text has
+/// no merge key (which only the tree applies). `None`: the document is read from the tree
+/// instead.
+fn read_typed_beside<'scope, R: Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     text: &'scope str,
-) -> Option<std::thread::ScopedJoinHandle<'scope, Result<OpenAPI, serde_yaml::Error>>> {
+    next: impl FnOnce(&OpenAPI) -> R + Send + 'scope,
+) -> Option<std::thread::ScopedJoinHandle<'scope, Result<(OpenAPI, R), serde_yaml::Error>>> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     if text.len() < READ_BESIDE_FROM || cores < 2 || merge::may_have_merge_keys(text) {
         return None;
     }
-    // A panic in `openapiv3` ends the thread, and the tree's reading takes over (`join` fails).
+    // A panic in `openapiv3` ends the thread, and the tree's reading takes over (`join` fails);
+    // so does one in `next`, which the caller then runs again (and sees it panic).
     std::thread::Builder::new()
         .stack_size(crate::stack::DEEP_STACK)
-        .spawn_scoped(scope, || serde_yaml::from_str::<OpenAPI>(text))
+        .spawn_scoped(scope, move || {
+            let api = serde_yaml::from_str::<OpenAPI>(text)?;
+            let after = next(&api);
+            Ok((api, after))
+        })
         .ok()
 }
 

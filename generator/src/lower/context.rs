@@ -5,7 +5,7 @@
 //! fill a memo; no pass leaves anything in it for a later pass to read. What one pass hands to
 //! the next is its return value (see `lower/mod.rs`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
@@ -34,6 +34,8 @@ pub(super) struct Context<'a> {
     reported: BTreeSet<String>,
     /// The cycles of bare `$ref`s reported so far (their members, sorted).
     cycles: BTreeSet<String>,
+    /// Which of `diagnostics` report a cycle, and which one (for `absorb`).
+    cycle_reports: BTreeMap<usize, String>,
 }
 
 impl<'a> Context<'a> {
@@ -48,6 +50,35 @@ impl<'a> Context<'a> {
             diagnostics: Vec::new(),
             reported: BTreeSet::new(),
             cycles: BTreeSet::new(),
+            cycle_reports: BTreeMap::new(),
+        }
+    }
+
+    /// Takes in the diagnostics of a pass that ran on a context of its own (on another thread),
+    /// as if it had run after the passes of this one on it: what this context already reported
+    /// (the same pointer and message, or the same cycle of references) is not reported again.
+    pub fn absorb(&mut self, other: Context<'a>) {
+        let Context {
+            diagnostics,
+            mut cycle_reports,
+            ..
+        } = other;
+        for (index, diagnostic) in diagnostics.into_iter().enumerate() {
+            match cycle_reports.remove(&index) {
+                Some(cycle) => self.report_cycle(cycle, diagnostic),
+                None => self.report(diagnostic),
+            }
+        }
+    }
+
+    /// Reports a cycle of references once, however many sites lead into it.
+    fn report_cycle(&mut self, cycle: String, diagnostic: Diagnostic) {
+        if self.cycles.insert(cycle.clone()) {
+            let index = self.diagnostics.len();
+            self.report(diagnostic);
+            if self.diagnostics.len() > index {
+                self.cycle_reports.insert(index, cycle);
+            }
         }
     }
 
@@ -108,13 +139,14 @@ impl<'a> Context<'a> {
                 // One cycle is one problem, however many places lead into it.
                 let mut members = seen[start..].to_vec();
                 members.sort();
-                if self.cycles.insert(members.join("\n")) {
-                    self.report(Diagnostic::new(
+                self.report_cycle(
+                    members.join("\n"),
+                    Diagnostic::new(
                         site,
                         format!("`$ref: '{reference}'` is a cycle of references that never reaches a schema"),
                         "make one of the schemas in the cycle a real schema instead of a bare `$ref`",
-                    ));
-                }
+                    ),
+                );
                 return None;
             }
             seen.push(target.clone());
@@ -142,5 +174,40 @@ fn suggest_schema(api: &OpenAPI, missing: &str) -> String {
             format!("did you mean `#/components/schemas/{name}`? Otherwise add the schema under `components/schemas`")
         }
         None => format!("add a schema named `{missing}` under `components/schemas`, or correct the reference"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absorbing_a_context_reports_what_it_found_again_once() {
+        let api: OpenAPI = serde_yaml::from_str(
+            "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n",
+        )
+        .unwrap();
+        let mut first = Context::new(&api);
+        assert!(first.resolve_ref("#/components/schemas/A", "#/one/$ref").is_none());
+        first.report(Diagnostic::warning("#/x", "seen by both", ""));
+        let mut second = Context::new(&api);
+        second.report(Diagnostic::warning("#/x", "seen by both", ""));
+        // The same cycle, reached from another place.
+        assert!(second.resolve_ref("#/components/schemas/B", "#/two/$ref").is_none());
+        second.report(Diagnostic::warning("#/y", "seen by the second", ""));
+        first.absorb(second);
+        let found: Vec<(String, bool)> = first
+            .into_diagnostics()
+            .into_iter()
+            .map(|d| (d.pointer, d.message.contains("cycle")))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("#/one/$ref".to_owned(), true),
+                ("#/x".to_owned(), false),
+                ("#/y".to_owned(), false)
+            ]
+        );
     }
 }

@@ -79,6 +79,35 @@ pub struct Lowered {
 /// Lowers a parsed spec into the IR, or explains everything that stops it (the errors, with
 /// the warnings found beside them).
 pub fn lower(api: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
+    std::thread::scope(|scope| {
+        // The whole-document check (7) reads nothing the other passes produce: it runs on a
+        // thread of its own, with a context of its own, beside passes 1 to 6, and its
+        // diagnostics are taken in afterwards as if it had run after them (`Context::absorb`).
+        let checker = (std::thread::available_parallelism().map_or(1, usize::from) > 1)
+            .then(|| {
+                std::thread::Builder::new()
+                    .stack_size(crate::stack::DEEP_STACK)
+                    .spawn_scoped(scope, || check_document(api))
+                    .ok()
+            })
+            .flatten();
+        lower_beside(api, move || match checker {
+            Some(checker) => checker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => check_document(api),
+        })
+    })
+}
+
+/// The whole-document check (pass 7) on a context of its own.
+fn check_document(api: &OpenAPI) -> Context<'_> {
+    let mut cx = Context::new(api);
+    let sites: Vec<OpSite> = sites::collect(&mut cx);
+    check::document(&mut cx, &sites);
+    cx
+}
+
+/// Passes 1 to 6 and 8; `checked` gives the context of pass 7, which ran beside them.
+fn lower_beside<'a>(api: &'a OpenAPI, checked: impl FnOnce() -> Context<'a>) -> Result<Lowered, Vec<Diagnostic>> {
     let mut cx = Context::new(api);
     let sites: Vec<OpSite> = sites::collect(&mut cx);
     let discovery: Discovery = discover::discover(&mut cx, &sites);
@@ -93,7 +122,7 @@ pub fn lower(api: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
     }
     order::mark(&mut types);
     conversions::attach(&mut cx, &discovery, &names, &mut types, &operations);
-    check::document(&mut cx, &sites);
+    cx.absorb(checked());
     let diagnostics = cx.into_diagnostics();
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
