@@ -7,6 +7,10 @@ pub(super) const SCHEMAS: &str = "#/components/schemas/";
 
 /// Undoes JSON pointer escaping of one segment.
 pub(super) fn unescape(segment: &str) -> String {
+    // Most segments have nothing to undo: one copy instead of two searches and two copies.
+    if !segment.contains('~') {
+        return segment.to_owned();
+    }
     segment.replace("~1", "/").replace("~0", "~")
 }
 
