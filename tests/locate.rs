@@ -92,3 +92,99 @@ fn the_outline_places_every_node_of_the_admin_spec_as_the_parser_does() {
     assert!(all > 50_000, "{all} nodes");
     assert_eq!(placed, all, "the outline placed {placed} of {all} nodes");
 }
+
+/// Random documents (a fixed seed), written by `serde_yaml` in block style with every kind of
+/// key and scalar it quotes, escapes or folds: where the outline answers, it answers as the
+/// parser does.
+#[test]
+fn on_random_documents_the_outline_answers_as_the_parser() {
+    let mut rng = Lcg(0x5eed);
+    let (mut placed, mut all) = (0, 0);
+    for case in 0..400 {
+        // A mapping at the root, as a spec has.
+        let value = serde_yaml::Value::Mapping(
+            (0..1 + rng.below(6))
+                .map(|_| {
+                    (
+                        serde_yaml::Value::String(random_text(&mut rng)),
+                        random_value(&mut rng, 1),
+                    )
+                })
+                .collect(),
+        );
+        let text = serde_yaml::to_string(&value).unwrap();
+        let (p, a) = placed_as_the_parser_places(&format!("random document {case}:\n{text}"), &text);
+        placed += p;
+        all += a;
+    }
+    // One unreadable key makes the outline unsure of its whole mapping, and these keys are
+    // often unreadable on purpose: what counts is that its many answers are the parser's.
+    assert!(all > 5_000, "{all} nodes");
+    assert!(placed * 5 > all, "the outline placed only {placed} of {all} nodes");
+}
+
+/// A small deterministic generator (no dependency for a test).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+fn random_text(rng: &mut Lcg) -> String {
+    const PIECES: &[&str] = &[
+        "a",
+        "type",
+        "200",
+        "x-y",
+        "/p/{id}:do",
+        "with space",
+        "colon: inside",
+        "#hash",
+        "- dash",
+        "'q'",
+        "\"dq\"",
+        "tab\there",
+        "line\nbreak",
+        "",
+        "~tilde",
+        "a/b",
+        "é",
+        "yes",
+        "null",
+        "1.5",
+        "[x]",
+        "{y}",
+        "&anchor",
+        "*alias",
+        "!tag",
+        "? q",
+        "it's",
+        "trailing ",
+    ];
+    let count = 1 + rng.below(3);
+    (0..count)
+        .map(|_| PIECES[rng.below(PIECES.len() as u64) as usize])
+        .collect::<Vec<_>>()
+        .join("")
+}
+
+fn random_value(rng: &mut Lcg, depth: u32) -> serde_yaml::Value {
+    use serde_yaml::Value;
+    match if depth >= 4 { rng.below(3) } else { rng.below(6) } {
+        0 => Value::String(random_text(rng)),
+        1 => Value::Number((rng.below(1000) as i64 - 500).into()),
+        2 => [Value::Null, Value::Bool(true)][rng.below(2) as usize].clone(),
+        3 => Value::Sequence((0..rng.below(4)).map(|_| random_value(rng, depth + 1)).collect()),
+        _ => Value::Mapping(
+            (0..1 + rng.below(5))
+                .map(|_| (Value::String(random_text(rng)), random_value(rng, depth + 1)))
+                .collect(),
+        ),
+    }
+}
