@@ -64,6 +64,7 @@ impl Sandbox {
             lockfile: Some(self.dir.join("Cargo.lock")),
             date: "2026-12-07".into(),
             accept_conflicts,
+            format_cache: None,
         }
     }
 
@@ -295,4 +296,28 @@ fn the_whole_admin_spec_is_taken_down_to_its_streams_part() {
     assert!(report.contains("37 of 540 operations"), "{report}");
     assert!(plan.upstream_changes.is_empty(), "{report}");
     assert!(plan.release.is_none() && plan.files.is_empty(), "{report}");
+}
+
+/// `update` with the formatting cache of the last generation (the workflow of a new MongoDB
+/// version): the files it would write are the same as without the cache, and the cache keeps
+/// the items of the new version.
+#[test]
+fn an_update_with_a_format_cache_writes_what_one_without_writes() {
+    let sandbox = Sandbox::new("cache");
+    let input = sandbox.new_upstream(|spec| {
+        spec.pointer_mut(KAFKA).unwrap().as_object_mut().unwrap().insert(
+            "maxBatchSize".into(),
+            json!({"type": "integer", "format": "int32", "description": "Most messages per batch."}),
+        );
+    });
+    let without = sandbox.update(&input).unwrap();
+    let cache = sandbox.dir.join("format-cache");
+    let mut options = sandbox.options(&input, false);
+    options.format_cache = Some(cache.clone());
+    let cold = update::plan(&options).unwrap();
+    let warm = update::plan(&options).unwrap();
+    assert!(!without.files.is_empty());
+    assert_eq!(cold.files, without.files);
+    assert_eq!(warm.files, without.files);
+    assert!(atlas_streams_generator::format::FormatCache::load(&cache).len() > 100);
 }

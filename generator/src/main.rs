@@ -143,6 +143,8 @@ enum Command {
         /// Say what would change, and write nothing.
         #[arg(long)]
         dry_run: bool,
+        #[command(flatten)]
+        cache: CacheArgs,
     },
     /// Fail (exit 1) with a diff summary if the committed generated files are stale.
     #[command(after_help = EXIT_STATUS_HELP)]
@@ -240,6 +242,7 @@ fn main() -> ExitCode {
             date,
             accept_conflicts,
             dry_run,
+            cache,
         } => {
             let also_bump = if also_bump.is_empty() {
                 let emulator = PathBuf::from("emulator/Cargo.toml");
@@ -257,6 +260,7 @@ fn main() -> ExitCode {
                 lockfile: Some(lockfile.clone()),
                 date: date.clone().unwrap_or_else(update::today),
                 accept_conflicts: *accept_conflicts,
+                format_cache: cache.file(),
             };
             run_update(&options, *dry_run)
         }

@@ -45,6 +45,9 @@ pub struct Options {
     pub date: String,
     /// Keep the curation points an upstream change runs into, after a person read them.
     pub accept_conflicts: bool,
+    /// The formatting cache of the regeneration (`crate::Options::format_cache`): with the
+    /// cache of the last `generate`, only the items the new version changes are formatted.
+    pub format_cache: Option<PathBuf>,
 }
 
 /// A release `update` makes.
@@ -232,7 +235,9 @@ pub fn plan(options: &Options) -> Result<Plan, GenerateError> {
     }
 
     let curated = curate::curate_with(&overlay, &part.spec, &layout)?;
-    let generated = crate::generate_from_str(&layout.output, &curated.text)?;
+    let mut generation = crate::Options::default();
+    generation.format_cache = options.format_cache.clone();
+    let generated = crate::generate_from_str_with(&layout.output, &curated.text, &generation)?;
     let before = std::fs::read_to_string(options.out.join(SURFACE_FILE))
         .map(|text| Surface::parse(&text))
         .unwrap_or_default();
