@@ -235,8 +235,10 @@ pub fn plan(options: &Options) -> Result<Plan, GenerateError> {
     }
 
     let curated = curate::curate_with(&overlay, &part.spec, &layout)?;
-    let mut generation = crate::Options::default();
-    generation.format_cache = options.format_cache.clone();
+    let generation = crate::Options {
+        format_cache: options.format_cache.clone(),
+        ..crate::Options::default()
+    };
     let generated = crate::generate_from_str_with(&layout.output, &curated.text, &generation)?;
     let before = std::fs::read_to_string(options.out.join(SURFACE_FILE))
         .map(|text| Surface::parse(&text))
