@@ -69,3 +69,32 @@ fn a_warm_run_takes_every_item_from_the_cache() {
     assert_eq!(marked, items, "every item of the run came from the cache");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The cache's key is the text of an item's tokens, which says the same for an invisible
+/// (`Delimiter::None`) group as for its contents: the emitters must make no such group.
+#[test]
+fn no_rendered_item_holds_an_invisible_group() {
+    fn invisible_groups(tokens: proc_macro2::TokenStream) -> usize {
+        tokens
+            .into_iter()
+            .map(|token| match token {
+                proc_macro2::TokenTree::Group(group) => {
+                    usize::from(group.delimiter() == proc_macro2::Delimiter::None) + invisible_groups(group.stream())
+                }
+                _ => 0,
+            })
+            .sum()
+    }
+    let loaded = load::load(&spec()).unwrap();
+    let api = lower::lower(&loaded.api).unwrap().api;
+    let krate = emit::Crate::new(&api, "atlas-streams.yaml");
+    let mut items = 0;
+    for module in emit::Module::ALL {
+        for index in 0..krate.item_count(module) {
+            let rendered = krate.render_item(module, index);
+            assert_eq!(invisible_groups(rendered.item.tokens), 0, "{}", rendered.item.name);
+            items += 1;
+        }
+    }
+    assert!(items > 100);
+}

@@ -95,7 +95,10 @@ impl FormatCache {
 }
 
 /// The hash of `tokens` as the formatter reads them (their text, written straight into the
-/// hasher).
+/// hasher). Two streams with the same text parse alike, but for invisible
+/// (`Delimiter::None`) groups, which print as their contents: the emitters make none (they
+/// interpolate token streams, identifiers and literals only; `tests/format_cache.rs` checks
+/// every item of `spec/`).
 pub fn key_of(tokens: &TokenStream) -> Key {
     struct Hashing(Sha256);
     impl std::fmt::Write for Hashing {
