@@ -110,15 +110,18 @@ fn release(sandbox: &Sandbox, input: &Path, plan: &Plan, version: &str) -> Strin
     changelog
 }
 
+/// The upstream change of a new optional property: `maxBatchSize` on the Kafka connection.
+fn add_max_batch_size(spec: &mut Value) {
+    spec.pointer_mut(KAFKA).unwrap().as_object_mut().unwrap().insert(
+        "maxBatchSize".into(),
+        json!({"type": "integer", "format": "int32", "description": "Most messages per batch."}),
+    );
+}
+
 #[test]
 fn a_new_optional_property_on_a_connection_type_is_an_additive_release() {
     let sandbox = Sandbox::new("property");
-    let input = sandbox.new_upstream(|spec| {
-        spec.pointer_mut(KAFKA).unwrap().as_object_mut().unwrap().insert(
-            "maxBatchSize".into(),
-            json!({"type": "integer", "format": "int32", "description": "Most messages per batch."}),
-        );
-    });
+    let input = sandbox.new_upstream(add_max_batch_size);
     let plan = sandbox.update(&input).unwrap();
     assert!(!plan.breaking());
     assert!(plan
@@ -304,12 +307,7 @@ fn the_whole_admin_spec_is_taken_down_to_its_streams_part() {
 #[test]
 fn an_update_with_a_format_cache_writes_what_one_without_writes() {
     let sandbox = Sandbox::new("cache");
-    let input = sandbox.new_upstream(|spec| {
-        spec.pointer_mut(KAFKA).unwrap().as_object_mut().unwrap().insert(
-            "maxBatchSize".into(),
-            json!({"type": "integer", "format": "int32", "description": "Most messages per batch."}),
-        );
-    });
+    let input = sandbox.new_upstream(add_max_batch_size);
     let without = sandbox.update(&input).unwrap();
     let cache = sandbox.dir.join("format-cache");
     let mut options = sandbox.options(&input, false);

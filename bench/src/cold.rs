@@ -15,7 +15,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::measure::run_timed;
 
 /// One of the two programs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -273,20 +275,7 @@ impl Builder {
         if release {
             command.arg("--release");
         }
-        let start = Instant::now();
-        let output = command
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", self.cargo.display()))?;
-        let wall = start.elapsed();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        if !output.status.success() {
-            let tail: Vec<&str> = stderr.lines().collect();
-            return Err(format!(
-                "cold build of {} failed:\n{}",
-                program.package(),
-                tail[tail.len().saturating_sub(40)..].join("\n")
-            ));
-        }
+        let (wall, stderr) = run_timed(&mut command, &format!("cold build of {}", program.package()))?;
         Ok(ColdBuild {
             wall,
             cpu: cpu_time(&stderr),

@@ -68,6 +68,25 @@ impl Samples {
     }
 }
 
+/// Runs `command` and times it; returns the wall time and its standard error. If it cannot
+/// start or fails, the error says that `what` failed, with the last 40 lines it wrote.
+pub fn run_timed(command: &mut std::process::Command, what: &str) -> Result<(Duration, String), String> {
+    let start = Instant::now();
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", command.get_program().to_string_lossy()))?;
+    let wall = start.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        let lines: Vec<&str> = stderr.lines().collect();
+        return Err(format!(
+            "{what} failed:\n{}",
+            lines[lines.len().saturating_sub(40)..].join("\n")
+        ));
+    }
+    Ok((wall, stderr))
+}
+
 /// `a / b` as a float (0 when `b` is zero).
 pub fn ratio(a: Duration, b: Duration) -> f64 {
     if b.is_zero() {

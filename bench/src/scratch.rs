@@ -10,9 +10,11 @@
 
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use atlas_streams_generator::GeneratedFile;
+
+use crate::measure::run_timed;
 
 /// The generated Rust files the crate compiles by default, relative to the crate root; in the
 /// baseline, those of a spec with no operation.
@@ -277,21 +279,7 @@ impl Cargo {
             // The bench may run under `cargo run`, whose variables must not leak into the build.
             .env_remove("CARGO_MANIFEST_DIR")
             .env_remove("CARGO_PRIMARY_PACKAGE");
-        let start = Instant::now();
-        let output = command
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", self.program.display()))?;
-        let wall = start.elapsed();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        if !output.status.success() {
-            let tail: Vec<&str> = stderr.lines().rev().take(40).collect();
-            let tail: Vec<&str> = tail.into_iter().rev().collect();
-            return Err(format!(
-                "`cargo {subcommand}` failed in {}:\n{}",
-                dir.display(),
-                tail.join("\n")
-            ));
-        }
+        let (wall, stderr) = run_timed(&mut command, &format!("`cargo {subcommand}` in {}", dir.display()))?;
         Ok(CargoRun {
             wall,
             max_rss_kib: max_rss_kib(&stderr),

@@ -14,3 +14,20 @@ pub const DEEP_STACK: usize = 256 * 1024 * 1024;
 pub fn with_deep_stack<T>(work: impl FnOnce() -> T) -> T {
     stacker::grow(DEEP_STACK, work)
 }
+
+/// Starts `work` on a thread of its own with the deep stack, in `scope`; `None` if the thread
+/// cannot be started (the caller then does the work itself).
+pub fn spawn_deep<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    work: impl FnOnce() -> T + Send + 'scope,
+) -> Option<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new()
+        .stack_size(DEEP_STACK)
+        .spawn_scoped(scope, work)
+        .ok()
+}
+
+/// How many threads can run at once here (1 when the machine does not say).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}

@@ -1,7 +1,7 @@
 //! The formatting queue's workers: one job per index, on every core.
 
 use crate::error::GenerateError;
-use crate::stack::DEEP_STACK;
+use crate::stack::spawn_deep;
 
 /// Runs `job` for `0..count` on every core (workers take the next index as they finish one);
 /// results come back in index order.
@@ -22,7 +22,7 @@ pub fn run(
             })
         })
     };
-    let threads = std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 8);
+    let threads = crate::stack::cores().clamp(1, 8);
     if threads == 1 || count < 2 {
         return (0..count).map(run_one).collect();
     }
@@ -41,14 +41,7 @@ pub fn run(
     std::thread::scope(|scope| {
         // This thread works too: one fewer thread to start. A helper that cannot be started
         // leaves its share to the others.
-        let helpers: Vec<_> = (1..threads)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(DEEP_STACK)
-                    .spawn_scoped(scope, worker)
-                    .ok()
-            })
-            .collect();
+        let helpers: Vec<_> = (1..threads).filter_map(|_| spawn_deep(scope, worker)).collect();
         let mut results = worker();
         for helper in helpers {
             // Jobs catch their own panics, so a helper ends normally.

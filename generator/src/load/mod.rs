@@ -154,20 +154,16 @@ fn read_typed_beside<'scope, R: Send + 'scope>(
     text: &'scope str,
     next: impl FnOnce(&OpenAPI) -> R + Send + 'scope,
 ) -> Option<std::thread::ScopedJoinHandle<'scope, Result<(OpenAPI, R), serde_yaml::Error>>> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if text.len() < READ_BESIDE_FROM || cores < 2 || merge::may_have_merge_keys(text) {
+    if text.len() < READ_BESIDE_FROM || crate::stack::cores() < 2 || merge::may_have_merge_keys(text) {
         return None;
     }
     // A panic in `openapiv3` ends the thread, and the tree's reading takes over (`join` fails);
     // so does one in `next`, which the caller then runs again (and sees it panic).
-    std::thread::Builder::new()
-        .stack_size(crate::stack::DEEP_STACK)
-        .spawn_scoped(scope, move || {
-            let api = serde_yaml::from_str::<OpenAPI>(text)?;
-            let after = next(&api);
-            Ok((api, after))
-        })
-        .ok()
+    crate::stack::spawn_deep(scope, move || {
+        let api = serde_yaml::from_str::<OpenAPI>(text)?;
+        let after = next(&api);
+        Ok((api, after))
+    })
 }
 
 /// The text's YAML tree, merge keys applied, with what the key and shape checks found; or the

@@ -11,9 +11,11 @@
 
 mod outline;
 mod position;
+mod segment;
 
 pub use outline::Outline;
 pub use position::Position;
+pub use segment::{escape_segment, unescape_segment};
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -117,15 +119,6 @@ impl PointerIndex {
             candidate = &candidate[..cut];
         }
     }
-}
-
-/// Escapes one JSON pointer segment (RFC 6901).
-pub fn escape_segment(segment: &str) -> String {
-    // Most segments have nothing to escape: one copy instead of two searches and two copies.
-    if !segment.contains(['~', '/']) {
-        return segment.to_owned();
-    }
-    segment.replace('~', "~0").replace('/', "~1")
 }
 
 enum Frame {

@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::position::Position;
+use super::segment::unescape_segment;
 
 /// One line that holds YAML content (not blank, not only a comment).
 #[derive(Clone, Copy)]
@@ -108,18 +109,14 @@ impl<'s> Outline<'s> {
     pub fn position(&mut self, pointer: &str) -> Option<Position> {
         let rest = pointer.strip_prefix('#')?;
         let mut node: Option<Node> = None;
-        let mut position = None;
         for segment in rest.split('/').skip(1) {
-            let segment = unescape(segment);
-            let found = self.child(node, &segment)?;
-            position = Some(Position {
-                line: self.lines[found.line].number,
-                column: found.column + 1,
-            });
-            node = Some(found);
+            node = Some(self.child(node, &unescape_segment(segment))?);
         }
         match node {
-            Some(_) => position,
+            Some(node) => Some(Position {
+                line: self.lines[node.line].number,
+                column: node.column + 1,
+            }),
             // The root is where its first key is.
             None => match self.children_of(None)? {
                 Children::Mapping(_) => self.lines.first().map(|line| Position {
@@ -273,7 +270,7 @@ impl<'s> Outline<'s> {
         let key_text = after_question.trim_start_matches(' ');
         let key = key_text.trim_end_matches(' ');
         let first = key.chars().next()?;
-        if "-{[]}&*!|>%@`?#,\"'".contains(first) || key.contains(": ") || key.contains(" #") || key.ends_with(':') {
+        if NOT_PLAIN_KEY_START.contains(first) || key.contains(": ") || key.contains(" #") || key.ends_with(':') {
             return None;
         }
         let key_offset = content + 2 + (after_question.len() - key_text.len());
@@ -325,6 +322,14 @@ impl<'s> Outline<'s> {
     }
 }
 
+/// What a plain key cannot start with: YAML's indicators (flow collections, anchors, aliases,
+/// tags, block scalars, directives, comments, complex keys, list items) and quotes.
+const NOT_PLAIN_KEY_START: &str = "-{[]}&*!|>%@`?#,\"'";
+
+/// What starts an item's content that the outline does not read (a `-` is checked apart: `-1`
+/// is a scalar, `- x` a list).
+const NOT_ITEM_START: &str = "{[&*!|>%@`?#,";
+
 enum ItemKind {
     /// `- key: value`: a mapping whose first key is on the item's line.
     Mapping,
@@ -347,7 +352,7 @@ fn item_content(line: &str) -> Option<&str> {
 fn item_kind(content: &str) -> Option<ItemKind> {
     let first = content.chars().next()?;
     // `- - x` is a list in a list; `- -1` is a scalar.
-    if "{[&*!|>%@`?#,".contains(first) || item_content(content).is_some() {
+    if NOT_ITEM_START.contains(first) || item_content(content).is_some() {
         return None;
     }
     match read_key(content) {
@@ -379,7 +384,7 @@ fn read_key(line: &str) -> Option<(Cow<'_, str>, &str)> {
             };
             (key, line[end..].trim_start_matches(' '))
         }
-        _ if "-{[]}&*!|>%@`?#,\"'".contains(first) => return None,
+        _ if NOT_PLAIN_KEY_START.contains(first) => return None,
         _ => {
             let colon = plain_key_end(line)?;
             (Cow::Borrowed(line[..colon].trim_end_matches(' ')), &line[colon..])
@@ -428,13 +433,4 @@ fn quoted_end(text: &str) -> Option<usize> {
         i += 1;
     }
     None
-}
-
-/// One pointer segment, unescaped (RFC 6901: `~1` is `/`, `~0` is `~`).
-fn unescape(segment: &str) -> Cow<'_, str> {
-    if segment.contains('~') {
-        Cow::Owned(segment.replace("~1", "/").replace("~0", "~"))
-    } else {
-        Cow::Borrowed(segment)
-    }
 }

@@ -83,13 +83,8 @@ pub fn lower(api: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
         // The whole-document check (7) reads nothing the other passes produce: it runs on a
         // thread of its own, with a context of its own, beside passes 1 to 6, and its
         // diagnostics are taken in afterwards as if it had run after them (`Context::absorb`).
-        let checker = (std::thread::available_parallelism().map_or(1, usize::from) > 1)
-            .then(|| {
-                std::thread::Builder::new()
-                    .stack_size(crate::stack::DEEP_STACK)
-                    .spawn_scoped(scope, || check_document(api))
-                    .ok()
-            })
+        let checker = (crate::stack::cores() > 1)
+            .then(|| crate::stack::spawn_deep(scope, || check_document(api)))
             .flatten();
         lower_beside(api, move || match checker {
             Some(checker) => checker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),

@@ -1,17 +1,13 @@
 //! JSON pointers into the spec: what lowering names its schemas and diagnostics by.
 
-use crate::locate::escape_segment;
+use crate::locate::{escape_segment, unescape_segment};
 
 /// The prefix of every component schema's pointer.
 pub(super) const SCHEMAS: &str = "#/components/schemas/";
 
 /// Undoes JSON pointer escaping of one segment.
 pub(super) fn unescape(segment: &str) -> String {
-    // Most segments have nothing to undo: one copy instead of two searches and two copies.
-    if !segment.contains('~') {
-        return segment.to_owned();
-    }
-    segment.replace("~1", "/").replace("~0", "~")
+    unescape_segment(segment).into_owned()
 }
 
 /// The component name of a top-level `#/components/schemas/X` pointer.
