@@ -27,7 +27,7 @@ fn rust_type(ty: &TypeRef) -> String {
 impl Surface {
     /// The facts of a lowered API.
     pub fn of(api: &Api) -> Self {
-        let mut facts = BTreeMap::new();
+        let mut facts = Found::default();
         // Where each re-export is (the root, or a module) is a fact: moving one breaks `use`s.
         for exports in root_member::RUNTIME_EXPORTS {
             let prefix = exports.module.map_or_else(String::new, |m| format!("{m}::"));
@@ -170,14 +170,9 @@ impl Surface {
                 facts.insert(format!("conversion {} from &{}", ty.name, c.from), kind.into());
             }
         }
-        // One fact per line: a line break inside a value (an enum value or a pattern may have
-        // one) is written as `\n`, as `api.txt` holds it and `parse` reads it back.
-        for value in facts.values_mut() {
-            if value.contains(['\n', '\r']) {
-                *value = value.replace('\n', "\\n").replace('\r', "\\r");
-            }
+        Surface {
+            facts: facts.into_facts(),
         }
-        Surface { facts }
     }
 
     /// Reads the text `render` wrote (lines starting with `#` are comments).
@@ -192,17 +187,50 @@ impl Surface {
 
     /// The text of `api.txt`.
     pub fn render(&self, header: &str) -> String {
-        let mut out = String::from(header);
+        let size = self
+            .facts
+            .iter()
+            .map(|(key, value)| key.len() + value.len() + 3)
+            .sum::<usize>();
+        let mut out = String::with_capacity(header.len() + 1 + size);
+        out.push_str(header);
         out.push('\n');
         for (key, value) in &self.facts {
-            out.push_str(&format!("{key}: {value}\n"));
+            out.push_str(key);
+            out.push_str(": ");
+            out.push_str(value);
+            out.push('\n');
         }
         out
     }
 }
 
+/// Facts in the order they are found, sorted once at the end: 25,000 facts of the Admin spec
+/// cost a third as much pushed and sorted as inserted into a map one by one.
+#[derive(Default)]
+struct Found(Vec<(String, String)>);
+
+impl Found {
+    fn insert(&mut self, key: String, value: String) {
+        self.0.push((key, value));
+    }
+
+    /// The facts by key. A key found twice keeps its last value, as with `BTreeMap::insert`
+    /// (`from_iter` sorts stably and keeps the last of equal keys). One fact per line: a line
+    /// break inside a value (an enum value or a pattern may have one) is written as `\n`, as
+    /// `api.txt` holds it and `parse` reads it back.
+    fn into_facts(mut self) -> BTreeMap<String, String> {
+        for (_, value) in &mut self.0 {
+            if value.contains(['\n', '\r']) {
+                *value = value.replace('\n', "\\n").replace('\r', "\\r");
+            }
+        }
+        self.0.into_iter().collect()
+    }
+}
+
 /// The facts of a struct: its kind, fields, constructor and setters.
-fn struct_facts(facts: &mut BTreeMap<String, String>, name: &str, s: &StructDef) {
+fn struct_facts(facts: &mut Found, name: &str, s: &StructDef) {
     // Keeping the order properties came in is behaviour: the same value is written otherwise.
     let kind = match (s.default, s.order_field.is_some()) {
         (true, false) => "struct (non-exhaustive, Default)",
@@ -371,6 +399,24 @@ mod tests {
         Surface {
             facts: lines.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
         }
+    }
+
+    #[test]
+    fn facts_found_twice_keep_the_last_value_and_line_breaks_are_escaped() {
+        let mut found = Found::default();
+        for (key, value) in [
+            ("b", "first"),
+            ("a", "one\ntwo"),
+            ("b", "second"),
+            ("c", "x"),
+            ("b", "third"),
+        ] {
+            found.insert(key.to_owned(), value.to_owned());
+        }
+        assert_eq!(
+            found.into_facts().into_iter().collect::<Vec<_>>(),
+            [("a", "one\\ntwo"), ("b", "third"), ("c", "x")].map(|(k, v)| (k.to_owned(), v.to_owned()))
+        );
     }
 
     #[test]
