@@ -23,6 +23,11 @@ impl Table {
         self.rows.push(cells);
     }
 
+    /// Whether the table has no row.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
     /// The table as GitHub-flavoured Markdown, columns padded for reading in a terminal.
     pub fn render(&self) -> String {
         let width = |i: usize| {

@@ -68,6 +68,10 @@ struct Timings {
     lower: Samples,
     render: Samples,
     format: Samples,
+    /// The `syn` parse of the rendered tokens, the first half of `format`.
+    parse: Samples,
+    /// The `prettyplease` printing of the parsed items, the second half of `format`.
+    print: Samples,
     emit: Samples,
     end_to_end: Samples,
     /// End to end with `Options::mocks` off (`generate --no-mocks`).
@@ -126,6 +130,7 @@ fn main() {
     print_stages(&results);
     print_scaling(&results);
     print_targets(&results);
+    print_first_generation_floor(&results);
     if results.len() < inputs.len() {
         std::process::exit(1);
     }
@@ -217,6 +222,23 @@ fn measure(input: &Input, runs: usize, min_time: Duration) -> Result<Timings, St
                 .collect::<Result<Vec<String>, _>>()
         });
         formatted.map_err(|e| format!("format failed: {e}"))?;
+        // The two halves of formatting, timed apart on the items rendered once more.
+        let items: Vec<emit::Item> = emit::render(&api, &name)
+            .0
+            .into_iter()
+            .flat_map(|file| file.items.into_iter().map(|rendered| rendered.item))
+            .collect();
+        // Item by item, as `format` does (each item's syntax tree is printed and dropped before
+        // the next is parsed: holding them all would time the memory, not the parse).
+        let (mut parse_time, mut print_time) = (Duration::ZERO, Duration::ZERO);
+        for item in items {
+            let (parsed, parsing) = timed(|| format::parse_item(item));
+            let parsed = parsed.map_err(|e| format!("parse failed: {e}"))?;
+            let (printed, printing) = timed(|| format::print_items(parsed));
+            drop(printed);
+            parse_time += parsing;
+            print_time += printing;
+        }
         let (emitted, emit_time) = timed(|| format::format_crate(&emit::Crate::new(&api, &name)));
         emitted.map_err(|e| format!("emit failed: {e}"))?;
         drop((loaded, api, surface));
@@ -236,6 +258,8 @@ fn measure(input: &Input, runs: usize, min_time: Duration) -> Result<Timings, St
             timings.lower.push(lower_time);
             timings.render.push(render_time);
             timings.format.push(format_time);
+            timings.parse.push(parse_time);
+            timings.print.push(print_time);
             timings.emit.push(emit_time);
             timings.end_to_end.push(end_to_end_time);
             timings.without_mocks.push(without_mocks_time);
@@ -255,7 +279,8 @@ fn print_stages(results: &[(&Input, Timings)]) {
         "`bare parse` is `serde_yaml::from_str::<openapiv3::OpenAPI>` of the same text, the baseline; \
          `load` is the generator's parse (with error paths); `render` (IR -> tokens) and `format` \
          (`syn` + `prettyplease`) are the public stage functions called one after the other on one \
-         thread; `emit` is both as `generate` runs them (`format::format_crate`, which may use every core); \
+         thread, `parse` and `print` the two halves of `format` timed apart (`syn::parse2` of every \
+         item, then `prettyplease`); `emit` is both as `generate` runs them (`format::format_crate`, which may use every core); \
          `end to end` is `generate_from_str`, measured separately, `no mocks` the same with \
          `Options::mocks` off (`generate --no-mocks`), and `regenerate` the same with a warm \
          formatting cache (`Options::format_cache`, what `generate` does run again on an unchanged \
@@ -271,6 +296,8 @@ fn print_stages(results: &[(&Input, Timings)]) {
         "lower",
         "render",
         "format",
+        "parse",
+        "print",
         "emit",
         "end to end",
         "end to end / bare parse",
@@ -290,6 +317,8 @@ fn print_stages(results: &[(&Input, Timings)]) {
             fmt_duration(t.lower.median()),
             fmt_duration(t.render.median()),
             fmt_duration(t.format.median()),
+            fmt_duration(t.parse.median()),
+            fmt_duration(t.print.median()),
             fmt_duration(t.emit.median()),
             fmt_duration(t.end_to_end.median()),
             fmt_ratio(ratio(t.end_to_end.median(), t.bare.median())),
@@ -404,5 +433,61 @@ fn print_targets(results: &[(&Input, Timings)]) {
         }
     }
     println!("## Targets\n");
+    println!("{}", table.render());
+}
+
+/// The least a first generation could take on this machine, from the stages' own times: where
+/// the end-to-end targets of the real specs are out of reach while formatting parses the tokens.
+fn print_first_generation_floor(results: &[(&Input, Timings)]) {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut table = Table::new(&[
+        "spec",
+        "render",
+        "parse",
+        "print",
+        "least end to end",
+        "least without the parse",
+        "target",
+        "measured end to end",
+    ]);
+    let targets = [
+        ("atlas-streams-official.yaml", STREAMS_TARGET_RATIO),
+        ("atlas-admin-full.yaml", ADMIN_TARGET_RATIO),
+    ];
+    for (input, t) in results {
+        let Some((_, target)) = targets.iter().find(|(label, _)| input.label == *label) else {
+            continue;
+        };
+        let bare = t.bare.median();
+        let of_bare = |d: Duration| ratio(d, bare);
+        let (render, parse, print) = (
+            of_bare(t.render.median()),
+            of_bare(t.parse.median()),
+            of_bare(t.print.median()),
+        );
+        let least = 1.0 + (render + parse + print) / cores as f64;
+        let least_without_parse = 1.0 + (render + print) / cores as f64;
+        table.row(vec![
+            input.label.clone(),
+            fmt_ratio(render),
+            fmt_ratio(parse),
+            fmt_ratio(print),
+            fmt_ratio(least),
+            fmt_ratio(least_without_parse),
+            fmt_ratio(*target),
+            fmt_ratio(of_bare(t.end_to_end.median())),
+        ]);
+    }
+    if table.is_empty() {
+        return;
+    }
+    println!("## Where a first generation's time goes\n");
+    println!(
+        "Each stage on one thread, as a multiple of the spec's bare parse. The least end to end \
+         assumes that loading takes no longer than the bare parse, that lowering costs nothing, \
+         and that rendering and formatting spread perfectly over this machine's {cores} core(s): \
+         1 + (render + parse + print) / {cores}; the next column leaves the `syn` parse \
+         out, as emitters that built `syn` trees instead of tokens would.\n"
+    );
     println!("{}", table.render());
 }

@@ -70,10 +70,20 @@ fn splice_docs(name: &str, formatted: String, docs: &[String]) -> Result<String,
 /// item inside is printed on its own, separated by a blank line as a person would write them;
 /// consecutive `use` items stay together.
 pub fn format_item(item: Item) -> Result<String, GenerateError> {
-    let file: syn::File = syn::parse2(item.tokens).map_err(|e| GenerateError::Emit {
-        item: item.name.clone(),
+    parse_item(item).map(print_items)
+}
+
+/// The first half of [`format_item`]: the item's tokens parsed by `syn` (most of formatting's
+/// time; public so that the benchmark can time the halves apart).
+pub fn parse_item(item: Item) -> Result<syn::File, GenerateError> {
+    syn::parse2(item.tokens).map_err(|e| GenerateError::Emit {
+        item: item.name,
         message: e.to_string(),
-    })?;
+    })
+}
+
+/// The second half of [`format_item`]: the parsed items printed by `prettyplease`.
+pub fn print_items(file: syn::File) -> String {
     let mut out = String::new();
     let mut previous_was_use = None;
     for item in file.items {
@@ -88,7 +98,7 @@ pub fn format_item(item: Item) -> Result<String, GenerateError> {
             items: vec![item],
         }));
     }
-    Ok(out)
+    out
 }
 
 /// A whole file: `header`, then the formatted items separated by blank lines.
