@@ -35,7 +35,7 @@ impl<'a> Context<'a> {
             }
         } else if !view.enum_strings.is_empty() && matches!(view.typ, None | Some("string")) {
             Class::Enum
-        } else if view.typ == Some("string") && view.pattern.is_some_and(|p| regex_lite::Regex::new(p).is_ok()) {
+        } else if view.typ == Some("string") && view.pattern.is_some_and(|p| self.pattern_error(p).is_none()) {
             Class::Pattern
         } else if !view.properties.is_empty() || self.inherits_object(pointer, &view) {
             Class::Struct

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 
 use super::idents::Idents;
-use super::memo::{Classes, Parts, Props};
+use super::memo::{Classes, Parts, Patterns, Props};
 use super::pointer::{unescape, SCHEMAS};
 use super::view::RefOr;
 use crate::diag::Diagnostic;
@@ -28,6 +28,8 @@ pub(super) struct Context<'a> {
     pub props: Props<'a>,
     /// Memo of `Context::has_parts`.
     pub parts: Parts,
+    /// Memo of `Context::pattern_error`.
+    patterns: Patterns<'a>,
     diagnostics: Vec<Diagnostic>,
     /// Pointer and message of every diagnostic so far, so one bad node yields one diagnostic
     /// however many passes look at it.
@@ -47,11 +49,22 @@ impl<'a> Context<'a> {
             classes: Classes::default(),
             props: Props::new(api),
             parts: Parts::default(),
+            patterns: Patterns::default(),
             diagnostics: Vec::new(),
             reported: BTreeSet::new(),
             cycles: BTreeSet::new(),
             cycle_reports: BTreeMap::new(),
         }
+    }
+
+    /// Why `pattern` is no regular expression the client can check (`regex_lite`'s message),
+    /// or `None` when it compiles.
+    pub fn pattern_error(&mut self, pattern: &'a str) -> Option<&str> {
+        self.patterns
+            .0
+            .entry(pattern)
+            .or_insert_with(|| regex_lite::Regex::new(pattern).err().map(|error| error.to_string()))
+            .as_deref()
     }
 
     /// Takes in the diagnostics of a pass that ran on a context of its own (on another thread),

@@ -182,10 +182,10 @@ impl<'c, 'a> Schemas<'c, 'a> {
         if class == Class::Enum {
             return;
         }
-        let Err(error) = regex_lite::Regex::new(pattern) else {
+        let Some(reason) = self.cx.pattern_error(pattern) else {
             return;
         };
-        let reason = error.to_string();
+        let reason = reason.to_owned();
         let reason = reason
             .lines()
             .last()
