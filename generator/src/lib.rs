@@ -86,7 +86,9 @@ pub fn generate(spec: &Path) -> Result<Generated, GenerateError> {
 pub fn generate_with(spec: &Path, options: &Options) -> Result<Generated, GenerateError> {
     stack::with_deep_stack(|| {
         let (loaded, lowered) = load::load_then(spec, lower::lower)?;
-        generate_loaded(&loaded, lowered, options)
+        let generated = generate_loaded(&loaded, lowered, options);
+        free_beside(loaded);
+        generated
     })
 }
 
@@ -99,7 +101,9 @@ pub fn generate_from_str(file: &Path, source: &str) -> Result<Generated, Generat
 pub fn generate_from_str_with(file: &Path, source: &str, options: &Options) -> Result<Generated, GenerateError> {
     stack::with_deep_stack(|| {
         let (loaded, lowered) = load::parse_then(file.to_owned(), source.to_owned(), lower::lower)?;
-        generate_loaded(&loaded, lowered, options)
+        let generated = generate_loaded(&loaded, lowered, options);
+        free_beside(loaded);
+        generated
     })
 }
 
@@ -129,7 +133,19 @@ pub fn check(loaded: &load::Loaded) -> Result<Checked, GenerateError> {
 /// [`check`], with the spec already lowered where loading did it beside its own checks
 /// (`load::parse_then`).
 fn check_lowered(loaded: &load::Loaded, lowered: Option<LowerResult>) -> Result<Checked, GenerateError> {
-    let spec_report = |diagnostics| diag::Report::new(loaded.file.clone(), &loaded.source, diagnostics);
+    let (api, warnings) = lowered_api(loaded, lowered)?;
+    Ok(Checked {
+        api,
+        warnings: spec_report(loaded, warnings),
+    })
+}
+
+/// The IR and the warnings (not yet placed in the text), or every error placed in the text
+/// (with the warnings found beside them).
+fn lowered_api(
+    loaded: &load::Loaded,
+    lowered: Option<LowerResult>,
+) -> Result<(ir::Api, Vec<diag::Diagnostic>), GenerateError> {
     let mut diagnostics = loaded.diagnostics.clone();
     let lowered = lowered.unwrap_or_else(|| lower::lower(&loaded.api));
     let (api, lowered_diagnostics) = match lowered {
@@ -140,11 +156,21 @@ fn check_lowered(loaded: &load::Loaded, lowered: Option<LowerResult>) -> Result<
     // Errors first, then warnings, each in the order the stages found them.
     diagnostics.sort_by_key(|d| d.severity);
     match api {
-        Some(api) if !diagnostics.iter().any(diag::Diagnostic::is_error) => Ok(Checked {
-            api,
-            warnings: spec_report(diagnostics),
-        }),
-        _ => Err(GenerateError::Spec(Box::new(spec_report(diagnostics)))),
+        Some(api) if !diagnostics.iter().any(diag::Diagnostic::is_error) => Ok((api, diagnostics)),
+        _ => Err(GenerateError::Spec(Box::new(spec_report(loaded, diagnostics)))),
+    }
+}
+
+/// The report of `diagnostics`, each placed in the spec's text.
+fn spec_report(loaded: &load::Loaded, diagnostics: Vec<diag::Diagnostic>) -> diag::Report {
+    diag::Report::new(loaded.file.clone(), &loaded.source, diagnostics)
+}
+
+/// Frees a large spec's documents on another thread (a few milliseconds the caller need not
+/// wait for).
+fn free_beside(loaded: load::Loaded) {
+    if loaded.source.len() >= load::READ_BESIDE_FROM {
+        stack::drop_beside(loaded);
     }
 }
 
@@ -156,7 +182,7 @@ fn generate_loaded(
     lowered: Option<LowerResult>,
     options: &Options,
 ) -> Result<Generated, GenerateError> {
-    let Checked { api, warnings } = check_lowered(loaded, lowered)?;
+    let (api, warnings) = lowered_api(loaded, lowered)?;
     // Only the file name goes into headers, so output does not depend on where the spec lives.
     let source_name = loaded
         .file
@@ -164,14 +190,36 @@ fn generate_loaded(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let krate = emit::Crate::new(&api, &source_name).with_mocks(options.mocks);
-    let files = match &options.format_cache {
-        None => format::format_crate(&krate)?,
+    let format = || match &options.format_cache {
+        None => format::format_crate(&krate),
         Some(path) => {
             let cache = format::FormatCache::load(path);
             let (files, formatted) = format::format_crate_with(&krate, Some(&cache))?;
             cache.save(path, formatted);
-            files
+            Ok(files)
         }
     };
+    // Placing the warnings of a large spec in its text (milliseconds) runs beside the
+    // formatting. They wait in `pending`, to be placed here when no thread is started.
+    let pending = std::sync::Mutex::new(Some(warnings));
+    let take = || {
+        pending
+            .lock()
+            .ok()
+            .and_then(|mut warnings| warnings.take())
+            .unwrap_or_default()
+    };
+    let (files, warnings) = std::thread::scope(|scope| {
+        let placing = (loaded.source.len() >= load::READ_BESIDE_FROM)
+            .then(|| stack::spawn_deep(scope, || spec_report(loaded, take())))
+            .flatten();
+        let files = format();
+        let warnings = match placing {
+            Some(placing) => placing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => spec_report(loaded, take()),
+        };
+        (files, warnings)
+    });
+    let files = files?;
     Ok(Generated { api, files, warnings })
 }

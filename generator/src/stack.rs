@@ -27,6 +27,16 @@ pub fn spawn_deep<'scope, T: Send + 'scope>(
         .ok()
 }
 
+/// Frees `value` on a thread of its own, for a caller that need not wait for it: a large spec's
+/// trees take milliseconds to free, on a path where the other core may be idle. Inline when no
+/// thread can be started (the closure, and with it the value, is dropped then).
+pub fn drop_beside<T: Send + 'static>(value: T) {
+    // The deep stack: freeing a deeply nested tree recurses as decoding it did.
+    let _ = std::thread::Builder::new()
+        .stack_size(DEEP_STACK)
+        .spawn(move || drop(value));
+}
+
 /// How many threads can run at once here (1 when the machine does not say).
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)

@@ -114,7 +114,11 @@ pub fn parse_then<R: Send>(
     // The typed document read from the text is the one read from the tree (the text has no
     // merge key); where it could not be read, the tree's reading says why.
     let (api, after) = match typed {
-        Some(Ok((api, after))) => (Some(Ok(api)), Some(after)),
+        Some(Ok((api, after))) => {
+            // Only a large text is read beside: its tree is freed beside too.
+            crate::stack::drop_beside(value);
+            (Some(Ok(api)), Some(after))
+        }
         _ => (without_panics(|| serde_yaml::from_value::<OpenAPI>(value)), None),
     };
     match api {
@@ -143,7 +147,7 @@ pub fn parse_then<R: Send>(
 /// lowering beside the tree's checks, it pays from the size of the official Streams spec
 /// (151 KiB: loading 8.6-9.3 ms on one thread, 7.3-7.5 ms on two, lowering then partly hidden);
 /// the test specs, a few KiB each, stay on one.
-const READ_BESIDE_FROM: usize = 1 << 16;
+pub(crate) const READ_BESIDE_FROM: usize = 1 << 16;
 
 /// Starts reading the typed document straight from `text` on another thread, then running
 /// `next` on it there, when the text is large, the machine has a second core, and the text has
