@@ -85,7 +85,7 @@ pub fn generate(spec: &Path) -> Result<Generated, GenerateError> {
 /// [`generate`] with `options`.
 pub fn generate_with(spec: &Path, options: &Options) -> Result<Generated, GenerateError> {
     stack::with_deep_stack(|| {
-        let (loaded, lowered) = load::load_then(spec, lower::lower)?;
+        let (loaded, lowered) = load::load_then(spec, |api, tree_done| lower::lower_after(api, || tree_done.wait()))?;
         let generated = generate_loaded(&loaded, lowered, options);
         free_beside(loaded);
         generated
@@ -100,7 +100,9 @@ pub fn generate_from_str(file: &Path, source: &str) -> Result<Generated, Generat
 /// [`generate_from_str`] with `options`.
 pub fn generate_from_str_with(file: &Path, source: &str, options: &Options) -> Result<Generated, GenerateError> {
     stack::with_deep_stack(|| {
-        let (loaded, lowered) = load::parse_then(file.to_owned(), source.to_owned(), lower::lower)?;
+        let (loaded, lowered) = load::parse_then(file.to_owned(), source.to_owned(), |api, tree_done| {
+            lower::lower_after(api, || tree_done.wait())
+        })?;
         let generated = generate_loaded(&loaded, lowered, options);
         free_beside(loaded);
         generated

@@ -41,3 +41,78 @@ pub fn drop_beside<T: Send + 'static>(value: T) {
 pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
 }
+
+/// A signal that one thread gives once and others wait for: that a core is free (see
+/// `load::parse_then`). Dropping the [`Opener`] gives it, so a thread that fails or panics
+/// never leaves a waiter behind.
+#[derive(Debug, Default)]
+pub struct Gate {
+    open: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+}
+
+impl Gate {
+    /// The handle that opens the gate when dropped.
+    pub fn opener(&self) -> Opener<'_> {
+        Opener(self)
+    }
+
+    /// Returns once the gate is open.
+    pub fn wait(&self) {
+        let Ok(mut open) = self.open.lock() else {
+            return;
+        };
+        while !*open {
+            open = match self.opened.wait(open) {
+                Ok(open) => open,
+                Err(_) => return,
+            };
+        }
+    }
+
+    fn open(&self) {
+        if let Ok(mut open) = self.open.lock() {
+            *open = true;
+        }
+        self.opened.notify_all();
+    }
+}
+
+/// Opens its [`Gate`] when dropped.
+#[derive(Debug)]
+pub struct Opener<'g>(&'g Gate);
+
+impl Drop for Opener<'_> {
+    fn drop(&mut self) {
+        self.0.open();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gate_opens_when_its_opener_is_dropped_even_by_a_panic() {
+        let gate = Gate::default();
+        std::thread::scope(|scope| {
+            let opener = gate.opener();
+            let waiter = scope.spawn(|| gate.wait());
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            assert!(!waiter.is_finished(), "the gate is still closed");
+            drop(opener);
+            waiter.join().unwrap();
+        });
+        let gate = Gate::default();
+        std::thread::scope(|scope| {
+            let failing = scope.spawn(|| {
+                let _opener = gate.opener();
+                panic!("the tree's checks failed");
+            });
+            gate.wait();
+            assert!(failing.join().is_err());
+        });
+        // Once open, it stays open.
+        gate.wait();
+    }
+}

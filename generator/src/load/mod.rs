@@ -26,6 +26,7 @@ use serde_yaml::Value;
 use crate::diag::{Diagnostic, Report};
 use crate::error::GenerateError;
 use crate::locate::{escape_segment, PointerIndex, Position};
+use crate::stack::Gate;
 
 pub use musts::RESERVED_HEADERS;
 pub use text::decode;
@@ -68,13 +69,13 @@ pub fn ignored_keys() -> Vec<(&'static str, &'static str, &'static str)> {
 
 /// Reads `path` (a YAML file, or a directory holding exactly one `.yaml`/`.yml` file).
 pub fn load(path: &Path) -> Result<Loaded, GenerateError> {
-    load_then(path, |_| ()).map(|(loaded, _)| loaded)
+    load_then(path, |_, _| ()).map(|(loaded, _)| loaded)
 }
 
 /// [`load`], then `next` on the document (see [`parse_then`]).
 pub fn load_then<R: Send>(
     path: &Path,
-    next: impl FnOnce(&OpenAPI) -> R + Send,
+    next: impl FnOnce(&OpenAPI, &Gate) -> R + Send,
 ) -> Result<(Loaded, Option<R>), GenerateError> {
     let file = resolve_spec_file(path)?;
     let bytes = std::fs::read(&file).map_err(|source| GenerateError::Io {
@@ -87,7 +88,7 @@ pub fn load_then<R: Send>(
 
 /// Parses spec text; `file` is only used to name the source in diagnostics.
 pub fn parse(file: PathBuf, source: String) -> Result<Loaded, GenerateError> {
-    parse_then(file, source, |_| ()).map(|(loaded, _)| loaded)
+    parse_then(file, source, |_, _| ()).map(|(loaded, _)| loaded)
 }
 
 /// [`parse`], also running `next` (the stage after loading) on the typed document as soon as it
@@ -95,16 +96,23 @@ pub fn parse(file: PathBuf, source: String) -> Result<Loaded, GenerateError> {
 /// a thread of its own while this one reads and checks the YAML tree, which takes longer, and
 /// `next` runs on that thread in the meantime. `None` where `next` did not run (a small spec,
 /// one core, or a document read from the tree): the caller runs it on the loaded document.
+///
+/// `next` gets a [`Gate`] that opens when this thread is done with the tree: work that `next`
+/// starts on a thread of its own can wait for it, and take this thread's core instead of
+/// sharing both with `next` and the tree.
 pub fn parse_then<R: Send>(
     file: PathBuf,
     source: String,
-    next: impl FnOnce(&OpenAPI) -> R + Send,
+    next: impl FnOnce(&OpenAPI, &Gate) -> R + Send,
 ) -> Result<(Loaded, Option<R>), GenerateError> {
     // YAML allows a byte-order mark before the document; it is not part of it.
     let text = source.strip_prefix('\u{feff}').unwrap_or(&source);
+    let tree_done = Gate::default();
     let (checked, typed) = std::thread::scope(|scope| {
-        let typed = read_typed_beside(scope, text, next);
+        let typed = read_typed_beside(scope, text, |api| next(api, &tree_done));
+        let opener = tree_done.opener();
         let checked = tree_and_checks(text);
+        drop(opener);
         (checked, typed.and_then(|reader| reader.join().ok()))
     });
     let (value, mut diagnostics) = match checked {

@@ -79,12 +79,23 @@ pub struct Lowered {
 /// Lowers a parsed spec into the IR, or explains everything that stops it (the errors, with
 /// the warnings found beside them).
 pub fn lower(api: &OpenAPI) -> Result<Lowered, Vec<Diagnostic>> {
+    lower_after(api, || ())
+}
+
+/// [`lower`], its whole-document check starting once `core_free` returns: loading passes one
+/// that waits for the thread still checking the YAML tree, whose core the check then takes.
+pub fn lower_after(api: &OpenAPI, core_free: impl FnOnce() + Send) -> Result<Lowered, Vec<Diagnostic>> {
     std::thread::scope(|scope| {
         // The whole-document check (7) reads nothing the other passes produce: it runs on a
         // thread of its own, with a context of its own, beside passes 1 to 6, and its
         // diagnostics are taken in afterwards as if it had run after them (`Context::absorb`).
         let checker = (crate::stack::cores() > 1)
-            .then(|| crate::stack::spawn_deep(scope, || check_document(api)))
+            .then(|| {
+                crate::stack::spawn_deep(scope, || {
+                    core_free();
+                    check_document(api)
+                })
+            })
             .flatten();
         lower_beside(api, move || match checker {
             Some(checker) => checker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
