@@ -1,4 +1,5 @@
-//! The large stack the generator runs on.
+//! The generator's threads: the large stack they run on, starting them, and what they share
+//! (a gate one opens for the others, values freed beside).
 
 /// The stack every generator thread runs on (see [`with_deep_stack`]).
 pub const DEEP_STACK: usize = 256 * 1024 * 1024;
