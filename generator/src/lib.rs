@@ -85,10 +85,8 @@ pub fn generate(spec: &Path) -> Result<Generated, GenerateError> {
 /// [`generate`] with `options`.
 pub fn generate_with(spec: &Path, options: &Options) -> Result<Generated, GenerateError> {
     stack::with_deep_stack(|| {
-        let (loaded, lowered) = load::load_then(spec, |api, tree_done| lower::lower_after(api, || tree_done.wait()))?;
-        let generated = generate_loaded(&loaded, lowered, options);
-        free_beside(loaded);
-        generated
+        let (loaded, lowered) = load::load_then(spec, lower_while_loading)?;
+        generate_loaded(loaded, lowered, options)
     })
 }
 
@@ -100,12 +98,8 @@ pub fn generate_from_str(file: &Path, source: &str) -> Result<Generated, Generat
 /// [`generate_from_str`] with `options`.
 pub fn generate_from_str_with(file: &Path, source: &str, options: &Options) -> Result<Generated, GenerateError> {
     stack::with_deep_stack(|| {
-        let (loaded, lowered) = load::parse_then(file.to_owned(), source.to_owned(), |api, tree_done| {
-            lower::lower_after(api, || tree_done.wait())
-        })?;
-        let generated = generate_loaded(&loaded, lowered, options);
-        free_beside(loaded);
-        generated
+        let (loaded, lowered) = load::parse_then(file.to_owned(), source.to_owned(), lower_while_loading)?;
+        generate_loaded(loaded, lowered, options)
     })
 }
 
@@ -129,21 +123,21 @@ pub struct Checked {
 /// or every error (with the warnings found beside them). For tools that need the IR without
 /// generating code, such as the emulator.
 pub fn check(loaded: &load::Loaded) -> Result<Checked, GenerateError> {
-    check_lowered(loaded, None)
-}
-
-/// [`check`], with the spec already lowered where loading did it beside its own checks
-/// (`load::parse_then`).
-fn check_lowered(loaded: &load::Loaded, lowered: Option<LowerResult>) -> Result<Checked, GenerateError> {
-    let (api, warnings) = lowered_api(loaded, lowered)?;
+    let (api, warnings) = lowered_api(loaded, None)?;
     Ok(Checked {
         api,
         warnings: spec_report(loaded, warnings),
     })
 }
 
+/// The lowering that loading runs on the typed document while it still checks the YAML tree
+/// (`load::parse_then`): its whole-document check waits for the tree's core.
+fn lower_while_loading(api: &openapiv3::OpenAPI, tree_done: &stack::Gate) -> LowerResult {
+    lower::lower_after(api, || tree_done.wait())
+}
+
 /// The IR and the warnings (not yet placed in the text), or every error placed in the text
-/// (with the warnings found beside them).
+/// (with the warnings found beside them); `lowered` where loading lowered the spec already.
 fn lowered_api(
     loaded: &load::Loaded,
     lowered: Option<LowerResult>,
@@ -180,11 +174,11 @@ fn free_beside(loaded: load::Loaded) {
 type LowerResult = Result<lower::Lowered, Vec<diag::Diagnostic>>;
 
 fn generate_loaded(
-    loaded: &load::Loaded,
+    loaded: load::Loaded,
     lowered: Option<LowerResult>,
     options: &Options,
 ) -> Result<Generated, GenerateError> {
-    let (api, warnings) = lowered_api(loaded, lowered)?;
+    let (api, warnings) = lowered_api(&loaded, lowered)?;
     // Only the file name goes into headers, so output does not depend on where the spec lives.
     let source_name = loaded
         .file
@@ -213,15 +207,16 @@ fn generate_loaded(
     };
     let (files, warnings) = std::thread::scope(|scope| {
         let placing = (loaded.source.len() >= load::READ_BESIDE_FROM)
-            .then(|| stack::spawn_deep(scope, || spec_report(loaded, take())))
+            .then(|| stack::spawn_deep(scope, || spec_report(&loaded, take())))
             .flatten();
         let files = format();
         let warnings = match placing {
             Some(placing) => placing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => spec_report(loaded, take()),
+            None => spec_report(&loaded, take()),
         };
         (files, warnings)
     });
     let files = files?;
+    free_beside(loaded);
     Ok(Generated { api, files, warnings })
 }
